@@ -1,0 +1,136 @@
+import type { Server } from 'node:http';
+import express from 'express';
+import type { Logger } from 'pino';
+import type { TConfig } from './config.ts';
+import { createDb, type Db, pingDb } from './db/client.ts';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { healthRoutes } from './http/health.ts';
+import { createJobRuntime, type JobRuntime } from './jobs/runtime.ts';
+import { redactUrl } from './logger.ts';
+import { connectRedis, createRedis, pingRedis } from './redis.ts';
+import { createSlackApp, type SlackApp } from './slack/bolt.ts';
+import { registerListeners } from './slack/listeners/index.ts';
+
+export interface Greenlight {
+  http: express.Express;
+  slack: SlackApp;
+  db: Db;
+  jobs: JobRuntime;
+  /** Listens on `port` (0 picks a free one) and resolves with the server once it accepts connections. */
+  listen(port: number, host?: string): Promise<Server>;
+  /** Stops accepting, finishes in-flight work, and closes workers, Redis and the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Closes what was opened so far, newest first, when building fails half-way. */
+class Closer {
+  private readonly steps: Array<() => Promise<unknown>> = [];
+  add(step: () => Promise<unknown>): void {
+    this.steps.unshift(step);
+  }
+  async run(logger: Logger): Promise<void> {
+    for (const step of this.steps.splice(0)) {
+      try {
+        await step();
+      } catch (error) {
+        logger.warn({ err: error }, 'error while closing');
+      }
+    }
+  }
+}
+
+/**
+ * The composition root: applies migrations, connects PostgreSQL and Redis, builds queues,
+ * workers, the Bolt app and the HTTP routes, and listens on nothing. main.ts and the tests
+ * both start here.
+ */
+export async function buildApp(config: TConfig, logger: Logger): Promise<Greenlight> {
+  const closer = new Closer();
+  try {
+    let databaseUrl = config.DATABASE_URL;
+    if (databaseUrl === undefined) {
+      const embedded: EmbeddedDatabase = await startEmbeddedDatabase(config.DATA_DIR);
+      closer.add(() => embedded.close());
+      databaseUrl = embedded.url;
+      logger.warn(
+        { dataDir: config.DATA_DIR },
+        'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite) under DATA_DIR — for single-instance trials only',
+      );
+    }
+    const migrated = await migrate({ url: databaseUrl, log: (message) => logger.info(message) });
+    logger.info(
+      { applied: migrated.applied.length, alreadyApplied: migrated.alreadyApplied.length },
+      'database migrations up to date',
+    );
+
+    const db = createDb({
+      url: databaseUrl,
+      poolSize: config.DATABASE_URL === undefined ? 4 : config.DATABASE_POOL_SIZE,
+    });
+    closer.add(() => db.$disconnect());
+
+    const producer = createRedis(config.REDIS_URL, 'producer');
+    const workerConnection = createRedis(config.REDIS_URL, 'worker');
+    closer.add(() => producer.quit().catch(() => producer.disconnect()));
+    closer.add(() => workerConnection.quit().catch(() => workerConnection.disconnect()));
+    await connectRedis(producer, config.REDIS_URL);
+    await connectRedis(workerConnection, config.REDIS_URL);
+    logger.info({ redis: redactUrl(config.REDIS_URL), prefix: config.QUEUE_PREFIX }, 'redis connected');
+
+    const jobs = createJobRuntime({
+      producer,
+      workerConnection,
+      prefix: config.QUEUE_PREFIX,
+      definitions: [],
+      deps: { db, logger },
+      logger,
+    });
+    closer.add(() => jobs.close());
+
+    const http = express();
+    http.disable('x-powered-by');
+    const slack = await createSlackApp(config, logger, http);
+    closer.add(() => slack.stop());
+    registerListeners(slack.bolt, { adminUserIds: config.ADMIN_USER_IDS });
+    logger.info({ mode: slack.mode, botUserId: slack.botUserId }, 'slack app ready');
+
+    http.use(healthRoutes({ postgres: () => pingDb(db), redis: () => pingRedis(producer) }));
+    http.use(notFoundHandler);
+    http.use(errorHandler(logger));
+
+    let server: Server | undefined;
+    let closing: Promise<void> | undefined;
+    return {
+      http,
+      slack,
+      db,
+      jobs,
+      async listen(port, host = '127.0.0.1') {
+        await slack.start();
+        server = await new Promise<Server>((resolve, reject) => {
+          const listening = http.listen(port, host, () => resolve(listening));
+          listening.once('error', reject);
+        });
+        return server;
+      },
+      close() {
+        closing ??= (async () => {
+          if (server !== undefined) {
+            const current = server;
+            // Stop accepting; idle keep-alive sockets are closed so in-flight requests can finish alone.
+            const stopped = new Promise<void>((resolve) => current.close(() => resolve()));
+            current.closeIdleConnections();
+            await stopped;
+          }
+          await closer.run(logger);
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await closer.run(logger);
+    throw error;
+  }
+}

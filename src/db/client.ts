@@ -1,0 +1,42 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+export type Db = InstanceType<typeof PrismaClient>;
+
+export interface DbOptions {
+  url: string;
+  poolSize: number;
+  /** Optional PostgreSQL schema (search_path); tests isolate themselves with one. */
+  schema?: string;
+}
+
+/**
+ * Builds the one Prisma client of the process over node-postgres. The pool gives up on a
+ * connection after 5 s instead of waiting forever (pg's default), so a down database fails
+ * requests and readiness checks instead of hanging them.
+ */
+export function createDb({ url, poolSize, schema }: DbOptions): Db {
+  const adapter = new PrismaPg(
+    { connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 },
+    schema === undefined ? undefined : { schema },
+  );
+  return new PrismaClient({ adapter });
+}
+
+/** Answers whether PostgreSQL responds within `timeoutMs`. */
+export async function pingDb(db: Db, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      db.$queryRaw`SELECT 1`,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,32 @@
+import { Router } from 'express';
+
+export interface HealthChecks {
+  postgres: () => Promise<boolean>;
+  redis: () => Promise<boolean>;
+}
+
+/**
+ * GET /healthz answers 200 while the process runs; GET /readyz answers 200 only when PostgreSQL
+ * and Redis both respond, otherwise 503 naming what is down.
+ */
+export function healthRoutes(checks: HealthChecks): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const [postgres, redis] = await Promise.all([checks.postgres(), checks.redis()]);
+    const down = [...(postgres ? [] : ['postgres']), ...(redis ? [] : ['redis'])];
+    const body = { postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
+    if (down.length === 0) {
+      res.json({ status: 'ready', checks: body });
+      return;
+    }
+    res.status(503).json({
+      status: 'unavailable',
+      checks: body,
+      error: { code: 'not_ready', message: `${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} down` },
+    });
+  });
+  return router;
+}

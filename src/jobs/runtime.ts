@@ -1,0 +1,107 @@
+import { type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+
+/** A kind of background work: where it runs, what its payload is, how it retries, and what it does. */
+export interface JobDefinition<TPayload, TDeps> {
+  /** The BullMQ job name; unique across definitions. */
+  name: string;
+  queue: string;
+  /** Payloads carry ids only — never tokens or personal data. */
+  schema: z.ZodType<TPayload>;
+  attempts: number;
+  backoff: { type: 'exponential' | 'fixed'; delay: number };
+  handle(payload: TPayload, deps: TDeps, job: Job): Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every payload type
+export type AnyJobDefinition<TDeps> = JobDefinition<any, TDeps>;
+
+/** Builds a definition; a function only so the payload type is inferred from the schema. */
+export function defineJob<TPayload, TDeps>(definition: JobDefinition<TPayload, TDeps>): JobDefinition<TPayload, TDeps> {
+  return definition;
+}
+
+export interface JobRuntimeOptions<TDeps> {
+  /** Fail-fast connection for adding jobs (see createRedis('producer')). */
+  producer: Redis;
+  /** Blocking connection for workers (see createRedis('worker')); omit to run no workers (web-only role). */
+  workerConnection?: Redis;
+  prefix: string;
+  definitions: AnyJobDefinition<TDeps>[];
+  deps: TDeps;
+  logger: Logger;
+  concurrency?: number;
+}
+
+export interface JobRuntime {
+  /** Adds a job after validating its payload; a deterministic `jobId` makes it idempotent. */
+  enqueue<TPayload>(
+    definition: JobDefinition<TPayload, unknown>,
+    payload: TPayload,
+    options?: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>,
+  ): Promise<Job>;
+  queue(name: string): Queue;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates one BullMQ queue per queue name used by the definitions and, unless this is a
+ * web-only instance, one worker per queue that dispatches jobs by name. A payload that fails
+ * its schema is unrecoverable: retrying cannot make it valid.
+ */
+export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobRuntime {
+  const { producer, workerConnection, prefix, definitions, deps, logger } = options;
+  const byName = new Map(definitions.map((definition) => [definition.name, definition]));
+  const queues = new Map<string, Queue>();
+  for (const queueName of new Set(definitions.map((definition) => definition.queue))) {
+    queues.set(queueName, new Queue(queueName, { connection: producer, prefix }));
+  }
+
+  const workers: Worker[] = [];
+  if (workerConnection !== undefined) {
+    for (const queueName of queues.keys()) {
+      const worker = new Worker(
+        queueName,
+        async (job) => {
+          const definition = byName.get(job.name);
+          if (definition === undefined) throw new UnrecoverableError(`no job definition named ${job.name}`);
+          const parsed = definition.schema.safeParse(job.data);
+          if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.message}`);
+          await definition.handle(parsed.data, deps, job);
+        },
+        { connection: workerConnection, prefix, concurrency: options.concurrency ?? 16, autorun: true },
+      );
+      worker.on('failed', (job, error) => {
+        logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed');
+      });
+      worker.on('error', (error) => logger.debug({ err: error, queue: queueName }, 'worker connection error'));
+      workers.push(worker);
+    }
+  }
+
+  return {
+    async enqueue(definition, payload, jobOptions = {}) {
+      const queue = queues.get(definition.queue);
+      if (queue === undefined) throw new Error(`job ${definition.name} is not registered with this runtime`);
+      const data = definition.schema.parse(payload);
+      return queue.add(definition.name, data, {
+        attempts: definition.attempts,
+        backoff: definition.backoff,
+        removeOnComplete: { age: 3600, count: 1000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+        ...jobOptions,
+      });
+    },
+    queue(name) {
+      const queue = queues.get(name);
+      if (queue === undefined) throw new Error(`no queue named ${name}`);
+      return queue;
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../support/harness.ts';
+
+const ADMIN = 'U0ADMIN001';
+const MEMBER = 'U0MEMBER01';
+
+describe('Slack events over HTTP', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ ADMIN_USER_IDS: ADMIN });
+    t.slack.addUser({ id: ADMIN, name: 'ada', email: 'ada@example.com' });
+    t.slack.addUser({ id: MEMBER, name: 'max', email: 'max@example.com' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('publishes a welcome Home view on app_home_opened', async () => {
+    const res = await t.sender.event({ type: 'app_home_opened', user: MEMBER, channel: 'D0HOME0001', tab: 'home' });
+    expect(res.status).toBe(200);
+    const call = await t.slack.waitForCall('views.publish', (c) => c.args.user_id === MEMBER);
+    expect(call.response.ok).toBe(true);
+    const text = JSON.stringify(call.args.view);
+    expect(text).toContain('Welcome');
+    expect(text).toContain('/request-action');
+    expect(text).not.toContain('admin');
+  });
+
+  it('tells admins they are admins', async () => {
+    await t.sender.event({ type: 'app_home_opened', user: ADMIN, channel: 'D0HOME0002', tab: 'home' });
+    const call = await t.slack.waitForCall('views.publish', (c) => c.args.user_id === ADMIN);
+    expect(JSON.stringify(call.args.view)).toContain('Greenlight admin');
+  });
+
+  it('answers a bad signature with 401 and does nothing', async () => {
+    const before = t.slack.calls.length;
+    const res = await t.sender.event(
+      { type: 'app_home_opened', user: MEMBER, channel: 'D0HOME0001', tab: 'home' },
+      { signature: `v0=${'0'.repeat(64)}` },
+    );
+    expect(res.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(t.slack.calls.length).toBe(before);
+  });
+
+  it('answers a stale signature (older than five minutes) with 401 and does nothing', async () => {
+    const before = t.slack.calls.length;
+    const res = await t.sender.event(
+      { type: 'app_home_opened', user: MEMBER, channel: 'D0HOME0001', tab: 'home' },
+      { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
+    );
+    expect(res.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(t.slack.calls.length).toBe(before);
+  });
+
+  it('answers Slack url_verification with the challenge', async () => {
+    const body = JSON.stringify({ token: 'x', challenge: 'challenge-abc', type: 'url_verification' });
+    const res = await t.sender.post(body, 'application/json');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('challenge-abc');
+  });
+});

@@ -1,0 +1,385 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { validateMessageBlocks, validateMessageText, validateView } from './block-kit.ts';
+
+/** One Web API call as the double received it. */
+export interface SlackCall {
+  method: string;
+  token: string | undefined;
+  args: Record<string, unknown>;
+  /** What the double answered (status 200 unless a failure was injected). */
+  status: number;
+  response: Record<string, unknown>;
+}
+
+export interface SlackUser {
+  id: string;
+  name: string;
+  email?: string;
+  tz?: string;
+  is_bot?: boolean;
+  deleted?: boolean;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+  user?: string;
+}
+
+/** A failure to inject: a Slack error (HTTP 200, ok:false) or a rate limit (HTTP 429 + Retry-After). */
+export type Failure = { error: string } | { rateLimited: number } | { httpStatus: number };
+
+type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
+
+const BOT = { token: 'xoxb-greenlight-test', userId: 'UBOT00001', botId: 'BBOT00001', teamId: 'T0TEST001' };
+
+/**
+ * A local stand-in for the Slack Web API that @slack/web-api can talk to through
+ * `slackApiUrl`. It keeps channels, users, user groups, messages and views in memory, answers
+ * with Slack's response shapes and error codes, enforces Block Kit limits, and can be told to
+ * fail the next calls of a method like Slack does (ok:false errors, HTTP 429 with Retry-After).
+ */
+export class SlackDouble {
+  readonly calls: SlackCall[] = [];
+  readonly users = new Map<string, SlackUser>();
+  readonly usergroups = new Map<string, string[]>();
+  readonly channels = new Set<string>();
+  readonly messages = new Map<string, StoredMessage>();
+  readonly views = new Map<string, Record<string, unknown>>();
+  /** The Home view last published per user. */
+  readonly homes = new Map<string, Record<string, unknown>>();
+  readonly botToken = BOT.token;
+  readonly botUserId = BOT.userId;
+
+  private readonly failures = new Map<string, Failure[]>();
+  private readonly waiters = new Set<() => void>();
+  private readonly handlers: Record<string, Handler>;
+  private tsCounter = 0;
+  private viewCounter = 0;
+  private dmCounter = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {
+    this.handlers = {
+      'auth.test': () => ({
+        url: 'https://greenlight-test.slack.com/',
+        team: 'Greenlight Test',
+        user: 'greenlight',
+        team_id: BOT.teamId,
+        user_id: BOT.userId,
+        bot_id: BOT.botId,
+        is_enterprise_install: false,
+      }),
+      'chat.postMessage': (args) => this.postMessage(args),
+      'chat.update': (args) => this.updateMessage(args),
+      'chat.postEphemeral': (args) => {
+        this.requireChannel(args.channel);
+        this.requireUser(args.user);
+        this.checkMessage(args);
+        return { message_ts: this.nextTs() };
+      },
+      'conversations.open': (args) => {
+        const users = String(args.users ?? '')
+          .split(',')
+          .filter(Boolean);
+        if (users.length === 0) throw new SlackApiError('users_list_not_supplied');
+        for (const user of users) this.requireUser(user);
+        const id = `D${String(++this.dmCounter).padStart(8, '0')}`;
+        this.channels.add(id);
+        return { channel: { id } };
+      },
+      'users.info': (args) => ({ user: this.requireUser(args.user) }),
+      'users.lookupByEmail': (args) => {
+        const email = String(args.email ?? '').toLowerCase();
+        const user = [...this.users.values()].find((candidate) => candidate.email?.toLowerCase() === email);
+        if (user === undefined || user.deleted) throw new SlackApiError('users_not_found');
+        return { user: toSlackUser(user) };
+      },
+      'usergroups.users.list': (args) => {
+        const users = this.usergroups.get(String(args.usergroup ?? ''));
+        if (users === undefined) throw new SlackApiError('no_such_subteam');
+        return { users };
+      },
+      'views.open': (args) => {
+        if (typeof args.trigger_id !== 'string' || args.trigger_id === '')
+          throw new SlackApiError('invalid_trigger_id');
+        if (args.trigger_id.startsWith('expired')) throw new SlackApiError('expired_trigger_id');
+        return { view: this.storeView(args.view) };
+      },
+      'views.push': (args) => {
+        if (typeof args.trigger_id !== 'string' || args.trigger_id === '')
+          throw new SlackApiError('invalid_trigger_id');
+        return { view: this.storeView(args.view) };
+      },
+      'views.update': (args) => {
+        const id = String(args.view_id ?? '');
+        if (!this.views.has(id)) throw new SlackApiError('not_found');
+        return { view: this.storeView(args.view, id) };
+      },
+      'views.publish': (args) => {
+        const user = String(args.user_id ?? '');
+        this.requireUser(user);
+        const view = this.storeView(args.view);
+        if (view.type !== 'home')
+          throw new SlackApiError('invalid_arguments', ['must be home [json-pointer:/view/type]']);
+        this.homes.set(user, view);
+        return { view };
+      },
+    };
+  }
+
+  /** Starts the double on a free loopback port. */
+  static async start(): Promise<SlackDouble> {
+    let double: SlackDouble | undefined;
+    const server = createServer((req, res) => {
+      if (double === undefined) {
+        res.writeHead(503).end();
+        return;
+      }
+      double.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: 'internal_error', detail: String(error) }));
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    double = new SlackDouble(server, `http://127.0.0.1:${port}/api/`);
+    return double;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Adds a workspace member. */
+  addUser(user: SlackUser): SlackUser {
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  addChannel(id: string): void {
+    this.channels.add(id);
+  }
+
+  addUsergroup(id: string, members: string[]): void {
+    this.usergroups.set(id, members);
+  }
+
+  /** Makes the next `times` calls of `method` fail as described. */
+  failNext(method: string, failure: Failure, times = 1): void {
+    const queue = this.failures.get(method) ?? [];
+    for (let i = 0; i < times; i += 1) queue.push(failure);
+    this.failures.set(method, queue);
+  }
+
+  callsOf(method: string): SlackCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Resolves with the first call of `method` matching `predicate`, waiting up to `timeoutMs` for it. */
+  async waitForCall(
+    method: string,
+    predicate: (call: SlackCall) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<SlackCall> {
+    const find = () => this.calls.find((call) => call.method === method && predicate(call));
+    const found = find();
+    if (found !== undefined) return found;
+    return new Promise<SlackCall>((resolve, reject) => {
+      const check = () => {
+        const call = find();
+        if (call === undefined) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(call);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`no ${method} call matched within ${timeoutMs} ms (saw ${this.callsOf(method).length})`));
+      }, timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const args = parseBody(req.headers['content-type'] ?? '', Buffer.concat(chunks).toString('utf8'));
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7) : (args.token as string | undefined);
+    delete args.token;
+
+    let status = 200;
+    let response: Record<string, unknown>;
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    const failure = this.failures.get(method)?.shift();
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      status = 405;
+      response = { ok: false, error: 'method_not_allowed' };
+    } else if (failure !== undefined && 'rateLimited' in failure) {
+      status = 429;
+      headers['retry-after'] = String(failure.rateLimited);
+      response = { ok: false, error: 'ratelimited' };
+    } else if (failure !== undefined && 'httpStatus' in failure) {
+      status = failure.httpStatus;
+      response = { ok: false, error: 'fatal_error' };
+    } else if (failure !== undefined) {
+      response = { ok: false, error: failure.error };
+    } else if (token === undefined || token === '') {
+      response = { ok: false, error: 'not_authed' };
+    } else if (token !== BOT.token) {
+      response = { ok: false, error: 'invalid_auth' };
+    } else {
+      const handler = this.handlers[method];
+      if (handler === undefined) {
+        response = { ok: false, error: 'unknown_method' };
+      } else {
+        try {
+          response = { ok: true, ...handler(args) };
+        } catch (error) {
+          if (!(error instanceof SlackApiError)) throw error;
+          response = {
+            ok: false,
+            error: error.code,
+            ...(error.messages.length > 0 ? { response_metadata: { messages: error.messages } } : {}),
+          };
+        }
+      }
+    }
+    this.calls.push({ method, token, args, status, response });
+    for (const waiter of [...this.waiters]) waiter();
+    res.writeHead(status, headers);
+    res.end(JSON.stringify(response));
+  }
+
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `1790000000.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private requireChannel(channel: unknown): string {
+    const id = String(channel ?? '');
+    if (id === '') throw new SlackApiError('channel_not_found');
+    // Posting to a user id opens (or reuses) the DM with that user, as Slack does.
+    if (this.users.has(id)) return id;
+    if (!this.channels.has(id)) throw new SlackApiError('channel_not_found');
+    return id;
+  }
+
+  private requireUser(user: unknown): Record<string, unknown> {
+    const found = this.users.get(String(user ?? ''));
+    if (found === undefined) throw new SlackApiError('user_not_found');
+    return toSlackUser(found);
+  }
+
+  private checkMessage(args: Record<string, unknown>): void {
+    const textProblems = validateMessageText(args.text, args.blocks);
+    if (textProblems[0] !== undefined) throw new SlackApiError(textProblems[0]);
+    const problems = validateMessageBlocks(args.blocks);
+    if (problems.length > 0)
+      throw new SlackApiError(
+        'invalid_blocks',
+        problems.map((p) => `[ERROR] ${p}`),
+      );
+  }
+
+  private postMessage(args: Record<string, unknown>): Record<string, unknown> {
+    const channel = this.requireChannel(args.channel);
+    this.checkMessage(args);
+    const message: StoredMessage = {
+      channel,
+      ts: this.nextTs(),
+      text: args.text as string | undefined,
+      blocks: args.blocks as unknown[] | undefined,
+      thread_ts: args.thread_ts as string | undefined,
+      user: BOT.userId,
+    };
+    this.messages.set(`${channel}/${message.ts}`, message);
+    return { channel, ts: message.ts, message: { ...message, type: 'message', bot_id: BOT.botId } };
+  }
+
+  private updateMessage(args: Record<string, unknown>): Record<string, unknown> {
+    const channel = this.requireChannel(args.channel);
+    const key = `${channel}/${String(args.ts ?? '')}`;
+    const existing = this.messages.get(key);
+    if (existing === undefined) throw new SlackApiError('message_not_found');
+    this.checkMessage(args);
+    const updated: StoredMessage = {
+      ...existing,
+      text: (args.text as string | undefined) ?? existing.text,
+      blocks: (args.blocks as unknown[] | undefined) ?? existing.blocks,
+    };
+    this.messages.set(key, updated);
+    return { channel, ts: existing.ts, text: updated.text, message: { ...updated, type: 'message' } };
+  }
+
+  private storeView(raw: unknown, id?: string): Record<string, unknown> {
+    const problems = validateView(raw);
+    if (problems.length > 0)
+      throw new SlackApiError(
+        'invalid_arguments',
+        problems.map((p) => `[ERROR] ${p}`),
+      );
+    const viewId = id ?? `V${String(++this.viewCounter).padStart(10, '0')}`;
+    const view = {
+      ...(raw as Record<string, unknown>),
+      id: viewId,
+      team_id: BOT.teamId,
+      hash: `${Date.now()}.${viewId}`,
+    };
+    this.views.set(viewId, view);
+    return view;
+  }
+}
+
+class SlackApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly messages: string[] = [],
+  ) {
+    super(code);
+  }
+}
+
+function toSlackUser(user: SlackUser): Record<string, unknown> {
+  return {
+    id: user.id,
+    team_id: BOT.teamId,
+    name: user.name,
+    real_name: user.name,
+    deleted: user.deleted ?? false,
+    is_bot: user.is_bot ?? false,
+    tz: user.tz ?? 'Europe/Berlin',
+    profile: { email: user.email, real_name: user.name, display_name: user.name },
+  };
+}
+
+/** Parses a Web API body: form-encoded (JSON-valued fields decoded, as @slack/web-api encodes them) or JSON. */
+function parseBody(contentType: string, body: string): Record<string, unknown> {
+  if (body === '') return {};
+  if (contentType.includes('application/json')) return JSON.parse(body) as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    const trimmed = value.trim();
+    if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && key !== 'text') {
+      try {
+        args[key] = JSON.parse(trimmed);
+        continue;
+      } catch {
+        // not JSON after all: keep the string
+      }
+    }
+    args[key] = value;
+  }
+  return args;
+}
