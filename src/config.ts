@@ -20,7 +20,8 @@ function csv(name: string, item: RegExp, itemLabel: string) {
           .map((part) => part.trim())
           .filter((part) => part !== ''),
       )
-      .pipe(z.array(z.string().regex(item, `each entry of ${name} must be ${itemLabel}`))),
+      .pipe(z.array(z.string().regex(item, `each entry of ${name} must be ${itemLabel}`)))
+      .default([]),
   );
 }
 
@@ -93,7 +94,7 @@ export const ZEnv = z
     APPROVAL_CHANNEL: optional(
       z.string().regex(SLACK_CHANNEL_ID, 'must be a Slack channel id like C0123456789').optional(),
     ),
-    APPROVERS: csv('APPROVERS', SLACK_APPROVER_ID, 'a Slack user id (U…/W…) or user-group id (S…)').default([]),
+    APPROVERS: csv('APPROVERS', SLACK_APPROVER_ID, 'a Slack user id (U…/W…) or user-group id (S…)'),
     REQUIRED_APPROVALS: optional(z.coerce.number().int().min(1).max(50).default(1)),
     DEFAULT_TTL_SECONDS: optional(
       z.coerce
@@ -111,7 +112,7 @@ export const ZEnv = z
         .max(30 * 24 * 3600)
         .default(24 * 3600),
     ),
-    ADMIN_USER_IDS: csv('ADMIN_USER_IDS', SLACK_USER_ID, 'a Slack user id (U…/W…)').default([]),
+    ADMIN_USER_IDS: csv('ADMIN_USER_IDS', SLACK_USER_ID, 'a Slack user id (U…/W…)'),
     SERVICE_API_KEYS: optional(ZServiceKeys.default([])),
     SHUTDOWN_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60_000).default(8000)),
   })

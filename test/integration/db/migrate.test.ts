@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS_DIR, migrate, readMigrations } from '../../../src/db/migrate.ts';
+import { createTestDatabase, query, type TestDatabase } from '../../support/database.ts';
+
+describe('migration runner', () => {
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await database.drop();
+  });
+
+  it('applies every migration to an empty database and records it as Prisma Migrate does', async () => {
+    const migrations = await readMigrations();
+    const result = await migrate({ url: database.url });
+    expect(result.applied).toEqual(migrations.map((m) => m.name));
+
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+      applied_steps_count: number;
+    }>(database.url, 'SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
+    expect(rows).toHaveLength(migrations.length);
+    for (const [index, migration] of migrations.entries()) {
+      const file = await readFile(path.join(MIGRATIONS_DIR, migration.name, 'migration.sql'));
+      const row = rows[index];
+      expect(row?.migration_name).toBe(migration.name);
+      expect(row?.checksum).toBe(createHash('sha256').update(file).digest('hex'));
+      expect(row?.finished_at).toBeInstanceOf(Date);
+      expect(row?.rolled_back_at).toBeNull();
+      expect(row?.applied_steps_count).toBe(1);
+    }
+  });
+
+  it('is a no-op the second time', async () => {
+    await migrate({ url: database.url });
+    const again = await migrate({ url: database.url });
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied.length).toBeGreaterThan(0);
+    const [{ count }] = (await query<{ count: string }>(database.url, 'SELECT count(*) FROM "_prisma_migrations"')) as [
+      { count: string },
+    ];
+    expect(Number(count)).toBe(again.alreadyApplied.length);
+  });
+
+  it('applies each migration exactly once when several instances start together', async () => {
+    const results = await Promise.all(Array.from({ length: 4 }, () => migrate({ url: database.url })));
+    const appliedCounts = results.map((r) => r.applied.length).sort();
+    const total = (await readMigrations()).length;
+    expect(appliedCounts).toEqual([0, 0, 0, total]);
+    const rows = await query(database.url, 'SELECT 1 FROM "_prisma_migrations"');
+    expect(rows).toHaveLength(total);
+  });
+
+  it('rolls a failing migration back, records why, and applies nothing of it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gl-migrations-'));
+    await mkdir(path.join(dir, '001_ok'));
+    await writeFile(path.join(dir, '001_ok', 'migration.sql'), 'CREATE TABLE ok_table (id int);');
+    await mkdir(path.join(dir, '002_bad'));
+    await writeFile(
+      path.join(dir, '002_bad', 'migration.sql'),
+      'CREATE TABLE half_table (id int);\nSELECT * FROM no_such_table;',
+    );
+    await expect(migrate({ url: database.url, dir })).rejects.toThrow(/002_bad failed and was rolled back/);
+
+    const tables = await query<{ table_name: string }>(
+      database.url,
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('ok_table', 'half_table')",
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(['ok_table']);
+    const rows = await query<{ migration_name: string; logs: string | null; rolled_back_at: Date | null }>(
+      database.url,
+      'SELECT migration_name, logs, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',
+    );
+    expect(rows.map((r) => r.migration_name)).toEqual(['001_ok', '002_bad']);
+    expect(rows[1]?.logs).toMatch(/no_such_table/);
+    expect(rows[1]?.rolled_back_at).toBeInstanceOf(Date);
+
+    // Fixed, the migration is applied on the next run.
+    await writeFile(path.join(dir, '002_bad', 'migration.sql'), 'CREATE TABLE half_table (id int);');
+    const retry = await migrate({ url: database.url, dir });
+    expect(retry.applied).toEqual(['002_bad']);
+  });
+
+  it('makes the audit trail append-only at the database', async () => {
+    await migrate({ url: database.url });
+    await query(database.url, `INSERT INTO audit_events (type, actor_type) VALUES ('test.event', 'system')`);
+    await expect(query(database.url, `UPDATE audit_events SET type = 'rewritten'`)).rejects.toThrow(/append-only/);
+    await expect(query(database.url, 'DELETE FROM audit_events')).rejects.toThrow(/append-only/);
+    await expect(query(database.url, 'TRUNCATE audit_events')).rejects.toThrow(/append-only/);
+    const rows = await query<{ type: string }>(database.url, 'SELECT type FROM audit_events');
+    expect(rows).toEqual([{ type: 'test.event' }]);
+  });
+});

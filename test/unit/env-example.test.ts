@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ZEnv } from '../../src/config.ts';
+
+const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+const documented = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+describe('.env.example and README', () => {
+  const schemaKeys = Object.keys(ZEnv.shape ?? {});
+
+  it('.env.example documents exactly the variables the config schema reads', () => {
+    expect(schemaKeys.length).toBeGreaterThan(10);
+    expect([...documented].sort()).toEqual([...schemaKeys].sort());
+  });
+
+  it('every variable has a comment above it', () => {
+    const lines = example.split('\n');
+    for (const name of documented) {
+      const index = lines.findIndex((line) => line.startsWith(`${name}=`));
+      expect(lines[index - 1], `${name} needs a comment`).toMatch(/^#/);
+    }
+  });
+
+  it('the README configuration table lists every variable', () => {
+    for (const name of schemaKeys) expect(readme, name).toContain(`\`${name}\``);
+  });
+});
