@@ -9,5 +9,6 @@ export default defineConfig({
     // Integration files each own a database and queue prefix, so they may run side by side.
     fileParallelism: true,
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

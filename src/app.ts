@@ -93,6 +93,19 @@ export async function buildApp(config: TConfig, logger: Logger): Promise<Greenli
     http.disable('x-powered-by');
     const slack = await createSlackApp(config, logger, http);
     closer.add(() => slack.stop());
+    // Listeners ack first and keep working after the HTTP response is sent, so the server closing
+    // does not mean they are done: track each listener run and let shutdown wait for them.
+    const inFlight = new Set<Promise<unknown>>();
+    slack.bolt.use(async ({ next }) => {
+      const run = next();
+      inFlight.add(run);
+      try {
+        await run;
+      } finally {
+        inFlight.delete(run);
+      }
+    });
+    closer.add(() => Promise.allSettled([...inFlight]));
     registerListeners(slack.bolt, { adminUserIds: config.ADMIN_USER_IDS });
     logger.info({ mode: slack.mode, botUserId: slack.botUserId }, 'slack app ready');
 

@@ -1,10 +1,11 @@
-import 'dotenv/config';
 import { buildApp } from './app.ts';
 import { ConfigError, parseConfig, type TConfig } from './config.ts';
+import { loadDotenv } from './env.ts';
 import { createLogger } from './logger.ts';
 
 /** Process entry: reads config, builds and starts the service, and shuts it down on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
+  loadDotenv();
   let config: TConfig;
   try {
     config = parseConfig(process.env);

@@ -1,13 +1,14 @@
-import 'dotenv/config';
 import { ConfigError, parseConfig } from '../config.ts';
 import { startEmbeddedDatabase } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
+import { loadDotenv } from '../env.ts';
 
 /**
  * `npm run db:migrate`: applies pending migrations to DATABASE_URL (or to the embedded
  * database under DATA_DIR) and exits. Only database settings are needed.
  */
 async function run(): Promise<void> {
+  loadDotenv();
   const env = process.env;
   let dataDir = './.data';
   let url = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;

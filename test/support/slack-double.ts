@@ -57,6 +57,7 @@ export class SlackDouble {
   readonly botUserId = BOT.userId;
 
   private readonly failures = new Map<string, Failure[]>();
+  private readonly delays = new Map<string, number[]>();
   private readonly waiters = new Set<() => void>();
   private readonly handlers: Record<string, Handler>;
   private tsCounter = 0;
@@ -181,6 +182,13 @@ export class SlackDouble {
     this.failures.set(method, queue);
   }
 
+  /** Makes the next call of `method` answer only after `ms` milliseconds (a slow Slack). */
+  delayNext(method: string, ms: number): void {
+    const queue = this.delays.get(method) ?? [];
+    queue.push(ms);
+    this.delays.set(method, queue);
+  }
+
   callsOf(method: string): SlackCall[] {
     return this.calls.filter((call) => call.method === method);
   }
@@ -256,6 +264,8 @@ export class SlackDouble {
         }
       }
     }
+    const delay = this.delays.get(method)?.shift();
+    if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
     this.calls.push({ method, token, args, status, response });
     for (const waiter of [...this.waiters]) waiter();
     res.writeHead(status, headers);

@@ -70,7 +70,14 @@ describe('parseConfig', () => {
     });
     const named = problems.map((problem) => problem.split(' ')[0]);
     expect(named).toEqual(
-      expect.arrayContaining(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'REDIS_URL', 'PORT', 'APPROVERS', 'LOG_LEVEL']),
+      expect.arrayContaining([
+        'SLACK_BOT_TOKEN',
+        'SLACK_SIGNING_SECRET',
+        'REDIS_URL',
+        'PORT',
+        'APPROVERS',
+        'LOG_LEVEL',
+      ]),
     );
     expect(problems.find((p) => p.startsWith('SLACK_SIGNING_SECRET'))).toBe('SLACK_SIGNING_SECRET is required');
     expect(problems.find((p) => p.startsWith('REDIS_URL'))).toMatch(/redis:\/\//);
@@ -80,7 +87,9 @@ describe('parseConfig', () => {
     expect(problemsOf({ ...VALID, APPROVERS: 'U0AAA111', REQUIRED_APPROVALS: '2', APPROVAL_CHANNEL: 'C0X1' })).toEqual([
       'REQUIRED_APPROVALS is 2 but APPROVERS names only 1',
     ]);
-    expect(problemsOf({ ...VALID, APPROVERS: 'U0AAA111' })).toEqual(['APPROVAL_CHANNEL is required when APPROVERS is set']);
+    expect(problemsOf({ ...VALID, APPROVERS: 'U0AAA111' })).toEqual([
+      'APPROVAL_CHANNEL is required when APPROVERS is set',
+    ]);
     expect(problemsOf({ ...VALID, DEFAULT_TTL_SECONDS: '7200', MAX_TTL_SECONDS: '3600' })).toEqual([
       'DEFAULT_TTL_SECONDS must not exceed MAX_TTL_SECONDS',
     ]);

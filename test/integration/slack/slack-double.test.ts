@@ -1,6 +1,17 @@
-import { ErrorCode, WebClient } from '@slack/web-api';
+import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackDouble } from '../../support/slack-double.ts';
+
+// The client logs every refused call; these refusals are the point of the tests.
+const quiet = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
 
 /** The double is only useful if it refuses what Slack refuses: these run it through the real Web API client. */
 describe('Slack test double', () => {
@@ -16,6 +27,7 @@ describe('Slack test double', () => {
     slack.addUsergroup('S0ONCALL01', ['U0ALICE001', 'U0BOB00001']);
     client = new WebClient(slack.botToken, {
       slackApiUrl: slack.url,
+      logger: quiet,
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
     });
@@ -36,7 +48,7 @@ describe('Slack test double', () => {
 
   it('answers auth.test and refuses a wrong token', async () => {
     expect((await client.auth.test()).user_id).toBe(slack.botUserId);
-    const wrong = new WebClient('xoxb-wrong', { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
+    const wrong = new WebClient('xoxb-wrong', { slackApiUrl: slack.url, logger: quiet, retryConfig: { retries: 0 } });
     expect((await slackError(wrong.auth.test())).error).toBe('invalid_auth');
   });
 
@@ -161,14 +173,12 @@ describe('Slack test double', () => {
       'U0ALICE001',
       'U0BOB00001',
     ]);
-    expect((await slackError(client.usergroups.users.list({ usergroup: 'S0NOPE0001' }))).error).toBe(
-      'no_such_subteam',
-    );
+    expect((await slackError(client.usergroups.users.list({ usergroup: 'S0NOPE0001' }))).error).toBe('no_such_subteam');
     const dm = await client.conversations.open({ users: 'U0ALICE001' });
     expect((await client.chat.postMessage({ channel: dm.channel?.id as string, text: 'hi' })).ok).toBe(true);
-    expect(
-      (await client.chat.postEphemeral({ channel: 'C0APPROVAL', user: 'U0BOB00001', text: 'only you' })).ok,
-    ).toBe(true);
+    expect((await client.chat.postEphemeral({ channel: 'C0APPROVAL', user: 'U0BOB00001', text: 'only you' })).ok).toBe(
+      true,
+    );
   });
 
   it('fails on demand like Slack: an error code, then HTTP 429 with Retry-After', async () => {

@@ -1,0 +1,104 @@
+import type { Job } from 'bullmq';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createJobRuntime, defineJob, type JobRuntime } from '../../../src/jobs/runtime.ts';
+import { createLogger } from '../../../src/logger.ts';
+import { createRedis } from '../../../src/redis.ts';
+import { REDIS_URL, uniquePrefix } from '../../support/harness.ts';
+
+interface Deps {
+  seen: Array<{ id: string; attempt: number }>;
+  failUntilAttempt: number;
+}
+
+const echo = defineJob<{ id: string }, Deps>({
+  name: 'echo',
+  queue: 'test',
+  schema: z.object({ id: z.string().uuid() }).strict(),
+  attempts: 3,
+  backoff: { type: 'fixed', delay: 10 },
+  async handle(payload, deps, job) {
+    deps.seen.push({ id: payload.id, attempt: job.attemptsMade + 1 });
+    if (job.attemptsMade + 1 < deps.failUntilAttempt) throw new Error('transient');
+  },
+});
+
+async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('job runtime on real Redis', () => {
+  const producer = createRedis(REDIS_URL, 'producer');
+  const worker = createRedis(REDIS_URL, 'worker');
+  let runtime: JobRuntime;
+  let deps: Deps;
+
+  beforeEach(() => {
+    deps = { seen: [], failUntilAttempt: 0 };
+    runtime = createJobRuntime({
+      producer,
+      workerConnection: worker,
+      prefix: uniquePrefix(),
+      definitions: [echo],
+      deps,
+      logger: createLogger('silent'),
+    });
+  });
+  afterEach(async () => {
+    await runtime.close();
+  });
+  afterAll(async () => {
+    await Promise.all([producer.quit(), worker.quit()]);
+  });
+
+  it('runs an enqueued job with its validated payload', async () => {
+    const id = crypto.randomUUID();
+    await runtime.enqueue(echo, { id });
+    await until(() => deps.seen.length === 1);
+    expect(deps.seen).toEqual([{ id, attempt: 1 }]);
+  });
+
+  it('retries a failing job with its backoff until it succeeds', async () => {
+    deps.failUntilAttempt = 3;
+    const id = crypto.randomUUID();
+    await runtime.enqueue(echo, { id });
+    await until(() => deps.seen.length === 3);
+    expect(deps.seen.map((s) => s.attempt)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses to enqueue a payload that breaks its schema', async () => {
+    await expect(runtime.enqueue(echo, { id: 'not-a-uuid' })).rejects.toThrow();
+    await expect(runtime.enqueue(echo, { id: crypto.randomUUID(), token: 'xoxb-secret' } as never)).rejects.toThrow();
+    expect(await runtime.queue('test').count()).toBe(0);
+  });
+
+  it('does not retry a job whose payload fails the schema in the worker', async () => {
+    const queue = runtime.queue('test');
+    const job: Job = await queue.add('echo', { id: 42 }, { attempts: 5, backoff: { type: 'fixed', delay: 10 } });
+    const id = job.id as string;
+    let state = await queue.getJobState(id);
+    const deadline = Date.now() + 5000;
+    while (state !== 'failed' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      state = await queue.getJobState(id);
+    }
+    expect(state).toBe('failed');
+    const failed = await queue.getJob(id);
+    expect(failed?.attemptsMade).toBe(1);
+    expect(failed?.failedReason).toMatch(/invalid payload for echo/);
+    expect(deps.seen).toEqual([]);
+  });
+
+  it('treats a deterministic job id as idempotent', async () => {
+    const id = crypto.randomUUID();
+    await runtime.enqueue(echo, { id }, { jobId: `echo-${id}`, delay: 200 });
+    await runtime.enqueue(echo, { id }, { jobId: `echo-${id}`, delay: 200 });
+    await until(() => deps.seen.length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(deps.seen).toHaveLength(1);
+  });
+});

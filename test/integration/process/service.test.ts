@@ -1,0 +1,186 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, query, type TestDatabase } from '../../support/database.ts';
+import { REDIS_URL, SIGNING_SECRET, uniquePrefix } from '../../support/harness.ts';
+import { freePort, type RunningService, runService, waitForPort, waitForStatus } from '../../support/process.ts';
+import { SlackDouble } from '../../support/slack-double.ts';
+import { SlackSender } from '../../support/slack-requests.ts';
+
+/** These run the built service as users do (`npm start` runs `node dist/main.js`). */
+describe('the service process', () => {
+  let slack: SlackDouble;
+  const running: RunningService[] = [];
+  const databases: TestDatabase[] = [];
+
+  beforeAll(async () => {
+    slack = await SlackDouble.start();
+    slack.addUser({ id: 'U0MEMBER01', name: 'max' });
+  });
+  afterEach(async () => {
+    for (const service of running.splice(0)) {
+      if (service.child.exitCode === null && service.child.signalCode === null) {
+        service.child.kill('SIGKILL');
+        await service.exited;
+      }
+    }
+    for (const database of databases.splice(0)) await database.drop();
+  });
+  afterAll(async () => {
+    await slack.close();
+  });
+
+  async function start(env: Record<string, string>): Promise<RunningService> {
+    const service = await runService({
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.url,
+      REDIS_URL,
+      QUEUE_PREFIX: uniquePrefix(),
+      HOST: '127.0.0.1',
+      ...env,
+    });
+    running.push(service);
+    return service;
+  }
+
+  it('exits non-zero naming every bad setting (missing signing secret and malformed REDIS_URL together)', async () => {
+    const service = await runService({ SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'http//nope', PORT: '-1' });
+    running.push(service);
+    const { code } = await service.exited;
+    expect(code).not.toBe(0);
+    const output = service.output();
+    expect(output).toContain('SLACK_SIGNING_SECRET is required');
+    expect(output).toMatch(/REDIS_URL must be a URL like redis:\/\//);
+    expect(output).toMatch(/PORT /);
+    expect(output).not.toContain('xoxb-1');
+  });
+
+  it('boots on an empty database: migrates, calls auth.test, answers /healthz and /readyz, and exits 0 on SIGTERM', async () => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    const port = await freePort();
+    const authCallsBefore = slack.callsOf('auth.test').length;
+    const startedAt = Date.now();
+    const service = await start({ DATABASE_URL: database.url, PORT: String(port) });
+
+    await waitForStatus(`http://127.0.0.1:${port}/healthz`, 200, 15_000);
+    const ready = await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, 15_000);
+    expect(Date.now() - startedAt).toBeLessThan(15_000);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'up', redis: 'up' } });
+    expect(slack.callsOf('auth.test').length).toBeGreaterThan(authCallsBefore);
+    const migrations = await query(database.url, 'SELECT 1 FROM "_prisma_migrations" WHERE finished_at IS NOT NULL');
+    expect(migrations.length).toBeGreaterThan(0);
+
+    // Logs are JSON lines and never carry secrets.
+    const lines = service.output().trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(service.output()).not.toContain(SIGNING_SECRET);
+    expect(service.output()).not.toContain(slack.botToken);
+
+    // A forged Slack request is refused with 401.
+    const sender = new SlackSender(`http://127.0.0.1:${port}`, 'not-the-signing-secret');
+    const forged = await sender.event({ type: 'app_home_opened', user: 'U0MEMBER01', tab: 'home' });
+    expect(forged.status).toBe(401);
+
+    const stopAt = Date.now();
+    service.child.kill('SIGTERM');
+    const { code } = await service.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - stopAt).toBeLessThan(10_000);
+    expect(service.output()).toContain('shutdown complete');
+  });
+
+  it('finishes an in-flight request before exiting on SIGTERM', async () => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    const port = await freePort();
+    const service = await start({ DATABASE_URL: database.url, PORT: String(port) });
+    await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200);
+    // Slow Slack: the app_home_opened handler is still waiting on views.publish when SIGTERM arrives.
+    slack.delayNext('views.publish', 1500);
+    const sender = new SlackSender(`http://127.0.0.1:${port}`, SIGNING_SECRET);
+    const publishesBefore = slack.callsOf('views.publish').length;
+    const res = await sender.event({ type: 'app_home_opened', user: 'U0MEMBER01', tab: 'home' });
+    expect(res.status).toBe(200);
+    service.child.kill('SIGTERM');
+    const { code } = await service.exited;
+    expect(code).toBe(0);
+    expect(slack.callsOf('views.publish').length).toBe(publishesBefore + 1);
+  });
+
+  it('boots on the embedded database when DATABASE_URL is unset, and keeps its data across a restart', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'greenlight-data-'));
+    const first = await start({ DATA_DIR: dataDir, PORT: String(await freePort()) });
+    await first.waitForLog(/greenlight listening/, 30_000);
+    expect(first.output()).toMatch(/embedded PostgreSQL \(PGlite\).*single-instance trials/);
+    expect(first.output()).toMatch(/"applied":1,"alreadyApplied":0/);
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+
+    const port = await freePort();
+    const second = await start({ DATA_DIR: dataDir, PORT: String(port) });
+    await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, 30_000);
+    // The migration bookkeeping written by the first run is still there.
+    expect(second.output()).toMatch(/"applied":0,"alreadyApplied":1/);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+  });
+
+  it('exits non-zero naming REDIS_URL when Redis is unreachable at startup', async () => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    const deadPort = await freePort();
+    const service = await start({
+      DATABASE_URL: database.url,
+      PORT: String(await freePort()),
+      REDIS_URL: `redis://127.0.0.1:${deadPort}`,
+    });
+    const { code } = await service.exited;
+    expect(code).not.toBe(0);
+    expect(service.output()).toContain(`Redis is unreachable at REDIS_URL=redis://127.0.0.1:${deadPort}`);
+  });
+
+  it('reports Redis down on /readyz without crashing, and recovers when Redis returns', async () => {
+    const redisPort = await freePort();
+    const redisDir = await mkdtemp(path.join(tmpdir(), 'greenlight-redis-'));
+    const startRedis = () =>
+      spawn(
+        'redis-server',
+        ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', redisDir],
+        { stdio: 'ignore' },
+      );
+    let redis = startRedis();
+    try {
+      await waitForPort(redisPort);
+      const database = await createTestDatabase();
+      databases.push(database);
+      const port = await freePort();
+      const service = await start({
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      });
+      await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200);
+
+      redis.kill('SIGKILL');
+      const down = await waitForStatus(`http://127.0.0.1:${port}/readyz`, 503, 10_000);
+      expect(await down.json()).toMatchObject({
+        status: 'unavailable',
+        checks: { postgres: 'up', redis: 'down' },
+        error: { code: 'not_ready', message: 'redis is down' },
+      });
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(service.child.exitCode).toBeNull();
+
+      redis = startRedis();
+      await waitForPort(redisPort);
+      await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, 15_000);
+      expect(service.child.exitCode).toBeNull();
+    } finally {
+      redis.kill('SIGKILL');
+    }
+  });
+});
