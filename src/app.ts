@@ -5,11 +5,17 @@ import type { TConfig } from './config.ts';
 import { createDb, type Db, pingDb } from './db/client.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
+import { apiRoutes } from './http/api.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
+import { createEffects } from './jobs/effects.ts';
+import { JOB_DEFINITIONS, type JobDeps, QUEUES } from './jobs/index.ts';
+import { reconcile, reconcileNow } from './jobs/reconciler.ts';
 import { createJobRuntime, type JobRuntime } from './jobs/runtime.ts';
 import { redactUrl } from './logger.ts';
 import { connectRedis, createRedis, pingRedis } from './redis.ts';
+import { syncConfiguredKeys } from './services/api-keys.ts';
+import { createRequestEvents } from './services/request-events.ts';
 import { createSlackApp, type SlackApp } from './slack/bolt.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 
@@ -17,7 +23,9 @@ export interface Greenlight {
   http: express.Express;
   slack: SlackApp;
   db: Db;
-  jobs: JobRuntime;
+  jobs: JobRuntime<JobDeps>;
+  /** What services and jobs run with; tests drive use cases and the reconciler through it. */
+  deps: JobDeps;
   /** Listens on `port` (0 picks a free one) and resolves with the server once it accepts connections. */
   listen(port: number, host?: string): Promise<Server>;
   /** Stops accepting, finishes in-flight work, and closes workers, Redis and the database. Idempotent. */
@@ -46,7 +54,16 @@ class Closer {
  * workers, the Bolt app and the HTTP routes, and listens on nothing. main.ts and the tests
  * both start here.
  */
-export async function buildApp(config: TConfig, logger: Logger): Promise<Greenlight> {
+export interface BuildOptions {
+  /** The clock (tests pin it). */
+  now?: () => Date;
+}
+
+/** How often the reconciler compares Redis with PostgreSQL. */
+const RECONCILE_EVERY_MS = 60_000;
+
+export async function buildApp(config: TConfig, logger: Logger, options: BuildOptions = {}): Promise<Greenlight> {
+  const now = options.now ?? (() => new Date());
   const closer = new Closer();
   try {
     let databaseUrl = config.DATABASE_URL;
@@ -73,24 +90,26 @@ export async function buildApp(config: TConfig, logger: Logger): Promise<Greenli
 
     const producer = createRedis(config.REDIS_URL, 'producer');
     const workerConnection = createRedis(config.REDIS_URL, 'worker');
-    closer.add(() => producer.quit().catch(() => producer.disconnect()));
-    closer.add(() => workerConnection.quit().catch(() => workerConnection.disconnect()));
-    await connectRedis(producer, config.REDIS_URL);
-    await connectRedis(workerConnection, config.REDIS_URL);
+    const subscriber = createRedis(config.REDIS_URL, 'worker');
+    for (const connection of [producer, workerConnection, subscriber]) {
+      closer.add(() => connection.quit().catch(() => connection.disconnect()));
+      await connectRedis(connection, config.REDIS_URL);
+    }
     logger.info({ redis: redactUrl(config.REDIS_URL), prefix: config.QUEUE_PREFIX }, 'redis connected');
 
-    const jobs = createJobRuntime({
+    const jobs = createJobRuntime<JobDeps>({
       producer,
-      workerConnection,
       prefix: config.QUEUE_PREFIX,
-      definitions: [],
-      deps: { db, logger },
+      definitions: JOB_DEFINITIONS,
       logger,
     });
     closer.add(() => jobs.close());
+    const events = await createRequestEvents(producer, subscriber, config.QUEUE_PREFIX);
+    closer.add(() => events.close());
 
     const http = express();
     http.disable('x-powered-by');
+    http.set('trust proxy', 'loopback');
     const slack = await createSlackApp(config, logger, http);
     closer.add(() => slack.stop());
     // Listeners ack first and keep working after the HTTP response is sent, so the server closing
@@ -106,12 +125,31 @@ export async function buildApp(config: TConfig, logger: Logger): Promise<Greenli
       }
     });
     closer.add(() => Promise.allSettled([...inFlight]));
-    registerListeners(slack.bolt, { adminUserIds: config.ADMIN_USER_IDS });
+
+    const effects = createEffects({ jobs, events, logger, now });
+    const deps: JobDeps = { db, slack: slack.bolt.client, jobs, events, effects, config, logger, now };
+    await syncConfiguredKeys(db, config.SERVICE_API_KEYS);
+    registerListeners(slack.bolt, deps);
     logger.info({ mode: slack.mode, botUserId: slack.botUserId }, 'slack app ready');
 
     http.use(healthRoutes({ postgres: () => pingDb(db), redis: () => pingRedis(producer) }));
+    http.use('/api/v1', apiRoutes(deps));
     http.use(notFoundHandler);
     http.use(errorHandler(logger));
+
+    jobs.startWorkers(workerConnection, deps);
+    await jobs
+      .queue(QUEUES.timers)
+      .upsertJobScheduler(
+        'reconcile',
+        { every: RECONCILE_EVERY_MS },
+        { name: reconcile.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+      );
+    try {
+      await reconcileNow(deps);
+    } catch (error) {
+      logger.warn({ err: error }, 'startup reconciliation failed; the scheduled run will retry');
+    }
 
     let server: Server | undefined;
     let closing: Promise<void> | undefined;
@@ -120,6 +158,7 @@ export async function buildApp(config: TConfig, logger: Logger): Promise<Greenli
       slack,
       db,
       jobs,
+      deps,
       async listen(port, host = '127.0.0.1') {
         await slack.start();
         server = await new Promise<Server>((resolve, reject) => {

@@ -100,10 +100,11 @@ export const ZEnv = z
       z.coerce
         .number()
         .int()
-        .min(10)
+        .min(1)
         .max(7 * 24 * 3600)
         .default(900),
     ),
+    MIN_TTL_SECONDS: optional(z.coerce.number().int().min(1).max(3600).default(30)),
     MAX_TTL_SECONDS: optional(
       z.coerce
         .number()
@@ -117,6 +118,9 @@ export const ZEnv = z
     SHUTDOWN_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60_000).default(8000)),
   })
   .superRefine((env, ctx) => {
+    if (env.DEFAULT_TTL_SECONDS < env.MIN_TTL_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['DEFAULT_TTL_SECONDS'], message: 'must not be below MIN_TTL_SECONDS' });
+    }
     if (env.DEFAULT_TTL_SECONDS > env.MAX_TTL_SECONDS) {
       ctx.addIssue({ code: 'custom', path: ['DEFAULT_TTL_SECONDS'], message: 'must not exceed MAX_TTL_SECONDS' });
     }

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   not_ready: 503,
+  not_configured: 503,
+  slack_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

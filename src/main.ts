@@ -1,4 +1,4 @@
-import { buildApp } from './app.ts';
+import { buildApp, type Greenlight } from './app.ts';
 import { ConfigError, parseConfig, type TConfig } from './config.ts';
 import { loadDotenv } from './env.ts';
 import { createLogger } from './logger.ts';
@@ -17,27 +17,21 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  let app: Awaited<ReturnType<typeof buildApp>>;
-  try {
-    app = await buildApp(config, logger);
-  } catch (error) {
-    logger.fatal({ err: error }, `startup failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  }
-  const server = await app.listen(config.PORT, config.HOST);
-  const address = server.address();
-  logger.info({ port: typeof address === 'object' && address ? address.port : config.PORT }, 'greenlight listening');
 
-  let stopping = false;
+  // Signals are handled from the very start: one arriving while the service still boots stops it
+  // as soon as the build finishes, instead of killing it half-way.
+  let app: Greenlight | undefined;
+  let stopping: NodeJS.Signals | undefined;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
+    if (stopping !== undefined) return;
+    stopping = signal;
     logger.info({ signal }, 'shutting down');
     const deadline = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     deadline.unref();
+    if (app === undefined) return; // startup finishes first, then closes
     app.close().then(
       () => {
         logger.info('shutdown complete');
@@ -51,6 +45,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+
+  try {
+    app = await buildApp(config, logger);
+    const server = await app.listen(config.PORT, config.HOST);
+    const address = server.address();
+    logger.info({ port: typeof address === 'object' && address ? address.port : config.PORT }, 'greenlight listening');
+  } catch (error) {
+    logger.fatal({ err: error }, `startup failed: ${error instanceof Error ? error.message : String(error)}`);
+    await app?.close().catch(() => {});
+    process.exit(1);
+  }
+  if (stopping !== undefined) {
+    const signal = stopping;
+    stopping = undefined;
+    stop(signal);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -12,7 +12,8 @@ export interface JobDefinition<TPayload, TDeps> {
   schema: z.ZodType<TPayload>;
   attempts: number;
   backoff: { type: 'exponential' | 'fixed'; delay: number };
-  handle(payload: TPayload, deps: TDeps, job: Job): Promise<void>;
+  /** `token` is the worker's lock token, needed to move the job (e.g. to wait out a rate limit). */
+  handle(payload: TPayload, deps: TDeps, job: Job, token: string | undefined): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every payload type
@@ -26,16 +27,12 @@ export function defineJob<TPayload, TDeps>(definition: JobDefinition<TPayload, T
 export interface JobRuntimeOptions<TDeps> {
   /** Fail-fast connection for adding jobs (see createRedis('producer')). */
   producer: Redis;
-  /** Blocking connection for workers (see createRedis('worker')); omit to run no workers (web-only role). */
-  workerConnection?: Redis;
   prefix: string;
   definitions: AnyJobDefinition<TDeps>[];
-  deps: TDeps;
   logger: Logger;
-  concurrency?: number;
 }
 
-export interface JobRuntime {
+export interface JobRuntime<TDeps = unknown> {
   /** Adds a job after validating its payload; a deterministic `jobId` makes it idempotent. */
   enqueue<TPayload>(
     definition: JobDefinition<TPayload, unknown>,
@@ -43,6 +40,11 @@ export interface JobRuntime {
     options?: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>,
   ): Promise<Job>;
   queue(name: string): Queue;
+  /**
+   * Starts one worker per queue on a blocking connection (see createRedis('worker')). A web-only
+   * instance never calls this.
+   */
+  startWorkers(connection: Redis, deps: TDeps, concurrency?: number): void;
   close(): Promise<void>;
 }
 
@@ -51,8 +53,8 @@ export interface JobRuntime {
  * web-only instance, one worker per queue that dispatches jobs by name. A payload that fails
  * its schema is unrecoverable: retrying cannot make it valid.
  */
-export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobRuntime {
-  const { producer, workerConnection, prefix, definitions, deps, logger } = options;
+export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobRuntime<TDeps> {
+  const { producer, prefix, definitions, logger } = options;
   const byName = new Map(definitions.map((definition) => [definition.name, definition]));
   const queues = new Map<string, Queue>();
   for (const queueName of new Set(definitions.map((definition) => definition.queue))) {
@@ -60,26 +62,6 @@ export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobR
   }
 
   const workers: Worker[] = [];
-  if (workerConnection !== undefined) {
-    for (const queueName of queues.keys()) {
-      const worker = new Worker(
-        queueName,
-        async (job) => {
-          const definition = byName.get(job.name);
-          if (definition === undefined) throw new UnrecoverableError(`no job definition named ${job.name}`);
-          const parsed = definition.schema.safeParse(job.data);
-          if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.message}`);
-          await definition.handle(parsed.data, deps, job);
-        },
-        { connection: workerConnection, prefix, concurrency: options.concurrency ?? 16, autorun: true },
-      );
-      worker.on('failed', (job, error) => {
-        logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed');
-      });
-      worker.on('error', (error) => logger.debug({ err: error, queue: queueName }, 'worker connection error'));
-      workers.push(worker);
-    }
-  }
 
   return {
     async enqueue(definition, payload, jobOptions = {}) {
@@ -93,6 +75,28 @@ export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobR
         removeOnFail: { age: 7 * 24 * 3600 },
         ...jobOptions,
       });
+    },
+    startWorkers(connection, deps, concurrency = 16) {
+      if (workers.length > 0) throw new Error('workers already started');
+      for (const queueName of queues.keys()) {
+        const worker = new Worker(
+          queueName,
+          async (job, token) => {
+            const definition = byName.get(job.name);
+            if (definition === undefined) throw new UnrecoverableError(`no job definition named ${job.name}`);
+            const parsed = definition.schema.safeParse(job.data);
+            if (!parsed.success)
+              throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.message}`);
+            await definition.handle(parsed.data, deps, job, token);
+          },
+          { connection, prefix, concurrency },
+        );
+        worker.on('failed', (job, error) => {
+          logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed');
+        });
+        worker.on('error', (error) => logger.debug({ err: error, queue: queueName }, 'worker connection error'));
+        workers.push(worker);
+      }
     },
     queue(name) {
       const queue = queues.get(name);

@@ -2,5 +2,11 @@
 export const COMMAND_REQUEST_ACTION = '/request-action';
 
 export const ACTION_IDS = {
-  homeOpenRequestModal: 'home_open_request_modal',
+  approve: 'approve_request',
+  deny: 'deny_request',
+} as const;
+
+export const CALLBACK_IDS = {
+  requestModal: 'request_action_modal',
+  denyModal: 'deny_reason_modal',
 } as const;

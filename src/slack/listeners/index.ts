@@ -1,11 +1,14 @@
 import type { App } from '@slack/bolt';
+import type { CoreDeps } from '../../services/deps.ts';
+import * as actions from './actions/index.ts';
+import * as commands from './commands/index.ts';
 import * as events from './events/index.ts';
-
-export interface ListenerDeps {
-  adminUserIds: readonly string[];
-}
+import * as views from './views/index.ts';
 
 /** Registers every Slack listener on the Bolt app. */
-export function registerListeners(app: App, deps: ListenerDeps): void {
-  events.register(app, deps);
+export function registerListeners(app: App, deps: CoreDeps): void {
+  commands.register(app, deps);
+  actions.register(app, deps);
+  views.register(app, deps);
+  events.register(app, { adminUserIds: deps.config.ADMIN_USER_IDS });
 }

@@ -39,14 +39,13 @@ describe('job runtime on real Redis', () => {
 
   beforeEach(() => {
     deps = { seen: [], failUntilAttempt: 0 };
-    runtime = createJobRuntime({
+    runtime = createJobRuntime<Deps>({
       producer,
-      workerConnection: worker,
       prefix: uniquePrefix(),
       definitions: [echo],
-      deps,
       logger: createLogger('silent'),
     });
+    runtime.startWorkers(worker, deps);
   });
   afterEach(async () => {
     await runtime.close();

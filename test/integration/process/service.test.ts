@@ -118,7 +118,8 @@ describe('the service process', () => {
     expect(first.output()).toMatch(/embedded PostgreSQL \(PGlite\).*single-instance trials/);
     expect(first.output()).toMatch(/"applied":1,"alreadyApplied":0/);
     first.child.kill('SIGTERM');
-    expect((await first.exited).code).toBe(0);
+    const firstExit = await first.exited;
+    expect(firstExit, first.output()).toEqual({ code: 0, signal: null });
 
     const port = await freePort();
     const second = await start({ DATA_DIR: dataDir, PORT: String(port) });
@@ -126,7 +127,8 @@ describe('the service process', () => {
     // The migration bookkeeping written by the first run is still there.
     expect(second.output()).toMatch(/"applied":0,"alreadyApplied":1/);
     second.child.kill('SIGTERM');
-    expect((await second.exited).code).toBe(0);
+    const secondExit = await second.exited;
+    expect(secondExit, second.output()).toEqual({ code: 0, signal: null });
   });
 
   it('exits non-zero naming REDIS_URL when Redis is unreachable at startup', async () => {

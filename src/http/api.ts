@@ -1,0 +1,181 @@
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { hashJson } from '../domain/params-hash.ts';
+import { AppError } from '../errors.ts';
+import { type ApiClientIdentity, authenticateApiKey } from '../services/api-keys.ts';
+import { recordAudit } from '../services/audit.ts';
+import type { CoreDeps } from '../services/deps.ts';
+import { createRequestSchema, fieldErrors } from '../services/request-input.ts';
+import { toApi } from '../services/request-view.ts';
+import { cancelRequest, createRequest, getAuditTrail, getRequest } from '../services/requests.ts';
+
+const MAX_WAIT_SECONDS = 60;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+type Authed = Request & { client?: ApiClientIdentity };
+
+/** Express 5 forwards rejected promises to the error handler; this only narrows the types. */
+function clientOf(req: Request): ApiClientIdentity {
+  const client = (req as Authed).client;
+  if (client === undefined) throw new AppError('unauthorized', 'missing API key');
+  return client;
+}
+
+/** Resolves who the request is for: a Slack user id checked with users.info, or an e-mail looked up in Slack. */
+async function resolveRequester(
+  deps: CoreDeps,
+  requester: { slackUserId?: string | undefined; email?: string | undefined },
+): Promise<{ slackUserId: string; email: string | null }> {
+  try {
+    if (requester.slackUserId !== undefined) {
+      const { user } = await deps.slack.users.info({ user: requester.slackUserId });
+      if (user?.deleted)
+        throw new AppError('unprocessable', `requester ${requester.slackUserId} is deactivated in Slack`);
+      return { slackUserId: requester.slackUserId, email: user?.profile?.email ?? null };
+    }
+    const email = requester.email as string;
+    const { user } = await deps.slack.users.lookupByEmail({ email });
+    return { slackUserId: user?.id as string, email };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code === 'user_not_found' || code === 'users_not_found') {
+      const who = requester.slackUserId ?? requester.email;
+      throw new AppError('unprocessable', `requester ${who} was not found in this Slack workspace`, [
+        {
+          path: requester.slackUserId ? 'requester.slackUserId' : 'requester.email',
+          message: 'is not a member of this Slack workspace',
+        },
+      ]);
+    }
+    throw new AppError(
+      'slack_unavailable',
+      'could not reach Slack to resolve the requester; retry with the same Idempotency-Key',
+    );
+  }
+}
+
+/**
+ * `/api/v1`: services create, read (and long-poll) and cancel approval requests with an API key.
+ * Bad input gets a field-level 400 and writes nothing.
+ */
+export function apiRoutes(deps: CoreDeps): Router {
+  const router = Router();
+  const schema = createRequestSchema(deps.config);
+
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const client = match?.[1] === undefined ? null : await authenticateApiKey(deps.db, match[1]);
+    if (client === null) {
+      await recordAudit(deps.db, {
+        type: 'auth.refused',
+        actor: { type: 'anonymous' },
+        details: {
+          method: req.method,
+          path: req.path,
+          reason: match ? 'unknown_or_revoked_key' : 'missing_key',
+          ip: req.ip ?? null,
+        },
+      });
+      res.setHeader('www-authenticate', 'Bearer');
+      throw new AppError(
+        'unauthorized',
+        match ? 'unknown or revoked API key' : 'missing API key: send Authorization: Bearer <key>',
+      );
+    }
+    (req as Authed).client = client;
+    next();
+  });
+
+  const requireJson = (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.is('application/json')) {
+      throw new AppError('unsupported_media_type', 'send the request body as application/json');
+    }
+    next();
+  };
+  const json = express.json({ limit: '64kb', type: () => true });
+
+  router.post('/requests', requireJson, json, async (req, res) => {
+    const client = clientOf(req);
+    const idempotencyKey = req.get('idempotency-key');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters', [
+        { path: 'Idempotency-Key', message: 'must be 1–255 visible ASCII characters' },
+      ]);
+    }
+    const parsed = schema.safeParse(req.body);
+    if (!parsed.success) {
+      throw new AppError('validation_failed', 'the request body is invalid', fieldErrors(parsed.error));
+    }
+    const body = parsed.data;
+    const requester = await resolveRequester(deps, body.requester);
+    const { request, replayed } = await createRequest(
+      deps,
+      {
+        action: body.action,
+        resource: body.resource,
+        reason: body.reason,
+        requesterSlackId: requester.slackUserId,
+        requesterEmail: requester.email,
+        environment: body.environment ?? null,
+        risk: body.risk,
+        context: body.context,
+        ...(body.ttlSeconds === undefined ? {} : { ttlSeconds: body.ttlSeconds }),
+        callbackUrl: body.callbackUrl ?? null,
+      },
+      {
+        source: 'api',
+        client,
+        ...(idempotencyKey === undefined ? {} : { idempotency: { key: idempotencyKey, bodyHash: hashJson(req.body) } }),
+      },
+    );
+    if (replayed) res.setHeader('idempotent-replayed', 'true');
+    res.status(201).location(`/api/v1/requests/${request.id}`).json(toApi(request));
+  });
+
+  router.get('/requests/:id', async (req, res) => {
+    const client = clientOf(req);
+    const id = String(req.params.id);
+    const waitRaw = req.query.wait;
+    let waitSeconds = 0;
+    if (waitRaw !== undefined) {
+      waitSeconds = Number(waitRaw);
+      if (!Number.isInteger(waitSeconds) || waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
+        throw new AppError(
+          'validation_failed',
+          `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`,
+          [{ path: 'wait', message: `must be a whole number from 0 to ${MAX_WAIT_SECONDS}` }],
+        );
+      }
+    }
+    const load = async () => {
+      const request = /^[0-9a-f-]{36}$/i.test(id) ? await getRequest(deps.db, id) : null;
+      if (request === null || request.apiClientId !== client.id) throw new AppError('not_found', `no request ${id}`);
+      return request;
+    };
+    let request = await load();
+    if (request.status === 'pending' && waitSeconds > 0) {
+      const abort = new AbortController();
+      res.on('close', () => abort.abort());
+      const deadline = Date.now() + waitSeconds * 1000;
+      // Subscribe first, then re-read, so a decision between the two reads is never missed.
+      while (request.status === 'pending' && Date.now() < deadline && !abort.signal.aborted) {
+        const changed = deps.events.waitForChange(id, deadline - Date.now(), abort.signal);
+        request = await load();
+        if (request.status !== 'pending') break;
+        if (!(await changed)) break;
+        request = await load();
+      }
+    }
+    res.json(toApi(request, await getAuditTrail(deps.db, id)));
+  });
+
+  router.post('/requests/:id/cancel', json, async (req, res) => {
+    const client = clientOf(req);
+    const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 3000) : null;
+    const request = await cancelRequest(deps, { requestId: String(req.params.id), client, reason });
+    res.json(toApi(request));
+  });
+
+  return router;
+}

@@ -1,0 +1,180 @@
+import { UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import { recordAudit } from '../services/audit.ts';
+import type { CoreDeps } from '../services/deps.ts';
+import type { RequestRow } from '../services/request-view.ts';
+import { expireRequest, getRequest } from '../services/requests.ts';
+import { buildCard, outcomeText, slackDate } from '../slack/blocks/card.ts';
+import type { JobRuntime } from './runtime.ts';
+import { defineJob } from './runtime.ts';
+import { callSlack, PermanentSlackError } from './slack-errors.ts';
+
+export const QUEUES = { timers: 'timers', slack: 'slack' } as const;
+
+/** What job handlers get: the use-case dependencies plus the queues, to chain follow-up jobs. */
+export interface JobDeps extends CoreDeps {
+  jobs: JobRuntime<JobDeps>;
+}
+
+const ZRequestRef = z.object({ requestId: z.string().uuid() }).strict();
+
+/** A link that opens the card in Slack. */
+export function messageLink(channel: string, ts: string): string {
+  return `https://slack.com/archives/${channel}/p${ts.replace('.', '')}`;
+}
+
+/** Records a permanent Slack failure on the request, audits it, and tells the requester. */
+async function recordCardFailure(deps: JobDeps, request: RequestRow, code: string, step: string): Promise<void> {
+  await deps.db.$transaction(async (tx) => {
+    await tx.approvalRequest.updateMany({ where: { id: request.id }, data: { slackError: code } });
+    await recordAudit(tx, {
+      requestId: request.id,
+      type: 'slack.delivery_failed',
+      actor: { type: 'system' },
+      details: { step, error: code, channel: request.channelId },
+    });
+  });
+  await deps.jobs.enqueue(
+    sendDm,
+    { requestId: request.id, kind: 'card_failed' },
+    { jobId: `dm-${request.id}-card_failed` },
+  );
+}
+
+export const postCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
+  name: 'card.post',
+  queue: QUEUES.slack,
+  schema: ZRequestRef,
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  async handle({ requestId }, deps, job, token) {
+    const request = await getRequest(deps.db, requestId);
+    if (request === null || request.messageTs !== null || request.slackError !== null) return;
+    const card = buildCard(request);
+    let ts: string;
+    try {
+      const posted = await callSlack(job, token, () =>
+        deps.slack.chat.postMessage({ channel: request.channelId, text: card.text, blocks: card.blocks }),
+      );
+      ts = posted.ts as string;
+    } catch (error) {
+      if (!(error instanceof PermanentSlackError)) throw error;
+      await recordCardFailure(deps, request, error.code, 'card.post');
+      throw new UnrecoverableError(error.message);
+    }
+    await deps.db.approvalRequest.updateMany({ where: { id: requestId, messageTs: null }, data: { messageTs: ts } });
+    await deps.jobs.enqueue(sendDm, { requestId, kind: 'submitted' }, { jobId: `dm-${requestId}-submitted` });
+    // Decided while the card was being posted: the card must show the newer state.
+    const current = await getRequest(deps.db, requestId);
+    if (current !== null && current.version !== request.version) {
+      await deps.jobs.enqueue(updateCard, { requestId }, { jobId: `card-update-${requestId}-v${current.version}` });
+    }
+  },
+});
+
+export const updateCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
+  name: 'card.update',
+  queue: QUEUES.slack,
+  schema: ZRequestRef,
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+  async handle({ requestId }, deps, job, token) {
+    const request = await getRequest(deps.db, requestId);
+    if (request === null || request.slackError !== null) return;
+    // The card post is still queued (or retrying): wait for it, since it renders the row as it is then.
+    if (request.messageTs === null) throw new Error('card not posted yet');
+    const card = buildCard(request);
+    try {
+      await callSlack(job, token, () =>
+        deps.slack.chat.update({
+          channel: request.channelId,
+          ts: request.messageTs as string,
+          text: card.text,
+          blocks: card.blocks,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof PermanentSlackError)) throw error;
+      await recordCardFailure(deps, request, error.code, 'card.update');
+      throw new UnrecoverableError(error.message);
+    }
+  },
+});
+
+export const threadReply = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
+  name: 'card.thread-reply',
+  queue: QUEUES.slack,
+  schema: ZRequestRef,
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+  async handle({ requestId }, deps, job, token) {
+    const request = await getRequest(deps.db, requestId);
+    if (request === null || request.status === 'pending' || request.slackError !== null) return;
+    if (request.messageTs === null) throw new Error('card not posted yet');
+    try {
+      await callSlack(job, token, () =>
+        deps.slack.chat.postMessage({
+          channel: request.channelId,
+          thread_ts: request.messageTs as string,
+          text: outcomeText(request),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof PermanentSlackError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+  },
+});
+
+const ZDm = z.object({ requestId: z.string().uuid(), kind: z.enum(['submitted', 'outcome', 'card_failed']) }).strict();
+
+function dmText(request: RequestRow, kind: z.infer<typeof ZDm>['kind']): string {
+  const what = `\`${request.action}\` on \`${request.resource}\``;
+  switch (kind) {
+    case 'submitted': {
+      const link =
+        request.messageTs === null
+          ? `<#${request.channelId}>`
+          : `<${messageLink(request.channelId, request.messageTs)}|the approval card>`;
+      return `Your request for ${what} is waiting for approval: ${link}. It expires ${slackDate(request.expiresAt)}.`;
+    }
+    case 'card_failed':
+      return `:warning: Your request for ${what} could not be shown to approvers in <#${request.channelId}> (Slack said \`${request.slackError}\`). Ask an admin to fix the approval channel; the request expires ${slackDate(request.expiresAt)} unless decided.`;
+    case 'outcome':
+      return `Your request for ${what}: ${outcomeText(request)}`;
+  }
+}
+
+export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
+  name: 'slack.dm',
+  queue: QUEUES.slack,
+  schema: ZDm,
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  async handle({ requestId, kind }, deps, job, token) {
+    const request = await getRequest(deps.db, requestId);
+    if (request === null) return;
+    try {
+      const opened = await callSlack(job, token, () =>
+        deps.slack.conversations.open({ users: request.requesterSlackId }),
+      );
+      await callSlack(job, token, () =>
+        deps.slack.chat.postMessage({ channel: opened.channel?.id as string, text: dmText(request, kind) }),
+      );
+    } catch (error) {
+      if (error instanceof PermanentSlackError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+  },
+});
+
+export const expire = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
+  name: 'request.expire',
+  queue: QUEUES.timers,
+  schema: ZRequestRef,
+  attempts: 20,
+  backoff: { type: 'exponential', delay: 500 },
+  async handle({ requestId }, deps) {
+    await expireRequest(deps, requestId);
+  },
+});

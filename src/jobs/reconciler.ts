@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { RequestRow } from '../services/request-view.ts';
+import { expireRequest } from '../services/requests.ts';
+import { expire, type JobDeps, postCard, QUEUES } from './definitions.ts';
+import { defineJob } from './runtime.ts';
+
+const BATCH = 500;
+
+/** Schedules (or moves) the expiry job of a pending request to its deadline. */
+export async function scheduleExpiry(
+  deps: Pick<JobDeps, 'jobs' | 'now'>,
+  request: Pick<RequestRow, 'id' | 'expiresAt'>,
+): Promise<void> {
+  const jobId = `expire-${request.id}`;
+  const delay = Math.max(0, request.expiresAt.getTime() - deps.now().getTime());
+  const queue = deps.jobs.queue(QUEUES.timers);
+  const existing = await queue.getJob(jobId);
+  if (existing !== undefined) {
+    const state = await existing.getState();
+    if (state === 'delayed') {
+      // Adding a job whose id exists is a no-op that keeps the old delay: move it instead.
+      await existing.changeDelay(delay);
+      return;
+    }
+    if (state === 'active' || state === 'waiting' || state === 'prioritized') return;
+    await existing.remove();
+  }
+  await deps.jobs.enqueue(expire, { requestId: request.id }, { jobId, delay });
+}
+
+/**
+ * Makes Redis agree with PostgreSQL: expires what is overdue, re-creates missing expiry timers,
+ * and re-queues cards never posted. Runs at startup and every minute, so a Redis flush or restart
+ * loses nothing. Safe to run on several instances at once: every step is idempotent.
+ */
+export async function reconcileNow(deps: JobDeps): Promise<{ expired: number; rescheduled: number; reposted: number }> {
+  const now = deps.now();
+  let expired = 0;
+  for (;;) {
+    const overdue = await deps.db.approvalRequest.findMany({
+      where: { status: 'pending', expiresAt: { lte: now } },
+      select: { id: true },
+      take: BATCH,
+    });
+    for (const { id } of overdue) if ((await expireRequest(deps, id)) !== null) expired += 1;
+    if (overdue.length < BATCH) break;
+  }
+
+  let rescheduled = 0;
+  const timers = deps.jobs.queue(QUEUES.timers);
+  let cursor: string | undefined;
+  for (;;) {
+    const pending = await deps.db.approvalRequest.findMany({
+      where: { status: 'pending', expiresAt: { gt: now } },
+      select: { id: true, expiresAt: true },
+      orderBy: { id: 'asc' },
+      take: BATCH,
+      ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
+    });
+    for (const request of pending) {
+      if ((await timers.getJob(`expire-${request.id}`)) === undefined) {
+        await scheduleExpiry(deps, request);
+        rescheduled += 1;
+      }
+    }
+    if (pending.length < BATCH) break;
+    cursor = pending.at(-1)?.id;
+  }
+
+  let reposted = 0;
+  const slack = deps.jobs.queue(QUEUES.slack);
+  const unposted = await deps.db.approvalRequest.findMany({
+    where: { messageTs: null, slackError: null, createdAt: { lte: new Date(now.getTime() - 30_000) } },
+    select: { id: true },
+    take: BATCH,
+  });
+  for (const { id } of unposted) {
+    const jobId = `card-post-${id}`;
+    const job = await slack.getJob(jobId);
+    if (job !== undefined) {
+      const state = await job.getState();
+      if (state !== 'failed' && state !== 'completed') continue;
+      await job.remove();
+    }
+    await deps.jobs.enqueue(postCard, { requestId: id }, { jobId });
+    reposted += 1;
+  }
+  if (expired + rescheduled + reposted > 0) {
+    deps.logger.info({ expired, rescheduled, reposted }, 'reconciler repaired queue state from PostgreSQL');
+  }
+  return { expired, rescheduled, reposted };
+}
+
+export const reconcile = defineJob<Record<string, never>, JobDeps>({
+  name: 'reconcile',
+  queue: QUEUES.timers,
+  schema: z.object({}).strict() as z.ZodType<Record<string, never>>,
+  attempts: 1,
+  backoff: { type: 'fixed', delay: 1000 },
+  async handle(_payload, deps) {
+    await reconcileNow(deps);
+  },
+});

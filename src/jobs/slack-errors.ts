@@ -1,0 +1,54 @@
+import { ErrorCode } from '@slack/web-api';
+import { DelayedError, type Job } from 'bullmq';
+
+/** Slack errors that retrying cannot fix: the request records them and the requester is told. */
+const PERMANENT = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'channel_is_archived',
+  'invalid_blocks',
+  'invalid_arguments',
+  'msg_too_long',
+  'no_text',
+  'message_not_found',
+  'cant_update_message',
+  'user_not_found',
+  'users_not_found',
+  'cannot_dm_bot',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'missing_scope',
+  'restricted_action',
+]);
+
+/** A Slack error no retry can fix, with Slack's error code. */
+export class PermanentSlackError extends Error {
+  constructor(readonly code: string) {
+    super(`Slack refused: ${code}`);
+    this.name = 'PermanentSlackError';
+  }
+}
+
+/**
+ * Calls Slack from a job. A 429 moves the job to the delayed set for exactly Retry-After seconds
+ * (without using up an attempt); a permanent error becomes a PermanentSlackError; anything else
+ * (network, 5xx) is thrown for BullMQ's backoff to retry.
+ */
+export async function callSlack<T>(job: Job, token: string | undefined, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const e = error as { code?: string; retryAfter?: number; data?: { error?: string } };
+    if (e.code === ErrorCode.RateLimitedError && token !== undefined) {
+      await job.moveToDelayed(Date.now() + Math.max(1, e.retryAfter ?? 1) * 1000, token);
+      throw new DelayedError();
+    }
+    if (e.code === ErrorCode.PlatformError && e.data?.error !== undefined && PERMANENT.has(e.data.error)) {
+      throw new PermanentSlackError(e.data.error);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { TConfig } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { RequestEvents } from './request-events.ts';
+import type { RequestRow } from './request-view.ts';
+
+/** What use cases need from the outside world; built once in app.ts. */
+export interface CoreDeps {
+  db: Db;
+  slack: WebClient;
+  effects: Effects;
+  events: RequestEvents;
+  config: TConfig;
+  logger: Logger;
+  /** The clock; tests may pin it. */
+  now(): Date;
+}
+
+/**
+ * What must follow a committed change, implemented over the job queues (jobs/effects.ts). Kept an
+ * interface so services do not depend on the queue layer. Implementations never throw: PostgreSQL
+ * already holds the change, and the reconciler repairs anything a failed enqueue leaves undone.
+ */
+export interface Effects {
+  /** A request was created: post its card, schedule its expiry, wake waiters. */
+  requestCreated(request: RequestRow): Promise<void>;
+  /** A request changed (a vote, or a transition): re-render its card; when final, notify and unschedule. */
+  requestChanged(request: RequestRow): Promise<void>;
+}

@@ -1,0 +1,47 @@
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+
+/**
+ * Cross-instance "this request changed" notifications over Redis pub/sub, so a long-poll on one
+ * instance wakes when another instance decides. Only ids travel; the database stays the record.
+ */
+export interface RequestEvents {
+  publish(requestId: string): Promise<void>;
+  /** Resolves true when `requestId` changes, false after `timeoutMs` or when `signal` aborts. */
+  waitForChange(requestId: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function createRequestEvents(publisher: Redis, subscriber: Redis, prefix: string): Promise<RequestEvents> {
+  const channel = `${prefix}:request-changed`;
+  const local = new EventEmitter();
+  local.setMaxListeners(0);
+  subscriber.on('message', (from: string, requestId: string) => {
+    if (from === channel) local.emit(requestId);
+  });
+  await subscriber.subscribe(channel);
+  return {
+    async publish(requestId) {
+      await publisher.publish(channel, requestId);
+    },
+    waitForChange(requestId, timeoutMs, signal) {
+      return new Promise<boolean>((resolve) => {
+        const finish = (changed: boolean) => {
+          clearTimeout(timer);
+          local.off(requestId, onChange);
+          signal?.removeEventListener('abort', onAbort);
+          resolve(changed);
+        };
+        const onChange = () => finish(true);
+        const onAbort = () => finish(false);
+        const timer = setTimeout(() => finish(false), timeoutMs);
+        local.on(requestId, onChange);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+    async close() {
+      local.removeAllListeners();
+      await subscriber.unsubscribe(channel).catch(() => {});
+    },
+  };
+}

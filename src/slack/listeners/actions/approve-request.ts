@@ -1,0 +1,30 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { CoreDeps } from '../../../services/deps.ts';
+import { decide } from '../../../services/requests.ts';
+import { explainDecision, tellUser } from '../feedback.ts';
+
+/** Approve on a card: ack at once, then record the vote; the card update follows from the queue. */
+export function approveRequestCallback(deps: CoreDeps) {
+  return async ({
+    ack,
+    body,
+    action,
+    client,
+    logger,
+  }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>) => {
+    await ack();
+    const user = body.user.id;
+    try {
+      const result = await decide(deps, { requestId: action.value ?? '', userId: user, decision: 'approve' });
+      const text = explainDecision(result, 'approve');
+      if (text !== null) await tellUser(client, { user, channel: body.channel?.id, text });
+    } catch (error) {
+      logger.error(`approve failed for ${action.value}: ${String(error)}`);
+      await tellUser(client, {
+        user,
+        channel: body.channel?.id,
+        text: 'Something went wrong recording your approval. Please try again.',
+      }).catch(() => {});
+    }
+  };
+}

@@ -1,0 +1,26 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { CoreDeps } from '../../../services/deps.ts';
+import { buildRequestModal, parseCommandText } from '../../blocks/modals.ts';
+
+/** `/request-action [action] [resource] [reason…]`: ack, then open the prefilled request modal. */
+export function requestActionCommandCallback(deps: CoreDeps) {
+  return async ({ ack, command, client, logger }: AllMiddlewareArgs & SlackCommandMiddlewareArgs) => {
+    await ack();
+    try {
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: buildRequestModal({
+          prefill: parseCommandText(command.text),
+          ttl: {
+            min: deps.config.MIN_TTL_SECONDS,
+            max: deps.config.MAX_TTL_SECONDS,
+            default: deps.config.DEFAULT_TTL_SECONDS,
+          },
+          privateMetadata: JSON.stringify({ channelId: command.channel_id }),
+        }),
+      });
+    } catch (error) {
+      logger.error(`/request-action: views.open failed: ${String(error)}`);
+    }
+  };
+}

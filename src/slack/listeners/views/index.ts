@@ -1,0 +1,10 @@
+import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { CoreDeps } from '../../../services/deps.ts';
+import { CALLBACK_IDS } from '../../ids.ts';
+import { denyModalSubmitCallback } from './deny-modal-submit.ts';
+import { requestModalSubmitCallback } from './request-modal-submit.ts';
+
+export function register(app: App, deps: CoreDeps): void {
+  app.view<ViewSubmitAction>(CALLBACK_IDS.requestModal, requestModalSubmitCallback(deps));
+  app.view<ViewSubmitAction>(CALLBACK_IDS.denyModal, denyModalSubmitCallback(deps));
+}
