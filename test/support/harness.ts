@@ -29,9 +29,17 @@ export function uniquePrefix(): string {
  * Builds Greenlight in-process against a fresh database on the real PostgreSQL, the real Redis
  * (own queue prefix) and a Slack test double, and listens on a free loopback port.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const slack = await SlackDouble.start();
-  const database = await createTestDatabase();
+export interface StartOptions {
+  /** Share another app's database (a second instance); it is not dropped by this app's close(). */
+  database?: TestDatabase;
+  /** Share another app's Slack double. */
+  slack?: SlackDouble;
+  now?: () => Date;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
+  const slack = options.slack ?? (await SlackDouble.start());
+  const database = options.database ?? (await createTestDatabase());
   const config = parseConfig({
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -42,7 +50,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await buildApp(config, createLogger(config.LOG_LEVEL));
+  const app = await buildApp(config, createLogger(config.LOG_LEVEL), options.now ? { now: options.now } : {});
   const server = await app.listen(0, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -55,8 +63,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     database,
     async close() {
       await app.close();
-      await slack.close();
-      await database.drop();
+      if (options.slack === undefined) await slack.close();
+      if (options.database === undefined) await database.drop();
     },
   };
 }
