@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { type StartOptions, startTestApp, type TestApp } from './harness.ts';
 import type { StoredMessage } from './slack-double.ts';
-import { startTestApp, type StartOptions, type TestApp } from './harness.ts';
 
 export const CHANNEL = 'C0APPROVAL';
 export const REQUESTER = 'U0REQUEST1';
@@ -13,7 +13,10 @@ export const API_KEY = `ci-${randomBytes(16).toString('hex')}`;
 export const OTHER_KEY = `deploy-${randomBytes(16).toString('hex')}`;
 
 /** A Greenlight wired for the request lifecycle: a default route, approvers (one via a group), two API keys. */
-export async function startLifecycleApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
+export async function startLifecycleApp(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestApp> {
   const t = await startTestApp(
     {
       APPROVAL_CHANNEL: CHANNEL,
@@ -93,7 +96,11 @@ export async function createViaApi(t: TestApp, overrides: Record<string, unknown
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -103,7 +110,8 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 500
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} not reached within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -119,7 +127,9 @@ export async function waitForCard(t: TestApp, requestId: string): Promise<Stored
   return eventually(() => cardOf(t, requestId), 5000, `card for ${requestId}`);
 }
 
-export function buttonsOf(message: StoredMessage): Array<{ action_id: string; style?: string; text: { text: string }; confirm?: unknown }> {
+export function buttonsOf(
+  message: StoredMessage,
+): Array<{ action_id: string; style?: string; text: { text: string }; confirm?: unknown }> {
   return (message.blocks ?? [])
     .filter((b) => (b as { type: string }).type === 'actions')
     .flatMap((b) => (b as { elements: Array<{ action_id: string; style?: string; text: { text: string } }> }).elements);

@@ -35,6 +35,7 @@ export interface StoredMessage {
 export type Failure = { error: string } | { rateLimited: number } | { httpStatus: number };
 
 type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
+type Match = (args: Record<string, unknown>) => boolean;
 
 const BOT = { token: 'xoxb-greenlight-test', userId: 'UBOT00001', botId: 'BBOT00001', teamId: 'T0TEST001' };
 
@@ -56,7 +57,7 @@ export class SlackDouble {
   readonly botToken = BOT.token;
   readonly botUserId = BOT.userId;
 
-  private readonly failures = new Map<string, Failure[]>();
+  private readonly failures = new Map<string, Array<{ failure: Failure; match?: Match }>>();
   private readonly delays = new Map<string, number[]>();
   private readonly waiters = new Set<() => void>();
   private readonly handlers: Record<string, Handler>;
@@ -175,11 +176,18 @@ export class SlackDouble {
     this.usergroups.set(id, members);
   }
 
-  /** Makes the next `times` calls of `method` fail as described. */
-  failNext(method: string, failure: Failure, times = 1): void {
+  /** Makes the next `times` calls of `method` (those `match` accepts, if given) fail as described. */
+  failNext(method: string, failure: Failure, times = 1, match?: Match): void {
     const queue = this.failures.get(method) ?? [];
-    for (let i = 0; i < times; i += 1) queue.push(failure);
+    for (let i = 0; i < times; i += 1) queue.push(match === undefined ? { failure } : { failure, match });
     this.failures.set(method, queue);
+  }
+
+  private takeFailure(method: string, args: Record<string, unknown>): Failure | undefined {
+    const queue = this.failures.get(method);
+    const index = queue?.findIndex((entry) => entry.match === undefined || entry.match(args)) ?? -1;
+    if (queue === undefined || index < 0) return undefined;
+    return queue.splice(index, 1)[0]?.failure;
   }
 
   /** Makes the next call of `method` answer only after `ms` milliseconds (a slow Slack). */
@@ -230,7 +238,7 @@ export class SlackDouble {
     let status = 200;
     let response: Record<string, unknown>;
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-    const failure = this.failures.get(method)?.shift();
+    const failure = this.takeFailure(method, args);
     if (req.method !== 'POST' && req.method !== 'GET') {
       status = 405;
       response = { ok: false, error: 'method_not_allowed' };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../../support/harness.ts';
 import { query } from '../../support/database.ts';
+import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
   type ApiRequest,
@@ -159,7 +159,10 @@ describe('service API', () => {
       const headers = { 'idempotency-key': `deploy-${crypto.randomUUID()}` };
       await api(t, 'POST', '/requests', { body: VALID_BODY, headers });
       const before = await count('approval_requests');
-      const other = await api<ErrorBody>(t, 'POST', '/requests', { body: { ...VALID_BODY, resource: 'prod/orders' }, headers });
+      const other = await api<ErrorBody>(t, 'POST', '/requests', {
+        body: { ...VALID_BODY, resource: 'prod/orders' },
+        headers,
+      });
       expect(other.status).toBe(409);
       expect(other.body.error.code).toBe('conflict');
       expect(await count('approval_requests')).toBe(before);
@@ -215,7 +218,9 @@ describe('service API', () => {
     it('the creating service cancels a pending request; the card says so; a second cancel is a 409', async () => {
       const request = await createViaApi(t);
       await waitForCard(t, request.id);
-      const res = await api<ApiRequest>(t, 'POST', `/requests/${request.id}/cancel`, { body: { reason: 'deploy aborted' } });
+      const res = await api<ApiRequest>(t, 'POST', `/requests/${request.id}/cancel`, {
+        body: { reason: 'deploy aborted' },
+      });
       expect(res.status).toBe(200);
       expect(res.body.status).toBe('cancelled');
       const card = await eventually(() => {

@@ -82,7 +82,9 @@ describe('webhook → card → Approve / Deny', () => {
     ]);
     expect(buttons[0]?.confirm).toBeUndefined();
     // The requester is told where the card is.
-    const dm = await eventually(() => dmsTo(t, REQUESTER).find((m) => m.includes(res.body.id) || m.includes('waiting')));
+    const dm = await eventually(() =>
+      dmsTo(t, REQUESTER).find((m) => m.includes(res.body.id) || m.includes('waiting')),
+    );
     expect(dm).toContain(`https://slack.com/archives/${CHANNEL}/p${card.ts.replace('.', '')}`);
   });
 
@@ -129,7 +131,9 @@ describe('webhook → card → Approve / Deny', () => {
     await click(t, APPROVER_B, 'deny_request', request.id);
     const opened = await t.slack.waitForCall(
       'views.open',
-      (c) => JSON.stringify(c.args.view).includes(request.id) && (c.args.view as { callback_id: string }).callback_id === 'deny_reason_modal',
+      (c) =>
+        JSON.stringify(c.args.view).includes(request.id) &&
+        (c.args.view as { callback_id: string }).callback_id === 'deny_reason_modal',
     );
     const view = opened.args.view as { private_metadata: string; title: { text: string } };
     expect(view.title.text).toBe('Deny request');
@@ -140,7 +144,10 @@ describe('webhook → card → Approve / Deny', () => {
       private_metadata: view.private_metadata,
       values: { reason: { reason: { type: 'plain_text_input', value: '   ' } } },
     });
-    expect(await empty.json()).toEqual({ response_action: 'errors', errors: { reason: 'A reason is required to deny.' } });
+    expect(await empty.json()).toEqual({
+      response_action: 'errors',
+      errors: { reason: 'A reason is required to deny.' },
+    });
     expect((await get(request.id)).status).toBe('pending');
 
     const submitted = await t.sender.viewSubmission({
@@ -159,7 +166,9 @@ describe('webhook → card → Approve / Deny', () => {
       return current !== undefined && buttonsOf(current).length === 0 ? current : undefined;
     });
     expect(JSON.stringify(updated.blocks)).toContain('Not during the freeze');
-    await eventually(() => dmsTo(t, REQUESTER).some((m) => m.includes('Denied') && m.includes('Not during the freeze')));
+    await eventually(() =>
+      dmsTo(t, REQUESTER).some((m) => m.includes('Denied') && m.includes('Not during the freeze')),
+    );
   });
 
   it('refuses self-approval and non-approvers with an ephemeral explanation, recording only an audit event', async () => {
@@ -207,7 +216,9 @@ describe('webhook → card → Approve / Deny', () => {
       expect(clicks.map((r) => r.status)).toEqual([200, 200, 200]);
       const body = await eventually(async () => {
         const current = await get(request.id);
-        const settled = (current.audit ?? []).filter((e) => e.type.startsWith('decision.') || e.type === 'vote.recorded');
+        const settled = (current.audit ?? []).filter(
+          (e) => e.type.startsWith('decision.') || e.type === 'vote.recorded',
+        );
         return settled.length === 3 ? current : undefined;
       });
       expect(body.status).toBe('approved');
@@ -238,7 +249,9 @@ describe('webhook → card → Approve / Deny', () => {
           ? current
           : undefined;
       });
-      const transitions = (body.audit ?? []).filter((e) => e.type === 'request.approved' || e.type === 'request.denied');
+      const transitions = (body.audit ?? []).filter(
+        (e) => e.type === 'request.approved' || e.type === 'request.denied',
+      );
       expect(transitions).toHaveLength(1);
       outcomes.add(body.status);
       if (body.status === 'denied') {
@@ -269,7 +282,9 @@ describe('webhook → card → Approve / Deny', () => {
       await eventually(() => ephemeralsTo(t2, APPROVER_A).some((m) => m.includes('already approved')));
       expect((await api<ApiRequest>(t2, 'GET', `/requests/${request.id}`)).body.status).toBe('pending');
       await click(t2, APPROVER_B, 'approve_request', request.id);
-      await eventually(async () => (await api<ApiRequest>(t2, 'GET', `/requests/${request.id}`)).body.status === 'approved');
+      await eventually(
+        async () => (await api<ApiRequest>(t2, 'GET', `/requests/${request.id}`)).body.status === 'approved',
+      );
     } finally {
       await t2.close();
     }

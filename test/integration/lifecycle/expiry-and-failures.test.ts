@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUES } from '../../../src/jobs/index.ts';
+import { reconcileNow } from '../../../src/jobs/reconciler.ts';
+import { verifyAuditChain } from '../../../src/services/audit.ts';
+import { query } from '../../support/database.ts';
+import type { TestApp } from '../../support/harness.ts';
+import {
+  APPROVER_A,
+  type ApiRequest,
+  api,
+  buttonsOf,
+  CHANNEL,
+  cardOf,
+  click,
+  createViaApi,
+  dmsTo,
+  ephemeralsTo,
+  eventually,
+  REQUESTER,
+  startLifecycleApp,
+  waitForCard,
+} from '../../support/lifecycle.ts';
+
+describe('expiry, Slack failures and recovery', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startLifecycleApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const get = async (id: string) => (await api<ApiRequest>(t, 'GET', `/requests/${id}`)).body;
+
+  it('expires an undecided request at its deadline: card, requester and late clickers are told', async () => {
+    const request = await createViaApi(t, { ttlSeconds: 1 });
+    await waitForCard(t, request.id);
+    const body = await eventually(async () => {
+      const current = await get(request.id);
+      return current.status === 'expired' ? current : undefined;
+    }, 5000);
+    expect(body.audit?.map((e) => e.type)).toEqual(['request.created', 'request.expired']);
+    const card = await eventually(() => {
+      const current = cardOf(t, request.id);
+      return current && buttonsOf(current).length === 0 ? current : undefined;
+    });
+    expect(JSON.stringify(card.blocks)).toContain('Expired');
+    await eventually(() => dmsTo(t, REQUESTER).some((m) => m.includes('Expired')));
+
+    await click(t, APPROVER_A, 'approve_request', request.id);
+    await eventually(() => ephemeralsTo(t, APPROVER_A).some((m) => m.includes('expired')));
+    expect((await get(request.id)).status).toBe('expired');
+  });
+
+  it('waits out HTTP 429 for Retry-After, then posts the card once', async () => {
+    t.slack.failNext('chat.postMessage', { rateLimited: 1 }, 1, (args) => args.channel === CHANNEL);
+    const posted = Date.now();
+    const request = await createViaApi(t);
+    await waitForCard(t, request.id);
+    expect(Date.now() - posted).toBeGreaterThanOrEqual(900);
+    const attempts = t.slack
+      .callsOf('chat.postMessage')
+      .filter((c) => c.args.channel === CHANNEL && JSON.stringify(c.args.blocks ?? []).includes(request.id));
+    expect(attempts.map((c) => c.status)).toEqual([429, 200]);
+  });
+
+  it('retries transient Slack failures (HTTP 500) until the card is posted', async () => {
+    t.slack.failNext('chat.postMessage', { httpStatus: 500 }, 2, (args) => args.channel === CHANNEL);
+    const request = await createViaApi(t);
+    await eventually(() => cardOf(t, request.id), 15_000);
+  });
+
+  it('records a permanent Slack error, tells the requester, and still expires the request', async () => {
+    t.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === CHANNEL);
+    const request = await createViaApi(t, { ttlSeconds: 2 });
+    const failed = await eventually(async () => {
+      const current = await get(request.id);
+      return current.slack.error ? current : undefined;
+    });
+    expect(failed.slack).toMatchObject({ error: 'channel_not_found', messageTs: null });
+    expect(failed.status).toBe('pending');
+    expect(failed.audit?.map((e) => e.type)).toContain('slack.delivery_failed');
+    await eventually(() =>
+      dmsTo(t, REQUESTER).some((m) => m.includes('could not be shown') && m.includes('channel_not_found')),
+    );
+    await eventually(async () => (await get(request.id)).status === 'expired', 6000);
+    expect(cardOf(t, request.id)).toBeUndefined();
+  });
+
+  it('a decision on another instance wakes a long-poll on this one', async () => {
+    const second = await startLifecycleApp(
+      { QUEUE_PREFIX: t.config.QUEUE_PREFIX },
+      { database: t.database, slack: t.slack },
+    );
+    try {
+      const request = await createViaApi(t);
+      await waitForCard(t, request.id);
+      const waiting = api<ApiRequest>(t, 'GET', `/requests/${request.id}?wait=20`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const card = cardOf(t, request.id);
+      await second.sender.blockAction({
+        user_id: APPROVER_A,
+        action_id: 'approve_request',
+        value: request.id,
+        channel_id: CHANNEL,
+        message_ts: card?.ts as string,
+      });
+      const started = Date.now();
+      expect((await waiting).body.status).toBe('approved');
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('loses nothing when Redis is flushed: the reconciler rebuilds timers from PostgreSQL', async () => {
+    const soon = await createViaApi(t, { ttlSeconds: 2 });
+    const overdue = await createViaApi(t, { ttlSeconds: 1 });
+    await waitForCard(t, soon.id);
+    await waitForCard(t, overdue.id);
+    // Flush the timers (as a Redis restart without persistence would).
+    const timers = t.app.jobs.queue(QUEUES.timers);
+    await timers.pause();
+    await timers.obliterate({ force: true });
+    await timers.resume();
+    expect(await timers.getJob(`expire-${soon.id}`)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // `overdue` passed its deadline with no timer; `soon` has a deadline ahead and no timer.
+    expect((await get(overdue.id)).status).toBe('pending');
+    const repaired = await reconcileNow(t.app.deps);
+    expect(repaired.expired).toBeGreaterThanOrEqual(1);
+    expect(repaired.rescheduled).toBeGreaterThanOrEqual(1);
+    expect((await get(overdue.id)).status).toBe('expired');
+    await eventually(async () => (await get(soon.id)).status === 'expired', 5000);
+  });
+
+  it('detects a rewritten audit event even when the append-only trigger is bypassed', async () => {
+    const request = await createViaApi(t);
+    expect(await verifyAuditChain(t.app.db, request.id)).toBeNull();
+    await query(
+      t.database.url,
+      `ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete;
+       UPDATE audit_events SET details = jsonb_set(details, '{resource}', '"prod/nothing"') WHERE request_id = '${request.id}';
+       ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete;`,
+    );
+    expect(await verifyAuditChain(t.app.db, request.id)).not.toBeNull();
+  });
+});
