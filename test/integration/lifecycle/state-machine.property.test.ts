@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../../src/services/audit.ts';
+import { cancelRequest, decide, expireRequest, getRequest } from '../../../src/services/requests.ts';
+import type { TestApp } from '../../support/harness.ts';
+import {
+  APPROVER_A,
+  APPROVER_B,
+  createViaApi,
+  GROUP_MEMBER,
+  OUTSIDER,
+  REQUESTER,
+  startLifecycleApp,
+} from '../../support/lifecycle.ts';
+
+type Op = { kind: 'approve' | 'deny'; user: string } | { kind: 'expire' } | { kind: 'cancel' };
+
+const users = [APPROVER_A, APPROVER_B, GROUP_MEMBER, OUTSIDER, REQUESTER];
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constantFrom('approve' as const, 'deny' as const), user: fc.constantFrom(...users) }),
+  fc.constant({ kind: 'expire' as const }),
+  fc.constant({ kind: 'cancel' as const }),
+);
+
+/**
+ * Any mix of approvals, denials, expiry and cancellation, all fired at once at one request through
+ * the real services and PostgreSQL, ends in a state the state machine allows: at most one
+ * transition, consistent with the votes, with an intact audit chain.
+ */
+describe('request state machine under concurrency (property)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startLifecycleApp({ REQUIRED_APPROVALS: '2' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('always ends in exactly one consistent outcome', async () => {
+    const client = await t.app.db.apiClient.findUniqueOrThrow({
+      where: { name: 'ci' },
+      select: { id: true, name: true },
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
+        const { id } = await createViaApi(t);
+        const later = { ...t.app.deps, now: () => new Date(Date.now() + 10 * 86400_000) };
+        await Promise.allSettled(
+          ops.map((o) => {
+            switch (o.kind) {
+              case 'approve':
+              case 'deny':
+                return decide(t.app.deps, { requestId: id, userId: o.user, decision: o.kind, reason: 'prop' });
+              case 'expire':
+                return expireRequest(later, id);
+              case 'cancel':
+                return cancelRequest(t.app.deps, { requestId: id, client });
+            }
+          }),
+        );
+        const request = await getRequest(t.app.db, id);
+        const events = await t.app.db.auditEvent.findMany({ where: { requestId: id }, orderBy: { id: 'asc' } });
+        const transitions = events.filter((e) => /^request\.(approved|denied|expired|cancelled)$/.test(e.type));
+        expect(transitions.length).toBeLessThanOrEqual(1);
+        expect(request?.status).toBe(transitions[0]?.type.slice('request.'.length) ?? 'pending');
+        const votes = request?.votes ?? [];
+        expect(new Set(votes.map((v) => v.voterId)).size).toBe(votes.length);
+        expect(votes.every((v) => v.voterId !== REQUESTER && v.voterId !== OUTSIDER)).toBe(true);
+        const approvals = votes.filter((v) => v.decision === 'approve').length;
+        const denials = votes.filter((v) => v.decision === 'deny').length;
+        if (request?.status === 'approved') expect([approvals, denials]).toEqual([2, 0]);
+        if (request?.status === 'denied') expect(denials).toBe(1);
+        if (request?.status === 'pending') expect([approvals < 2, denials]).toEqual([true, 0]);
+        expect(await verifyAuditChain(t.app.db, id)).toBeNull();
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
