@@ -10,6 +10,8 @@ export interface SlackCall {
   args: Record<string, unknown>;
   /** What the double answered (status 200 unless a failure was injected). */
   status: number;
+  /** When the call arrived (ms since the epoch). */
+  at: number;
   response: Record<string, unknown>;
 }
 
@@ -60,6 +62,8 @@ export class SlackDouble {
   private readonly failures = new Map<string, Array<{ failure: Failure; match?: Match }>>();
   private readonly delays = new Map<string, number[]>();
   private readonly waiters = new Set<() => void>();
+  /** Called with every call as it is recorded (benchmarks time Slack traffic with it). */
+  onCall: ((call: SlackCall) => void) | undefined;
   private readonly handlers: Record<string, Handler>;
   private tsCounter = 0;
   private viewCounter = 0;
@@ -227,6 +231,7 @@ export class SlackDouble {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -274,10 +279,15 @@ export class SlackDouble {
     }
     const delay = this.delays.get(method)?.shift();
     if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
-    this.calls.push({ method, token, args, status, response });
+    this.calls.push({ method, token, args, status, response, at });
+    this.emit(this.calls[this.calls.length - 1] as SlackCall);
     for (const waiter of [...this.waiters]) waiter();
     res.writeHead(status, headers);
     res.end(JSON.stringify(response));
+  }
+
+  private emit(call: SlackCall): void {
+    this.onCall?.(call);
   }
 
   private nextTs(): string {

@@ -1,0 +1,224 @@
+/**
+ * `npm run bench`: runs the built service (`node dist/main.js`) as its own process against the real
+ * PostgreSQL and Redis and a Slack test double in this process, then measures at the boundaries:
+ *   1. webhook intake — latency at a fixed 100 requests/s (open loop), and peak throughput;
+ *   2. click-to-ack — Approve clicks from 50 concurrent approvers, until Slack's HTTP response;
+ *   3. webhook to card — from POST /api/v1/requests to chat.postMessage reaching Slack;
+ *   4. expiry lag — 1,000 requests due in the same second, deadline to chat.update reaching Slack.
+ * Prints a table and a JSON line. It is a script, not a test: it asserts nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { createTestDatabase } from '../test/support/database.ts';
+import { REDIS_URL, SIGNING_SECRET, uniquePrefix } from '../test/support/harness.ts';
+import { freePort, runService, waitForStatus } from '../test/support/process.ts';
+import { type SlackCall, SlackDouble } from '../test/support/slack-double.ts';
+import { SlackSender } from '../test/support/slack-requests.ts';
+
+const CHANNEL = 'C0BENCH001';
+const REQUESTER = 'U0BENCHREQ';
+const APPROVERS = Array.from({ length: 50 }, (_, i) => `U0BAPPR${String(i).padStart(3, '0')}`);
+const KEY = `bench-${randomBytes(16).toString('hex')}`;
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+function summary(values: number[]) {
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    n: values.length,
+    p50: round(percentile(values, 50)),
+    p99: round(percentile(values, 99)),
+    max: round(Math.max(...values)),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  const slack = await SlackDouble.start();
+  slack.addChannel(CHANNEL);
+  slack.addUser({ id: REQUESTER, name: 'requester' });
+  for (const id of APPROVERS) slack.addUser({ id, name: id.toLowerCase() });
+  const database = await createTestDatabase();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const service = await runService({
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.url,
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: '20',
+    REDIS_URL,
+    QUEUE_PREFIX: uniquePrefix(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    APPROVAL_CHANNEL: CHANNEL,
+    APPROVERS: APPROVERS.join(','),
+    MIN_TTL_SECONDS: '1',
+    SERVICE_API_KEYS: `bench:${KEY}`,
+  });
+  const sender = new SlackSender(base, SIGNING_SECRET);
+
+  // Which card belongs to which request, and when Slack saw each card call.
+  const posted = new Map<string, number>();
+  const cardTs = new Map<string, string>();
+  const expiredAt = new Map<string, number>();
+  slack.onCall = (call: SlackCall) => {
+    const text = JSON.stringify(call.args.blocks ?? '');
+    const id = /ID `([0-9a-f-]{36})`/.exec(text)?.[1];
+    if (id === undefined || !call.response.ok) return;
+    if (call.method === 'chat.postMessage' && call.args.channel === CHANNEL) {
+      posted.set(id, call.at);
+      cardTs.set(id, String(call.response.ts));
+    }
+    if (call.method === 'chat.update' && text.includes('Expired')) expiredAt.set(id, call.at);
+  };
+
+  const body = (ttlSeconds: number) =>
+    JSON.stringify({
+      action: 'db.drop_table',
+      resource: 'prod/customers',
+      reason: 'benchmark',
+      requester: { slackUserId: REQUESTER },
+      risk: 'high',
+      context: { ticket: 'OPS-1', rows: 1200000 },
+      ttlSeconds,
+    });
+  const create = async (ttlSeconds = 3600) => {
+    const started = performance.now();
+    const res = await fetch(`${base}/api/v1/requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: body(ttlSeconds),
+    });
+    const json = (await res.json()) as { id: string };
+    if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(json)}`);
+    return { id: json.id, ms: performance.now() - started, sentAt: Date.now() - (performance.now() - started) };
+  };
+
+  try {
+    await waitForStatus(`${base}/readyz`, 200, 30_000);
+    for (let i = 0; i < 50; i += 1) await create(); // warm-up
+
+    // 1a. Fixed rate: 100 requests/s for 10 s, each sent on schedule whatever the others do.
+    const rate = 100;
+    const seconds = 10;
+    const fixed: Array<Promise<{ id: string; ms: number; sentAt: number }>> = [];
+    const t0 = performance.now();
+    for (let i = 0; i < rate * seconds; i += 1) {
+      const due = t0 + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      fixed.push(create());
+    }
+    const fixedResults = await Promise.all(fixed);
+    const intake = summary(fixedResults.map((r) => r.ms));
+
+    // 3. Webhook to card posted, for those same requests.
+    await sleep(3000);
+    const toCard = summary(
+      fixedResults.filter((r) => posted.has(r.id)).map((r) => (posted.get(r.id) as number) - r.sentAt),
+    );
+
+    // 1b. Peak: 32 clients back to back for 5 s.
+    let done = 0;
+    const peakStart = performance.now();
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (performance.now() - peakStart < 5000) {
+          await create();
+          done += 1;
+        }
+      }),
+    );
+    const peak = Math.round(done / ((performance.now() - peakStart) / 1000));
+
+    // 2. Click-to-ack: 50 approvers click at once, 6 rounds on distinct requests, 2 on one request.
+    const targets = fixedResults.slice(0, 300).map((r) => r.id);
+    const ackDistinct: number[] = [];
+    const ackSame: number[] = [];
+    const clickAs = async (user: string, id: string, into: number[]) => {
+      const started = performance.now();
+      const res = await sender.blockAction({
+        user_id: user,
+        action_id: 'approve_request',
+        value: id,
+        channel_id: CHANNEL,
+        message_ts: cardTs.get(id) ?? '1.000001',
+      });
+      await res.arrayBuffer();
+      into.push(performance.now() - started);
+    };
+    for (let round = 0; round < 6; round += 1) {
+      await Promise.all(APPROVERS.map((user, i) => clickAs(user, targets[round * 50 + i] as string, ackDistinct)));
+      await sleep(300);
+    }
+    for (let round = 0; round < 2; round += 1) {
+      const { id } = await create();
+      await Promise.all(APPROVERS.map((user) => clickAs(user, id, ackSame)));
+      await sleep(300);
+    }
+
+    // 4. Expiry lag: 1,000 requests whose deadlines fall in the same second.
+    await sleep(2000);
+    const deadline = Math.ceil((Date.now() + 25_000) / 1000) * 1000;
+    const due: Array<{ id: string; expiresAt: number }> = [];
+    const queue = Array.from({ length: 1000 }, (_, i) => i);
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (queue.shift() !== undefined) {
+          const ttl = Math.round((deadline - Date.now()) / 1000);
+          const res = await fetch(`${base}/api/v1/requests`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+            body: body(ttl),
+          });
+          const json = (await res.json()) as { id: string; expiresAt: string };
+          due.push({ id: json.id, expiresAt: new Date(json.expiresAt).getTime() });
+        }
+      }),
+    );
+    const window = Math.max(...due.map((d) => d.expiresAt)) - Math.min(...due.map((d) => d.expiresAt));
+    const until = Math.max(...due.map((d) => d.expiresAt)) + 30_000;
+    while (Date.now() < until && due.some((d) => !expiredAt.has(d.id))) await sleep(200);
+    const lag = summary(
+      due.filter((d) => expiredAt.has(d.id)).map((d) => (expiredAt.get(d.id) as number) - d.expiresAt),
+    );
+
+    const machine = `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+    const results = {
+      machine,
+      webhookAt100rps: { ...intake, unit: 'ms' },
+      webhookPeak: { requestsPerSecond: peak, clients: 32 },
+      webhookToCard: { ...toCard, unit: 'ms' },
+      clickToAck50Distinct: { ...summary(ackDistinct), unit: 'ms' },
+      clickToAck50SameRequest: { ...summary(ackSame), unit: 'ms' },
+      expiryLag1000: { ...lag, deadlineWindowMs: window, unit: 'ms', updated: expiredAt.size },
+    };
+    const line = (name: string, s: { n: number; p50: number; p99: number; max: number }) =>
+      `${name.padEnd(44)} n=${String(s.n).padStart(5)}  p50=${String(s.p50).padStart(7)} ms  p99=${String(s.p99).padStart(7)} ms  max=${String(s.max).padStart(7)} ms`;
+    console.log(`\nGreenlight benchmark — ${machine}`);
+    console.log(line('webhook intake at 100 req/s (10 s)', intake));
+    console.log(`${'webhook intake peak (32 clients, 5 s)'.padEnd(44)} ${peak} req/s`);
+    console.log(line('webhook → card posted (at 100 req/s)', toCard));
+    console.log(line('click → ack, 50 approvers, distinct requests', results.clickToAck50Distinct));
+    console.log(line('click → ack, 50 approvers, same request', results.clickToAck50SameRequest));
+    console.log(line(`expiry lag, 1000 due within ${window} ms`, lag));
+    console.log(`\n${JSON.stringify(results)}`);
+  } finally {
+    service.child.kill('SIGTERM');
+    await service.exited;
+    await slack.close();
+    await database.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
