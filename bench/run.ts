@@ -38,7 +38,9 @@ function summary(values: number[]) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function main(): Promise<void> {
+type Mode = 'one process (ROLE=all)' | 'web + worker processes';
+
+async function measure(mode: Mode): Promise<Record<string, unknown>> {
   const slack = await SlackDouble.start();
   slack.addChannel(CHANNEL);
   slack.addUser({ id: REQUESTER, name: 'requester' });
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
   const database = await createTestDatabase();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const service = await runService({
+  const env = {
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.url,
@@ -61,7 +63,14 @@ async function main(): Promise<void> {
     APPROVERS: APPROVERS.join(','),
     MIN_TTL_SECONDS: '1',
     SERVICE_API_KEYS: `bench:${KEY}`,
-  });
+  };
+  const services =
+    mode === 'web + worker processes'
+      ? [
+          await runService({ ...env, ROLE: 'web' }),
+          await runService({ ...env, ROLE: 'worker', PORT: String(await freePort()) }),
+        ]
+      : [await runService({ ...env, ROLE: 'all' })];
   const sender = new SlackSender(base, SIGNING_SECRET);
 
   // Which card belongs to which request, and when Slack saw each card call.
@@ -190,9 +199,8 @@ async function main(): Promise<void> {
       due.filter((d) => expiredAt.has(d.id)).map((d) => (expiredAt.get(d.id) as number) - d.expiresAt),
     );
 
-    const machine = `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
     const results = {
-      machine,
+      mode,
       webhookAt100rps: { ...intake, unit: 'ms' },
       webhookPeak: { requestsPerSecond: peak, clients: 32 },
       webhookToCard: { ...toCard, unit: 'ms' },
@@ -202,20 +210,30 @@ async function main(): Promise<void> {
     };
     const line = (name: string, s: { n: number; p50: number; p99: number; max: number }) =>
       `${name.padEnd(44)} n=${String(s.n).padStart(5)}  p50=${String(s.p50).padStart(7)} ms  p99=${String(s.p99).padStart(7)} ms  max=${String(s.max).padStart(7)} ms`;
-    console.log(`\nGreenlight benchmark — ${machine}`);
+    console.log(`\n${mode}`);
     console.log(line('webhook intake at 100 req/s (10 s)', intake));
     console.log(`${'webhook intake peak (32 clients, 5 s)'.padEnd(44)} ${peak} req/s`);
     console.log(line('webhook → card posted (at 100 req/s)', toCard));
     console.log(line('click → ack, 50 approvers, distinct requests', results.clickToAck50Distinct));
     console.log(line('click → ack, 50 approvers, same request', results.clickToAck50SameRequest));
     console.log(line(`expiry lag, 1000 due within ${window} ms`, lag));
-    console.log(`\n${JSON.stringify(results)}`);
+    return results;
   } finally {
-    service.child.kill('SIGTERM');
-    await service.exited;
+    for (const service of services) service.child.kill('SIGTERM');
+    await Promise.all(services.map((service) => service.exited));
     await slack.close();
     await database.drop();
   }
+}
+
+async function main(): Promise<void> {
+  const machine = `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  console.log(
+    `Greenlight benchmark — ${machine}; PostgreSQL, Redis, the Slack double and this client share the machine.`,
+  );
+  const single = await measure('one process (ROLE=all)');
+  const split = await measure('web + worker processes');
+  console.log(`\n${JSON.stringify({ machine, results: [single, split] })}`);
 }
 
 main().catch((error: unknown) => {

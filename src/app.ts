@@ -137,18 +137,21 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     http.use(notFoundHandler);
     http.use(errorHandler(logger));
 
-    jobs.startWorkers(workerConnection, deps);
-    await jobs
-      .queue(QUEUES.timers)
-      .upsertJobScheduler(
-        'reconcile',
-        { every: RECONCILE_EVERY_MS },
-        { name: reconcile.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-      );
-    try {
-      await reconcileNow(deps);
-    } catch (error) {
-      logger.warn({ err: error }, 'startup reconciliation failed; the scheduled run will retry');
+    // ROLE=web instances only enqueue; `all` and `worker` instances run the queues and the reconciler.
+    if (config.ROLE !== 'web') {
+      jobs.startWorkers(workerConnection, deps, config.WORKER_CONCURRENCY);
+      await jobs
+        .queue(QUEUES.timers)
+        .upsertJobScheduler(
+          'reconcile',
+          { every: RECONCILE_EVERY_MS },
+          { name: reconcile.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+        );
+      try {
+        await reconcileNow(deps);
+      } catch (error) {
+        logger.warn({ err: error }, 'startup reconciliation failed; the scheduled run will retry');
+      }
     }
 
     let server: Server | undefined;

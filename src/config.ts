@@ -115,6 +115,8 @@ export const ZEnv = z
     ),
     ADMIN_USER_IDS: csv('ADMIN_USER_IDS', SLACK_USER_ID, 'a Slack user id (U…/W…)'),
     SERVICE_API_KEYS: optional(ZServiceKeys.default([])),
+    ROLE: optional(z.enum(['all', 'web', 'worker']).default('all')),
+    WORKER_CONCURRENCY: optional(z.coerce.number().int().min(1).max(500).default(32)),
     SHUTDOWN_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60_000).default(8000)),
   })
   .superRefine((env, ctx) => {

@@ -7,6 +7,7 @@ import type { CoreDeps } from '../services/deps.ts';
 import { createRequestSchema, fieldErrors } from '../services/request-input.ts';
 import { toApi } from '../services/request-view.ts';
 import { cancelRequest, createRequest, getAuditTrail, getRequest } from '../services/requests.ts';
+import { lookupSlackUser } from '../services/slack-users.ts';
 
 const MAX_WAIT_SECONDS = 60;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -27,14 +28,15 @@ async function resolveRequester(
 ): Promise<{ slackUserId: string; email: string | null }> {
   try {
     if (requester.slackUserId !== undefined) {
-      const { user } = await deps.slack.users.info({ user: requester.slackUserId });
-      if (user?.deleted)
+      const user = await lookupSlackUser(deps, { id: requester.slackUserId });
+      if (user.deleted)
         throw new AppError('unprocessable', `requester ${requester.slackUserId} is deactivated in Slack`);
-      return { slackUserId: requester.slackUserId, email: user?.profile?.email ?? null };
+      return { slackUserId: requester.slackUserId, email: user.email };
     }
     const email = requester.email as string;
-    const { user } = await deps.slack.users.lookupByEmail({ email });
-    return { slackUserId: user?.id as string, email };
+    const user = await lookupSlackUser(deps, { email });
+    if (user.deleted) throw new AppError('unprocessable', `requester ${email} is deactivated in Slack`);
+    return { slackUserId: user.id, email };
   } catch (error) {
     if (error instanceof AppError) throw error;
     const code = (error as { data?: { error?: string } }).data?.error;

@@ -9,7 +9,11 @@ import type { JobRuntime } from './runtime.ts';
 import { defineJob } from './runtime.ts';
 import { callSlack, PermanentSlackError } from './slack-errors.ts';
 
-export const QUEUES = { timers: 'timers', slack: 'slack' } as const;
+/**
+ * Cards (post, update) and notifications (thread replies, DMs) have their own queues and workers,
+ * so a burst of notifications never delays the cards approvers look at.
+ */
+export const QUEUES = { timers: 'timers', cards: 'cards', notify: 'notify' } as const;
 
 /** What job handlers get: the use-case dependencies plus the queues, to chain follow-up jobs. */
 export interface JobDeps extends CoreDeps {
@@ -43,7 +47,7 @@ async function recordCardFailure(deps: JobDeps, request: RequestRow, code: strin
 
 export const postCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
   name: 'card.post',
-  queue: QUEUES.slack,
+  queue: QUEUES.cards,
   schema: ZRequestRef,
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
@@ -63,9 +67,12 @@ export const postCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
       throw new UnrecoverableError(error.message);
     }
     await deps.db.approvalRequest.updateMany({ where: { id: requestId, messageTs: null }, data: { messageTs: ts } });
-    await deps.jobs.enqueue(sendDm, { requestId, kind: 'submitted' }, { jobId: `dm-${requestId}-submitted` });
+    // A person who asked in Slack gets a confirmation with a link; a service has its API response.
+    if (request.source === 'slack') {
+      await deps.jobs.enqueue(sendDm, { requestId, kind: 'submitted' }, { jobId: `dm-${requestId}-submitted` });
+    }
     // Decided while the card was being posted: the card must show the newer state.
-    const current = await getRequest(deps.db, requestId);
+    const current = await deps.db.approvalRequest.findUnique({ where: { id: requestId }, select: { version: true } });
     if (current !== null && current.version !== request.version) {
       await deps.jobs.enqueue(updateCard, { requestId }, { jobId: `card-update-${requestId}-v${current.version}` });
     }
@@ -74,7 +81,7 @@ export const postCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
 
 export const updateCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
   name: 'card.update',
-  queue: QUEUES.slack,
+  queue: QUEUES.cards,
   schema: ZRequestRef,
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
@@ -103,7 +110,7 @@ export const updateCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
 
 export const threadReply = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
   name: 'card.thread-reply',
-  queue: QUEUES.slack,
+  queue: QUEUES.notify,
   schema: ZRequestRef,
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
@@ -147,7 +154,7 @@ function dmText(request: RequestRow, kind: z.infer<typeof ZDm>['kind']): string 
 
 export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
   name: 'slack.dm',
-  queue: QUEUES.slack,
+  queue: QUEUES.notify,
   schema: ZDm,
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },

@@ -25,7 +25,7 @@ export function createEffects(deps: Pick<JobDeps, 'jobs' | 'events' | 'logger' |
         guarded('card.post', request, () =>
           deps.jobs.enqueue(postCard, { requestId: request.id }, { jobId: `card-post-${request.id}` }),
         ),
-        guarded('expiry', request, () => scheduleExpiry(deps, request)),
+        guarded('expiry', request, () => scheduleExpiry(deps, request, { fresh: true })),
         guarded('publish', request, () => deps.events.publish(request.id)),
       ]);
     },

@@ -10,9 +10,15 @@ const BATCH = 500;
 export async function scheduleExpiry(
   deps: Pick<JobDeps, 'jobs' | 'now'>,
   request: Pick<RequestRow, 'id' | 'expiresAt'>,
+  options: { fresh?: boolean } = {},
 ): Promise<void> {
   const jobId = `expire-${request.id}`;
   const delay = Math.max(0, request.expiresAt.getTime() - deps.now().getTime());
+  if (options.fresh) {
+    // A request created this moment has no timer yet: skip the lookup.
+    await deps.jobs.enqueue(expire, { requestId: request.id }, { jobId, delay });
+    return;
+  }
   const queue = deps.jobs.queue(QUEUES.timers);
   const existing = await queue.getJob(jobId);
   if (existing !== undefined) {
@@ -68,7 +74,7 @@ export async function reconcileNow(deps: JobDeps): Promise<{ expired: number; re
   }
 
   let reposted = 0;
-  const slack = deps.jobs.queue(QUEUES.slack);
+  const cards = deps.jobs.queue(QUEUES.cards);
   const unposted = await deps.db.approvalRequest.findMany({
     where: { messageTs: null, slackError: null, createdAt: { lte: new Date(now.getTime() - 30_000) } },
     select: { id: true },
@@ -76,7 +82,7 @@ export async function reconcileNow(deps: JobDeps): Promise<{ expired: number; re
   });
   for (const { id } of unposted) {
     const jobId = `card-post-${id}`;
-    const job = await slack.getJob(jobId);
+    const job = await cards.getJob(jobId);
     if (job !== undefined) {
       const state = await job.getState();
       if (state !== 'failed' && state !== 'completed') continue;

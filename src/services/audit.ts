@@ -5,6 +5,11 @@ import type { Actor, Tx } from './types.ts';
 
 export interface AuditInput {
   requestId?: string | null;
+  /**
+   * The first event of a request created in this same transaction: nobody else can see the row
+   * yet, so there is no predecessor to look up or lock against.
+   */
+  first?: boolean;
   type: string;
   actor: Actor;
   details?: Record<string, unknown>;
@@ -49,14 +54,16 @@ function eventHash(
  */
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
   const requestId = input.requestId ?? null;
-  const key = streamKey(requestId);
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${key}`}, 0))`;
-  const previous = await tx.auditEvent.findFirst({
-    where: { requestId },
-    orderBy: { id: 'desc' },
-    select: { hash: true },
-  });
-  const prevHash = previous?.hash ?? null;
+  let prevHash: string | null = null;
+  if (!(input.first && requestId !== null)) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${streamKey(requestId)}`}, 0))`;
+    const previous = await tx.auditEvent.findFirst({
+      where: { requestId },
+      orderBy: { id: 'desc' },
+      select: { hash: true },
+    });
+    prevHash = previous?.hash ?? null;
+  }
   const createdAt = new Date();
   const details = input.details ?? {};
   const actorId = input.actor.id ?? null;

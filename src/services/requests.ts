@@ -77,41 +77,45 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: O
   let request: RequestRow;
   try {
     request = await deps.db.$transaction(async (tx) => {
-      const created = await tx.approvalRequest.create({
-        data: {
-          source: origin.source,
-          action: input.action,
-          resource: input.resource,
-          environment,
-          risk: input.risk,
-          reason: input.reason,
-          context: input.context,
-          paramsHash: hashParameters({
+      const created = await tx.approvalRequest
+        .create({
+          data: {
+            source: origin.source,
             action: input.action,
             resource: input.resource,
             environment,
+            risk: input.risk,
+            reason: input.reason,
             context: input.context,
-          }),
-          requesterSlackId: input.requesterSlackId,
-          requesterEmail: input.requesterEmail ?? null,
-          apiClientId: origin.source === 'api' ? origin.client.id : null,
-          idempotencyKey: idempotency?.key ?? null,
-          idempotencyHash: idempotency?.bodyHash ?? null,
-          callbackUrl: input.callbackUrl ?? null,
-          ruleId: route.ruleId,
-          ruleName: route.ruleName,
-          channelId: route.channelId,
-          approverIds: route.approverIds,
-          requiredApprovals: route.requiredApprovals,
-          requireReason: route.requireReason,
-          grantSeconds: route.grantSeconds,
-          expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
-          createdAt: now,
-        },
-        select: REQUEST_SELECT,
-      });
+            paramsHash: hashParameters({
+              action: input.action,
+              resource: input.resource,
+              environment,
+              context: input.context,
+            }),
+            requesterSlackId: input.requesterSlackId,
+            requesterEmail: input.requesterEmail ?? null,
+            apiClientId: origin.source === 'api' ? origin.client.id : null,
+            idempotencyKey: idempotency?.key ?? null,
+            idempotencyHash: idempotency?.bodyHash ?? null,
+            callbackUrl: input.callbackUrl ?? null,
+            ruleId: route.ruleId,
+            ruleName: route.ruleName,
+            channelId: route.channelId,
+            approverIds: route.approverIds,
+            requiredApprovals: route.requiredApprovals,
+            requireReason: route.requireReason,
+            grantSeconds: route.grantSeconds,
+            expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+            createdAt: now,
+          },
+          // A new request has no votes: skip the relation query.
+          select: { ...REQUEST_SELECT, votes: false },
+        })
+        .then((row) => ({ ...row, votes: [] }));
       await recordAudit(tx, {
         requestId: created.id,
+        first: true,
         type: 'request.created',
         actor: actorOf(origin),
         details: {

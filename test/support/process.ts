@@ -32,9 +32,9 @@ export async function freePort(): Promise<number> {
  * Runs the built service (`node dist/main.js`, what `npm start` runs) as a separate process with
  * exactly `env` (plus PATH), from an empty working directory so no developer `.env` leaks in.
  */
-export async function runService(env: Record<string, string>): Promise<RunningService> {
+export async function runService(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningService> {
   const cwd = await mkdtemp(path.join(tmpdir(), 'greenlight-run-'));
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
