@@ -1,9 +1,9 @@
-import { UnrecoverableError } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { recordAudit } from '../services/audit.ts';
 import type { CoreDeps } from '../services/deps.ts';
 import type { RequestRow } from '../services/request-view.ts';
-import { expireRequest, getRequest } from '../services/requests.ts';
+import { expireDue, getRequest } from '../services/requests.ts';
 import { buildCard, outcomeText, slackDate } from '../slack/blocks/card.ts';
 import type { JobRuntime } from './runtime.ts';
 import { defineJob } from './runtime.ts';
@@ -181,7 +181,20 @@ export const expire = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
   schema: ZRequestRef,
   attempts: 20,
   backoff: { type: 'exponential', delay: 500 },
-  async handle({ requestId }, deps) {
-    await expireRequest(deps, requestId);
+  async handle({ requestId }, deps, job, token) {
+    // Expire everything due, not just this request: a burst of deadlines is a few statements.
+    await expireDue(deps);
+    const request = await deps.db.approvalRequest.findUnique({
+      where: { id: requestId },
+      select: { status: true, expiresAt: true },
+    });
+    if (request?.status !== 'pending') return;
+    if (request.expiresAt.getTime() > deps.now().getTime() && token !== undefined) {
+      // The timer fired before the deadline (clocks differ, or the deadline moved): wait for it.
+      await job.moveToDelayed(request.expiresAt.getTime(), token);
+      throw new DelayedError();
+    }
+    // Due but held by another transaction (deciding or expiring it): let the retry look again.
+    throw new Error(`request ${requestId} is due but was locked; retrying`);
   },
 });

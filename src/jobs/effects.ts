@@ -29,32 +29,39 @@ export function createEffects(deps: Pick<JobDeps, 'jobs' | 'events' | 'logger' |
         guarded('publish', request, () => deps.events.publish(request.id)),
       ]);
     },
-    async requestChanged(request) {
+    async requestsChanged(requests) {
+      if (requests.length === 0) return;
+      const final = requests.filter((request) => request.status !== 'pending');
+      const first = requests[0] as RequestRow;
       const steps: Array<Promise<void>> = [
-        guarded('card.update', request, () =>
-          deps.jobs.enqueue(
+        guarded('card.update', first, () =>
+          deps.jobs.enqueueBulk(
             updateCard,
-            { requestId: request.id },
-            { jobId: `card-update-${request.id}-v${request.version}` },
+            requests.map((r) => ({
+              payload: { requestId: r.id },
+              options: { jobId: `card-update-${r.id}-v${r.version}` },
+            })),
           ),
         ),
-        guarded('publish', request, () => deps.events.publish(request.id)),
+        guarded('publish', first, () => deps.events.publish(...requests.map((r) => r.id))),
+        guarded('thread-reply', first, () =>
+          deps.jobs.enqueueBulk(
+            threadReply,
+            final.map((r) => ({ payload: { requestId: r.id }, options: { jobId: `thread-${r.id}-${r.status}` } })),
+          ),
+        ),
+        guarded('dm', first, () =>
+          deps.jobs.enqueueBulk(
+            sendDm,
+            final.map((r) => ({
+              payload: { requestId: r.id, kind: 'outcome' as const },
+              options: { jobId: `dm-${r.id}-${r.status}` },
+            })),
+          ),
+        ),
       ];
-      if (request.status !== 'pending') {
-        const suffix = `${request.id}-${request.status}`;
-        steps.push(
-          guarded('thread-reply', request, () =>
-            deps.jobs.enqueue(threadReply, { requestId: request.id }, { jobId: `thread-${suffix}` }),
-          ),
-          guarded('dm', request, () =>
-            deps.jobs.enqueue(sendDm, { requestId: request.id, kind: 'outcome' }, { jobId: `dm-${suffix}` }),
-          ),
-        );
-        if (request.status !== 'expired') {
-          steps.push(
-            guarded('unschedule', request, () => deps.jobs.queue(QUEUES.timers).remove(`expire-${request.id}`)),
-          );
-        }
+      for (const request of final.filter((r) => r.status !== 'expired')) {
+        steps.push(guarded('unschedule', request, () => deps.jobs.queue(QUEUES.timers).remove(`expire-${request.id}`)));
       }
       await Promise.all(steps);
     },

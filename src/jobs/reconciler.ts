@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RequestRow } from '../services/request-view.ts';
-import { expireRequest } from '../services/requests.ts';
+import { expireDue } from '../services/requests.ts';
 import { expire, type JobDeps, postCard, QUEUES } from './definitions.ts';
 import { defineJob } from './runtime.ts';
 
@@ -43,13 +43,9 @@ export async function reconcileNow(deps: JobDeps): Promise<{ expired: number; re
   const now = deps.now();
   let expired = 0;
   for (;;) {
-    const overdue = await deps.db.approvalRequest.findMany({
-      where: { status: 'pending', expiresAt: { lte: now } },
-      select: { id: true },
-      take: BATCH,
-    });
-    for (const { id } of overdue) if ((await expireRequest(deps, id)) !== null) expired += 1;
-    if (overdue.length < BATCH) break;
+    const batch = await expireDue(deps);
+    expired += batch.length;
+    if (batch.length === 0) break;
   }
 
   let rescheduled = 0;

@@ -39,6 +39,11 @@ export interface JobRuntime<TDeps = unknown> {
     payload: TPayload,
     options?: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>,
   ): Promise<Job>;
+  /** Adds many jobs of one definition in one round trip to Redis. */
+  enqueueBulk<TPayload>(
+    definition: JobDefinition<TPayload, unknown>,
+    items: Array<{ payload: TPayload; options?: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'> }>,
+  ): Promise<Job[]>;
   queue(name: string): Queue;
   /**
    * Starts one worker per queue on a blocking connection (see createRedis('worker')). A web-only
@@ -62,19 +67,39 @@ export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobR
   }
 
   const workers: Worker[] = [];
+  const queueOf = (definition: AnyJobDefinition<TDeps> | JobDefinition<unknown, unknown>) => {
+    const queue = queues.get(definition.queue);
+    if (queue === undefined) throw new Error(`job ${definition.name} is not registered with this runtime`);
+    return queue;
+  };
+  const optionsOf = (
+    definition: { attempts: number; backoff: JobsOptions['backoff'] },
+    jobOptions: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>,
+  ): JobsOptions => ({
+    attempts: definition.attempts,
+    backoff: definition.backoff,
+    removeOnComplete: { age: 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+    ...jobOptions,
+  });
 
   return {
     async enqueue(definition, payload, jobOptions = {}) {
-      const queue = queues.get(definition.queue);
-      if (queue === undefined) throw new Error(`job ${definition.name} is not registered with this runtime`);
-      const data = definition.schema.parse(payload);
-      return queue.add(definition.name, data, {
-        attempts: definition.attempts,
-        backoff: definition.backoff,
-        removeOnComplete: { age: 3600, count: 1000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-        ...jobOptions,
-      });
+      return queueOf(definition).add(
+        definition.name,
+        definition.schema.parse(payload),
+        optionsOf(definition, jobOptions),
+      );
+    },
+    async enqueueBulk(definition, items) {
+      if (items.length === 0) return [];
+      return queueOf(definition).addBulk(
+        items.map((item) => ({
+          name: definition.name,
+          data: definition.schema.parse(item.payload),
+          opts: optionsOf(definition, item.options ?? {}),
+        })),
+      );
     },
     startWorkers(connection, deps, concurrency = 16) {
       if (workers.length > 0) throw new Error('workers already started');

@@ -3,23 +3,6 @@ import { canonicalJson } from '../domain/params-hash.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Actor, Tx } from './types.ts';
 
-export interface AuditInput {
-  requestId?: string | null;
-  /**
-   * The first event of a request created in this same transaction: nobody else can see the row
-   * yet, so there is no predecessor to look up or lock against.
-   */
-  first?: boolean;
-  type: string;
-  actor: Actor;
-  details?: Record<string, unknown>;
-}
-
-/** Events are chained per request (requests' events) or in one global stream (events with no request). */
-function streamKey(requestId: string | null): string {
-  return requestId ?? 'global';
-}
-
 function eventHash(
   prevHash: string | null,
   event: {
@@ -46,46 +29,73 @@ function eventHash(
     .digest('hex');
 }
 
+export interface AuditInput {
+  requestId?: string | null;
+  type: string;
+  actor: Actor;
+  details?: Record<string, unknown>;
+}
+
 /**
- * Appends an audit event. The table refuses UPDATE and DELETE (a trigger), and each event carries
- * the SHA-256 of its predecessor in the same stream, so a rewrite by someone who can bypass the
- * trigger is still detected by `verifyAuditChain`. A transaction-scoped advisory lock per stream
- * keeps the chain linear when events for one request are written concurrently.
+ * Appends audit events. The table refuses UPDATE and DELETE (a trigger), and each event carries
+ * the SHA-256 of its predecessor in the same stream (the request's events, or the global stream
+ * for events with no request), so a rewrite by someone who can bypass the trigger is still
+ * detected by `verifyAuditChain`.
+ *
+ * The chain must stay linear: a caller writing a request's events must hold that request's row
+ * lock (`SELECT … FOR UPDATE`, an UPDATE of the row, or having created it in this transaction).
+ * Global events are serialised here with a transaction-scoped advisory lock.
  */
-export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
-  const requestId = input.requestId ?? null;
-  let prevHash: string | null = null;
-  if (!(input.first && requestId !== null)) {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${streamKey(requestId)}`}, 0))`;
+export async function recordAudit(tx: Tx, input: AuditInput | AuditInput[]): Promise<void> {
+  const events = Array.isArray(input) ? input : [input];
+  if (events.length === 0) return;
+  const requestIds = [...new Set(events.map((event) => event.requestId ?? null))];
+  if (requestIds.includes(null)) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('audit:global', 0))`;
+  }
+  const last = new Map<string | null, string | null>();
+  const ids = requestIds.filter((id): id is string => id !== null);
+  if (ids.length > 0) {
+    const rows = await tx.$queryRaw<Array<{ request_id: string; hash: string | null }>>`
+      SELECT DISTINCT ON (request_id) request_id::text AS request_id, hash
+        FROM audit_events WHERE request_id = ANY(${ids}::uuid[]) ORDER BY request_id, id DESC`;
+    for (const row of rows) last.set(row.request_id, row.hash);
+  }
+  if (requestIds.includes(null)) {
     const previous = await tx.auditEvent.findFirst({
-      where: { requestId },
+      where: { requestId: null },
       orderBy: { id: 'desc' },
       select: { hash: true },
     });
-    prevHash = previous?.hash ?? null;
+    last.set(null, previous?.hash ?? null);
   }
   const createdAt = new Date();
-  const details = input.details ?? {};
-  const actorId = input.actor.id ?? null;
-  await tx.auditEvent.create({
-    data: {
+  const data = events.map((event) => {
+    const requestId = event.requestId ?? null;
+    const prevHash = last.get(requestId) ?? null;
+    const details = event.details ?? {};
+    const actorId = event.actor.id ?? null;
+    const hash = eventHash(prevHash, {
       requestId,
-      type: input.type,
-      actorType: input.actor.type,
+      type: event.type,
+      actorType: event.actor.type,
+      actorId,
+      details,
+      createdAt,
+    });
+    last.set(requestId, hash);
+    return {
+      requestId,
+      type: event.type,
+      actorType: event.actor.type,
       actorId,
       details: details as Prisma.InputJsonValue,
       prevHash,
-      hash: eventHash(prevHash, {
-        requestId,
-        type: input.type,
-        actorType: input.actor.type,
-        actorId,
-        details,
-        createdAt,
-      }),
+      hash,
       createdAt,
-    },
+    };
   });
+  await tx.auditEvent.createMany({ data });
 }
 
 /**

@@ -25,6 +25,6 @@ export interface CoreDeps {
 export interface Effects {
   /** A request was created: post its card, schedule its expiry, wake waiters. */
   requestCreated(request: RequestRow): Promise<void>;
-  /** A request changed (a vote, or a transition): re-render its card; when final, notify and unschedule. */
-  requestChanged(request: RequestRow): Promise<void>;
+  /** Requests changed (a vote, or a transition): re-render their cards; when final, notify and unschedule. */
+  requestsChanged(requests: RequestRow[]): Promise<void>;
 }

@@ -6,7 +6,8 @@ import type { Redis } from 'ioredis';
  * instance wakes when another instance decides. Only ids travel; the database stays the record.
  */
 export interface RequestEvents {
-  publish(requestId: string): Promise<void>;
+  /** Announces that these requests changed (one round trip to Redis however many). */
+  publish(...requestIds: string[]): Promise<void>;
   /** Resolves true when `requestId` changes, false after `timeoutMs` or when `signal` aborts. */
   waitForChange(requestId: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
   close(): Promise<void>;
@@ -21,8 +22,14 @@ export async function createRequestEvents(publisher: Redis, subscriber: Redis, p
   });
   await subscriber.subscribe(channel);
   return {
-    async publish(requestId) {
-      await publisher.publish(channel, requestId);
+    async publish(...requestIds) {
+      if (requestIds.length === 1) {
+        await publisher.publish(channel, requestIds[0] as string);
+        return;
+      }
+      const pipeline = publisher.pipeline();
+      for (const id of requestIds) pipeline.publish(channel, id);
+      await pipeline.exec();
     },
     waitForChange(requestId, timeoutMs, signal) {
       return new Promise<boolean>((resolve) => {

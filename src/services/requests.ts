@@ -3,7 +3,7 @@ import type { ContextValue } from '../domain/params-hash.ts';
 import { hashParameters } from '../domain/params-hash.ts';
 import { AppError } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { recordAudit } from './audit.ts';
+import { type AuditInput, recordAudit } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
 import { REQUEST_SELECT, type RequestRow } from './request-view.ts';
 import { resolveRoute } from './routing.ts';
@@ -115,7 +115,6 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: O
         .then((row) => ({ ...row, votes: [] }));
       await recordAudit(tx, {
         requestId: created.id,
-        first: true,
         type: 'request.created',
         actor: actorOf(origin),
         details: {
@@ -207,27 +206,40 @@ export async function decide(
     if (refusal !== null) return refusal;
 
     await tx.vote.create({
-      data: { requestId: request.id, voterId: input.userId, decision: input.decision, reason: input.reason ?? null },
+      data: {
+        requestId: request.id,
+        voterId: input.userId,
+        decision: input.decision,
+        reason: input.reason ?? null,
+        createdAt: now,
+      },
     });
-    await recordAudit(tx, {
+    const voteEvent: AuditInput = {
       requestId: request.id,
       type: 'vote.recorded',
       actor,
       details: { decision: input.decision, reason: input.reason ?? null },
-    });
-    const votes = [...request.votes, { voterId: input.userId, decision: input.decision }];
-    const outcome = tally(votes, request.requiredApprovals);
+    };
+    const voted: RequestRow = {
+      ...request,
+      votes: [
+        ...request.votes,
+        { voterId: input.userId, decision: input.decision, reason: input.reason ?? null, createdAt: now },
+      ],
+    };
+    const outcome = tally(voted.votes, request.requiredApprovals);
     if (outcome === 'pending') {
       // Bump the version so the card re-renders with the progress toward quorum.
       await tx.approvalRequest.updateMany({
         where: { id: request.id, status: 'pending' },
         data: { version: { increment: 1 } },
       });
-      return { kind: 'recorded', request: (await getRequest(tx, request.id)) as RequestRow, outcome };
+      await recordAudit(tx, voteEvent);
+      return { kind: 'recorded', request: { ...voted, version: voted.version + 1 }, outcome };
     }
     const decided = await transition(
       tx,
-      request,
+      voted,
       outcome,
       {
         decidedAt: now,
@@ -239,11 +251,12 @@ export async function decide(
             : null,
       },
       actor,
+      [voteEvent],
     );
     return { kind: 'recorded', request: decided, outcome };
   });
   if (result.kind === 'recorded' || (result.kind === 'late' && expiredNow)) {
-    await deps.effects.requestChanged(result.request);
+    await deps.effects.requestsChanged([result.request]);
   }
   return result;
 }
@@ -300,65 +313,99 @@ export async function precheckDecision(
   input: { requestId: string; userId: string; decision: 'approve' | 'deny' },
 ): Promise<PrecheckResult> {
   if (!UUID.test(input.requestId)) return { kind: 'not_found' };
-  let request = await getRequest(deps.db, input.requestId);
-  if (request === null) return { kind: 'not_found' };
-  if (request.status === 'pending' && request.expiresAt.getTime() <= deps.now().getTime()) {
-    request = (await expireRequest(deps, request.id)) ?? ((await getRequest(deps.db, request.id)) as RequestRow);
-  }
-  const refusal = await screen(deps.db, request, input);
-  return refusal ?? { kind: 'ok', request };
+  const first = await getRequest(deps.db, input.requestId);
+  if (first === null) return { kind: 'not_found' };
+  if (first.status === 'pending' && first.expiresAt.getTime() <= deps.now().getTime()) await expireDue(deps);
+  // Refusals are audited, and a request's audit chain is only written under its row lock.
+  return deps.db.$transaction(async (tx): Promise<PrecheckResult> => {
+    const request = await lockRequest(tx, input.requestId);
+    if (request === null) return { kind: 'not_found' };
+    return (await screen(tx, request, input)) ?? { kind: 'ok', request };
+  });
+}
+
+interface TransitionData {
+  decidedAt: Date;
+  decidedBy?: string | null;
+  decisionReason?: string | null;
+  grantExpiresAt?: Date | null;
 }
 
 /**
  * One state-machine transition out of `pending`: a conditional update that only succeeds while the
- * row is still pending, plus its audit event. Throws if the row already left `pending`, which the
- * caller's row lock (or WHERE clause) rules out.
+ * row is still pending, plus its audit event (after `before`, events of the same change). Throws if
+ * the row already left `pending`, which the caller's row lock rules out. Returns the row as updated.
  */
 async function transition(
   tx: Prisma.TransactionClient,
   request: RequestRow,
   to: 'approved' | 'denied' | 'expired' | 'cancelled',
-  data: Prisma.ApprovalRequestUpdateManyMutationInput,
+  data: TransitionData,
   actor: Actor,
+  before: AuditInput[] = [],
 ): Promise<RequestRow> {
   const { count } = await tx.approvalRequest.updateMany({
     where: { id: request.id, status: 'pending' },
     data: { ...data, status: to, version: { increment: 1 } },
   });
   if (count !== 1) throw new Error(`request ${request.id} left pending concurrently`);
-  await recordAudit(tx, {
-    requestId: request.id,
-    type: `request.${to}`,
-    actor,
-    details: {
-      from: 'pending',
-      to,
-      ...(data.decisionReason ? { reason: data.decisionReason } : {}),
-      paramsHash: request.paramsHash,
+  await recordAudit(tx, [
+    ...before,
+    {
+      requestId: request.id,
+      type: `request.${to}`,
+      actor,
+      details: {
+        from: 'pending',
+        to,
+        ...(data.decisionReason ? { reason: data.decisionReason } : {}),
+        paramsHash: request.paramsHash,
+      },
     },
-  });
-  return (await getRequest(tx, request.id)) as RequestRow;
+  ]);
+  return {
+    ...request,
+    decidedBy: data.decidedBy ?? null,
+    decisionReason: data.decisionReason ?? null,
+    grantExpiresAt: data.grantExpiresAt ?? null,
+    decidedAt: data.decidedAt,
+    status: to,
+    version: request.version + 1,
+    updatedAt: data.decidedAt,
+  };
 }
 
-/** Expires a request whose deadline has passed; a no-op (returns null) for anything else. Idempotent. */
-export async function expireRequest(deps: CoreDeps, requestId: string): Promise<RequestRow | null> {
+/**
+ * Expires every pending request whose deadline has passed, in one statement per batch: rows
+ * another transaction holds are skipped (it is deciding or expiring them). Returns what it expired.
+ * Expiry jobs and the reconciler both call this, so a burst of deadlines costs a few statements,
+ * not one transaction each.
+ */
+export async function expireDue(deps: CoreDeps, limit = 500): Promise<RequestRow[]> {
   const now = deps.now();
   const expired = await deps.db.$transaction(async (tx) => {
-    const { count } = await tx.approvalRequest.updateMany({
-      where: { id: requestId, status: 'pending', expiresAt: { lte: now } },
-      data: { status: 'expired', decidedAt: now, version: { increment: 1 } },
+    const rows = await tx.$queryRaw<Array<{ id: string }>>`
+      UPDATE approval_requests SET status = 'expired', decided_at = ${now}, updated_at = ${now}, version = version + 1
+       WHERE id IN (SELECT id FROM approval_requests WHERE status = 'pending' AND expires_at <= ${now}
+                     ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING id::text AS id`;
+    if (rows.length === 0) return [];
+    const requests = await tx.approvalRequest.findMany({
+      where: { id: { in: rows.map((row) => row.id) } },
+      select: REQUEST_SELECT,
     });
-    if (count === 0) return null;
-    const request = (await getRequest(tx, requestId)) as RequestRow;
-    await recordAudit(tx, {
-      requestId,
-      type: 'request.expired',
-      actor: { type: 'system' },
-      details: { from: 'pending', to: 'expired', expiresAt: request.expiresAt.toISOString() },
-    });
-    return request;
+    await recordAudit(
+      tx,
+      requests.map((request) => ({
+        requestId: request.id,
+        type: 'request.expired',
+        actor: { type: 'system' as const },
+        details: { from: 'pending', to: 'expired', expiresAt: request.expiresAt.toISOString() },
+      })),
+    );
+    return requests;
   });
-  if (expired !== null) await deps.effects.requestChanged(expired);
+  await deps.effects.requestsChanged(expired);
   return expired;
 }
 
@@ -399,6 +446,6 @@ export async function cancelRequest(
       `request is already ${result.request.status}; only pending requests can be cancelled`,
     );
   }
-  await deps.effects.requestChanged(result.request);
+  await deps.effects.requestsChanged([result.request]);
   return result.request;
 }

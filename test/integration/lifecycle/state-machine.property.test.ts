@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/services/audit.ts';
-import { cancelRequest, decide, expireRequest, getRequest } from '../../../src/services/requests.ts';
+import { cancelRequest, decide, expireDue, getRequest } from '../../../src/services/requests.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
@@ -47,15 +47,9 @@ describe('request state machine under concurrency (property)', () => {
         const later = { ...t.app.deps, now: () => new Date(Date.now() + 10 * 86400_000) };
         await Promise.allSettled(
           ops.map((o) => {
-            switch (o.kind) {
-              case 'approve':
-              case 'deny':
-                return decide(t.app.deps, { requestId: id, userId: o.user, decision: o.kind, reason: 'prop' });
-              case 'expire':
-                return expireRequest(later, id);
-              case 'cancel':
-                return cancelRequest(t.app.deps, { requestId: id, client });
-            }
+            if (o.kind === 'expire') return expireDue(later);
+            if (o.kind === 'cancel') return cancelRequest(t.app.deps, { requestId: id, client });
+            return decide(t.app.deps, { requestId: id, userId: o.user, decision: o.kind, reason: 'prop' });
           }),
         );
         const request = await getRequest(t.app.db, id);
