@@ -99,6 +99,24 @@ export async function recordAudit(tx: Tx, input: AuditInput | AuditInput[]): Pro
 }
 
 /**
+ * The first event of a request that is being created, as data for a nested create: it has no
+ * predecessor, and nobody else can see the request yet, so no lock or lookup is needed.
+ */
+export function firstAuditEvent(requestId: string, input: Omit<AuditInput, 'requestId'>, createdAt: Date) {
+  const details = input.details ?? {};
+  const actorId = input.actor.id ?? null;
+  return {
+    type: input.type,
+    actorType: input.actor.type,
+    actorId,
+    details: details as Prisma.InputJsonValue,
+    prevHash: null,
+    hash: eventHash(null, { requestId, type: input.type, actorType: input.actor.type, actorId, details, createdAt }),
+    createdAt,
+  };
+}
+
+/**
  * Recomputes a stream's chain; returns the id of the first event that does not match (its content or
  * its link was changed), or null when the whole stream is intact.
  */

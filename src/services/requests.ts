@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { checkEligibility, tally } from '../domain/decision.ts';
 import type { ContextValue } from '../domain/params-hash.ts';
 import { hashParameters } from '../domain/params-hash.ts';
 import { AppError } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { type AuditInput, recordAudit } from './audit.ts';
+import { type AuditInput, firstAuditEvent, recordAudit } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
 import { REQUEST_SELECT, type RequestRow } from './request-view.ts';
 import { resolveRoute } from './routing.ts';
@@ -74,64 +75,72 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: O
   const ttlSeconds = input.ttlSeconds ?? route.ttlSeconds ?? deps.config.DEFAULT_TTL_SECONDS;
   const environment = input.environment ?? null;
 
+  const id = randomUUID();
+  const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+  const paramsHash = hashParameters({
+    action: input.action,
+    resource: input.resource,
+    environment,
+    context: input.context,
+  });
   let request: RequestRow;
   try {
-    request = await deps.db.$transaction(async (tx) => {
-      const created = await tx.approvalRequest
-        .create({
-          data: {
-            source: origin.source,
-            action: input.action,
-            resource: input.resource,
-            environment,
-            risk: input.risk,
-            reason: input.reason,
-            context: input.context,
-            paramsHash: hashParameters({
-              action: input.action,
-              resource: input.resource,
-              environment,
-              context: input.context,
-            }),
-            requesterSlackId: input.requesterSlackId,
-            requesterEmail: input.requesterEmail ?? null,
-            apiClientId: origin.source === 'api' ? origin.client.id : null,
-            idempotencyKey: idempotency?.key ?? null,
-            idempotencyHash: idempotency?.bodyHash ?? null,
-            callbackUrl: input.callbackUrl ?? null,
-            ruleId: route.ruleId,
-            ruleName: route.ruleName,
-            channelId: route.channelId,
-            approverIds: route.approverIds,
-            requiredApprovals: route.requiredApprovals,
-            requireReason: route.requireReason,
-            grantSeconds: route.grantSeconds,
-            expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
-            createdAt: now,
-          },
-          // A new request has no votes: skip the relation query.
-          select: { ...REQUEST_SELECT, votes: false },
-        })
-        .then((row) => ({ ...row, votes: [] }));
-      await recordAudit(tx, {
-        requestId: created.id,
-        type: 'request.created',
-        actor: actorOf(origin),
-        details: {
-          action: created.action,
-          resource: created.resource,
-          environment: created.environment,
-          risk: created.risk,
-          paramsHash: created.paramsHash,
-          requester: created.requesterSlackId,
-          channel: created.channelId,
-          approvers: created.approverIds,
-          requiredApprovals: created.requiredApprovals,
-          expiresAt: created.expiresAt.toISOString(),
+    // One nested write: the request and its first audit event commit together.
+    const created = await deps.db.approvalRequest.create({
+      data: {
+        id,
+        source: origin.source,
+        action: input.action,
+        resource: input.resource,
+        environment,
+        risk: input.risk,
+        reason: input.reason,
+        context: input.context,
+        paramsHash,
+        requesterSlackId: input.requesterSlackId,
+        requesterEmail: input.requesterEmail ?? null,
+        apiClientId: origin.source === 'api' ? origin.client.id : null,
+        idempotencyKey: idempotency?.key ?? null,
+        idempotencyHash: idempotency?.bodyHash ?? null,
+        callbackUrl: input.callbackUrl ?? null,
+        ruleId: route.ruleId,
+        ruleName: route.ruleName,
+        channelId: route.channelId,
+        approverIds: route.approverIds,
+        requiredApprovals: route.requiredApprovals,
+        requireReason: route.requireReason,
+        grantSeconds: route.grantSeconds,
+        expiresAt,
+        createdAt: now,
+        events: {
+          create: [
+            firstAuditEvent(
+              id,
+              {
+                type: 'request.created',
+                actor: actorOf(origin),
+                details: {
+                  action: input.action,
+                  resource: input.resource,
+                  environment,
+                  risk: input.risk,
+                  paramsHash,
+                  requester: input.requesterSlackId,
+                  channel: route.channelId,
+                  approvers: route.approverIds,
+                  requiredApprovals: route.requiredApprovals,
+                  expiresAt: expiresAt.toISOString(),
+                },
+              },
+              now,
+            ),
+          ],
         },
-      });
-      return created;
+      },
+      // A new request has no votes: skip the relation.
+      select: { ...REQUEST_SELECT, votes: false },
     });
+    request = { ...created, votes: [] };
   } catch (error) {
     // Two retries with the same key raced past the lookup: the loser answers like a replay.
     if (
