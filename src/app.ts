@@ -139,7 +139,12 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
 
     // ROLE=web instances only enqueue; `all` and `worker` instances run the queues and the reconciler.
     if (config.ROLE !== 'web') {
-      jobs.startWorkers(workerConnection, deps, config.WORKER_CONCURRENCY);
+      // Notifications yield to cards and timers: a burst of outcomes updates every card first.
+      jobs.startWorkers(workerConnection, deps, {
+        [QUEUES.timers]: config.WORKER_CONCURRENCY,
+        [QUEUES.cards]: config.WORKER_CONCURRENCY,
+        [QUEUES.notify]: Math.max(1, Math.ceil(config.WORKER_CONCURRENCY / 4)),
+      });
       await jobs
         .queue(QUEUES.timers)
         .upsertJobScheduler(

@@ -152,6 +152,20 @@ function dmText(request: RequestRow, kind: z.infer<typeof ZDm>['kind']): string 
   }
 }
 
+const DM_CACHE_MS = 60 * 60_000;
+const dmChannels = new Map<string, { channel: string; at: number }>();
+
+/** The bot's DM channel with a user; conversations.open answers the same id every time, so keep it an hour. */
+async function dmChannel(user: string, open: () => Promise<{ channel?: { id?: string } }>): Promise<string> {
+  const hit = dmChannels.get(user);
+  if (hit !== undefined && Date.now() - hit.at < DM_CACHE_MS) return hit.channel;
+  const opened = await open();
+  const channel = opened.channel?.id as string;
+  if (dmChannels.size >= 10_000) dmChannels.delete(dmChannels.keys().next().value as string);
+  dmChannels.set(user, { channel, at: Date.now() });
+  return channel;
+}
+
 export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
   name: 'slack.dm',
   queue: QUEUES.notify,
@@ -162,12 +176,10 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
     const request = await getRequest(deps.db, requestId);
     if (request === null) return;
     try {
-      const opened = await callSlack(job, token, () =>
-        deps.slack.conversations.open({ users: request.requesterSlackId }),
+      const channel = await dmChannel(request.requesterSlackId, () =>
+        callSlack(job, token, () => deps.slack.conversations.open({ users: request.requesterSlackId })),
       );
-      await callSlack(job, token, () =>
-        deps.slack.chat.postMessage({ channel: opened.channel?.id as string, text: dmText(request, kind) }),
-      );
+      await callSlack(job, token, () => deps.slack.chat.postMessage({ channel, text: dmText(request, kind) }));
     } catch (error) {
       if (error instanceof PermanentSlackError) throw new UnrecoverableError(error.message);
       throw error;
@@ -182,19 +194,19 @@ export const expire = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
   attempts: 20,
   backoff: { type: 'exponential', delay: 500 },
   async handle({ requestId }, deps, job, token) {
-    // Expire everything due, not just this request: a burst of deadlines is a few statements.
-    await expireDue(deps);
-    const request = await deps.db.approvalRequest.findUnique({
-      where: { id: requestId },
-      select: { status: true, expiresAt: true },
-    });
-    if (request?.status !== 'pending') return;
+    const state = () =>
+      deps.db.approvalRequest.findUnique({ where: { id: requestId }, select: { status: true, expiresAt: true } });
+    let request = await state();
+    if (request?.status !== 'pending') return; // decided, or swept by another timer: nothing to do
     if (request.expiresAt.getTime() > deps.now().getTime() && token !== undefined) {
       // The timer fired before the deadline (clocks differ, or the deadline moved): wait for it.
       await job.moveToDelayed(request.expiresAt.getTime(), token);
       throw new DelayedError();
     }
-    // Due but held by another transaction (deciding or expiring it): let the retry look again.
-    throw new Error(`request ${requestId} is due but was locked; retrying`);
+    // Expire everything due, not just this request: a burst of deadlines costs a few statements.
+    await expireDue(deps);
+    request = await state();
+    // Still pending: another transaction holds the row (deciding or expiring it); look again on retry.
+    if (request?.status === 'pending') throw new Error(`request ${requestId} is due but was locked; retrying`);
   },
 });

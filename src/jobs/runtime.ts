@@ -49,7 +49,7 @@ export interface JobRuntime<TDeps = unknown> {
    * Starts one worker per queue on a blocking connection (see createRedis('worker')). A web-only
    * instance never calls this.
    */
-  startWorkers(connection: Redis, deps: TDeps, concurrency?: number): void;
+  startWorkers(connection: Redis, deps: TDeps, concurrency?: number | Record<string, number>): void;
   close(): Promise<void>;
 }
 
@@ -102,6 +102,8 @@ export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobR
       );
     },
     startWorkers(connection, deps, concurrency = 16) {
+      const concurrencyOf = (queueName: string) =>
+        typeof concurrency === 'number' ? concurrency : (concurrency[queueName] ?? 16);
       if (workers.length > 0) throw new Error('workers already started');
       for (const queueName of queues.keys()) {
         const worker = new Worker(
@@ -114,7 +116,7 @@ export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobR
               throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.message}`);
             await definition.handle(parsed.data, deps, job, token);
           },
-          { connection, prefix, concurrency },
+          { connection, prefix, concurrency: concurrencyOf(queueName) },
         );
         worker.on('failed', (job, error) => {
           logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed');

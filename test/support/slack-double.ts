@@ -68,6 +68,7 @@ export class SlackDouble {
   private tsCounter = 0;
   private viewCounter = 0;
   private dmCounter = 0;
+  private readonly dms = new Map<string, string>();
 
   private constructor(
     private readonly server: Server,
@@ -97,8 +98,14 @@ export class SlackDouble {
           .filter(Boolean);
         if (users.length === 0) throw new SlackApiError('users_list_not_supplied');
         for (const user of users) this.requireUser(user);
-        const id = `D${String(++this.dmCounter).padStart(8, '0')}`;
-        this.channels.add(id);
+        // Slack answers the same DM channel for the same user every time.
+        const key = users.sort().join(',');
+        let id = this.dms.get(key);
+        if (id === undefined) {
+          id = `D${String(++this.dmCounter).padStart(8, '0')}`;
+          this.dms.set(key, id);
+          this.channels.add(id);
+        }
         return { channel: { id } };
       },
       'users.info': (args) => ({ user: this.requireUser(args.user) }),
