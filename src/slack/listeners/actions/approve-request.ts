@@ -13,6 +13,8 @@ export function approveRequestCallback(deps: CoreDeps) {
     logger,
   }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>) => {
     await ack();
+    // Let other clicks already waiting on the socket be read and acked before this one's work.
+    await new Promise((resolve) => setImmediate(resolve));
     const user = body.user.id;
     try {
       const result = await decide(deps, { requestId: action.value ?? '', userId: user, decision: 'approve' });
