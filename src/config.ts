@@ -10,16 +10,19 @@ function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
 }
 
+/** `a, b,,c` → `['a', 'b', 'c']`. */
+function splitList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
 function csv(name: string, item: RegExp, itemLabel: string) {
   return optional(
     z
       .string()
-      .transform((raw) =>
-        raw
-          .split(',')
-          .map((part) => part.trim())
-          .filter((part) => part !== ''),
-      )
+      .transform(splitList)
       .pipe(z.array(z.string().regex(item, `each entry of ${name} must be ${itemLabel}`)))
       .default([]),
   );
@@ -40,12 +43,7 @@ function url(protocols: string[], example: string) {
 
 const ZServiceKeys = z
   .string()
-  .transform((raw) =>
-    raw
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== ''),
-  )
+  .transform(splitList)
   .pipe(
     z.array(
       z

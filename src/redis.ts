@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { redactUrl } from './logger.ts';
+import { withTimeout } from './timeout.ts';
 
 export type RedisRole = 'producer' | 'worker';
 
@@ -27,40 +28,27 @@ export function createRedis(url: string, role: RedisRole): Redis {
 
 /** Connects and pings once; throws an error naming REDIS_URL when Redis cannot be reached. */
 export async function connectRedis(redis: Redis, url: string, timeoutMs = 5000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    await withTimeout(
       (async () => {
         if (redis.status === 'wait') await redis.connect();
         await redis.ping();
       })(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+      timeoutMs,
+    );
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Redis is unreachable at REDIS_URL=${redactUrl(url)}: ${reason}`);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
 /** Answers whether Redis responds to PING within `timeoutMs`. */
 export async function pingRedis(redis: Redis, timeoutMs = 1000): Promise<boolean> {
   if (redis.status !== 'ready') return false;
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      redis.ping(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-      }),
-    ]);
+    await withTimeout(redis.ping(), timeoutMs);
     return true;
   } catch {
     return false;
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { withTimeout } from '../timeout.ts';
 
 export type Db = InstanceType<typeof PrismaClient>;
 
@@ -25,18 +26,10 @@ export function createDb({ url, poolSize, schema }: DbOptions): Db {
 
 /** Answers whether PostgreSQL responds within `timeoutMs`. */
 export async function pingDb(db: Db, timeoutMs = 2000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      db.$queryRaw`SELECT 1`,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-      }),
-    ]);
+    await withTimeout(db.$queryRaw`SELECT 1`, timeoutMs);
     return true;
   } catch {
     return false;
-  } finally {
-    clearTimeout(timer);
   }
 }

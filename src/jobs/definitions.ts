@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError } from 'bullmq';
+import { DelayedError } from 'bullmq';
 import { z } from 'zod';
 import { recordAudit } from '../services/audit.ts';
 import type { CoreDeps } from '../services/deps.ts';
@@ -7,7 +7,7 @@ import { expireDue, getRequest } from '../services/requests.ts';
 import { buildCard, outcomeText, slackDate } from '../slack/blocks/card.ts';
 import type { JobRuntime } from './runtime.ts';
 import { defineJob } from './runtime.ts';
-import { callSlack, PermanentSlackError } from './slack-errors.ts';
+import { callSlack, unlessPermanent } from './slack-errors.ts';
 
 /**
  * Cards (post, update) and notifications (thread replies, DMs) have their own queues and workers,
@@ -55,17 +55,14 @@ export const postCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
     const request = await getRequest(deps.db, requestId);
     if (request === null || request.messageTs !== null || request.slackError !== null) return;
     const card = buildCard(request);
-    let ts: string;
-    try {
-      const posted = await callSlack(job, token, () =>
-        deps.slack.chat.postMessage({ channel: request.channelId, text: card.text, blocks: card.blocks }),
-      );
-      ts = posted.ts as string;
-    } catch (error) {
-      if (!(error instanceof PermanentSlackError)) throw error;
-      await recordCardFailure(deps, request, error.code, 'card.post');
-      throw new UnrecoverableError(error.message);
-    }
+    const posted = await unlessPermanent(
+      () =>
+        callSlack(job, token, () =>
+          deps.slack.chat.postMessage({ channel: request.channelId, text: card.text, blocks: card.blocks }),
+        ),
+      (code) => recordCardFailure(deps, request, code, 'card.post'),
+    );
+    const ts = posted.ts as string;
     await deps.db.approvalRequest.updateMany({ where: { id: requestId, messageTs: null }, data: { messageTs: ts } });
     // A person who asked in Slack gets a confirmation with a link; a service has its API response.
     if (request.source === 'slack') {
@@ -91,20 +88,18 @@ export const updateCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
     // The card post is still queued (or retrying): wait for it, since it renders the row as it is then.
     if (request.messageTs === null) throw new Error('card not posted yet');
     const card = buildCard(request);
-    try {
-      await callSlack(job, token, () =>
-        deps.slack.chat.update({
-          channel: request.channelId,
-          ts: request.messageTs as string,
-          text: card.text,
-          blocks: card.blocks,
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof PermanentSlackError)) throw error;
-      await recordCardFailure(deps, request, error.code, 'card.update');
-      throw new UnrecoverableError(error.message);
-    }
+    await unlessPermanent(
+      () =>
+        callSlack(job, token, () =>
+          deps.slack.chat.update({
+            channel: request.channelId,
+            ts: request.messageTs as string,
+            text: card.text,
+            blocks: card.blocks,
+          }),
+        ),
+      (code) => recordCardFailure(deps, request, code, 'card.update'),
+    );
   },
 });
 
@@ -118,18 +113,15 @@ export const threadReply = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
     const request = await getRequest(deps.db, requestId);
     if (request === null || request.status === 'pending' || request.slackError !== null) return;
     if (request.messageTs === null) throw new Error('card not posted yet');
-    try {
-      await callSlack(job, token, () =>
+    await unlessPermanent(() =>
+      callSlack(job, token, () =>
         deps.slack.chat.postMessage({
           channel: request.channelId,
           thread_ts: request.messageTs as string,
           text: outcomeText(request),
         }),
-      );
-    } catch (error) {
-      if (error instanceof PermanentSlackError) throw new UnrecoverableError(error.message);
-      throw error;
-    }
+      ),
+    );
   },
 });
 
@@ -175,15 +167,12 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
   async handle({ requestId, kind }, deps, job, token) {
     const request = await getRequest(deps.db, requestId);
     if (request === null) return;
-    try {
+    await unlessPermanent(async () => {
       const channel = await dmChannel(request.requesterSlackId, () =>
         callSlack(job, token, () => deps.slack.conversations.open({ users: request.requesterSlackId })),
       );
       await callSlack(job, token, () => deps.slack.chat.postMessage({ channel, text: dmText(request, kind) }));
-    } catch (error) {
-      if (error instanceof PermanentSlackError) throw new UnrecoverableError(error.message);
-      throw error;
-    }
+    });
   },
 });
 

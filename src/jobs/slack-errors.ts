@@ -1,5 +1,5 @@
 import { ErrorCode } from '@slack/web-api';
-import { DelayedError, type Job } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 
 /** Slack errors that retrying cannot fix: the request records them and the requester is told. */
 const PERMANENT = new Set([
@@ -50,5 +50,22 @@ export async function callSlack<T>(job: Job, token: string | undefined, call: ()
       throw new PermanentSlackError(e.data.error);
     }
     throw error;
+  }
+}
+
+/**
+ * Runs a job's Slack work. A permanent Slack error first runs `onPermanent` (recording it), then
+ * fails the job for good: retrying cannot fix it. Other errors propagate for BullMQ to retry.
+ */
+export async function unlessPermanent<T>(
+  work: () => Promise<T>,
+  onPermanent?: (code: string) => Promise<void>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof PermanentSlackError)) throw error;
+    await onPermanent?.(error.code);
+    throw new UnrecoverableError(error.message);
   }
 }
