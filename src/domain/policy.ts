@@ -1,0 +1,187 @@
+import picomatch from 'picomatch';
+import { RISKS, type Risk } from './request-status.ts';
+
+/** Local-time window: "inside" or "outside" `start`–`end` on `days` (1 = Monday … 7 = Sunday) in `timeZone`. */
+export interface TimeCondition {
+  mode: 'inside' | 'outside';
+  days: number[];
+  start: string;
+  end: string;
+  timeZone: string;
+}
+
+export interface RuleLike {
+  id: string;
+  name: string;
+  priority: number;
+  enabled: boolean;
+  actionPattern: string;
+  resourcePattern: string;
+  environments: string[];
+  minRisk: Risk | null;
+  timeCondition: TimeCondition | null;
+}
+
+export interface PolicyInput {
+  action: string;
+  resource: string;
+  environment: string | null;
+  risk: Risk;
+  at: Date;
+}
+
+export interface RuleVerdict<R extends RuleLike> {
+  rule: R;
+  matched: boolean;
+  /** One line per condition, saying whether it held and why. */
+  reasons: string[];
+}
+
+const GLOB_OPTIONS = { nocase: true, dot: true } as const;
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** A problem with a glob, or null when it compiles. Globs: `*` within a segment, `**` across `/`, `{a,b}`, `?`. */
+export function globProblem(pattern: string): string | null {
+  if (pattern.trim() === '') return 'must not be empty';
+  if (pattern.length > 200) return 'must be at most 200 characters';
+  const opens = (pattern.match(/[{[(]/g) ?? []).length;
+  const closes = (pattern.match(/[}\])]/g) ?? []).length;
+  if (opens !== closes) return 'has unbalanced brackets';
+  try {
+    picomatch.makeRe(pattern, GLOB_OPTIONS);
+    return null;
+  } catch (error) {
+    return `is not a valid glob: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** Whether a name is an IANA time zone this runtime knows. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return name.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+export function timeConditionProblems(
+  condition: TimeCondition,
+): Array<{ field: 'days' | 'start' | 'end' | 'timeZone'; message: string }> {
+  const problems: Array<{ field: 'days' | 'start' | 'end' | 'timeZone'; message: string }> = [];
+  if (condition.days.length === 0 || condition.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
+    problems.push({ field: 'days', message: 'pick at least one weekday' });
+  }
+  if (!HHMM.test(condition.start)) problems.push({ field: 'start', message: 'must be a time like 09:00' });
+  if (!HHMM.test(condition.end)) problems.push({ field: 'end', message: 'must be a time like 18:00' });
+  if (HHMM.test(condition.start) && condition.start === condition.end) {
+    problems.push({ field: 'end', message: 'must differ from the start' });
+  }
+  if (!isTimeZone(condition.timeZone))
+    problems.push({ field: 'timeZone', message: `unknown time zone “${condition.timeZone}”` });
+  return problems;
+}
+
+/** Weekday (1 = Monday) and minutes since midnight of `at` on the wall clock of `timeZone` (DST included). */
+export function localTime(at: Date, timeZone: string): { day: number; minutes: number; label: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((part) => [part.type, part.value]),
+  );
+  const day = WEEKDAYS.indexOf(parts.weekday as string) + 1;
+  const minutes = Number(parts.hour) * 60 + Number(parts.minute);
+  return { day, minutes, label: `${parts.weekday} ${parts.hour}:${parts.minute} ${timeZone}` };
+}
+
+function toMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/**
+ * Whether `at` falls inside the window. A window whose end is before its start runs across
+ * midnight (22:00–06:00), and belongs to the day it starts on: Friday 22:00–06:00 covers Saturday 03:00.
+ */
+export function insideWindow(condition: TimeCondition, at: Date): boolean {
+  const { day, minutes } = localTime(at, condition.timeZone);
+  const start = toMinutes(condition.start);
+  const end = toMinutes(condition.end);
+  if (start < end) return condition.days.includes(day) && minutes >= start && minutes < end;
+  const previous = day === 1 ? 7 : day - 1;
+  return (condition.days.includes(day) && minutes >= start) || (condition.days.includes(previous) && minutes < end);
+}
+
+export function describeTimeCondition(condition: TimeCondition): string {
+  const days = [...condition.days]
+    .sort()
+    .map((d) => WEEKDAYS[d - 1])
+    .join(',');
+  return `${condition.mode} ${condition.start}–${condition.end} ${days} ${condition.timeZone}`;
+}
+
+/** Evaluates one rule against a request, with a reason per condition. */
+export function evaluateRule<R extends RuleLike>(rule: R, input: PolicyInput): RuleVerdict<R> {
+  const reasons: string[] = [];
+  let matched = rule.enabled;
+  if (!rule.enabled) reasons.push('rule is disabled');
+  const check = (ok: boolean, yes: string, no: string) => {
+    reasons.push(ok ? `✓ ${yes}` : `✗ ${no}`);
+    if (!ok) matched = false;
+  };
+  check(
+    picomatch.isMatch(input.action, rule.actionPattern, GLOB_OPTIONS),
+    `action ${input.action} matches ${rule.actionPattern}`,
+    `action ${input.action} does not match ${rule.actionPattern}`,
+  );
+  check(
+    picomatch.isMatch(input.resource, rule.resourcePattern, GLOB_OPTIONS),
+    `resource ${input.resource} matches ${rule.resourcePattern}`,
+    `resource ${input.resource} does not match ${rule.resourcePattern}`,
+  );
+  if (rule.environments.length > 0) {
+    const env = input.environment ?? '';
+    const ok = rule.environments.some((e) => e.toLowerCase() === env.toLowerCase());
+    check(
+      ok,
+      `environment ${env} is one of ${rule.environments.join(', ')}`,
+      `environment ${env || '(none)'} is not one of ${rule.environments.join(', ')}`,
+    );
+  }
+  if (rule.minRisk !== null) {
+    const ok = RISKS.indexOf(input.risk) >= RISKS.indexOf(rule.minRisk);
+    check(ok, `risk ${input.risk} ≥ ${rule.minRisk}`, `risk ${input.risk} < ${rule.minRisk}`);
+  }
+  if (rule.timeCondition !== null) {
+    const inside = insideWindow(rule.timeCondition, input.at);
+    const ok = rule.timeCondition.mode === 'inside' ? inside : !inside;
+    const local = localTime(input.at, rule.timeCondition.timeZone).label;
+    check(
+      ok,
+      `${local} is ${describeTimeCondition(rule.timeCondition)}`,
+      `${local} is not ${describeTimeCondition(rule.timeCondition)}`,
+    );
+  }
+  return { rule, matched, reasons };
+}
+
+/** First enabled rule (by ascending priority) that matches, with every rule's verdict up to it. */
+export function matchRules<R extends RuleLike>(
+  rules: readonly R[],
+  input: PolicyInput,
+): { match: R | null; verdicts: RuleVerdict<R>[] } {
+  const verdicts: RuleVerdict<R>[] = [];
+  for (const rule of [...rules].sort((a, b) => a.priority - b.priority)) {
+    const verdict = evaluateRule(rule, input);
+    verdicts.push(verdict);
+    if (verdict.matched) return { match: rule, verdicts };
+  }
+  return { match: null, verdicts };
+}
