@@ -21,13 +21,27 @@ export function createEffects(deps: Pick<JobDeps, 'jobs' | 'events' | 'logger' |
   };
   return {
     async requestCreated(request) {
-      await Promise.all([
+      const steps = [
         guarded('card.post', request, () =>
           deps.jobs.enqueue(postCard, { requestId: request.id }, { jobId: `card-post-${request.id}` }),
         ),
-        guarded('expiry', request, () => scheduleExpiry(deps, request, { fresh: true })),
         guarded('publish', request, () => deps.events.publish(request.id)),
-      ]);
+      ];
+      if (request.status === 'pending') {
+        steps.push(guarded('expiry', request, () => scheduleExpiry(deps, request, { fresh: true })));
+      } else {
+        // Decided by a rule at once: the requester hears the outcome.
+        steps.push(
+          guarded('dm', request, () =>
+            deps.jobs.enqueue(
+              sendDm,
+              { requestId: request.id, kind: 'outcome' },
+              { jobId: `dm-${request.id}-${request.status}` },
+            ),
+          ),
+        );
+      }
+      await Promise.all(steps);
     },
     async requestsChanged(requests) {
       if (requests.length === 0) return;

@@ -99,21 +99,34 @@ export async function recordAudit(tx: Tx, input: AuditInput | AuditInput[]): Pro
 }
 
 /**
- * The first event of a request that is being created, as data for a nested create: it has no
- * predecessor, and nobody else can see the request yet, so no lock or lookup is needed.
+ * The first events of a request that is being created, chained from nothing, as data for a nested
+ * create: nobody else can see the request yet, so no lock or lookup is needed.
  */
-export function firstAuditEvent(requestId: string, input: Omit<AuditInput, 'requestId'>, createdAt: Date) {
-  const details = input.details ?? {};
-  const actorId = input.actor.id ?? null;
-  return {
-    type: input.type,
-    actorType: input.actor.type,
-    actorId,
-    details: details as Prisma.InputJsonValue,
-    prevHash: null,
-    hash: eventHash(null, { requestId, type: input.type, actorType: input.actor.type, actorId, details, createdAt }),
-    createdAt,
-  };
+export function initialAuditEvents(requestId: string, inputs: Array<Omit<AuditInput, 'requestId'>>, createdAt: Date) {
+  let prevHash: string | null = null;
+  return inputs.map((input) => {
+    const details = input.details ?? {};
+    const actorId = input.actor.id ?? null;
+    const hash = eventHash(prevHash, {
+      requestId,
+      type: input.type,
+      actorType: input.actor.type,
+      actorId,
+      details,
+      createdAt,
+    });
+    const row = {
+      type: input.type,
+      actorType: input.actor.type,
+      actorId,
+      details: details as Prisma.InputJsonValue,
+      prevHash,
+      hash,
+      createdAt,
+    };
+    prevHash = hash;
+    return row;
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ContextValue } from '../domain/params-hash.ts';
 import { hashParameters } from '../domain/params-hash.ts';
 import { AppError } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { type AuditInput, firstAuditEvent, recordAudit } from './audit.ts';
+import { type AuditInput, initialAuditEvents, recordAudit } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
 import { REQUEST_SELECT, type RequestRow } from './request-view.ts';
 import { resolveRoute } from './routing.ts';
@@ -63,17 +63,27 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: O
     if (existing !== null) return replayOrConflict(existing, idempotency.bodyHash);
   }
 
-  const route = await resolveRoute(deps);
+  const now = deps.now();
+  const environment = input.environment ?? null;
+  const route = await resolveRoute(deps, {
+    action: input.action,
+    resource: input.resource,
+    environment,
+    risk: input.risk,
+    at: now,
+  });
   const eligible = route.approverIds.filter((id) => id !== input.requesterSlackId);
-  if (eligible.length < route.requiredApprovals) {
+  if (route.outcome === 'require_approval' && eligible.length < route.requiredApprovals) {
     throw new AppError(
       'unprocessable',
       `this request needs ${route.requiredApprovals} approval(s) but only ${eligible.length} approver(s) other than the requester are routed`,
     );
   }
-  const now = deps.now();
-  const ttlSeconds = input.ttlSeconds ?? route.ttlSeconds ?? deps.config.DEFAULT_TTL_SECONDS;
-  const environment = input.environment ?? null;
+  // A rule's time to decide is the policy's limit: a request may ask for less, not more.
+  const ttlSeconds =
+    route.ttlSeconds === null
+      ? (input.ttlSeconds ?? deps.config.DEFAULT_TTL_SECONDS)
+      : Math.min(input.ttlSeconds ?? route.ttlSeconds, route.ttlSeconds);
 
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
@@ -83,9 +93,50 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: O
     environment,
     context: input.context,
   });
+  const createdEvent = {
+    type: 'request.created',
+    actor: actorOf(origin),
+    details: {
+      action: input.action,
+      resource: input.resource,
+      environment,
+      risk: input.risk,
+      paramsHash,
+      requester: input.requesterSlackId,
+      rule: route.ruleName,
+      channel: route.channelId,
+      approvers: route.approverIds,
+      requiredApprovals: route.requiredApprovals,
+      expiresAt: expiresAt.toISOString(),
+    },
+  };
+  const events: Array<Omit<AuditInput, 'requestId'>> = [createdEvent];
+  // A rule may decide at once: the request is still recorded, carded and audited.
+  let automatic = {};
+  if (route.outcome !== 'require_approval') {
+    const status = route.outcome === 'auto_approve' ? 'approved' : 'denied';
+    const decisionReason =
+      route.outcome === 'auto_deny' ? (route.denyMessage ?? `denied by rule “${route.ruleName}”`) : null;
+    automatic = {
+      status,
+      version: 1,
+      decidedAt: now,
+      decidedBy: `rule:${route.ruleName}`,
+      decisionReason,
+      grantExpiresAt:
+        status === 'approved' && route.grantSeconds !== null
+          ? new Date(now.getTime() + route.grantSeconds * 1000)
+          : null,
+    };
+    events.push({
+      type: `request.auto_${status}`,
+      actor: { type: 'system', id: `rule:${route.ruleName}` },
+      details: { from: 'pending', to: status, rule: route.ruleName, reason: decisionReason, paramsHash },
+    });
+  }
   let request: RequestRow;
   try {
-    // One nested write: the request and its first audit event commit together.
+    // One nested write: the request and its first audit events commit together.
     const created = await deps.db.approvalRequest.create({
       data: {
         id,
@@ -112,30 +163,8 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: O
         grantSeconds: route.grantSeconds,
         expiresAt,
         createdAt: now,
-        events: {
-          create: [
-            firstAuditEvent(
-              id,
-              {
-                type: 'request.created',
-                actor: actorOf(origin),
-                details: {
-                  action: input.action,
-                  resource: input.resource,
-                  environment,
-                  risk: input.risk,
-                  paramsHash,
-                  requester: input.requesterSlackId,
-                  channel: route.channelId,
-                  approvers: route.approverIds,
-                  requiredApprovals: route.requiredApprovals,
-                  expiresAt: expiresAt.toISOString(),
-                },
-              },
-              now,
-            ),
-          ],
-        },
+        ...automatic,
+        events: { create: initialAuditEvents(id, events, now) },
       },
       // A new request has no votes: skip the relation.
       select: { ...REQUEST_SELECT, votes: false },
@@ -174,6 +203,8 @@ export type DecideResult =
   | { kind: 'recorded'; request: RequestRow; outcome: 'approved' | 'denied' | 'pending' }
   | { kind: 'refused'; request: RequestRow; reason: 'self_approval' | 'not_an_approver' | 'already_voted' }
   | { kind: 'late'; request: RequestRow }
+  /** The route requires approvers to give a reason, and none was given: ask for one. */
+  | { kind: 'reason_required'; request: RequestRow }
   | { kind: 'not_found' };
 
 /** Locks one request row for the rest of the transaction, so deciders on it queue up. */
@@ -213,6 +244,9 @@ export async function decide(
     }
     const refusal = await screen(tx, request, input);
     if (refusal !== null) return refusal;
+    if (input.decision === 'approve' && request.requireReason && !input.reason?.trim()) {
+      return { kind: 'reason_required', request };
+    }
 
     await tx.vote.create({
       data: {
@@ -279,7 +313,7 @@ async function screen(
   tx: Tx,
   request: RequestRow,
   input: { userId: string; decision: 'approve' | 'deny' },
-): Promise<Exclude<DecideResult, { kind: 'recorded' } | { kind: 'not_found' }> | null> {
+): Promise<Extract<DecideResult, { kind: 'refused' | 'late' }> | null> {
   const actor: Actor = { type: 'user', id: input.userId };
   if (request.status !== 'pending') {
     await recordAudit(tx, {
@@ -311,7 +345,9 @@ async function screen(
   return { kind: 'refused', request, reason };
 }
 
-export type PrecheckResult = { kind: 'ok'; request: RequestRow } | Exclude<DecideResult, { kind: 'recorded' }>;
+export type PrecheckResult =
+  | { kind: 'ok'; request: RequestRow }
+  | Exclude<DecideResult, { kind: 'recorded' } | { kind: 'reason_required' }>;
 
 /**
  * Runs the decision checks without voting, e.g. before opening the Deny modal, so an ineligible

@@ -1,5 +1,8 @@
+import { matchRules, type PolicyInput } from '../domain/policy.ts';
 import { AppError } from '../errors.ts';
+import { expandApprovers } from './approvers.ts';
 import type { CoreDeps } from './deps.ts';
+import { asRuleLike, listRules, type Outcome } from './rules.ts';
 
 /** Where a request goes and what it needs: the outcome of routing. */
 export interface Route {
@@ -12,47 +15,46 @@ export interface Route {
   requireReason: boolean;
   grantSeconds: number | null;
   ttlSeconds: number | null;
+  outcome: Outcome;
+  denyMessage: string | null;
 }
 
-const GROUP_CACHE_MS = 60_000;
-const groupCache = new Map<string, { users: string[]; at: number }>();
-
-/** Expands user-group ids (S…) into their members through usergroups.users.list, cached for a minute. */
-export async function expandApprovers(
-  deps: Pick<CoreDeps, 'slack' | 'now'>,
-  ids: readonly string[],
-): Promise<string[]> {
-  const users = new Set<string>();
-  for (const id of ids) {
-    if (!id.startsWith('S')) {
-      users.add(id);
-      continue;
-    }
-    const cached = groupCache.get(id);
-    let members = cached !== undefined && deps.now().getTime() - cached.at < GROUP_CACHE_MS ? cached.users : undefined;
-    if (members === undefined) {
-      try {
-        const result = await deps.slack.usergroups.users.list({ usergroup: id });
-        members = result.users ?? [];
-      } catch (error) {
-        const code = (error as { data?: { error?: string } }).data?.error;
-        throw new AppError(
-          code === 'no_such_subteam' ? 'not_configured' : 'slack_unavailable',
-          `could not expand approver group ${id}: ${code ?? 'Slack did not answer'}`,
-        );
-      }
-      groupCache.set(id, { users: members, at: deps.now().getTime() });
-    }
-    for (const member of members) users.add(member);
-  }
-  return [...users];
-}
-
-/** The default route from the environment: APPROVAL_CHANNEL, APPROVERS, REQUIRED_APPROVALS. */
-export async function resolveRoute(deps: Pick<CoreDeps, 'slack' | 'now' | 'config'>): Promise<Route> {
+/**
+ * Routes a request: the first enabled rule (by priority) that matches decides the channel,
+ * approvers, quorum, time to decide, grant window and outcome; with no match, the default route
+ * from the environment (APPROVAL_CHANNEL, APPROVERS, REQUIRED_APPROVALS) applies.
+ */
+export async function resolveRoute(
+  deps: Pick<CoreDeps, 'db' | 'slack' | 'now' | 'config'>,
+  input: PolicyInput,
+): Promise<Route> {
   const { config } = deps;
+  const rules = await listRules(deps.db);
+  const { match } = matchRules(rules.map(asRuleLike), input);
+  const rule = match === null ? undefined : rules.find((r) => r.id === match.id);
+  if (rule !== undefined) {
+    const channelId = rule.channelId ?? config.APPROVAL_CHANNEL;
+    if (channelId === undefined) {
+      throw new AppError('not_configured', `rule “${rule.name}” has no channel and APPROVAL_CHANNEL is not set`);
+    }
+    return {
+      ruleId: rule.id,
+      ruleName: rule.name,
+      channelId,
+      approverIds: rule.outcome === 'require_approval' ? await expandApprovers(deps, rule.approvers) : [],
+      requiredApprovals: rule.requiredApprovals,
+      requireReason: rule.requireReason,
+      grantSeconds: rule.grantSeconds,
+      ttlSeconds: rule.ttlSeconds,
+      outcome: rule.outcome,
+      denyMessage: rule.denyMessage,
+    };
+  }
   if (config.APPROVAL_CHANNEL === undefined || config.APPROVERS.length === 0) {
-    throw new AppError('not_configured', 'no approval route is configured: set APPROVAL_CHANNEL and APPROVERS');
+    throw new AppError(
+      'not_configured',
+      'no rule matches and no default route is configured: set APPROVAL_CHANNEL and APPROVERS',
+    );
   }
   return {
     ruleId: null,
@@ -63,5 +65,7 @@ export async function resolveRoute(deps: Pick<CoreDeps, 'slack' | 'now' | 'confi
     requireReason: false,
     grantSeconds: null,
     ttlSeconds: null,
+    outcome: 'require_approval',
+    denyMessage: null,
   };
 }

@@ -9,4 +9,5 @@ export const ACTION_IDS = {
 export const CALLBACK_IDS = {
   requestModal: 'request_action_modal',
   denyModal: 'deny_reason_modal',
+  approveModal: 'approve_reason_modal',
 } as const;

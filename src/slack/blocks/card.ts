@@ -58,16 +58,18 @@ function contextBlocks(context: Record<string, unknown>): KnownBlock[] {
   return blocks;
 }
 
+/** Who decided, for people: a user mention, a service's name, or the rule that decided automatically. */
+export function describeDecider(decidedBy: string): string {
+  if (decidedBy.startsWith('service:')) return `by ${escapeMrkdwn(decidedBy.slice('service:'.length))}`;
+  if (decidedBy.startsWith('rule:')) return `automatically by rule “${escapeMrkdwn(decidedBy.slice('rule:'.length))}”`;
+  return `by <@${decidedBy}>`;
+}
+
 /** One-line outcome for the card, thread reply and DM. */
 export function outcomeText(request: RequestRow): string {
   if (request.status === 'pending') return 'Pending';
   const { emoji, label } = OUTCOME[request.status];
-  const who =
-    request.decidedBy === null
-      ? ''
-      : request.decidedBy.startsWith('service:')
-        ? ` by ${escapeMrkdwn(request.decidedBy.slice('service:'.length))}`
-        : ` by <@${request.decidedBy}>`;
+  const who = request.decidedBy === null ? '' : ` ${describeDecider(request.decidedBy)}`;
   const when = request.decidedAt === null ? '' : ` ${slackDate(request.decidedAt)}`;
   const reason = request.decisionReason ? `\n>${truncate(escapeMrkdwn(request.decisionReason), 1500)}` : '';
   return `${emoji} *${label}*${who}${when}${reason}`;

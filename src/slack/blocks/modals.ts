@@ -13,7 +13,7 @@ export const REQUEST_FIELDS = {
   ttl: 'ttl',
 } as const;
 
-export const DENY_FIELDS = { reason: 'reason' } as const;
+export const REASON_FIELDS = { reason: 'reason' } as const;
 
 export interface RequestPrefill {
   action?: string;
@@ -150,18 +150,23 @@ export function buildRequestModal(input: {
   };
 }
 
-/** The Deny modal: asks for the reason, which is required. */
-export function buildDenyModal(input: {
+/**
+ * The reason modal: Deny always asks for a reason; Approve asks when the route requires one.
+ * The decision travels in the callback id, the request in private_metadata.
+ */
+export function buildReasonModal(input: {
+  decision: 'approve' | 'deny';
   requestId: string;
   action: string;
   resource: string;
   channelId?: string | undefined;
 }): ModalView {
+  const deny = input.decision === 'deny';
   return {
     type: 'modal',
-    callback_id: CALLBACK_IDS.denyModal,
-    title: plain('Deny request'),
-    submit: plain('Deny'),
+    callback_id: deny ? CALLBACK_IDS.denyModal : CALLBACK_IDS.approveModal,
+    title: plain(deny ? 'Deny request' : 'Approve request'),
+    submit: plain(deny ? 'Deny' : 'Approve'),
     close: plain('Cancel'),
     private_metadata: JSON.stringify({ requestId: input.requestId, channelId: input.channelId }),
     blocks: [
@@ -170,18 +175,19 @@ export function buildDenyModal(input: {
         text: {
           type: 'mrkdwn',
           text: truncate(
-            `Deny \`${escapeMrkdwn(input.action)}\` on \`${escapeMrkdwn(input.resource)}\`? The requester sees your reason.`,
+            `${deny ? 'Deny' : 'Approve'} \`${escapeMrkdwn(input.action)}\` on \`${escapeMrkdwn(input.resource)}\`? ` +
+              (deny ? 'The requester sees your reason.' : 'This rule asks approvers for a reason.'),
             LIMITS.sectionText,
           ),
         },
       },
       {
         type: 'input',
-        block_id: DENY_FIELDS.reason,
+        block_id: REASON_FIELDS.reason,
         label: plain('Reason'),
         element: {
           type: 'plain_text_input',
-          action_id: DENY_FIELDS.reason,
+          action_id: REASON_FIELDS.reason,
           multiline: true,
           min_length: 1,
           max_length: 3000,

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { DecideResult } from '../../services/requests.ts';
-import { slackDate } from '../blocks/card.ts';
+import { describeDecider, slackDate } from '../blocks/card.ts';
 
 /**
  * Tells one user something only they should see: an ephemeral message where they clicked, or a
@@ -24,6 +24,8 @@ export function explainDecision(result: DecideResult, decision: 'approve' | 'den
   switch (result.kind) {
     case 'not_found':
       return 'This request no longer exists.';
+    case 'reason_required':
+      return 'This rule asks approvers for a reason: please give one.';
     case 'refused': {
       const { request } = result;
       if (result.reason === 'self_approval') {
@@ -40,13 +42,13 @@ export function explainDecision(result: DecideResult, decision: 'approve' | 'den
     }
     case 'late': {
       const { request } = result;
-      const by = request.decidedBy?.startsWith('service:') ? request.decidedBy.slice(8) : `<@${request.decidedBy}>`;
+      const by = request.decidedBy === null ? '' : describeDecider(request.decidedBy);
       const when = request.decidedAt ? ` ${slackDate(request.decidedAt)}` : '';
       switch (request.status) {
         case 'approved':
-          return `Too late: this request was already approved by ${by}${when}.`;
+          return `Too late: this request was already approved ${by}${when}.`;
         case 'denied':
-          return `Too late: this request was already denied by ${by}${when}.`;
+          return `Too late: this request was already denied ${by}${when}.`;
         case 'expired':
           return `Too late: this request expired ${slackDate(request.expiresAt)}.`;
         case 'cancelled':

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestRow } from '../../../src/services/request-view.ts';
 import { buildCard, outcomeText, slackDate } from '../../../src/slack/blocks/card.ts';
-import { buildDenyModal, buildRequestModal, parseCommandText, ttlChoices } from '../../../src/slack/blocks/modals.ts';
+import { buildReasonModal, buildRequestModal, parseCommandText, ttlChoices } from '../../../src/slack/blocks/modals.ts';
 import { validateMessageBlocks, validateView } from '../../support/block-kit.ts';
 
 function row(overrides: Partial<RequestRow> = {}): RequestRow {
@@ -109,7 +109,9 @@ describe('modals', () => {
     });
     expect(validateView(modal)).toEqual([]);
     expect(
-      validateView(buildDenyModal({ requestId: row().id, action: 'a'.repeat(200), resource: 'r'.repeat(500) })),
+      validateView(
+        buildReasonModal({ decision: 'deny', requestId: row().id, action: 'a'.repeat(200), resource: 'r'.repeat(500) }),
+      ),
     ).toEqual([]);
   });
 });

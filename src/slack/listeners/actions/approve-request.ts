@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/deps.ts';
 import { decide } from '../../../services/requests.ts';
+import { buildReasonModal } from '../../blocks/modals.ts';
 import { explainDecision, tellUser } from '../feedback.ts';
 
 /** Approve on a card: ack at once, then record the vote; the card update follows from the queue. */
@@ -18,6 +19,20 @@ export function approveRequestCallback(deps: CoreDeps) {
     const user = body.user.id;
     try {
       const result = await decide(deps, { requestId: action.value ?? '', userId: user, decision: 'approve' });
+      if (result.kind === 'reason_required') {
+        const { request } = result;
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: buildReasonModal({
+            decision: 'approve',
+            requestId: request.id,
+            action: request.action,
+            resource: request.resource,
+            channelId: body.channel?.id,
+          }),
+        });
+        return;
+      }
       const text = explainDecision(result, 'approve');
       if (text !== null) await tellUser(client, { user, channel: body.channel?.id, text });
     } catch (error) {

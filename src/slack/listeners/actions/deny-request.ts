@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/deps.ts';
 import { precheckDecision } from '../../../services/requests.ts';
-import { buildDenyModal } from '../../blocks/modals.ts';
+import { buildReasonModal } from '../../blocks/modals.ts';
 import { explainDecision, tellUser } from '../feedback.ts';
 
 /** Deny on a card: ack, check the user may decide, then open the modal asking for the reason. */
@@ -25,7 +25,8 @@ export function denyRequestCallback(deps: CoreDeps) {
       }
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: buildDenyModal({
+        view: buildReasonModal({
+          decision: 'deny',
           requestId: check.request.id,
           action: check.request.action,
           resource: check.request.resource,

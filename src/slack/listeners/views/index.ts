@@ -1,10 +1,11 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/deps.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
-import { denyModalSubmitCallback } from './deny-modal-submit.ts';
+import { reasonModalSubmitCallback } from './reason-modal-submit.ts';
 import { requestModalSubmitCallback } from './request-modal-submit.ts';
 
 export function register(app: App, deps: CoreDeps): void {
   app.view<ViewSubmitAction>(CALLBACK_IDS.requestModal, requestModalSubmitCallback(deps));
-  app.view<ViewSubmitAction>(CALLBACK_IDS.denyModal, denyModalSubmitCallback(deps));
+  app.view<ViewSubmitAction>(CALLBACK_IDS.denyModal, reasonModalSubmitCallback(deps));
+  app.view<ViewSubmitAction>(CALLBACK_IDS.approveModal, reasonModalSubmitCallback(deps));
 }

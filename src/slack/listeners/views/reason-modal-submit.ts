@@ -1,0 +1,48 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import type { CoreDeps } from '../../../services/deps.ts';
+import { ZReason } from '../../../services/request-input.ts';
+import { decide } from '../../../services/requests.ts';
+import { REASON_FIELDS } from '../../blocks/modals.ts';
+import { CALLBACK_IDS } from '../../ids.ts';
+import { explainDecision } from '../feedback.ts';
+
+const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().optional() });
+
+/**
+ * Submit of the reason modal (Deny, or Approve where the rule requires a reason): the reason is
+ * required (inline error otherwise). The decision is made before the modal closes, so a request
+ * decided or expired meanwhile is explained in the modal.
+ */
+export function reasonModalSubmitCallback(deps: CoreDeps) {
+  return async ({ ack, body, view }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>) => {
+    const decision = view.callback_id === CALLBACK_IDS.approveModal ? 'approve' : 'deny';
+    const reason = ZReason.safeParse(view.state.values[REASON_FIELDS.reason]?.[REASON_FIELDS.reason]?.value ?? '');
+    if (!reason.success) {
+      await ack({
+        response_action: 'errors',
+        errors: { [REASON_FIELDS.reason]: `A reason is required to ${decision}.` },
+      });
+      return;
+    }
+    let metadata: z.infer<typeof ZMetadata>;
+    try {
+      metadata = ZMetadata.parse(JSON.parse(view.private_metadata));
+    } catch {
+      await ack({ response_action: 'errors', errors: { [REASON_FIELDS.reason]: 'This form is no longer valid.' } });
+      return;
+    }
+    const result = await decide(deps, {
+      requestId: metadata.requestId,
+      userId: body.user.id,
+      decision,
+      reason: reason.data,
+    });
+    const problem = result.kind === 'recorded' ? null : explainDecision(result, decision);
+    if (problem !== null) {
+      await ack({ response_action: 'errors', errors: { [REASON_FIELDS.reason]: problem } });
+      return;
+    }
+    await ack();
+  };
+}
