@@ -116,15 +116,15 @@ export async function eventually<T>(
   }
 }
 
-/** The card message for a request, as the double holds it now. */
-export function cardOf(t: TestApp, requestId: string): StoredMessage | undefined {
+/** The card message for a request in `channel`, as the double holds it now. */
+export function cardOf(t: TestApp, requestId: string, channel = CHANNEL): StoredMessage | undefined {
   return [...t.slack.messages.values()].find(
-    (m) => m.channel === CHANNEL && m.thread_ts === undefined && JSON.stringify(m.blocks ?? []).includes(requestId),
+    (m) => m.channel === channel && m.thread_ts === undefined && JSON.stringify(m.blocks ?? []).includes(requestId),
   );
 }
 
-export async function waitForCard(t: TestApp, requestId: string): Promise<StoredMessage> {
-  return eventually(() => cardOf(t, requestId), 5000, `card for ${requestId}`);
+export async function waitForCard(t: TestApp, requestId: string, channel = CHANNEL): Promise<StoredMessage> {
+  return eventually(() => cardOf(t, requestId, channel), 5000, `card for ${requestId}`);
 }
 
 export function buttonsOf(

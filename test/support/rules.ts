@@ -1,0 +1,26 @@
+import type { TRuleInput } from '../../src/services/rules.ts';
+import { APPROVER_B, GROUP } from './lifecycle.ts';
+
+export const DBA_CHANNEL = 'C0DBAPPROV';
+
+/** A valid rule: production databases need two approvals from B and the on-call group in #dba. */
+export function ruleInput(overrides: Partial<TRuleInput> = {}): TRuleInput {
+  return {
+    name: 'Production databases',
+    enabled: true,
+    actionPattern: 'db.*',
+    resourcePattern: 'prod/**',
+    environments: [],
+    minRisk: null,
+    timeCondition: null,
+    outcome: 'require_approval',
+    denyMessage: null,
+    channelId: DBA_CHANNEL,
+    approvers: [APPROVER_B, GROUP],
+    requiredApprovals: 2,
+    ttlSeconds: null,
+    grantSeconds: null,
+    requireReason: false,
+    ...overrides,
+  };
+}
