@@ -1,4 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../errors.ts';
+import { recordAudit } from './audit.ts';
+import type { CoreDeps } from './deps.ts';
 import type { Actor, Tx } from './types.ts';
 
 /** SHA-256 (hex) of an API secret: the only form in which a secret is stored. */
@@ -53,4 +56,82 @@ export async function authenticateApiKey(tx: Tx, presented: string): Promise<Api
 /** The audit actor for a service. */
 export function serviceActor(client: ApiClientIdentity): Actor {
   return { type: 'service', id: client.name };
+}
+
+export interface ApiClientSummary {
+  id: string;
+  name: string;
+  keyPrefix: string;
+  origin: string;
+  createdBy: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** Active API clients, newest first. */
+export async function listApiClients(tx: Tx): Promise<ApiClientSummary[]> {
+  return tx.apiClient.findMany({
+    where: { revokedAt: null },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, name: true, keyPrefix: true, origin: true, createdBy: true, createdAt: true, lastUsedAt: true },
+  });
+}
+
+/**
+ * Creates an API client from App Home and returns its secret, which is shown once and stored only
+ * as its SHA-256. Names are unique among all clients, revoked ones included.
+ */
+export async function createApiClient(
+  deps: Pick<CoreDeps, 'db'>,
+  actor: Actor,
+  name: string,
+): Promise<{ client: ApiClientSummary; secret: string }> {
+  const secret = generateSecret();
+  return deps.db.$transaction(async (tx) => {
+    if ((await tx.apiClient.findUnique({ where: { name }, select: { id: true } })) !== null) {
+      throw new AppError('conflict', `an API client named “${name}” already exists`);
+    }
+    const client = await tx.apiClient.create({
+      data: {
+        name,
+        keyHash: hashSecret(secret),
+        keyPrefix: secret.slice(0, 7),
+        origin: 'admin',
+        createdBy: actor.id ?? null,
+      },
+      select: {
+        id: true,
+        name: true,
+        keyPrefix: true,
+        origin: true,
+        createdBy: true,
+        createdAt: true,
+        lastUsedAt: true,
+      },
+    });
+    await recordAudit(tx, {
+      type: 'apikey.created',
+      actor,
+      details: { before: null, after: { id: client.id, name, keyPrefix: client.keyPrefix, origin: 'admin' } },
+    });
+    return { client, secret };
+  });
+}
+
+/** Revokes an API client: its key stops working at once. */
+export async function revokeApiClient(deps: Pick<CoreDeps, 'db'>, actor: Actor, id: string): Promise<void> {
+  await deps.db.$transaction(async (tx) => {
+    const before = await tx.apiClient.findUnique({
+      where: { id },
+      select: { id: true, name: true, keyPrefix: true, revokedAt: true },
+    });
+    if (before === null || before.revokedAt !== null) throw new AppError('not_found', 'this API key is already gone');
+    const revokedAt = new Date();
+    await tx.apiClient.update({ where: { id }, data: { revokedAt } });
+    await recordAudit(tx, {
+      type: 'apikey.revoked',
+      actor,
+      details: { before: { ...before, revokedAt: null }, after: { ...before, revokedAt: revokedAt.toISOString() } },
+    });
+  });
 }

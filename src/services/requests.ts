@@ -454,17 +454,24 @@ export async function expireDue(deps: CoreDeps, limit = 500): Promise<RequestRow
   return expired;
 }
 
-/** Cancels a pending request on behalf of the service that created it. */
+/** Who cancels: the service that created the request, or the person it is for. */
+export type Canceller = { client: { id: string; name: string } } | { userId: string };
+
+/** Cancels a pending request on behalf of the service that created it, or of its requester. */
 export async function cancelRequest(
   deps: CoreDeps,
-  input: { requestId: string; client: { id: string; name: string }; reason?: string | null },
+  input: { requestId: string; reason?: string | null } & Canceller,
 ): Promise<RequestRow> {
   if (!UUID.test(input.requestId)) throw new AppError('not_found', `no request ${input.requestId}`);
-  const actor: Actor = { type: 'service', id: input.client.name };
+  const byService = 'client' in input;
+  const actor: Actor = byService ? { type: 'service', id: input.client.name } : { type: 'user', id: input.userId };
   const result = await deps.db.$transaction(async (tx) => {
     const request = await lockRequest(tx, input.requestId);
-    if (request === null || request.apiClientId !== input.client.id) {
-      // Another client's request is reported as missing: ids are not an oracle across clients.
+    const owns =
+      request !== null &&
+      (byService ? request.apiClientId === input.client.id : request.requesterSlackId === input.userId);
+    if (request === null || !owns) {
+      // Someone else's request is reported as missing: ids are not an oracle across owners.
       throw new AppError('not_found', `no request ${input.requestId}`);
     }
     if (request.status !== 'pending') {
@@ -480,7 +487,11 @@ export async function cancelRequest(
       tx,
       request,
       'cancelled',
-      { decidedAt: deps.now(), decidedBy: `service:${input.client.name}`, decisionReason: input.reason ?? null },
+      {
+        decidedAt: deps.now(),
+        decidedBy: byService ? `service:${input.client.name}` : input.userId,
+        decisionReason: input.reason ?? null,
+      },
       actor,
     );
     return { request: cancelled, changed: true };

@@ -69,3 +69,14 @@ export async function resolveRoute(
     denyMessage: null,
   };
 }
+
+/** What routing would do for a request like this, with every rule's reasons: the App Home simulator. */
+export async function simulateRoute(deps: Pick<CoreDeps, 'db'>, input: PolicyInput) {
+  const rules = await listRules(deps.db);
+  const { match, verdicts } = matchRules(rules.map(asRuleLike), input);
+  const matched = match === null ? null : (rules.find((r) => r.id === match.id) ?? null);
+  return {
+    match: matched === null ? null : { id: matched.id, name: matched.name, outcome: matched.outcome },
+    verdicts: verdicts.map((v) => ({ name: v.rule.name, matched: v.matched, reasons: v.reasons })),
+  };
+}

@@ -4,10 +4,37 @@ export const COMMAND_REQUEST_ACTION = '/request-action';
 export const ACTION_IDS = {
   approve: 'approve_request',
   deny: 'deny_request',
+  cancel: 'home_cancel_request',
+  page: 'home_page',
+  ruleAdd: 'home_rule_add',
+  ruleEdit: 'home_rule_edit',
+  ruleDelete: 'home_rule_delete',
+  ruleUp: 'home_rule_up',
+  ruleDown: 'home_rule_down',
+  ruleToggle: 'home_rule_toggle',
+  ruleTest: 'home_rule_test',
+  keyCreate: 'home_key_create',
+  keyRevoke: 'home_key_revoke',
 } as const;
+
+/** Home buttons that only admins may press; every handler checks again on the server. */
+export const ADMIN_ACTION_IDS = [
+  ACTION_IDS.ruleAdd,
+  ACTION_IDS.ruleEdit,
+  ACTION_IDS.ruleDelete,
+  ACTION_IDS.ruleUp,
+  ACTION_IDS.ruleDown,
+  ACTION_IDS.ruleToggle,
+  ACTION_IDS.ruleTest,
+  ACTION_IDS.keyCreate,
+  ACTION_IDS.keyRevoke,
+] as const;
 
 export const CALLBACK_IDS = {
   requestModal: 'request_action_modal',
   denyModal: 'deny_reason_modal',
   approveModal: 'approve_reason_modal',
+  ruleModal: 'rule_modal',
+  testModal: 'rule_test_modal',
+  keyModal: 'api_key_modal',
 } as const;

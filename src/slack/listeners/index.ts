@@ -10,5 +10,5 @@ export function registerListeners(app: App, deps: CoreDeps): void {
   commands.register(app, deps);
   actions.register(app, deps);
   views.register(app, deps);
-  events.register(app, { adminUserIds: deps.config.ADMIN_USER_IDS });
+  events.register(app, deps);
 }

@@ -23,13 +23,14 @@ describe('Slack events over HTTP', () => {
     const text = JSON.stringify(call.args.view);
     expect(text).toContain('Welcome');
     expect(text).toContain('/request-action');
-    expect(text).not.toContain('admin');
+    expect(text).not.toContain('Routing rules');
+    expect(text).not.toContain('API keys');
   });
 
   it('tells admins they are admins', async () => {
     await t.sender.event({ type: 'app_home_opened', user: ADMIN, channel: 'D0HOME0002', tab: 'home' });
     const call = await t.slack.waitForCall('views.publish', (c) => c.args.user_id === ADMIN);
-    expect(JSON.stringify(call.args.view)).toContain('Greenlight admin');
+    expect(JSON.stringify(call.args.view)).toContain('Routing rules');
   });
 
   it('answers a bad signature with 401 and does nothing', async () => {

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import type { CoreDeps } from '../../../services/deps.ts';
 import { decide } from '../../../services/requests.ts';
 import { buildReasonModal } from '../../blocks/modals.ts';
+import { parsePages, publishHome } from '../../home.ts';
 import { explainDecision, tellUser } from '../feedback.ts';
 
 /** Approve on a card: ack at once, then record the vote; the card update follows from the queue. */
@@ -35,6 +36,7 @@ export function approveRequestCallback(deps: CoreDeps) {
       }
       const text = explainDecision(result, 'approve');
       if (text !== null) await tellUser(client, { user, channel: body.channel?.id, text });
+      if (body.view?.type === 'home') await publishHome(deps, client, user, parsePages(body.view.private_metadata));
     } catch (error) {
       logger.error(`approve failed for ${action.value}: ${String(error)}`);
       await tellUser(client, {

@@ -1,21 +1,15 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { buildHomeView } from '../../blocks/home.ts';
-
-export interface HomeDeps {
-  adminUserIds: readonly string[];
-}
+import type { CoreDeps } from '../../../services/deps.ts';
+import { parsePages, publishHome } from '../../home.ts';
 
 /** Publishes the viewer's App Home whenever they open its Home tab. */
-export function appHomeOpenedCallback(deps: HomeDeps) {
+export function appHomeOpenedCallback(deps: CoreDeps) {
   return async ({ event, client, logger }: AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_home_opened'>) => {
     if (event.tab !== 'home') return;
     try {
-      await client.views.publish({
-        user_id: event.user,
-        view: buildHomeView({ userId: event.user, isAdmin: deps.adminUserIds.includes(event.user) }),
-      });
+      await publishHome(deps, client, event.user, parsePages(event.view?.private_metadata));
     } catch (error) {
-      logger.error(`app_home_opened: views.publish failed for ${event.user}: ${String(error)}`);
+      logger.error(`app_home_opened: publishing Home failed for ${event.user}: ${String(error)}`);
     }
   };
 }

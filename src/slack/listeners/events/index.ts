@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
-import { appHomeOpenedCallback, type HomeDeps } from './app-home-opened.ts';
+import type { CoreDeps } from '../../../services/deps.ts';
+import { appHomeOpenedCallback } from './app-home-opened.ts';
 
-export function register(app: App, deps: HomeDeps): void {
+export function register(app: App, deps: CoreDeps): void {
   app.event('app_home_opened', appHomeOpenedCallback(deps));
 }

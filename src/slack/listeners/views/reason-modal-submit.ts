@@ -4,6 +4,7 @@ import type { CoreDeps } from '../../../services/deps.ts';
 import { ZReason } from '../../../services/request-input.ts';
 import { decide } from '../../../services/requests.ts';
 import { REASON_FIELDS } from '../../blocks/modals.ts';
+import { publishHome } from '../../home.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 import { explainDecision } from '../feedback.ts';
 
@@ -15,7 +16,7 @@ const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().option
  * decided or expired meanwhile is explained in the modal.
  */
 export function reasonModalSubmitCallback(deps: CoreDeps) {
-  return async ({ ack, body, view }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>) => {
+  return async ({ ack, body, view, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>) => {
     const decision = view.callback_id === CALLBACK_IDS.approveModal ? 'approve' : 'deny';
     const reason = ZReason.safeParse(view.state.values[REASON_FIELDS.reason]?.[REASON_FIELDS.reason]?.value ?? '');
     if (!reason.success) {
@@ -44,5 +45,7 @@ export function reasonModalSubmitCallback(deps: CoreDeps) {
       return;
     }
     await ack();
+    // Opened from App Home (no channel): the decided request leaves the user's list.
+    if (metadata.channelId === undefined) await publishHome(deps, client, body.user.id);
   };
 }

@@ -1,0 +1,95 @@
+import type { ApiClientSummary } from './api-keys.ts';
+import { listApiClients } from './api-keys.ts';
+import type { CoreDeps } from './deps.ts';
+import { REQUEST_SELECT, type RequestRow } from './request-view.ts';
+import { listRules, type RuleRow } from './rules.ts';
+
+/** Items per page in each App Home section: keeps the view far below 100 blocks however much exists. */
+export const HOME_PAGE_SIZE = { mine: 5, awaiting: 5, decisions: 5, rules: 6, keys: 5 } as const;
+
+export type HomeSection = keyof typeof HOME_PAGE_SIZE;
+export type HomePages = Partial<Record<HomeSection, number>>;
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  hasMore: boolean;
+}
+
+export interface HomeData {
+  userId: string;
+  isAdmin: boolean;
+  mine: Page<RequestRow>;
+  awaiting: Page<RequestRow>;
+  decisions: Page<{ request: RequestRow; decision: 'approve' | 'deny'; at: Date }>;
+  rules?: Page<RuleRow> & { total: number };
+  keys?: Page<ApiClientSummary>;
+}
+
+function paged<T>(rows: T[], page: number, size: number): Page<T> {
+  return { items: rows.slice(0, size), page, hasMore: rows.length > size };
+}
+
+export function isAdmin(deps: Pick<CoreDeps, 'config'>, userId: string): boolean {
+  return deps.config.ADMIN_USER_IDS.includes(userId);
+}
+
+/** Everything one user's App Home shows; admin sections only for admins. */
+export async function loadHome(
+  deps: Pick<CoreDeps, 'db' | 'config'>,
+  userId: string,
+  pages: HomePages = {},
+): Promise<HomeData> {
+  const page = (section: HomeSection) => Math.max(0, Math.floor(pages[section] ?? 0));
+  const window = (section: HomeSection) => ({
+    skip: page(section) * HOME_PAGE_SIZE[section],
+    take: HOME_PAGE_SIZE[section] + 1,
+  });
+  const [mine, awaiting, votes] = await Promise.all([
+    deps.db.approvalRequest.findMany({
+      where: { requesterSlackId: userId, status: 'pending' },
+      orderBy: { expiresAt: 'asc' },
+      select: REQUEST_SELECT,
+      ...window('mine'),
+    }),
+    deps.db.approvalRequest.findMany({
+      where: {
+        status: 'pending',
+        approverIds: { has: userId },
+        requesterSlackId: { not: userId },
+        votes: { none: { voterId: userId } },
+      },
+      orderBy: { expiresAt: 'asc' },
+      select: REQUEST_SELECT,
+      ...window('awaiting'),
+    }),
+    deps.db.vote.findMany({
+      where: { voterId: userId },
+      orderBy: { createdAt: 'desc' },
+      select: { decision: true, createdAt: true, request: { select: REQUEST_SELECT } },
+      ...window('decisions'),
+    }),
+  ]);
+  const data: HomeData = {
+    userId,
+    isAdmin: isAdmin(deps, userId),
+    mine: paged(mine, page('mine'), HOME_PAGE_SIZE.mine),
+    awaiting: paged(awaiting, page('awaiting'), HOME_PAGE_SIZE.awaiting),
+    decisions: paged(
+      votes.map((vote) => ({ request: vote.request, decision: vote.decision, at: vote.createdAt })),
+      page('decisions'),
+      HOME_PAGE_SIZE.decisions,
+    ),
+  };
+  if (data.isAdmin) {
+    const [rules, keys] = await Promise.all([listRules(deps.db), listApiClients(deps.db)]);
+    const rulesStart = page('rules') * HOME_PAGE_SIZE.rules;
+    data.rules = {
+      ...paged(rules.slice(rulesStart), page('rules'), HOME_PAGE_SIZE.rules),
+      total: rules.length,
+    };
+    const keysStart = page('keys') * HOME_PAGE_SIZE.keys;
+    data.keys = paged(keys.slice(keysStart), page('keys'), HOME_PAGE_SIZE.keys);
+  }
+  return data;
+}

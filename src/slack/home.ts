@@ -1,0 +1,60 @@
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { recordAudit } from '../services/audit.ts';
+import type { CoreDeps } from '../services/deps.ts';
+import { type HomePages, isAdmin, loadHome } from '../services/home.ts';
+import { buildHomeView } from './blocks/home.ts';
+import { tellUser } from './listeners/feedback.ts';
+
+const ZPages = z
+  .object({
+    mine: z.number().int().min(0),
+    awaiting: z.number().int().min(0),
+    decisions: z.number().int().min(0),
+    rules: z.number().int().min(0),
+    keys: z.number().int().min(0),
+  })
+  .partial();
+
+/** Page state from a Home view's private_metadata or a pager button; anything malformed is page 0. */
+export function parsePages(raw: string | undefined): HomePages {
+  try {
+    return ZPages.parse(JSON.parse(raw ?? '{}'));
+  } catch {
+    return {};
+  }
+}
+
+/** Renders and publishes one user's App Home. */
+export async function publishHome(
+  deps: CoreDeps,
+  client: WebClient,
+  userId: string,
+  pages: HomePages = {},
+): Promise<void> {
+  const data = await loadHome(deps, userId, pages);
+  await client.views.publish({ user_id: userId, view: buildHomeView(data, pages) });
+}
+
+/**
+ * The server-side admin check every admin action and submission runs, whatever the view showed:
+ * a non-admin is refused, told so, and the attempt is audited.
+ */
+export async function requireAdmin(
+  deps: CoreDeps,
+  client: WebClient,
+  userId: string,
+  attempted: string,
+  details: Record<string, unknown> = {},
+): Promise<boolean> {
+  if (isAdmin(deps, userId)) return true;
+  await recordAudit(deps.db, {
+    type: 'admin.refused',
+    actor: { type: 'user', id: userId },
+    details: { attempted, ...details },
+  });
+  await tellUser(client, { user: userId, text: 'Only Greenlight admins can change routing rules and API keys.' }).catch(
+    () => {},
+  );
+  return false;
+}

@@ -1,0 +1,71 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { AppError } from '../../../errors.ts';
+import { revokeApiClient } from '../../../services/api-keys.ts';
+import type { CoreDeps } from '../../../services/deps.ts';
+import { deleteRule, listRules, moveRule, setRuleEnabled } from '../../../services/rules.ts';
+import type { Actor } from '../../../services/types.ts';
+import { buildKeyModal, buildRuleModal, buildTestModal } from '../../blocks/rule-modal.ts';
+import { parsePages, publishHome, requireAdmin } from '../../home.ts';
+import { ACTION_IDS } from '../../ids.ts';
+import { tellUser } from '../feedback.ts';
+
+type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+
+/**
+ * One App Home admin button: ack, check the presser is an admin on the server (refused and
+ * audited otherwise), do it, and republish the presser's Home.
+ */
+function adminAction(deps: CoreDeps, actionId: string, run: (args: Args, actor: Actor) => Promise<void>) {
+  return async (args: Args) => {
+    const { ack, body, action, client, logger } = args;
+    await ack();
+    const user = body.user.id;
+    if (!(await requireAdmin(deps, client, user, actionId, { value: action.value ?? null }))) return;
+    try {
+      await run(args, { type: 'user', id: user });
+    } catch (error) {
+      if (!(error instanceof AppError)) logger.error(`${actionId}: ${String(error)}`);
+      await tellUser(client, {
+        user,
+        text: error instanceof AppError ? error.message : 'Something went wrong; please try again.',
+      });
+    }
+    await publishHome(deps, client, user, parsePages(body.view?.private_metadata));
+  };
+}
+
+export function adminActionCallbacks(deps: CoreDeps): Record<string, (args: Args) => Promise<void>> {
+  return {
+    [ACTION_IDS.ruleAdd]: adminAction(deps, ACTION_IDS.ruleAdd, async ({ body, client }) => {
+      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleModal() });
+    }),
+    [ACTION_IDS.ruleEdit]: adminAction(deps, ACTION_IDS.ruleEdit, async ({ body, action, client }) => {
+      const rule = (await listRules(deps.db)).find((r) => r.id === action.value);
+      if (rule === undefined) throw new AppError('not_found', 'This rule no longer exists.');
+      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleModal(rule) });
+    }),
+    [ACTION_IDS.ruleDelete]: adminAction(deps, ACTION_IDS.ruleDelete, ({ action }, actor) =>
+      deleteRule(deps, actor, action.value ?? ''),
+    ),
+    [ACTION_IDS.ruleUp]: adminAction(deps, ACTION_IDS.ruleUp, ({ action }, actor) =>
+      moveRule(deps, actor, action.value ?? '', 'up'),
+    ),
+    [ACTION_IDS.ruleDown]: adminAction(deps, ACTION_IDS.ruleDown, ({ action }, actor) =>
+      moveRule(deps, actor, action.value ?? '', 'down'),
+    ),
+    [ACTION_IDS.ruleToggle]: adminAction(deps, ACTION_IDS.ruleToggle, async ({ action }, actor) => {
+      const rule = (await listRules(deps.db)).find((r) => r.id === action.value);
+      if (rule === undefined) throw new AppError('not_found', 'This rule no longer exists.');
+      await setRuleEnabled(deps, actor, rule.id, !rule.enabled);
+    }),
+    [ACTION_IDS.ruleTest]: adminAction(deps, ACTION_IDS.ruleTest, async ({ body, client }) => {
+      await client.views.open({ trigger_id: body.trigger_id, view: buildTestModal() });
+    }),
+    [ACTION_IDS.keyCreate]: adminAction(deps, ACTION_IDS.keyCreate, async ({ body, client }) => {
+      await client.views.open({ trigger_id: body.trigger_id, view: buildKeyModal() });
+    }),
+    [ACTION_IDS.keyRevoke]: adminAction(deps, ACTION_IDS.keyRevoke, ({ action }, actor) =>
+      revokeApiClient(deps, actor, action.value ?? ''),
+    ),
+  };
+}

@@ -1,0 +1,153 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import { RISKS } from '../../../domain/request-status.ts';
+import { AppError, type FieldError } from '../../../errors.ts';
+import { createApiClient } from '../../../services/api-keys.ts';
+import type { CoreDeps } from '../../../services/deps.ts';
+import { ZAction, ZResource } from '../../../services/request-input.ts';
+import { simulateRoute } from '../../../services/routing.ts';
+import { createRule, ruleProblems, updateRule, ZRuleInput } from '../../../services/rules.ts';
+import {
+  buildMessageModal,
+  buildTestResult,
+  FIELD_BLOCK,
+  KEY_FIELDS,
+  RULE_FIELDS,
+  readRuleModal,
+  readTestModal,
+  TEST_FIELDS,
+} from '../../blocks/rule-modal.ts';
+import { publishHome, requireAdmin } from '../../home.ts';
+import { CALLBACK_IDS } from '../../ids.ts';
+
+type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
+
+/** Field problems as Slack's inline modal errors: one message per block, the first one wins. */
+function inlineErrors(problems: FieldError[], blockOf: (path: string) => string): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const problem of problems) errors[blockOf(problem.path)] ??= problem.message;
+  return errors;
+}
+
+function ruleBlock(path: string): string {
+  const parts = path.split('.');
+  return FIELD_BLOCK[parts.slice(0, 2).join('.')] ?? FIELD_BLOCK[parts[0] ?? ''] ?? RULE_FIELDS.name;
+}
+
+/** Add/Edit rule submit: admin check on the server, inline errors, then save, audit and republish Home. */
+export function ruleModalSubmitCallback(deps: CoreDeps) {
+  return async ({ ack, body, view, client }: Args) => {
+    const user = body.user.id;
+    if (!(await requireAdmin(deps, client, user, CALLBACK_IDS.ruleModal))) {
+      await ack({
+        response_action: 'errors',
+        errors: { [RULE_FIELDS.name]: 'Only Greenlight admins can change routing rules.' },
+      });
+      return;
+    }
+    const parsed = ZRuleInput.safeParse(readRuleModal(view.state.values));
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      }));
+      await ack({ response_action: 'errors', errors: inlineErrors(problems, ruleBlock) });
+      return;
+    }
+    const problems = await ruleProblems(deps, parsed.data);
+    if (problems.length > 0) {
+      await ack({ response_action: 'errors', errors: inlineErrors(problems, ruleBlock) });
+      return;
+    }
+    const { ruleId } = z
+      .object({ ruleId: z.string().nullable() })
+      .catch({ ruleId: null })
+      .parse(JSON.parse(view.private_metadata || '{}'));
+    const actor = { type: 'user' as const, id: user };
+    try {
+      if (ruleId === null) await createRule(deps, actor, parsed.data);
+      else await updateRule(deps, actor, ruleId, parsed.data);
+    } catch (error) {
+      const message = error instanceof AppError ? error.message : 'Saving failed; please try again.';
+      await ack({ response_action: 'errors', errors: { [RULE_FIELDS.name]: message } });
+      return;
+    }
+    await ack();
+    await publishHome(deps, client, user);
+  };
+}
+
+const ZTest = z.object({
+  action: ZAction,
+  resource: ZResource,
+  environment: z.string().max(100).nullable(),
+  risk: z.enum(RISKS),
+  at: z.date().nullable(),
+});
+
+/** "Test a request" submit: the same matching a real request goes through, with reasons. */
+export function testModalSubmitCallback(deps: CoreDeps) {
+  return async ({ ack, body, view, client }: Args) => {
+    if (!(await requireAdmin(deps, client, body.user.id, CALLBACK_IDS.testModal))) {
+      await ack({
+        response_action: 'errors',
+        errors: { [TEST_FIELDS.action]: 'Only Greenlight admins can test rules.' },
+      });
+      return;
+    }
+    const parsed = ZTest.safeParse(readTestModal(view.state.values));
+    if (!parsed.success) {
+      const blockOf = (path: string) => TEST_FIELDS[path as keyof typeof TEST_FIELDS] ?? TEST_FIELDS.action;
+      const problems = parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      }));
+      await ack({ response_action: 'errors', errors: inlineErrors(problems, blockOf) });
+      return;
+    }
+    const at = parsed.data.at ?? deps.now();
+    const result = await simulateRoute(deps, { ...parsed.data, at });
+    await ack({ response_action: 'update', view: buildTestResult({ ...parsed.data, at, ...result }) });
+  };
+}
+
+const KEY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
+
+/** Create API key submit: the secret is shown once, in the modal, and stored only hashed. */
+export function keyModalSubmitCallback(deps: CoreDeps) {
+  return async ({ ack, body, view, client }: Args) => {
+    const user = body.user.id;
+    if (!(await requireAdmin(deps, client, user, CALLBACK_IDS.keyModal))) {
+      await ack({
+        response_action: 'errors',
+        errors: { [KEY_FIELDS.name]: 'Only Greenlight admins can create API keys.' },
+      });
+      return;
+    }
+    const name = (view.state.values[KEY_FIELDS.name]?.[KEY_FIELDS.name]?.value ?? '').trim();
+    if (!KEY_NAME.test(name)) {
+      await ack({
+        response_action: 'errors',
+        errors: { [KEY_FIELDS.name]: 'Use 1–64 letters, digits, _ . or -, starting with a letter or digit.' },
+      });
+      return;
+    }
+    try {
+      const { secret } = await createApiClient(deps, { type: 'user', id: user }, name);
+      await ack({
+        response_action: 'update',
+        view: buildMessageModal(
+          'API key created',
+          `Key for *${name}* — copy it now; Greenlight stores only its hash and cannot show it again:\n\`\`\`${secret}\`\`\``,
+        ),
+      });
+    } catch (error) {
+      await ack({
+        response_action: 'errors',
+        errors: { [KEY_FIELDS.name]: error instanceof AppError ? error.message : 'Creating the key failed.' },
+      });
+      return;
+    }
+    await publishHome(deps, client, user);
+  };
+}
