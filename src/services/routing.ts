@@ -2,7 +2,7 @@ import { matchRules, type PolicyInput } from '../domain/policy.ts';
 import { AppError } from '../errors.ts';
 import { expandApprovers } from './approvers.ts';
 import type { CoreDeps } from './deps.ts';
-import { asRuleLike, listRules, type Outcome } from './rules.ts';
+import { asRuleLike, listRules, listRulesForRouting, type Outcome } from './rules.ts';
 
 /** Where a request goes and what it needs: the outcome of routing. */
 export interface Route {
@@ -29,7 +29,7 @@ export async function resolveRoute(
   input: PolicyInput,
 ): Promise<Route> {
   const { config } = deps;
-  const rules = await listRules(deps.db);
+  const rules = await listRulesForRouting(deps.db);
   const { match } = matchRules(rules.map(asRuleLike), input);
   const rule = match === null ? undefined : rules.find((r) => r.id === match.id);
   if (rule !== undefined) {

@@ -76,6 +76,29 @@ function toRule(row: Prisma.RoutingRuleGetPayload<{ select: typeof RULE_SELECT }
   return { ...row, timeCondition: (row.timeCondition as TimeCondition | null) ?? null };
 }
 
+const CACHE_MS = 2000;
+let cached: { rules: RuleRow[]; at: number } | undefined;
+
+/**
+ * Rules for routing, cached for two seconds: every request is routed, rules change rarely. A change
+ * made on this instance is seen at once; one made on another instance within two seconds.
+ */
+export async function listRulesForRouting(tx: Tx): Promise<RuleRow[]> {
+  if (cached !== undefined && Date.now() - cached.at < CACHE_MS) return cached.rules;
+  const rules = await listRules(tx);
+  cached = { rules, at: Date.now() };
+  return rules;
+}
+
+/** Runs a rule change and drops the routing cache once it has committed. */
+async function changing<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } finally {
+    cached = undefined;
+  }
+}
+
 /** Rules in priority order (first match wins). */
 export async function listRules(tx: Tx): Promise<RuleRow[]> {
   const rows = await tx.routingRule.findMany({
@@ -160,16 +183,18 @@ async function getRule(tx: Tx, id: string): Promise<RuleRow | null> {
 
 /** Adds a rule at the end of the list; audited with its content. */
 export async function createRule(deps: Pick<CoreDeps, 'db'>, actor: Actor, input: TRuleInput): Promise<RuleRow> {
-  return deps.db.$transaction(async (tx) => {
-    const last = await tx.routingRule.aggregate({ _max: { priority: true } });
-    const row = await tx.routingRule.create({
-      data: { ...data(input), priority: (last._max.priority ?? 0) + 1, createdBy: actor.id ?? 'unknown' },
-      select: RULE_SELECT,
-    });
-    const rule = toRule(row);
-    await recordAudit(tx, { type: 'rule.created', actor, details: { after: snapshot(rule) } });
-    return rule;
-  });
+  return changing(
+    deps.db.$transaction(async (tx) => {
+      const last = await tx.routingRule.aggregate({ _max: { priority: true } });
+      const row = await tx.routingRule.create({
+        data: { ...data(input), priority: (last._max.priority ?? 0) + 1, createdBy: actor.id ?? 'unknown' },
+        select: RULE_SELECT,
+      });
+      const rule = toRule(row);
+      await recordAudit(tx, { type: 'rule.created', actor, details: { after: snapshot(rule) } });
+      return rule;
+    }),
+  );
 }
 
 /** Replaces a rule's content; audited with before and after. */
@@ -179,27 +204,31 @@ export async function updateRule(
   id: string,
   input: TRuleInput,
 ): Promise<RuleRow> {
-  return deps.db.$transaction(async (tx) => {
-    const before = await getRule(tx, id);
-    if (before === null) throw new AppError('not_found', 'this rule no longer exists');
-    const row = await tx.routingRule.update({ where: { id }, data: data(input), select: RULE_SELECT });
-    const after = toRule(row);
-    await recordAudit(tx, {
-      type: 'rule.updated',
-      actor,
-      details: { before: snapshot(before), after: snapshot(after) },
-    });
-    return after;
-  });
+  return changing(
+    deps.db.$transaction(async (tx) => {
+      const before = await getRule(tx, id);
+      if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      const row = await tx.routingRule.update({ where: { id }, data: data(input), select: RULE_SELECT });
+      const after = toRule(row);
+      await recordAudit(tx, {
+        type: 'rule.updated',
+        actor,
+        details: { before: snapshot(before), after: snapshot(after) },
+      });
+      return after;
+    }),
+  );
 }
 
 export async function deleteRule(deps: Pick<CoreDeps, 'db'>, actor: Actor, id: string): Promise<void> {
-  await deps.db.$transaction(async (tx) => {
-    const before = await getRule(tx, id);
-    if (before === null) throw new AppError('not_found', 'this rule no longer exists');
-    await tx.routingRule.delete({ where: { id } });
-    await recordAudit(tx, { type: 'rule.deleted', actor, details: { before: snapshot(before), after: null } });
-  });
+  await changing(
+    deps.db.$transaction(async (tx) => {
+      const before = await getRule(tx, id);
+      if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      await tx.routingRule.delete({ where: { id } });
+      await recordAudit(tx, { type: 'rule.deleted', actor, details: { before: snapshot(before), after: null } });
+    }),
+  );
 }
 
 export async function setRuleEnabled(
@@ -208,16 +237,18 @@ export async function setRuleEnabled(
   id: string,
   enabled: boolean,
 ): Promise<void> {
-  await deps.db.$transaction(async (tx) => {
-    const before = await getRule(tx, id);
-    if (before === null) throw new AppError('not_found', 'this rule no longer exists');
-    await tx.routingRule.update({ where: { id }, data: { enabled } });
-    await recordAudit(tx, {
-      type: enabled ? 'rule.enabled' : 'rule.disabled',
-      actor,
-      details: { before: snapshot(before), after: snapshot({ ...before, enabled }) },
-    });
-  });
+  await changing(
+    deps.db.$transaction(async (tx) => {
+      const before = await getRule(tx, id);
+      if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      await tx.routingRule.update({ where: { id }, data: { enabled } });
+      await recordAudit(tx, {
+        type: enabled ? 'rule.enabled' : 'rule.disabled',
+        actor,
+        details: { before: snapshot(before), after: snapshot({ ...before, enabled }) },
+      });
+    }),
+  );
 }
 
 /** Swaps a rule with its neighbour above or below; a no-op at either end. */
@@ -227,31 +258,33 @@ export async function moveRule(
   id: string,
   direction: 'up' | 'down',
 ): Promise<void> {
-  await deps.db.$transaction(async (tx) => {
-    // Rules are few; lock them all so two admins moving rules at once cannot interleave.
-    await tx.$queryRaw`SELECT id FROM routing_rules FOR UPDATE`;
-    const rules = await listRules(tx);
-    const index = rules.findIndex((rule) => rule.id === id);
-    if (index < 0) throw new AppError('not_found', 'this rule no longer exists');
-    const other = rules[direction === 'up' ? index - 1 : index + 1];
-    const rule = rules[index] as RuleRow;
-    if (other === undefined) return;
-    // Renumber densely so equal priorities never make the order ambiguous.
-    const order = rules.map((r) => r.id);
-    order[index] = other.id;
-    order[direction === 'up' ? index - 1 : index + 1] = rule.id;
-    for (const [position, ruleId] of order.entries()) {
-      await tx.routingRule.update({ where: { id: ruleId }, data: { priority: position + 1 } });
-    }
-    await recordAudit(tx, {
-      type: 'rule.moved',
-      actor,
-      details: {
-        rule: rule.name,
-        direction,
-        before: rules.map((r) => r.name),
-        after: order.map((o) => rules.find((r) => r.id === o)?.name),
-      },
-    });
-  });
+  await changing(
+    deps.db.$transaction(async (tx) => {
+      // Rules are few; lock them all so two admins moving rules at once cannot interleave.
+      await tx.$queryRaw`SELECT id FROM routing_rules FOR UPDATE`;
+      const rules = await listRules(tx);
+      const index = rules.findIndex((rule) => rule.id === id);
+      if (index < 0) throw new AppError('not_found', 'this rule no longer exists');
+      const other = rules[direction === 'up' ? index - 1 : index + 1];
+      const rule = rules[index] as RuleRow;
+      if (other === undefined) return;
+      // Renumber densely so equal priorities never make the order ambiguous.
+      const order = rules.map((r) => r.id);
+      order[index] = other.id;
+      order[direction === 'up' ? index - 1 : index + 1] = rule.id;
+      for (const [position, ruleId] of order.entries()) {
+        await tx.routingRule.update({ where: { id: ruleId }, data: { priority: position + 1 } });
+      }
+      await recordAudit(tx, {
+        type: 'rule.moved',
+        actor,
+        details: {
+          rule: rule.name,
+          direction,
+          before: rules.map((r) => r.name),
+          after: order.map((o) => rules.find((r) => r.id === o)?.name),
+        },
+      });
+    }),
+  );
 }
