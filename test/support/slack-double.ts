@@ -51,6 +51,7 @@ export class SlackDouble {
   readonly calls: SlackCall[] = [];
   readonly users = new Map<string, SlackUser>();
   readonly usergroups = new Map<string, string[]>();
+  private readonly groupHandles = new Map<string, string>();
   readonly channels = new Set<string>();
   readonly messages = new Map<string, StoredMessage>();
   readonly views = new Map<string, Record<string, unknown>>();
@@ -115,6 +116,15 @@ export class SlackDouble {
         if (user === undefined || user.deleted) throw new SlackApiError('users_not_found');
         return { user: toSlackUser(user) };
       },
+      'usergroups.list': () => ({
+        usergroups: [...this.usergroups.entries()].map(([id, members]) => ({
+          id,
+          team_id: BOT.teamId,
+          handle: this.groupHandles.get(id) ?? id.toLowerCase(),
+          name: this.groupHandles.get(id) ?? id,
+          user_count: members.length,
+        })),
+      }),
       'usergroups.users.list': (args) => {
         const users = this.usergroups.get(String(args.usergroup ?? ''));
         if (users === undefined) throw new SlackApiError('no_such_subteam');
@@ -183,8 +193,9 @@ export class SlackDouble {
     this.channels.add(id);
   }
 
-  addUsergroup(id: string, members: string[]): void {
+  addUsergroup(id: string, members: string[], handle?: string): void {
     this.usergroups.set(id, members);
+    if (handle !== undefined) this.groupHandles.set(id, handle);
   }
 
   /** Makes the next `times` calls of `method` (those `match` accepts, if given) fail as described. */

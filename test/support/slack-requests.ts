@@ -136,6 +136,28 @@ export class SlackSender {
     );
   }
 
+  /** An options request from an external select (`block_suggestion`), answered with `{ options }`. */
+  async blockSuggestion(
+    fields: { user_id: string; action_id: string; block_id?: string; value: string },
+    options?: SendOptions,
+  ) {
+    return this.interaction(
+      {
+        type: 'block_suggestion',
+        team: { id: this.teamId, domain: 'greenlight-test' },
+        user: { id: fields.user_id, username: fields.user_id.toLowerCase(), team_id: this.teamId },
+        api_app_id: 'A0GREENLT1',
+        token: 'deprecated-verification-token',
+        action_id: fields.action_id,
+        block_id: fields.block_id ?? fields.action_id,
+        value: fields.value,
+        container: { type: 'view', view_id: 'V0000000001' },
+        view: { id: 'V0000000001', type: 'modal', callback_id: 'rule_modal' },
+      },
+      options,
+    );
+  }
+
   /** An Events API callback. */
   async event(event: Record<string, unknown>, options?: SendOptions): Promise<Response> {
     const body = JSON.stringify({

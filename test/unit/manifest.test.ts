@@ -49,6 +49,7 @@ describe('manifest.yml', () => {
     socket.settings.socket_mode_enabled = true;
     delete socket.settings.event_subscriptions.request_url;
     delete socket.settings.interactivity.request_url;
+    delete (socket.settings.interactivity as { message_menu_options_url?: string }).message_menu_options_url;
     for (const command of socket.features.slash_commands) delete command.url;
     expect(validate(socket), JSON.stringify(validate.errors)).toBe(true);
   });

@@ -124,7 +124,7 @@ function numberInput(
 }
 
 /** The Add/Edit rule modal, prefilled from `rule` when editing. */
-export function buildRuleModal(rule?: RuleRow): ModalView {
+export function buildRuleModal(rule?: RuleRow, groupLabels?: ReadonlyMap<string, string>): ModalView {
   const time = rule?.timeCondition ?? null;
   const dayOptions = DAYS.map((day, index) => option(day, String(index + 1)));
   const flagOptions = [option('Approvers must give a reason', 'require_reason'), option('Enabled', 'enabled')];
@@ -212,10 +212,16 @@ export function buildRuleModal(rule?: RuleRow): ModalView {
       { type: 'multi_users_select', ...(users.length > 0 ? { initial_users: users } : {}) },
       { optional: true },
     ),
-    text(RULE_FIELDS.groups, 'Approver user groups', groups.join(', '), {
-      optional: true,
-      hint: 'User-group ids, e.g. S0123ABCD',
-    }),
+    input(
+      RULE_FIELDS.groups,
+      'Approver user groups',
+      {
+        type: 'multi_external_select',
+        min_query_length: 0,
+        ...(groups.length > 0 ? { initial_options: groups.map((id) => option(groupLabels?.get(id) ?? id, id)) } : {}),
+      },
+      { optional: true },
+    ),
     numberInput(RULE_FIELDS.required, 'Approvals required', rule?.requiredApprovals ?? 1),
     numberInput(RULE_FIELDS.ttl, 'Time to decide (seconds)', rule?.ttlSeconds ?? null, {
       optional: true,
@@ -293,7 +299,7 @@ export function readRuleModal(values: Values): TRuleInput {
     channelId: value(values, RULE_FIELDS.channel)?.selected_conversation ?? null,
     approvers: [
       ...(value(values, RULE_FIELDS.users)?.selected_users ?? []),
-      ...splitCsv(value(values, RULE_FIELDS.groups)?.value),
+      ...(value(values, RULE_FIELDS.groups)?.selected_options ?? []).map((o) => o.value),
     ],
     requiredApprovals: toInt(value(values, RULE_FIELDS.required)?.value) ?? 1,
     ttlSeconds: toInt(value(values, RULE_FIELDS.ttl)?.value),
@@ -419,4 +425,18 @@ export function buildKeyModal(): ModalView {
       text(KEY_FIELDS.name, 'Service name', null, { max: 64, hint: 'Letters, digits, _ . - (e.g. deploy-bot)' }),
     ],
   };
+}
+
+/** User-group options for the rule modal's picker, filtered by what the admin typed. */
+export function groupOptions(
+  groups: Array<{ id: string; handle?: string; name?: string }>,
+  query: string,
+): PlainTextOption[] {
+  const q = query.trim().toLowerCase();
+  return groups
+    .filter((g) => q === '' || `${g.handle ?? ''} ${g.name ?? ''}`.toLowerCase().includes(q))
+    .slice(0, 100)
+    .map((g) =>
+      option(truncate(`@${g.handle ?? g.id}${g.name && g.name !== g.handle ? ` (${g.name})` : ''}`, 75), g.id),
+    );
 }

@@ -64,7 +64,12 @@ function ruleValues(o: Partial<Record<string, unknown>> = {}): Values {
     rule_deny: { rule_deny: text(v.deny) },
     rule_channel: { rule_channel: { type: 'conversations_select', selected_conversation: v.channel } },
     rule_users: { rule_users: { type: 'multi_users_select', selected_users: v.users } },
-    rule_groups: { rule_groups: text(v.groups) },
+    rule_groups: {
+      rule_groups: {
+        type: 'multi_external_select',
+        selected_options: (v.groups === '' ? [] : String(v.groups).split(',')).map((value) => ({ value })),
+      },
+    },
     rule_n: { rule_n: { type: 'number_input', value: v.n } },
     rule_ttl: { rule_ttl: { type: 'number_input', value: v.ttl === '' ? null : v.ttl } },
     rule_grant: { rule_grant: { type: 'number_input', value: v.grant === '' ? null : v.grant } },
@@ -140,6 +145,16 @@ describe('App Home', () => {
     await waitForCard(t, matching.id, DBA_CHANNEL);
     const other = await createViaApi(t, { action: 'deploy.api' });
     expect(other.route.channel).toBe('C0APPROVAL');
+  });
+
+  it('offers the workspace’s user groups in the rule editor, to admins only', async () => {
+    t.slack.addUsergroup('S0DBAS0001', [APPROVER_B], 'dba-oncall');
+    const res = await t.sender.blockSuggestion({ user_id: ADMIN, action_id: 'rule_groups', value: 'dba' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { options: Array<{ text: { text: string }; value: string }> };
+    expect(body.options.map((o) => [o.value, o.text.text])).toEqual([['S0DBAS0001', '@dba-oncall']]);
+    const outsider = await t.sender.blockSuggestion({ user_id: APPROVER_A, action_id: 'rule_groups', value: '' });
+    expect(((await outsider.json()) as { options: unknown[] }).options).toEqual([]);
   });
 
   it('answers invalid rules inline and saves nothing', async () => {
@@ -310,7 +325,7 @@ describe('App Home', () => {
     for (let i = 0; i < 9; i += 1) await submitRule(ADMIN, ruleValues({ name: `Rule ${i}`, action: `a${i}.*` }));
     await t.sender.event({ type: 'app_home_opened', user: ADMIN, tab: 'home' });
     // Republishes after each rule land asynchronously; the last one shows the first page of all nine.
-    await eventually(() => lastHome(ADMIN).includes('home_page_rules_next'));
+    await eventually(() => lastHome(ADMIN).includes('home_page_rules_next'), 15_000);
     const view = t.slack.homes.get(ADMIN) as { blocks: unknown[] };
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(JSON.stringify(view)).toContain('Rule 5');
@@ -321,6 +336,6 @@ describe('App Home', () => {
       value: JSON.stringify({ rules: 1 }),
       view: { id: 'VHOME', type: 'home', private_metadata: '{}' },
     });
-    await eventually(() => lastHome(ADMIN).includes('Rule 8'));
+    await eventually(() => lastHome(ADMIN).includes('Rule 8'), 15_000);
   });
 });

@@ -42,7 +42,13 @@ export function adminActionCallbacks(deps: CoreDeps): Record<string, (args: Args
     [ACTION_IDS.ruleEdit]: adminAction(deps, ACTION_IDS.ruleEdit, async ({ body, action, client }) => {
       const rule = (await listRules(deps.db)).find((r) => r.id === action.value);
       if (rule === undefined) throw new AppError('not_found', 'This rule no longer exists.');
-      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleModal(rule) });
+      // Label the rule's user groups by handle; ids alone still work if Slack does not answer.
+      const labels = new Map<string, string>();
+      if (rule.approvers.some((a) => a.startsWith('S'))) {
+        const groups = await client.usergroups.list({}).catch(() => ({ usergroups: [] }));
+        for (const group of groups.usergroups ?? []) if (group.id) labels.set(group.id, `@${group.handle ?? group.id}`);
+      }
+      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleModal(rule, labels) });
     }),
     [ACTION_IDS.ruleDelete]: adminAction(deps, ACTION_IDS.ruleDelete, ({ action }, actor) =>
       deleteRule(deps, actor, action.value ?? ''),

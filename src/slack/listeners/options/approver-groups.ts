@@ -1,0 +1,26 @@
+import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt';
+import type { CoreDeps } from '../../../services/deps.ts';
+import { isAdmin } from '../../../services/home.ts';
+import { groupOptions } from '../../blocks/rule-modal.ts';
+
+/** The rule editor's user-group picker: workspace user groups from usergroups.list, for admins only. */
+export function approverGroupOptionsCallback(deps: CoreDeps) {
+  return async ({ ack, body, client, logger }: AllMiddlewareArgs & SlackOptionsMiddlewareArgs<'block_suggestion'>) => {
+    if (!isAdmin(deps, body.user.id)) {
+      await ack({ options: [] });
+      return;
+    }
+    try {
+      const { usergroups = [] } = await client.usergroups.list({ include_disabled: false });
+      await ack({
+        options: groupOptions(
+          usergroups.map((g) => ({ id: g.id ?? '', handle: g.handle, name: g.name })).filter((g) => g.id !== ''),
+          body.value ?? '',
+        ),
+      });
+    } catch (error) {
+      logger.error(`usergroups.list failed: ${String(error)}`);
+      await ack({ options: [] });
+    }
+  };
+}
