@@ -25,15 +25,37 @@ export function parsePages(raw: string | undefined): HomePages {
   }
 }
 
-/** Renders and publishes one user's App Home. */
-export async function publishHome(
-  deps: CoreDeps,
-  client: WebClient,
-  userId: string,
-  pages: HomePages = {},
-): Promise<void> {
-  const data = await loadHome(deps, userId, pages);
-  await client.views.publish({ user_id: userId, view: buildHomeView(data, pages) });
+const publishing = new Map<string, Promise<void>>();
+const MAX_REMEMBERED = 10_000;
+const lastPages = new Map<string, HomePages>();
+
+/**
+ * Renders and publishes one user's App Home. Publishes for one user run one after another, each
+ * rendering when its turn comes with the pages the user last asked for, so a burst of changes and
+ * page flips always ends with the newest Home on the page the user is on. `pages` (a pager click,
+ * or the view the user opened) sets those pages; a republish after a change leaves them as they are.
+ */
+export function publishHome(deps: CoreDeps, client: WebClient, userId: string, pages?: HomePages): Promise<void> {
+  if (pages !== undefined) {
+    if (lastPages.size >= MAX_REMEMBERED && !lastPages.has(userId)) {
+      lastPages.delete(lastPages.keys().next().value as string);
+    }
+    lastPages.set(userId, pages);
+  }
+  const previous = publishing.get(userId) ?? Promise.resolve();
+  const next = previous
+    .catch(() => {})
+    .then(async () => {
+      const current = lastPages.get(userId) ?? {};
+      const data = await loadHome(deps, userId, current);
+      await client.views.publish({ user_id: userId, view: buildHomeView(data, current) });
+    });
+  publishing.set(userId, next);
+  const forget = () => {
+    if (publishing.get(userId) === next) publishing.delete(userId);
+  };
+  next.then(forget, forget);
+  return next;
 }
 
 /**

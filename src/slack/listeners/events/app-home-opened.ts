@@ -7,7 +7,12 @@ export function appHomeOpenedCallback(deps: CoreDeps) {
   return async ({ event, client, logger }: AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_home_opened'>) => {
     if (event.tab !== 'home') return;
     try {
-      await publishHome(deps, client, event.user, parsePages(event.view?.private_metadata));
+      await publishHome(
+        deps,
+        client,
+        event.user,
+        event.view === undefined ? undefined : parsePages(event.view.private_metadata),
+      );
     } catch (error) {
       logger.error(`app_home_opened: publishing Home failed for ${event.user}: ${String(error)}`);
     }
