@@ -197,17 +197,28 @@ export async function createRule(deps: Pick<CoreDeps, 'db'>, actor: Actor, input
   );
 }
 
-/** Replaces a rule's content; audited with before and after. */
+/**
+ * Replaces a rule's content; audited with before and after. With `expectedUpdatedAt` (when the
+ * editor was opened), a rule changed by someone else since is refused instead of overwritten.
+ */
 export async function updateRule(
   deps: Pick<CoreDeps, 'db'>,
   actor: Actor,
   id: string,
   input: TRuleInput,
+  expectedUpdatedAt?: string | null,
 ): Promise<RuleRow> {
   return changing(
     deps.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
       const before = await getRule(tx, id);
       if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      if (expectedUpdatedAt && before.updatedAt.toISOString() !== expectedUpdatedAt) {
+        throw new AppError(
+          'conflict',
+          'Someone changed this rule since you opened it: close this form and edit again.',
+        );
+      }
       const row = await tx.routingRule.update({ where: { id }, data: data(input), select: RULE_SELECT });
       const after = toRule(row);
       await recordAudit(tx, {

@@ -101,12 +101,12 @@ describe('App Home', () => {
       value,
       view: { id: 'VHOME', type: 'home', private_metadata: '{}' },
     });
-  const submitRule = (user: string, values: Values, ruleId: string | null = null) =>
+  const submitRule = (user: string, values: Values, ruleId: string | null = null, updatedAt: string | null = null) =>
     t.sender.viewSubmission({
       user_id: user,
       callback_id: 'rule_modal',
       values,
-      private_metadata: JSON.stringify({ ruleId }),
+      private_metadata: JSON.stringify({ ruleId, updatedAt }),
     });
   const auditOf = (type: string) =>
     query<{ actor_id: string; details: Record<string, unknown> }>(
@@ -204,6 +204,16 @@ describe('App Home', () => {
       before: { name: 'First', requiredApprovals: 2 },
       after: { name: 'First, renamed', requiredApprovals: 1 },
     });
+
+    // A second editor who opened the form before that change is refused instead of overwriting it.
+    const stale = await submitRule(
+      ADMIN,
+      ruleValues({ name: 'Stale edit' }),
+      first?.id as string,
+      first?.updatedAt.toISOString(),
+    );
+    expect(JSON.stringify(await stale.json())).toContain('Someone changed this rule since you opened it');
+    expect((await listRules(t.app.db)).find((r) => r.id === first?.id)?.name).toBe('First, renamed');
 
     await press(ADMIN, 'home_rule_up', second?.id as string);
     await eventually(async () => (await listRules(t.app.db))[0]?.id === second?.id);

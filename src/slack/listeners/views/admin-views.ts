@@ -59,14 +59,14 @@ export function ruleModalSubmitCallback(deps: CoreDeps) {
       await ack({ response_action: 'errors', errors: inlineErrors(problems, ruleBlock) });
       return;
     }
-    const { ruleId } = z
-      .object({ ruleId: z.string().nullable() })
-      .catch({ ruleId: null })
+    const { ruleId, updatedAt } = z
+      .object({ ruleId: z.string().nullable(), updatedAt: z.string().nullable().optional() })
+      .catch({ ruleId: null, updatedAt: null })
       .parse(JSON.parse(view.private_metadata || '{}'));
     const actor = { type: 'user' as const, id: user };
     try {
       if (ruleId === null) await createRule(deps, actor, parsed.data);
-      else await updateRule(deps, actor, ruleId, parsed.data);
+      else await updateRule(deps, actor, ruleId, parsed.data, updatedAt);
     } catch (error) {
       const message = error instanceof AppError ? error.message : 'Saving failed; please try again.';
       await ack({ response_action: 'errors', errors: { [RULE_FIELDS.name]: message } });
