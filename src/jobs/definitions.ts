@@ -63,7 +63,10 @@ export const postCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
       (code) => recordCardFailure(deps, request, code, 'card.post'),
     );
     const ts = posted.ts as string;
-    await deps.db.approvalRequest.updateMany({ where: { id: requestId, messageTs: null }, data: { messageTs: ts } });
+    await deps.db.approvalRequest.updateMany({
+      where: { id: requestId, messageTs: null },
+      data: { messageTs: ts, cardVersion: request.version },
+    });
     // A person who asked in Slack gets a confirmation with a link; a service has its API response.
     if (request.source === 'slack') {
       await deps.jobs.enqueue(sendDm, { requestId, kind: 'submitted' }, { jobId: `dm-${requestId}-submitted` });
@@ -100,6 +103,11 @@ export const updateCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
         ),
       (code) => recordCardFailure(deps, request, code, 'card.update'),
     );
+    // Record what the card shows; never move it backwards if a newer update already landed.
+    await deps.db.approvalRequest.updateMany({
+      where: { id: requestId, OR: [{ cardVersion: null }, { cardVersion: { lt: request.version } }] },
+      data: { cardVersion: request.version },
+    });
   },
 });
 

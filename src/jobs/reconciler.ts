@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RequestRow } from '../services/request-view.ts';
 import { expireDue } from '../services/requests.ts';
-import { expire, type JobDeps, postCard, QUEUES } from './definitions.ts';
+import { expire, type JobDeps, postCard, QUEUES, updateCard } from './definitions.ts';
 import { defineJob } from './runtime.ts';
 
 const BATCH = 500;
@@ -39,7 +39,9 @@ export async function scheduleExpiry(
  * and re-queues cards never posted. Runs at startup and every minute, so a Redis flush or restart
  * loses nothing. Safe to run on several instances at once: every step is idempotent.
  */
-export async function reconcileNow(deps: JobDeps): Promise<{ expired: number; rescheduled: number; reposted: number }> {
+export async function reconcileNow(
+  deps: JobDeps,
+): Promise<{ expired: number; rescheduled: number; reposted: number; refreshed: number }> {
   const now = deps.now();
   let expired = 0;
   for (;;) {
@@ -87,10 +89,28 @@ export async function reconcileNow(deps: JobDeps): Promise<{ expired: number; re
     await deps.jobs.enqueue(postCard, { requestId: id }, { jobId });
     reposted += 1;
   }
-  if (expired + rescheduled + reposted > 0) {
-    deps.logger.info({ expired, rescheduled, reposted }, 'reconciler repaired queue state from PostgreSQL');
+  // Cards whose request changed after they were last rendered, and whose update never ran.
+  let refreshed = 0;
+  const stale = await deps.db.$queryRaw<Array<{ id: string; version: number }>>`
+    SELECT id::text AS id, version FROM approval_requests
+     WHERE message_ts IS NOT NULL AND slack_error IS NULL AND card_version IS NOT NULL
+       AND card_version < version AND updated_at <= ${new Date(now.getTime() - 30_000)}
+     LIMIT ${BATCH}`;
+  for (const { id, version } of stale) {
+    const jobId = `card-update-${id}-v${version}`;
+    const job = await cards.getJob(jobId);
+    if (job !== undefined) {
+      const state = await job.getState();
+      if (state !== 'failed' && state !== 'completed') continue;
+      await job.remove();
+    }
+    await deps.jobs.enqueue(updateCard, { requestId: id }, { jobId });
+    refreshed += 1;
   }
-  return { expired, rescheduled, reposted };
+  if (expired + rescheduled + reposted + refreshed > 0) {
+    deps.logger.info({ expired, rescheduled, reposted, refreshed }, 'reconciler repaired queue state from PostgreSQL');
+  }
+  return { expired, rescheduled, reposted, refreshed };
 }
 
 export const reconcile = defineJob<Record<string, never>, JobDeps>({

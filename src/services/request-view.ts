@@ -27,6 +27,7 @@ export const REQUEST_SELECT = {
   requireReason: true,
   grantSeconds: true,
   messageTs: true,
+  cardVersion: true,
   slackError: true,
   expiresAt: true,
   decidedAt: true,

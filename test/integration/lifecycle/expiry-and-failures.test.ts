@@ -133,6 +133,34 @@ describe('expiry, Slack failures and recovery', () => {
     await eventually(async () => (await get(soon.id)).status === 'expired', 5000);
   });
 
+  it('re-renders a card whose update was lost with a Redis flush', async () => {
+    const request = await createViaApi(t);
+    await waitForCard(t, request.id);
+    await eventually(
+      async () =>
+        (
+          await query<{ card_version: number | null }>(
+            t.database.url,
+            'SELECT card_version FROM approval_requests WHERE id = $1',
+            [request.id],
+          )
+        )[0]?.card_version === 0,
+    );
+    const cards = t.app.jobs.queue(QUEUES.cards);
+    await cards.pause();
+    await click(t, APPROVER_A, 'approve_request', request.id);
+    await eventually(async () => (await get(request.id)).status === 'approved');
+    await cards.obliterate({ force: true }); // the queued card update is gone
+    await cards.resume();
+    await query(t.database.url, "UPDATE approval_requests SET updated_at = now() - interval '1 minute' WHERE id = $1", [
+      request.id,
+    ]);
+    expect(buttonsOf(cardOf(t, request.id) as NonNullable<ReturnType<typeof cardOf>>)).toHaveLength(2);
+    const repaired = await reconcileNow(t.app.deps);
+    expect(repaired.refreshed).toBeGreaterThanOrEqual(1);
+    await eventually(() => buttonsOf(cardOf(t, request.id) as NonNullable<ReturnType<typeof cardOf>>).length === 0);
+  });
+
   it('detects a rewritten audit event even when the append-only trigger is bypassed', async () => {
     const request = await createViaApi(t);
     expect(await verifyAuditChain(t.app.db, request.id)).toBeNull();

@@ -32,6 +32,7 @@ function row(overrides: Partial<RequestRow> = {}): RequestRow {
     requireReason: false,
     grantSeconds: null,
     messageTs: null,
+    cardVersion: null,
     slackError: null,
     expiresAt: new Date(now.getTime() + 900_000),
     decidedAt: null,
