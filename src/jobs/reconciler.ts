@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RequestRow } from '../services/request-view.ts';
 import { expireDue } from '../services/requests.ts';
 import { expire, type JobDeps, postCard, QUEUES, updateCard } from './definitions.ts';
-import { defineJob } from './runtime.ts';
+import { defineJob, type JobDefinition } from './runtime.ts';
 
 const BATCH = 500;
 
@@ -32,6 +32,26 @@ export async function scheduleExpiry(
     await existing.remove();
   }
   await deps.jobs.enqueue(expire, { requestId: request.id }, { jobId, delay });
+}
+
+/**
+ * Enqueues a job unless one with its id is still waiting or running; a finished or failed one is
+ * replaced. Returns whether it enqueued.
+ */
+async function requeue<T>(
+  deps: Pick<JobDeps, 'jobs'>,
+  definition: JobDefinition<T, JobDeps>,
+  payload: T,
+  jobId: string,
+): Promise<boolean> {
+  const job = await deps.jobs.queue(definition.queue).getJob(jobId);
+  if (job !== undefined) {
+    const state = await job.getState();
+    if (state !== 'failed' && state !== 'completed') return false;
+    await job.remove();
+  }
+  await deps.jobs.enqueue(definition, payload, { jobId });
+  return true;
 }
 
 /**
@@ -72,22 +92,13 @@ export async function reconcileNow(
   }
 
   let reposted = 0;
-  const cards = deps.jobs.queue(QUEUES.cards);
   const unposted = await deps.db.approvalRequest.findMany({
     where: { messageTs: null, slackError: null, createdAt: { lte: new Date(now.getTime() - 30_000) } },
     select: { id: true },
     take: BATCH,
   });
   for (const { id } of unposted) {
-    const jobId = `card-post-${id}`;
-    const job = await cards.getJob(jobId);
-    if (job !== undefined) {
-      const state = await job.getState();
-      if (state !== 'failed' && state !== 'completed') continue;
-      await job.remove();
-    }
-    await deps.jobs.enqueue(postCard, { requestId: id }, { jobId });
-    reposted += 1;
+    if (await requeue(deps, postCard, { requestId: id }, `card-post-${id}`)) reposted += 1;
   }
   // Cards whose request changed after they were last rendered, and whose update never ran.
   let refreshed = 0;
@@ -97,15 +108,7 @@ export async function reconcileNow(
        AND card_version < version AND updated_at <= ${new Date(now.getTime() - 30_000)}
      LIMIT ${BATCH}`;
   for (const { id, version } of stale) {
-    const jobId = `card-update-${id}-v${version}`;
-    const job = await cards.getJob(jobId);
-    if (job !== undefined) {
-      const state = await job.getState();
-      if (state !== 'failed' && state !== 'completed') continue;
-      await job.remove();
-    }
-    await deps.jobs.enqueue(updateCard, { requestId: id }, { jobId });
-    refreshed += 1;
+    if (await requeue(deps, updateCard, { requestId: id }, `card-update-${id}-v${version}`)) refreshed += 1;
   }
   if (expired + rescheduled + reposted + refreshed > 0) {
     deps.logger.info({ expired, rescheduled, reposted, refreshed }, 'reconciler repaired queue state from PostgreSQL');

@@ -69,8 +69,16 @@ export async function recordAudit(tx: Tx, input: AuditInput | AuditInput[]): Pro
     });
     last.set(null, previous?.hash ?? null);
   }
-  const createdAt = new Date();
-  const data = events.map((event) => {
+  const data = chainEvents(events, last, new Date());
+  await tx.auditEvent.createMany({ data });
+}
+
+/**
+ * Audit rows for `events`, each linked to the previous event of its stream; `last` holds each
+ * stream's last hash so far and is advanced as rows are chained.
+ */
+function chainEvents(events: AuditInput[], last: Map<string | null, string | null>, createdAt: Date) {
+  return events.map((event) => {
     const requestId = event.requestId ?? null;
     const prevHash = last.get(requestId) ?? null;
     const details = event.details ?? {};
@@ -95,7 +103,6 @@ export async function recordAudit(tx: Tx, input: AuditInput | AuditInput[]): Pro
       createdAt,
     };
   });
-  await tx.auditEvent.createMany({ data });
 }
 
 /**
@@ -103,30 +110,12 @@ export async function recordAudit(tx: Tx, input: AuditInput | AuditInput[]): Pro
  * create: nobody else can see the request yet, so no lock or lookup is needed.
  */
 export function initialAuditEvents(requestId: string, inputs: Array<Omit<AuditInput, 'requestId'>>, createdAt: Date) {
-  let prevHash: string | null = null;
-  return inputs.map((input) => {
-    const details = input.details ?? {};
-    const actorId = input.actor.id ?? null;
-    const hash = eventHash(prevHash, {
-      requestId,
-      type: input.type,
-      actorType: input.actor.type,
-      actorId,
-      details,
-      createdAt,
-    });
-    const row = {
-      type: input.type,
-      actorType: input.actor.type,
-      actorId,
-      details: details as Prisma.InputJsonValue,
-      prevHash,
-      hash,
-      createdAt,
-    };
-    prevHash = hash;
-    return row;
-  });
+  const rows = chainEvents(
+    inputs.map((input) => ({ ...input, requestId })),
+    new Map(),
+    createdAt,
+  );
+  return rows.map(({ requestId: _requestId, ...row }) => row);
 }
 
 /**
