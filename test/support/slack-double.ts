@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { validateMessageBlocks, validateMessageText, validateView } from './block-kit.ts';
 
 /** One Web API call as the double received it. */
@@ -40,6 +41,8 @@ type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
 type Match = (args: Record<string, unknown>) => boolean;
 
 const BOT = { token: 'xoxb-greenlight-test', userId: 'UBOT00001', botId: 'BBOT00001', teamId: 'T0TEST001' };
+/** The app-level token Socket Mode opens connections with. */
+export const APP_TOKEN = 'xapp-1-greenlight-test';
 
 /**
  * A local stand-in for the Slack Web API that @slack/web-api can talk to through
@@ -58,6 +61,11 @@ export class SlackDouble {
   /** The Home view last published per user. */
   readonly homes = new Map<string, Record<string, unknown>>();
   readonly botToken = BOT.token;
+  readonly appToken = APP_TOKEN;
+  /** Open Socket Mode connections. */
+  readonly sockets = new Set<WebSocket>();
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private envelopeCounter = 0;
   readonly botUserId = BOT.userId;
 
   private readonly failures = new Map<string, Array<{ failure: Failure; match?: Match }>>();
@@ -76,6 +84,9 @@ export class SlackDouble {
     readonly url: string,
   ) {
     this.handlers = {
+      'apps.connections.open': () => ({
+        url: `${this.url.replace('http://', 'ws://').replace(/\/api\/$/, '')}/link/?ticket=${Date.now()}`,
+      }),
       'auth.test': () => ({
         url: 'https://greenlight-test.slack.com/',
         team: 'Greenlight Test',
@@ -171,6 +182,13 @@ export class SlackDouble {
         res.end(JSON.stringify({ ok: false, error: 'internal_error', detail: String(error) }));
       });
     });
+    server.on('upgrade', (req, socket, head) => {
+      if (double === undefined || !(req.url ?? '').startsWith('/link')) {
+        socket.destroy();
+        return;
+      }
+      double.acceptSocket(req, socket, head);
+    });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
@@ -179,8 +197,62 @@ export class SlackDouble {
   }
 
   async close(): Promise<void> {
+    for (const socket of this.sockets) socket.terminate();
+    this.wss.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private acceptSocket(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.sockets.add(ws);
+      ws.on('close', () => this.sockets.delete(ws));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          debug_info: { host: 'double' },
+          connection_info: { app_id: 'A0GREENLT1' },
+        }),
+      );
+    });
+  }
+
+  /** Resolves once a Socket Mode client has connected. */
+  async waitForSocket(timeoutMs = 5000): Promise<WebSocket> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.sockets.size === 0) {
+      if (Date.now() > deadline) throw new Error('no Socket Mode connection');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return [...this.sockets][0] as WebSocket;
+  }
+
+  /**
+   * Sends an envelope over Socket Mode as Slack does (`events_api`, `slash_commands`, `interactive`)
+   * and resolves with the app's acknowledgement for it.
+   */
+  async sendEnvelope(
+    type: 'events_api' | 'slash_commands' | 'interactive',
+    payload: Record<string, unknown>,
+    timeoutMs = 5000,
+  ) {
+    const ws = await this.waitForSocket();
+    const envelopeId = `env-${++this.envelopeCounter}`;
+    return new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ack for ${envelopeId}`)), timeoutMs);
+      const onMessage = (data: Buffer) => {
+        const message = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
+        if (message.envelope_id !== envelopeId) return;
+        clearTimeout(timer);
+        ws.off('message', onMessage);
+        resolve(message);
+      };
+      ws.on('message', onMessage);
+      ws.send(
+        JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api' }),
+      );
+    });
   }
 
   /** Adds a workspace member. */
@@ -276,8 +348,10 @@ export class SlackDouble {
       response = { ok: false, error: failure.error };
     } else if (token === undefined || token === '') {
       response = { ok: false, error: 'not_authed' };
-    } else if (token !== BOT.token) {
-      response = { ok: false, error: 'invalid_auth' };
+    } else if (token !== (method === 'apps.connections.open' ? APP_TOKEN : BOT.token)) {
+      // A known token of the wrong kind (a bot token opening a socket, or the reverse) is not_allowed_token_type.
+      const wrongKind = token === APP_TOKEN || (token === BOT.token && method === 'apps.connections.open');
+      response = { ok: false, error: wrongKind ? 'not_allowed_token_type' : 'invalid_auth' };
     } else {
       const handler = this.handlers[method];
       if (handler === undefined) {
