@@ -120,16 +120,21 @@ export const threadReply = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
   async handle({ requestId }, deps, job, token) {
     const request = await getRequest(deps.db, requestId);
     if (request === null || request.status === 'pending' || request.slackError !== null) return;
+    if (request.threadRepliedAt !== null) return; // already posted: a retry never posts twice
     if (request.messageTs === null) throw new Error('card not posted yet');
-    await unlessPermanent(() =>
-      callSlack(job, token, () =>
-        deps.slack.chat.postMessage({
-          channel: request.channelId,
-          thread_ts: request.messageTs as string,
-          text: outcomeText(request),
-        }),
-      ),
+    const done = () => markNotified(deps, requestId, 'threadRepliedAt');
+    await unlessPermanent(
+      () =>
+        callSlack(job, token, () =>
+          deps.slack.chat.postMessage({
+            channel: request.channelId,
+            thread_ts: request.messageTs as string,
+            text: outcomeText(request),
+          }),
+        ),
+      done,
     );
+    await done();
   },
 });
 
@@ -150,6 +155,11 @@ function dmText(request: RequestRow, kind: z.infer<typeof ZDm>['kind']): string 
     case 'outcome':
       return `Your request for ${what}: ${outcomeText(request)}`;
   }
+}
+
+/** Records that an outcome notification went out (or was given up on), so nothing sends it again. */
+async function markNotified(deps: JobDeps, requestId: string, field: 'threadRepliedAt' | 'outcomeDmAt'): Promise<void> {
+  await deps.db.approvalRequest.updateMany({ where: { id: requestId, [field]: null }, data: { [field]: deps.now() } });
 }
 
 const DM_CACHE_MS = 60 * 60_000;
@@ -175,12 +185,18 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
   async handle({ requestId, kind }, deps, job, token) {
     const request = await getRequest(deps.db, requestId);
     if (request === null) return;
+    const outcome = kind === 'outcome';
+    if (outcome && request.outcomeDmAt !== null) return; // already sent: a retry never sends twice
+    const done = async () => {
+      if (outcome) await markNotified(deps, requestId, 'outcomeDmAt');
+    };
     await unlessPermanent(async () => {
       const channel = await dmChannel(request.requesterSlackId, () =>
         callSlack(job, token, () => deps.slack.conversations.open({ users: request.requesterSlackId })),
       );
       await callSlack(job, token, () => deps.slack.chat.postMessage({ channel, text: dmText(request, kind) }));
-    });
+    }, done);
+    await done();
   },
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RequestRow } from '../services/request-view.ts';
 import { expireDue } from '../services/requests.ts';
-import { expire, type JobDeps, postCard, QUEUES, updateCard } from './definitions.ts';
+import { expire, type JobDeps, postCard, QUEUES, sendDm, threadReply, updateCard } from './definitions.ts';
 import { defineJob, type JobDefinition } from './runtime.ts';
 
 const BATCH = 500;
@@ -61,7 +61,7 @@ async function requeue<T>(
  */
 export async function reconcileNow(
   deps: JobDeps,
-): Promise<{ expired: number; rescheduled: number; reposted: number; refreshed: number }> {
+): Promise<{ expired: number; rescheduled: number; reposted: number; refreshed: number; renotified: number }> {
   const now = deps.now();
   let expired = 0;
   for (;;) {
@@ -110,10 +110,33 @@ export async function reconcileNow(
   for (const { id, version } of stale) {
     if (await requeue(deps, updateCard, { requestId: id }, `card-update-${id}-v${version}`)) refreshed += 1;
   }
-  if (expired + rescheduled + reposted + refreshed > 0) {
-    deps.logger.info({ expired, rescheduled, reposted, refreshed }, 'reconciler repaired queue state from PostgreSQL');
+  // Outcomes decided over a minute ago whose thread reply or DM never went out (lost with Redis).
+  let renotified = 0;
+  const quiet = await deps.db.approvalRequest.findMany({
+    where: {
+      status: { not: 'pending' },
+      decidedAt: { lte: new Date(now.getTime() - 60_000) },
+      OR: [{ outcomeDmAt: null }, { threadRepliedAt: null, messageTs: { not: null }, slackError: null }],
+    },
+    select: { id: true, status: true, outcomeDmAt: true, threadRepliedAt: true, messageTs: true, slackError: true },
+    take: BATCH,
+  });
+  for (const request of quiet) {
+    const suffix = `${request.id}-${request.status}`;
+    if (request.outcomeDmAt === null) {
+      if (await requeue(deps, sendDm, { requestId: request.id, kind: 'outcome' }, `dm-${suffix}`)) renotified += 1;
+    }
+    if (request.threadRepliedAt === null && request.messageTs !== null && request.slackError === null) {
+      if (await requeue(deps, threadReply, { requestId: request.id }, `thread-${suffix}`)) renotified += 1;
+    }
   }
-  return { expired, rescheduled, reposted, refreshed };
+  if (expired + rescheduled + reposted + refreshed + renotified > 0) {
+    deps.logger.info(
+      { expired, rescheduled, reposted, refreshed, renotified },
+      'reconciler repaired queue state from PostgreSQL',
+    );
+  }
+  return { expired, rescheduled, reposted, refreshed, renotified };
 }
 
 export const reconcile = defineJob<Record<string, never>, JobDeps>({

@@ -28,6 +28,8 @@ export const REQUEST_SELECT = {
   grantSeconds: true,
   messageTs: true,
   cardVersion: true,
+  threadRepliedAt: true,
+  outcomeDmAt: true,
   slackError: true,
   expiresAt: true,
   decidedAt: true,

@@ -122,6 +122,8 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: O
       version: 1,
       decidedAt: now,
       decidedBy: `rule:${route.ruleName}`,
+      // The card itself shows an automatic outcome from the start: no thread reply is due.
+      threadRepliedAt: now,
       decisionReason,
       grantExpiresAt:
         status === 'approved' && route.grantSeconds !== null

@@ -161,6 +161,41 @@ describe('expiry, Slack failures and recovery', () => {
     await eventually(() => buttonsOf(cardOf(t, request.id) as NonNullable<ReturnType<typeof cardOf>>).length === 0);
   });
 
+  it('re-sends outcome notifications lost with a Redis flush, and never twice', async () => {
+    const request = await createViaApi(t);
+    const card = await waitForCard(t, request.id);
+    const notify = t.app.jobs.queue(QUEUES.notify);
+    await notify.pause();
+    await click(t, APPROVER_A, 'approve_request', request.id);
+    await eventually(async () => (await get(request.id)).status === 'approved');
+    await notify.obliterate({ force: true }); // the queued thread reply and DM are gone
+    await notify.resume();
+    await query(
+      t.database.url,
+      "UPDATE approval_requests SET decided_at = now() - interval '2 minutes' WHERE id = $1",
+      [request.id],
+    );
+    const replies = () => [...t.slack.messages.values()].filter((m) => m.thread_ts === card.ts);
+    const outcomeDms = () =>
+      dmsTo(t, REQUESTER).filter((m) => m.includes('Approved') && m.includes(request.id.slice(0, 0)));
+    const dmsBefore = outcomeDms().length;
+    expect(replies()).toHaveLength(0);
+    expect((await reconcileNow(t.app.deps)).renotified).toBeGreaterThanOrEqual(2);
+    await eventually(() => replies().length === 1);
+    await eventually(() => outcomeDms().length === dmsBefore + 1);
+    await eventually(async () => {
+      const [row] = await query<{ thread_replied_at: Date | null; outcome_dm_at: Date | null }>(
+        t.database.url,
+        'SELECT thread_replied_at, outcome_dm_at FROM approval_requests WHERE id = $1',
+        [request.id],
+      );
+      return row?.thread_replied_at !== null && row?.outcome_dm_at !== null;
+    });
+    expect((await reconcileNow(t.app.deps)).renotified).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(replies()).toHaveLength(1);
+  });
+
   it('detects a rewritten audit event even when the append-only trigger is bypassed', async () => {
     const request = await createViaApi(t);
     expect(await verifyAuditChain(t.app.db, request.id)).toBeNull();

@@ -33,6 +33,8 @@ function row(overrides: Partial<RequestRow> = {}): RequestRow {
     grantSeconds: null,
     messageTs: null,
     cardVersion: null,
+    threadRepliedAt: null,
+    outcomeDmAt: null,
     slackError: null,
     expiresAt: new Date(now.getTime() + 900_000),
     decidedAt: null,
