@@ -1,4 +1,4 @@
-import { DelayedError } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
 import { recordAudit } from '../services/audit.ts';
 import type { CoreDeps } from '../services/deps.ts';
@@ -45,6 +45,25 @@ async function recordCardFailure(deps: JobDeps, request: RequestRow, code: strin
   );
 }
 
+/**
+ * Renders the request's card and hands it to Slack (`send` posts or updates it); a permanent Slack
+ * error is recorded on the request and fails the job for good.
+ */
+function sendCard<T>(
+  deps: JobDeps,
+  job: Job,
+  token: string | undefined,
+  request: RequestRow,
+  step: 'card.post' | 'card.update',
+  send: (card: ReturnType<typeof buildCard>) => Promise<T>,
+): Promise<T> {
+  const card = buildCard(request);
+  return unlessPermanent(
+    () => callSlack(job, token, () => send(card)),
+    (code) => recordCardFailure(deps, request, code, step),
+  );
+}
+
 export const postCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
   name: 'card.post',
   queue: QUEUES.cards,
@@ -54,13 +73,8 @@ export const postCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
   async handle({ requestId }, deps, job, token) {
     const request = await getRequest(deps.db, requestId);
     if (request === null || request.messageTs !== null || request.slackError !== null) return;
-    const card = buildCard(request);
-    const posted = await unlessPermanent(
-      () =>
-        callSlack(job, token, () =>
-          deps.slack.chat.postMessage({ channel: request.channelId, text: card.text, blocks: card.blocks }),
-        ),
-      (code) => recordCardFailure(deps, request, code, 'card.post'),
+    const posted = await sendCard(deps, job, token, request, 'card.post', (card) =>
+      deps.slack.chat.postMessage({ channel: request.channelId, text: card.text, blocks: card.blocks }),
     );
     const ts = posted.ts as string;
     await deps.db.approvalRequest.updateMany({
@@ -90,18 +104,13 @@ export const updateCard = defineJob<z.infer<typeof ZRequestRef>, JobDeps>({
     if (request === null || request.slackError !== null) return;
     // The card post is still queued (or retrying): wait for it, since it renders the row as it is then.
     if (request.messageTs === null) throw new Error('card not posted yet');
-    const card = buildCard(request);
-    await unlessPermanent(
-      () =>
-        callSlack(job, token, () =>
-          deps.slack.chat.update({
-            channel: request.channelId,
-            ts: request.messageTs as string,
-            text: card.text,
-            blocks: card.blocks,
-          }),
-        ),
-      (code) => recordCardFailure(deps, request, code, 'card.update'),
+    await sendCard(deps, job, token, request, 'card.update', (card) =>
+      deps.slack.chat.update({
+        channel: request.channelId,
+        ts: request.messageTs as string,
+        text: card.text,
+        blocks: card.blocks,
+      }),
     );
     // Record what the card shows; never move it backwards if a newer update already landed.
     await deps.db.approvalRequest.updateMany({

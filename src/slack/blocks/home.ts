@@ -15,6 +15,17 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
   return { type: 'button', text: plain(text), action_id: actionId, value, ...(style ? { style } : {}) };
 }
 
+/** A confirmation dialog on a button. */
+function confirm(title: string, text: string, yes: string, style?: 'danger') {
+  return {
+    title: { type: 'plain_text' as const, text: title },
+    text: { type: 'mrkdwn' as const, text: truncate(text, 300) },
+    confirm: { type: 'plain_text' as const, text: yes },
+    deny: { type: 'plain_text' as const, text: 'Keep it' },
+    ...(style ? { style } : {}),
+  };
+}
+
 function section(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } };
 }
@@ -115,12 +126,7 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
       },
       accessory: {
         ...button('Cancel', ACTION_IDS.cancel, request.id),
-        confirm: {
-          title: { type: 'plain_text', text: 'Cancel this request?' },
-          text: { type: 'mrkdwn', text: 'Approvers will see it was cancelled.' },
-          confirm: { type: 'plain_text', text: 'Cancel request' },
-          deny: { type: 'plain_text', text: 'Keep it' },
-        },
+        confirm: confirm('Cancel this request?', 'Approvers will see it was cancelled.', 'Cancel request'),
       },
     });
   }
@@ -168,13 +174,12 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
           button(rule.enabled ? 'Disable' : 'Enable', ACTION_IDS.ruleToggle, rule.id),
           {
             ...button('Delete', ACTION_IDS.ruleDelete, rule.id, 'danger'),
-            confirm: {
-              title: { type: 'plain_text', text: 'Delete this rule?' },
-              text: { type: 'mrkdwn', text: truncate(`“${escapeMrkdwn(rule.name)}” stops routing requests.`, 300) },
-              confirm: { type: 'plain_text', text: 'Delete' },
-              deny: { type: 'plain_text', text: 'Keep it' },
-              style: 'danger',
-            },
+            confirm: confirm(
+              'Delete this rule?',
+              `“${escapeMrkdwn(rule.name)}” stops routing requests.`,
+              'Delete',
+              'danger',
+            ),
           },
         ],
       });
@@ -202,13 +207,12 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
           ? {
               accessory: {
                 ...button('Revoke', ACTION_IDS.keyRevoke, key.id, 'danger'),
-                confirm: {
-                  title: { type: 'plain_text', text: 'Revoke this key?' },
-                  text: { type: 'mrkdwn', text: truncate(`Calls with “${escapeMrkdwn(key.name)}” fail at once.`, 300) },
-                  confirm: { type: 'plain_text', text: 'Revoke' },
-                  deny: { type: 'plain_text', text: 'Keep it' },
-                  style: 'danger',
-                },
+                confirm: confirm(
+                  'Revoke this key?',
+                  `Calls with “${escapeMrkdwn(key.name)}” fail at once.`,
+                  'Revoke',
+                  'danger',
+                ),
               },
             }
           : {}),
