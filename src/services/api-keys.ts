@@ -53,11 +53,6 @@ export async function authenticateApiKey(tx: Tx, presented: string): Promise<Api
   return { id: client.id, name: client.name };
 }
 
-/** The audit actor for a service. */
-export function serviceActor(client: ApiClientIdentity): Actor {
-  return { type: 'service', id: client.name };
-}
-
 export interface ApiClientSummary {
   id: string;
   name: string;

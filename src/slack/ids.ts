@@ -17,19 +17,6 @@ export const ACTION_IDS = {
   keyRevoke: 'home_key_revoke',
 } as const;
 
-/** Home buttons that only admins may press; every handler checks again on the server. */
-export const ADMIN_ACTION_IDS = [
-  ACTION_IDS.ruleAdd,
-  ACTION_IDS.ruleEdit,
-  ACTION_IDS.ruleDelete,
-  ACTION_IDS.ruleUp,
-  ACTION_IDS.ruleDown,
-  ACTION_IDS.ruleToggle,
-  ACTION_IDS.ruleTest,
-  ACTION_IDS.keyCreate,
-  ACTION_IDS.keyRevoke,
-] as const;
-
 export const CALLBACK_IDS = {
   requestModal: 'request_action_modal',
   denyModal: 'deny_reason_modal',
