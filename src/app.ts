@@ -2,20 +2,22 @@ import type { Server } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { TConfig } from './config.ts';
-import { createDb, type Db, pingDb } from './db/client.ts';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.ts';
-import { migrate } from './db/migrate.ts';
-import { apiRoutes } from './http/api.ts';
+import { apiV1Routes } from './http/api/v1/index.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { createEffects } from './jobs/effects.ts';
-import { JOB_DEFINITIONS, type JobDeps, QUEUES } from './jobs/index.ts';
-import { reconcile, reconcileNow } from './jobs/reconciler.ts';
+import { type JobDeps, QUEUES } from './jobs/queues.ts';
+import { type Reconciler, startReconciler } from './jobs/reconciler.ts';
+import { JOB_DEFINITIONS } from './jobs/registry.ts';
 import { createJobRuntime, type JobRuntime } from './jobs/runtime.ts';
-import { redactUrl } from './logger.ts';
-import { connectRedis, createRedis, pingRedis } from './redis.ts';
-import { syncConfiguredKeys } from './services/api-keys.ts';
-import { createRequestEvents } from './services/request-events.ts';
+import { createDb, type Db, pingDb } from './platform/db.ts';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from './platform/embedded-db.ts';
+import { redactUrl } from './platform/logger.ts';
+import { migrate } from './platform/migrate.ts';
+import { connectRedis, createRedis, pingRedis } from './platform/redis.ts';
+import { syncConfiguredKeys } from './services/api-keys/api-keys.ts';
+import { clearCaches, createCaches } from './services/caches.ts';
+import { createRequestChanges } from './services/request-changes.ts';
 import { createSlackApp, type SlackApp } from './slack/bolt.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 
@@ -49,19 +51,16 @@ class Closer {
   }
 }
 
-/**
- * The composition root: applies migrations, connects PostgreSQL and Redis, builds queues,
- * workers, the Bolt app and the HTTP routes, and listens on nothing. main.ts and the tests
- * both start here.
- */
 export interface BuildOptions {
   /** The clock (tests pin it). */
   now?: () => Date;
 }
 
-/** How often the reconciler compares Redis with PostgreSQL. */
-const RECONCILE_EVERY_MS = 60_000;
-
+/**
+ * The composition root: applies migrations, connects PostgreSQL and Redis, builds the caches,
+ * queues, workers (unless ROLE=web), the reconciler, the Bolt app and the HTTP routes, and listens
+ * on nothing. main.ts and the tests both start here.
+ */
 export async function buildApp(config: TConfig, logger: Logger, options: BuildOptions = {}): Promise<Greenlight> {
   const now = options.now ?? (() => new Date());
   const closer = new Closer();
@@ -104,8 +103,10 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       logger,
     });
     closer.add(() => jobs.close());
-    const events = await createRequestEvents(producer, subscriber, config.QUEUE_PREFIX);
-    closer.add(() => events.close());
+    const changes = await createRequestChanges(producer, subscriber, config.QUEUE_PREFIX);
+    closer.add(() => changes.close());
+    const caches = createCaches();
+    closer.add(async () => clearCaches(caches));
 
     const http = express();
     http.disable('x-powered-by');
@@ -126,14 +127,15 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     });
     closer.add(() => Promise.allSettled([...inFlight]));
 
-    const effects = createEffects({ jobs, events, logger, now });
-    const deps: JobDeps = { db, slack: slack.bolt.client, jobs, events, effects, config, logger, now };
+    let reconciler: Reconciler | undefined;
+    const effects = createEffects({ jobs, changes, logger, now }, () => reconciler?.requestRepair());
+    const deps: JobDeps = { db, slack: slack.bolt.client, jobs, changes, effects, config, caches, logger, now };
     await syncConfiguredKeys(db, config.SERVICE_API_KEYS);
     registerListeners(slack.bolt, deps);
     logger.info({ mode: slack.mode, botUserId: slack.botUserId }, 'slack app ready');
 
     http.use(healthRoutes({ postgres: () => pingDb(db), redis: () => pingRedis(producer) }));
-    http.use('/api/v1', apiRoutes(deps));
+    http.use('/api/v1', apiV1Routes(deps));
     http.use(notFoundHandler);
     http.use(errorHandler(logger));
 
@@ -145,18 +147,9 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
         [QUEUES.cards]: config.WORKER_CONCURRENCY,
         [QUEUES.notify]: Math.max(1, Math.ceil(config.WORKER_CONCURRENCY / 4)),
       });
-      await jobs
-        .queue(QUEUES.timers)
-        .upsertJobScheduler(
-          'reconcile',
-          { every: RECONCILE_EVERY_MS },
-          { name: reconcile.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-        );
-      try {
-        await reconcileNow(deps);
-      } catch (error) {
-        logger.warn({ err: error }, 'startup reconciliation failed; the scheduled run will retry');
-      }
+      reconciler = await startReconciler(deps, config.RECONCILE_INTERVAL_SECONDS * 1000);
+      const started = reconciler;
+      closer.add(() => started.stop());
     }
 
     let server: Server | undefined;

@@ -116,6 +116,7 @@ export const ZEnv = z
     ROLE: optional(z.enum(['all', 'web', 'worker']).default('all')),
     WORKER_CONCURRENCY: optional(z.coerce.number().int().min(1).max(500).default(32)),
     SHUTDOWN_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60_000).default(8000)),
+    RECONCILE_INTERVAL_SECONDS: optional(z.coerce.number().int().min(1).max(3600).default(60)),
   })
   .superRefine((env, ctx) => {
     if (env.DEFAULT_TTL_SECONDS < env.MIN_TTL_SECONDS) {

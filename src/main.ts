@@ -1,7 +1,7 @@
 import { buildApp, type Greenlight } from './app.ts';
 import { ConfigError, parseConfig, type TConfig } from './config.ts';
 import { loadDotenv } from './env.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from './platform/logger.ts';
 
 /** Process entry: reads config, builds and starts the service, and shuts it down on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { ConfigError, parseConfig } from '../config.ts';
-import { startEmbeddedDatabase } from '../db/embedded.ts';
-import { migrate } from '../db/migrate.ts';
 import { loadDotenv } from '../env.ts';
+import { startEmbeddedDatabase } from '../platform/embedded-db.ts';
+import { migrate } from '../platform/migrate.ts';
 
 /**
  * `npm run db:migrate`: applies pending migrations to DATABASE_URL (or to the embedded

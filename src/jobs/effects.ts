@@ -1,51 +1,68 @@
-import type { Effects } from '../services/deps.ts';
-import type { RequestRow } from '../services/request-view.ts';
-import { type JobDeps, postCard, QUEUES, sendDm, threadReply, updateCard } from './definitions.ts';
-import { scheduleExpiry } from './reconciler.ts';
+import type { Effects } from '../services/ports.ts';
+import type { RequestRow } from '../services/requests/store.ts';
+import { postCard } from './definitions/post-card.ts';
+import { sendDm } from './definitions/send-dm.ts';
+import { threadReply } from './definitions/thread-reply.ts';
+import { updateCard } from './definitions/update-card.ts';
+import { JOB_IDS } from './job-ids.ts';
+import type { JobDeps } from './queues.ts';
+import { syncTimers } from './timers.ts';
 
 /**
  * Effects over the queues. Job ids are deterministic, so a repeated call schedules nothing twice.
  * Failures are logged, never thrown: the change is already committed, and the reconciler re-creates
  * what a failed enqueue left out.
  */
-export function createEffects(deps: Pick<JobDeps, 'jobs' | 'events' | 'logger' | 'now'>): Effects {
+export function createEffects(
+  deps: Pick<JobDeps, 'jobs' | 'changes' | 'logger' | 'now'>,
+  onFailure: () => void = () => {},
+): Effects {
   const guarded = async (what: string, request: RequestRow, step: () => Promise<unknown>) => {
     try {
       await step();
     } catch (error) {
+      onFailure();
       deps.logger.warn(
         { err: error, requestId: request.id, step: what },
         'follow-up work not queued; the reconciler will retry',
       );
     }
   };
+  const notifyOutcome = (decided: RequestRow[]) => [
+    guarded('thread-reply', decided[0] as RequestRow, () =>
+      deps.jobs.enqueueBulk(
+        threadReply,
+        decided
+          .filter((r) => r.threadRepliedAt === null)
+          .map((r) => ({ payload: { requestId: r.id }, options: { jobId: JOB_IDS.threadReply(r.id, r.status) } })),
+      ),
+    ),
+    guarded('dm', decided[0] as RequestRow, () =>
+      deps.jobs.enqueueBulk(
+        sendDm,
+        decided.map((r) => ({
+          payload: { requestId: r.id, kind: 'outcome' as const },
+          options: { jobId: JOB_IDS.dm(r.id, r.status) },
+        })),
+      ),
+    ),
+  ];
   return {
     async requestCreated(request) {
       const steps = [
         guarded('card.post', request, () =>
-          deps.jobs.enqueue(postCard, { requestId: request.id }, { jobId: `card-post-${request.id}` }),
+          deps.jobs.enqueue(postCard, { requestId: request.id }, { jobId: JOB_IDS.postCard(request.id) }),
         ),
-        guarded('publish', request, () => deps.events.publish(request.id)),
+        guarded('publish', request, () => deps.changes.publish(request.id)),
+        guarded('timers', request, () => syncTimers(deps, [request], { fresh: true })),
       ];
-      if (request.status === 'pending') {
-        steps.push(guarded('expiry', request, () => scheduleExpiry(deps, request, { fresh: true })));
-      } else {
-        // Decided by a rule at once: the requester hears the outcome.
-        steps.push(
-          guarded('dm', request, () =>
-            deps.jobs.enqueue(
-              sendDm,
-              { requestId: request.id, kind: 'outcome' },
-              { jobId: `dm-${request.id}-${request.status}` },
-            ),
-          ),
-        );
-      }
+      // Decided by a rule at once: the requester hears the outcome (the card itself shows it).
+      if (request.status !== 'pending') steps.push(...notifyOutcome([request]));
       await Promise.all(steps);
     },
     async requestsChanged(requests) {
       if (requests.length === 0) return;
-      const final = requests.filter((request) => request.status !== 'pending');
+      const decided = requests.filter((request) => request.status !== 'pending');
       const first = requests[0] as RequestRow;
       const steps: Array<Promise<void>> = [
         guarded('card.update', first, () =>
@@ -53,29 +70,17 @@ export function createEffects(deps: Pick<JobDeps, 'jobs' | 'events' | 'logger' |
             updateCard,
             requests.map((r) => ({
               payload: { requestId: r.id },
-              options: { jobId: `card-update-${r.id}-v${r.version}` },
+              options: { jobId: JOB_IDS.updateCard(r.id, r.version) },
             })),
           ),
         ),
-        guarded('publish', first, () => deps.events.publish(...requests.map((r) => r.id))),
-        guarded('thread-reply', first, () =>
-          deps.jobs.enqueueBulk(
-            threadReply,
-            final.map((r) => ({ payload: { requestId: r.id }, options: { jobId: `thread-${r.id}-${r.status}` } })),
-          ),
-        ),
-        guarded('dm', first, () =>
-          deps.jobs.enqueueBulk(
-            sendDm,
-            final.map((r) => ({
-              payload: { requestId: r.id, kind: 'outcome' as const },
-              options: { jobId: `dm-${r.id}-${r.status}` },
-            })),
-          ),
-        ),
+        guarded('publish', first, () => deps.changes.publish(...requests.map((r) => r.id))),
       ];
-      for (const request of final.filter((r) => r.status !== 'expired')) {
-        steps.push(guarded('unschedule', request, () => deps.jobs.queue(QUEUES.timers).remove(`expire-${request.id}`)));
+      if (decided.length > 0) {
+        steps.push(
+          ...notifyOutcome(decided),
+          guarded('timers', first, () => syncTimers(deps, decided)),
+        );
       }
       await Promise.all(steps);
     },

@@ -1,38 +1,17 @@
-import { z } from 'zod';
-import type { RequestRow } from '../services/request-view.ts';
-import { expireDue } from '../services/requests.ts';
-import { expire, type JobDeps, postCard, QUEUES, sendDm, threadReply, updateCard } from './definitions.ts';
-import { defineJob, type JobDefinition } from './runtime.ts';
+import { expireDue } from '../services/requests/expire.ts';
+import { postCard } from './definitions/post-card.ts';
+import { reconcile } from './definitions/reconcile.ts';
+import { sendDm } from './definitions/send-dm.ts';
+import { threadReply } from './definitions/thread-reply.ts';
+import { updateCard } from './definitions/update-card.ts';
+import { JOB_IDS } from './job-ids.ts';
+import { type JobDeps, QUEUES } from './queues.ts';
+import type { JobDefinition } from './runtime.ts';
+import { repairTimers } from './timers.ts';
 
 const BATCH = 500;
-
-/** Schedules (or moves) the expiry job of a pending request to its deadline. */
-export async function scheduleExpiry(
-  deps: Pick<JobDeps, 'jobs' | 'now'>,
-  request: Pick<RequestRow, 'id' | 'expiresAt'>,
-  options: { fresh?: boolean } = {},
-): Promise<void> {
-  const jobId = `expire-${request.id}`;
-  const delay = Math.max(0, request.expiresAt.getTime() - deps.now().getTime());
-  if (options.fresh) {
-    // A request created this moment has no timer yet: skip the lookup.
-    await deps.jobs.enqueue(expire, { requestId: request.id }, { jobId, delay });
-    return;
-  }
-  const queue = deps.jobs.queue(QUEUES.timers);
-  const existing = await queue.getJob(jobId);
-  if (existing !== undefined) {
-    const state = await existing.getState();
-    if (state === 'delayed') {
-      // Adding a job whose id exists is a no-op that keeps the old delay: move it instead.
-      await existing.changeDelay(delay);
-      return;
-    }
-    if (state === 'active' || state === 'waiting' || state === 'prioritized') return;
-    await existing.remove();
-  }
-  await deps.jobs.enqueue(expire, { requestId: request.id }, { jobId, delay });
-}
+/** Work younger than this is left to the jobs already queued for it. */
+const GRACE_MS = 10_000;
 
 /**
  * Enqueues a job unless one with its id is still waiting or running; a finished or failed one is
@@ -54,98 +33,145 @@ async function requeue<T>(
   return true;
 }
 
+export interface ReconcileReport {
+  /** Overdue requests expired. */
+  expired: number;
+  /** Timers re-created (every kind in timers.ts). */
+  rescheduled: number;
+  /** Cards never posted, posted again. */
+  reposted: number;
+  /** Cards showing an older version of their request, re-rendered. */
+  refreshed: number;
+  /** Thread replies and outcome DMs that never went out, sent again. */
+  renotified: number;
+}
+
 /**
- * Makes Redis agree with PostgreSQL: expires what is overdue, re-creates missing expiry timers,
- * and re-queues cards never posted. Runs at startup and every minute, so a Redis flush or restart
- * loses nothing. Safe to run on several instances at once: every step is idempotent.
+ * Makes Redis agree with PostgreSQL, so a Redis flush, restart or outage loses nothing: expires
+ * what is overdue, re-creates missing timers, re-queues cards never posted, re-renders cards whose
+ * update was lost, and re-sends outcome thread replies and DMs that never went out. Safe to run on
+ * several instances at once: every step is idempotent.
  */
-export async function reconcileNow(
-  deps: JobDeps,
-): Promise<{ expired: number; rescheduled: number; reposted: number; refreshed: number; renotified: number }> {
+export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
   const now = deps.now();
+  const settled = new Date(now.getTime() - GRACE_MS);
   let expired = 0;
   for (;;) {
     const batch = await expireDue(deps);
     expired += batch.length;
     if (batch.length === 0) break;
   }
-
-  let rescheduled = 0;
-  const timers = deps.jobs.queue(QUEUES.timers);
-  let cursor: string | undefined;
-  for (;;) {
-    const pending = await deps.db.approvalRequest.findMany({
-      where: { status: 'pending', expiresAt: { gt: now } },
-      select: { id: true, expiresAt: true },
-      orderBy: { id: 'asc' },
-      take: BATCH,
-      ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
-    });
-    for (const request of pending) {
-      if ((await timers.getJob(`expire-${request.id}`)) === undefined) {
-        await scheduleExpiry(deps, request);
-        rescheduled += 1;
-      }
-    }
-    if (pending.length < BATCH) break;
-    cursor = pending.at(-1)?.id;
-  }
+  const rescheduled = await repairTimers(deps);
 
   let reposted = 0;
   const unposted = await deps.db.approvalRequest.findMany({
-    where: { messageTs: null, slackError: null, createdAt: { lte: new Date(now.getTime() - 30_000) } },
+    where: { messageTs: null, slackError: null, createdAt: { lte: settled } },
     select: { id: true },
     take: BATCH,
   });
   for (const { id } of unposted) {
-    if (await requeue(deps, postCard, { requestId: id }, `card-post-${id}`)) reposted += 1;
+    if (await requeue(deps, postCard, { requestId: id }, JOB_IDS.postCard(id))) reposted += 1;
   }
-  // Cards whose request changed after they were last rendered, and whose update never ran.
   let refreshed = 0;
   const stale = await deps.db.$queryRaw<Array<{ id: string; version: number }>>`
     SELECT id::text AS id, version FROM approval_requests
      WHERE message_ts IS NOT NULL AND slack_error IS NULL AND card_version IS NOT NULL
-       AND card_version < version AND updated_at <= ${new Date(now.getTime() - 30_000)}
+       AND card_version < version AND updated_at <= ${settled}
      LIMIT ${BATCH}`;
   for (const { id, version } of stale) {
-    if (await requeue(deps, updateCard, { requestId: id }, `card-update-${id}-v${version}`)) refreshed += 1;
+    if (await requeue(deps, updateCard, { requestId: id }, JOB_IDS.updateCard(id, version))) refreshed += 1;
   }
-  // Outcomes decided over a minute ago whose thread reply or DM never went out (lost with Redis).
   let renotified = 0;
   const quiet = await deps.db.approvalRequest.findMany({
     where: {
       status: { not: 'pending' },
-      decidedAt: { lte: new Date(now.getTime() - 60_000) },
+      decidedAt: { lte: settled },
       OR: [{ outcomeDmAt: null }, { threadRepliedAt: null, messageTs: { not: null }, slackError: null }],
     },
     select: { id: true, status: true, outcomeDmAt: true, threadRepliedAt: true, messageTs: true, slackError: true },
     take: BATCH,
   });
   for (const request of quiet) {
-    const suffix = `${request.id}-${request.status}`;
     if (request.outcomeDmAt === null) {
-      if (await requeue(deps, sendDm, { requestId: request.id, kind: 'outcome' }, `dm-${suffix}`)) renotified += 1;
+      const jobId = JOB_IDS.dm(request.id, request.status);
+      if (await requeue(deps, sendDm, { requestId: request.id, kind: 'outcome' }, jobId)) renotified += 1;
     }
     if (request.threadRepliedAt === null && request.messageTs !== null && request.slackError === null) {
-      if (await requeue(deps, threadReply, { requestId: request.id }, `thread-${suffix}`)) renotified += 1;
+      const jobId = JOB_IDS.threadReply(request.id, request.status);
+      if (await requeue(deps, threadReply, { requestId: request.id }, jobId)) renotified += 1;
     }
   }
-  if (expired + rescheduled + reposted + refreshed + renotified > 0) {
-    deps.logger.info(
-      { expired, rescheduled, reposted, refreshed, renotified },
-      'reconciler repaired queue state from PostgreSQL',
-    );
+  const report = { expired, rescheduled, reposted, refreshed, renotified };
+  if (Object.values(report).some((count) => count > 0)) {
+    deps.logger.info(report, 'reconciler repaired queue state from PostgreSQL');
   }
-  return { expired, rescheduled, reposted, refreshed, renotified };
+  return report;
 }
 
-export const reconcile = defineJob<Record<string, never>, JobDeps>({
-  name: 'reconcile',
-  queue: QUEUES.timers,
-  schema: z.object({}).strict() as z.ZodType<Record<string, never>>,
-  attempts: 1,
-  backoff: { type: 'fixed', delay: 1000 },
-  async handle(_payload, deps) {
-    await reconcileNow(deps);
-  },
-});
+/** Installs (or keeps) the job scheduler that runs the reconciler once per interval across all instances. */
+async function installScheduler(deps: Pick<JobDeps, 'jobs'>, everyMs: number): Promise<void> {
+  await deps.jobs
+    .queue(QUEUES.timers)
+    .upsertJobScheduler(
+      JOB_IDS.reconcileScheduler,
+      { every: everyMs },
+      { name: reconcile.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+}
+
+export interface Reconciler {
+  /** Runs one watchdog check now. */
+  check(): Promise<void>;
+  /** Asks the next check to repair even if the scheduler survived (an enqueue failed meanwhile). */
+  requestRepair(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps the reconciler alive whatever happens to Redis. The scheduled job runs the repair once per
+ * interval across all instances; but a FLUSHALL, or Redis coming back empty, deletes that scheduler
+ * too. So every instance also checks, once per interval in-process, that the scheduler exists: when
+ * it is gone (or a follow-up enqueue failed meanwhile), it reinstalls it and repairs at once. The
+ * repair is idempotent, so several instances noticing together is harmless.
+ */
+export async function startReconciler(deps: JobDeps, everyMs: number): Promise<Reconciler> {
+  let repairWanted = true;
+  let running: Promise<void> | undefined;
+  const check = async () => {
+    const scheduler = await deps.jobs.queue(QUEUES.timers).getJobScheduler(JOB_IDS.reconcileScheduler);
+    if (scheduler === undefined || scheduler === null) {
+      await installScheduler(deps, everyMs);
+      repairWanted = true;
+    }
+    if (repairWanted) {
+      repairWanted = false;
+      try {
+        await reconcileNow(deps);
+      } catch (error) {
+        repairWanted = true;
+        throw error;
+      }
+    }
+  };
+  const run = (): Promise<void> => {
+    running ??= check()
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'reconciler check failed; retrying next interval'))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  await run();
+  const timer = setInterval(() => void run(), everyMs);
+  timer.unref();
+  return {
+    check: run,
+    requestRepair() {
+      repairWanted = true;
+    },
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import type { CoreDeps } from './deps.ts';
+import type { CoreDeps } from './ports.ts';
 
 export interface SlackUserInfo {
   id: string;
@@ -6,28 +6,18 @@ export interface SlackUserInfo {
   deleted: boolean;
 }
 
-const TTL_MS = 5 * 60_000;
-const MAX_ENTRIES = 10_000;
-const cache = new Map<string, { user: SlackUserInfo; at: number }>();
-
-function remember(key: string, user: SlackUserInfo, now: number): void {
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-  cache.set(key, { user, at: now });
-}
-
 /**
- * Looks a workspace member up by user id (users.info) or e-mail (users.lookupByEmail), caching
- * answers for five minutes so a burst of requests from one requester costs one Slack call.
- * Slack's errors (user_not_found, users_not_found) propagate to the caller.
+ * Looks a workspace member up by user id (users.info) or e-mail (users.lookupByEmail), through the
+ * Slack-users cache, so a burst of requests from one requester costs one Slack call. Slack's errors
+ * (user_not_found, users_not_found) propagate to the caller.
  */
 export async function lookupSlackUser(
-  deps: Pick<CoreDeps, 'slack' | 'now'>,
+  deps: Pick<CoreDeps, 'slack' | 'caches'>,
   by: { id: string } | { email: string },
 ): Promise<SlackUserInfo> {
   const key = 'id' in by ? `id:${by.id}` : `email:${by.email.toLowerCase()}`;
-  const now = deps.now().getTime();
-  const hit = cache.get(key);
-  if (hit !== undefined && now - hit.at < TTL_MS) return hit.user;
+  const hit = deps.caches.slackUsers.get(key);
+  if (hit !== undefined) return hit;
   const { user } =
     'id' in by
       ? await deps.slack.users.info({ user: by.id })
@@ -37,6 +27,6 @@ export async function lookupSlackUser(
     email: user?.profile?.email ?? null,
     deleted: user?.deleted ?? false,
   };
-  remember(key, info, now);
+  deps.caches.slackUsers.set(key, info);
   return info;
 }

@@ -2,7 +2,7 @@ import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { TConfig } from '../config.ts';
-import { toSlackLogger } from '../logger.ts';
+import { toSlackLogger } from '../platform/logger.ts';
 
 export interface SlackApp {
   bolt: InstanceType<typeof App>;

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { recordAudit } from '../services/audit.ts';
-import type { CoreDeps } from '../services/deps.ts';
-import { type HomePages, isAdmin, loadHome } from '../services/home.ts';
+import { recordAudit } from '../services/audit/audit.ts';
+import { type HomePages, isAdmin, loadHome } from '../services/home/home-data.ts';
+import type { CoreDeps } from '../services/ports.ts';
 import { buildHomeView } from './blocks/home.ts';
 import { tellUser } from './listeners/feedback.ts';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { quoteIdent } from '../../src/db/migrate.ts';
+import { quoteIdent } from '../../src/platform/migrate.ts';
 
 /** The PostgreSQL server tests create their databases on (CI's and the machine's default). */
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';

@@ -1,4 +1,4 @@
-import type { TRuleInput } from '../../src/services/rules.ts';
+import type { TRuleInput } from '../../src/services/routing/rule-schema.ts';
 import { APPROVER_B, GROUP } from './lifecycle.ts';
 
 export const DBA_CHANNEL = 'C0DBAPPROV';

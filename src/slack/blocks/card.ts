@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { RequestRow } from '../../services/request-view.ts';
+import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
 import { escapeMrkdwn, LIMITS, truncate } from './limits.ts';
 

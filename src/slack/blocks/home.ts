@@ -1,8 +1,8 @@
 import type { ActionsBlock, Button, HomeView, KnownBlock } from '@slack/types';
 import { describeTimeCondition } from '../../domain/policy.ts';
-import type { HomeData, HomePages, HomeSection } from '../../services/home.ts';
-import type { RequestRow } from '../../services/request-view.ts';
-import type { RuleRow } from '../../services/rules.ts';
+import type { HomeData, HomePages, HomeSection } from '../../services/home/home-data.ts';
+import type { RequestRow } from '../../services/requests/store.ts';
+import type { RuleRow } from '../../services/routing/rules-store.ts';
 import { ACTION_IDS, COMMAND_REQUEST_ACTION } from '../ids.ts';
 import { slackDate } from './card.ts';
 import { escapeMrkdwn, LIMITS, truncate } from './limits.ts';

@@ -1,6 +1,7 @@
 import type { ViewSubmitAction } from '@slack/bolt';
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import type { RuleRow, TRuleInput } from '../../services/rules.ts';
+import type { TRuleInput } from '../../services/routing/rule-schema.ts';
+import type { RuleRow } from '../../services/routing/rules-store.ts';
 import { CALLBACK_IDS } from '../ids.ts';
 import { escapeMrkdwn, LIMITS, truncate } from './limits.ts';
 

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { DecideResult } from '../../services/requests.ts';
+import type { DecideResult } from '../../services/requests/decide.ts';
 import { describeDecider, slackDate } from '../blocks/card.ts';
 
 /**
@@ -58,7 +58,7 @@ export function explainDecision(result: DecideResult, decision: 'approve' | 'den
       }
     }
     case 'recorded':
-      if (result.outcome !== 'pending') return null;
+      if (result.status !== 'pending') return null;
       return `Your approval is recorded: ${result.request.votes.filter((v) => v.decision === 'approve').length} of ${result.request.requiredApprovals} needed.`;
   }
 }

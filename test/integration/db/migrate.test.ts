@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR, migrate, readMigrations } from '../../../src/db/migrate.ts';
+import { MIGRATIONS_DIR, migrate, readMigrations } from '../../../src/platform/migrate.ts';
 import { createTestDatabase, query, type TestDatabase } from '../../support/database.ts';
 
 describe('migration runner', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../../src/db/migrate.ts';
+import { migrate } from '../../../src/platform/migrate.ts';
 import { createTestDatabase, query, type TestDatabase } from '../../support/database.ts';
 
 interface DmmfField {

@@ -2,8 +2,8 @@ import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createJobRuntime, defineJob, type JobRuntime } from '../../../src/jobs/runtime.ts';
-import { createLogger } from '../../../src/logger.ts';
-import { createRedis } from '../../../src/redis.ts';
+import { createLogger } from '../../../src/platform/logger.ts';
+import { createRedis } from '../../../src/platform/redis.ts';
 import { REDIS_URL, uniquePrefix } from '../../support/harness.ts';
 
 interface Deps {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deleteRule, listRules } from '../../../src/services/rules.ts';
+import { deleteRule, listRules } from '../../../src/services/routing/rules-store.ts';
 import { query } from '../../support/database.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {

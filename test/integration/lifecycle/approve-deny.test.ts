@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../../src/services/audit.ts';
+import { verifyAuditChain } from '../../../src/services/audit/audit.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,

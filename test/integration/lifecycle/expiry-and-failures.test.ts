@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUES } from '../../../src/jobs/index.ts';
+import { QUEUES } from '../../../src/jobs/queues.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
-import { verifyAuditChain } from '../../../src/services/audit.ts';
+import { verifyAuditChain } from '../../../src/services/audit/audit.ts';
 import { query } from '../../support/database.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {

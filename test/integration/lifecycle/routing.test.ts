@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRule, deleteRule, listRules } from '../../../src/services/rules.ts';
+import { createRule, deleteRule, listRules } from '../../../src/services/routing/rules-store.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,

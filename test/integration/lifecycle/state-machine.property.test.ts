@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../../src/services/audit.ts';
-import { cancelRequest, decide, expireDue, getRequest } from '../../../src/services/requests.ts';
+import { canTransition, REQUEST_STATUSES, type RequestStatus } from '../../../src/domain/request-status.ts';
+import { verifyAuditChain } from '../../../src/services/audit/audit.ts';
+import { cancelRequest } from '../../../src/services/requests/cancel.ts';
+import { decide } from '../../../src/services/requests/decide.ts';
+import { expireDue } from '../../../src/services/requests/expire.ts';
+import { getRequest, lockRequest } from '../../../src/services/requests/store.ts';
+import { ForbiddenTransitionError, transition } from '../../../src/services/requests/transition.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
@@ -48,7 +53,11 @@ describe('request state machine under concurrency (property)', () => {
         await Promise.allSettled(
           ops.map((o) => {
             if (o.kind === 'expire') return expireDue(later);
-            if (o.kind === 'cancel') return cancelRequest(t.app.deps, { requestId: id, client });
+            if (o.kind === 'cancel')
+              return cancelRequest(t.app.deps, {
+                requestId: id,
+                actor: { type: 'service', id: client.name, clientId: client.id },
+              });
             return decide(t.app.deps, { requestId: id, userId: o.user, decision: o.kind, reason: 'prop' });
           }),
         );
@@ -68,6 +77,42 @@ describe('request state machine under concurrency (property)', () => {
         expect(await verifyAuditChain(t.app.db, id)).toBeNull();
       }),
       { numRuns: 25 },
+    );
+  });
+
+  it('no sequence of transitions can take an edge the state machine forbids', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...REQUEST_STATUSES), { minLength: 1, maxLength: 6 }),
+        async (targets) => {
+          const { id } = await createViaApi(t);
+          let status: RequestStatus = 'pending';
+          for (const to of targets) {
+            const allowed = canTransition(status, to);
+            const attempt = t.app.db.$transaction(async (tx) => {
+              const row = await lockRequest(tx, id);
+              if (row === null) throw new Error('request vanished');
+              // Expiry only happens after the deadline; every other change out of pending only before it.
+              const at = to === 'expired' ? new Date(row.expiresAt.getTime() + 1000) : new Date();
+              return transition(tx, row, to, { at, actor: { type: 'system' } });
+            });
+            if (allowed) {
+              expect((await attempt).status).toBe(to);
+              status = to;
+            } else {
+              await expect(attempt).rejects.toBeInstanceOf(ForbiddenTransitionError);
+            }
+            expect((await getRequest(t.app.db, id))?.status).toBe(status);
+          }
+          const events = await t.app.db.auditEvent.findMany({ where: { requestId: id }, orderBy: { id: 'asc' } });
+          for (const event of events.filter((e) => e.type.startsWith('request.') && e.type !== 'request.created')) {
+            const { from, to } = event.details as { from: RequestStatus; to: RequestStatus };
+            expect(canTransition(from, to)).toBe(true);
+          }
+          expect(await verifyAuditChain(t.app.db, id)).toBeNull();
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readMigrations } from '../../../src/db/migrate.ts';
+import { readMigrations } from '../../../src/platform/migrate.ts';
 import { createTestDatabase, query, type TestDatabase } from '../../support/database.ts';
 import { REDIS_URL, SIGNING_SECRET, uniquePrefix } from '../../support/harness.ts';
 import { freePort, type RunningService, runService, waitForPort, waitForStatus } from '../../support/process.ts';

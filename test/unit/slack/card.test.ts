@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestRow } from '../../../src/services/request-view.ts';
+import type { RequestRow } from '../../../src/services/requests/store.ts';
 import { buildCard, outcomeText, slackDate } from '../../../src/slack/blocks/card.ts';
 import { buildReasonModal, buildRequestModal, parseCommandText, ttlChoices } from '../../../src/slack/blocks/modals.ts';
 import { validateMessageBlocks, validateView } from '../../support/block-kit.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { HomeData } from '../../../src/services/home.ts';
-import type { RequestRow } from '../../../src/services/request-view.ts';
-import type { RuleRow } from '../../../src/services/rules.ts';
+import type { HomeData } from '../../../src/services/home/home-data.ts';
+import type { RequestRow } from '../../../src/services/requests/store.ts';
+import type { RuleRow } from '../../../src/services/routing/rules-store.ts';
 import { buildHomeView } from '../../../src/slack/blocks/home.ts';
 import {
   buildKeyModal,

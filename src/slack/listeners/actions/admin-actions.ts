@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { Actor } from '../../../domain/actor.ts';
 import { AppError } from '../../../errors.ts';
-import { revokeApiClient } from '../../../services/api-keys.ts';
-import type { CoreDeps } from '../../../services/deps.ts';
-import { deleteRule, listRules, moveRule, setRuleEnabled } from '../../../services/rules.ts';
-import type { Actor } from '../../../services/types.ts';
+import { revokeApiClient } from '../../../services/api-keys/api-keys.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
+import { deleteRule, listRules, moveRule, setRuleEnabled } from '../../../services/routing/rules-store.ts';
 import { buildKeyModal, buildRuleModal, buildTestModal } from '../../blocks/rule-modal.ts';
 import { parsePages, publishHome, requireAdmin } from '../../home.ts';
 import { ACTION_IDS } from '../../ids.ts';

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { CoreDeps } from '../../../services/deps.ts';
-import { decide } from '../../../services/requests.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
+import { decide } from '../../../services/requests/decide.ts';
 import { buildReasonModal } from '../../blocks/modals.ts';
 import { parsePages, publishHome } from '../../home.ts';
 import { explainDecision, tellUser } from '../feedback.ts';

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { CoreDeps } from '../../../services/deps.ts';
-import { precheckDecision } from '../../../services/requests.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
+import { precheckDecision } from '../../../services/requests/decide.ts';
 import { buildReasonModal } from '../../blocks/modals.ts';
 import { explainDecision, tellUser } from '../feedback.ts';
 

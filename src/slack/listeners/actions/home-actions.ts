@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { AppError } from '../../../errors.ts';
-import type { CoreDeps } from '../../../services/deps.ts';
-import { cancelRequest } from '../../../services/requests.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
+import { cancelRequest } from '../../../services/requests/cancel.ts';
 import { parsePages, publishHome } from '../../home.ts';
 import { tellUser } from '../feedback.ts';
 
@@ -21,7 +21,7 @@ export function homeCancelCallback(deps: CoreDeps) {
     await ack();
     const user = body.user.id;
     try {
-      await cancelRequest(deps, { requestId: action.value ?? '', userId: user });
+      await cancelRequest(deps, { requestId: action.value ?? '', actor: { type: 'user', id: user } });
     } catch (error) {
       if (!(error instanceof AppError)) logger.error(`home cancel: ${String(error)}`);
       await tellUser(client, {

@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { CoreDeps } from '../../../services/deps.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
 import { ACTION_IDS } from '../../ids.ts';
 import { adminActionCallbacks } from './admin-actions.ts';
 import { approveRequestCallback } from './approve-request.ts';

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { CoreDeps } from '../../../services/deps.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
 import { COMMAND_REQUEST_ACTION } from '../../ids.ts';
 import { requestActionCommandCallback } from './request-action.ts';
 

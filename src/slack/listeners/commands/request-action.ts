@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { CoreDeps } from '../../../services/deps.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
 import { buildRequestModal, parseCommandText } from '../../blocks/modals.ts';
 
 /** `/request-action [action] [resource] [reason…]`: ack, then open the prefilled request modal. */

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import type { CoreDeps } from '../../../services/deps.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
 import { parsePages, publishHome } from '../../home.ts';
 
 /** Publishes the viewer's App Home whenever they open its Home tab. */

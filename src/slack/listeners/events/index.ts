@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { CoreDeps } from '../../../services/deps.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
 import { appHomeOpenedCallback } from './app-home-opened.ts';
 
 export function register(app: App, deps: CoreDeps): void {

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt';
-import type { CoreDeps } from '../../../services/deps.ts';
-import { isAdmin } from '../../../services/home.ts';
+import { isAdmin } from '../../../services/home/home-data.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
 import { groupOptions } from '../../blocks/rule-modal.ts';
 
 /** The rule editor's user-group picker: workspace user groups from usergroups.list, for admins only. */

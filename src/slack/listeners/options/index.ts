@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { CoreDeps } from '../../../services/deps.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
 import { RULE_FIELDS } from '../../blocks/rule-modal.ts';
 import { approverGroupOptionsCallback } from './approver-groups.ts';
 

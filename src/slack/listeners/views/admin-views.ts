@@ -2,11 +2,12 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { z } from 'zod';
 import { RISKS } from '../../../domain/request-status.ts';
 import { AppError, type FieldError } from '../../../errors.ts';
-import { createApiClient } from '../../../services/api-keys.ts';
-import type { CoreDeps } from '../../../services/deps.ts';
-import { ZAction, ZResource } from '../../../services/request-input.ts';
-import { simulateRoute } from '../../../services/routing.ts';
-import { createRule, ruleProblems, updateRule, ZRuleInput } from '../../../services/rules.ts';
+import { createApiClient } from '../../../services/api-keys/api-keys.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
+import { ZAction, ZResource } from '../../../services/requests/input.ts';
+import { simulateRoute } from '../../../services/routing/route.ts';
+import { ruleProblems, ZRuleInput } from '../../../services/routing/rule-schema.ts';
+import { createRule, updateRule } from '../../../services/routing/rules-store.ts';
 import {
   buildMessageModal,
   buildTestResult,

@@ -1,5 +1,5 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import type { CoreDeps } from '../../../services/deps.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 import { keyModalSubmitCallback, ruleModalSubmitCallback, testModalSubmitCallback } from './admin-views.ts';
 import { reasonModalSubmitCallback } from './reason-modal-submit.ts';

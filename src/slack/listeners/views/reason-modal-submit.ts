@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
-import type { CoreDeps } from '../../../services/deps.ts';
-import { ZReason } from '../../../services/request-input.ts';
-import { decide } from '../../../services/requests.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
+import { decide } from '../../../services/requests/decide.ts';
+import { ZReason } from '../../../services/requests/input.ts';
 import { REASON_FIELDS } from '../../blocks/modals.ts';
 import { publishHome } from '../../home.ts';
 import { CALLBACK_IDS } from '../../ids.ts';

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
-import type { CoreDeps } from '../../../services/deps.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
+import { createRequest } from '../../../services/requests/create.ts';
 import {
   fieldErrors,
   ttlSchema,
@@ -10,8 +11,7 @@ import {
   ZReason,
   ZResource,
   ZRisk,
-} from '../../../services/request-input.ts';
-import { createRequest } from '../../../services/requests.ts';
+} from '../../../services/requests/input.ts';
 import { REQUEST_FIELDS } from '../../blocks/modals.ts';
 
 type Values = ViewSubmitAction['view']['state']['values'];
@@ -68,7 +68,7 @@ export function requestModalSubmitCallback(deps: CoreDeps) {
           ttlSeconds: input.ttl as number,
           requesterSlackId: body.user.id,
         },
-        { source: 'slack', userId: body.user.id },
+        { actor: { type: 'user', id: body.user.id } },
       );
       await ack();
     } catch (error) {

@@ -1,60 +1,8 @@
-import type { Prisma } from '../generated/prisma/client.ts';
-
-/** The columns every use case reads about a request, with its votes. */
-export const REQUEST_SELECT = {
-  id: true,
-  status: true,
-  version: true,
-  source: true,
-  action: true,
-  resource: true,
-  environment: true,
-  risk: true,
-  reason: true,
-  context: true,
-  paramsHash: true,
-  requesterSlackId: true,
-  requesterEmail: true,
-  apiClientId: true,
-  idempotencyKey: true,
-  idempotencyHash: true,
-  callbackUrl: true,
-  ruleId: true,
-  ruleName: true,
-  channelId: true,
-  approverIds: true,
-  requiredApprovals: true,
-  requireReason: true,
-  grantSeconds: true,
-  messageTs: true,
-  cardVersion: true,
-  threadRepliedAt: true,
-  outcomeDmAt: true,
-  slackError: true,
-  expiresAt: true,
-  decidedAt: true,
-  decidedBy: true,
-  decisionReason: true,
-  grantExpiresAt: true,
-  executedAt: true,
-  createdAt: true,
-  updatedAt: true,
-  votes: { select: { voterId: true, decision: true, reason: true, createdAt: true }, orderBy: { createdAt: 'asc' } },
-} satisfies Prisma.ApprovalRequestSelect;
-
-export type RequestRow = Prisma.ApprovalRequestGetPayload<{ select: typeof REQUEST_SELECT }>;
-
-export interface AuditRow {
-  id: bigint;
-  type: string;
-  actorType: string;
-  actorId: string | null;
-  details: unknown;
-  createdAt: Date;
-}
+import { parseActorKey } from '../../../domain/actor.ts';
+import type { AuditRow, RequestRow } from '../../../services/requests/store.ts';
 
 /** The public JSON shape of a request (the API contract). */
-export function toApi(request: RequestRow, audit?: AuditRow[]) {
+export function toRequestJson(request: RequestRow, audit?: AuditRow[]) {
   return {
     id: request.id,
     status: request.status,
@@ -81,6 +29,7 @@ export function toApi(request: RequestRow, audit?: AuditRow[]) {
         : {
             status: request.status,
             by: request.decidedBy,
+            actor: request.decidedBy === null ? null : parseActorKey(request.decidedBy),
             at: request.decidedAt.toISOString(),
             reason: request.decisionReason,
             grantExpiresAt: request.grantExpiresAt?.toISOString() ?? null,

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../errors.ts';
-import { recordAudit } from './audit.ts';
-import type { CoreDeps } from './deps.ts';
-import type { Actor, Tx } from './types.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError } from '../../errors.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { CoreDeps } from '../ports.ts';
+import type { Tx } from '../types.ts';
 
 /** SHA-256 (hex) of an API secret: the only form in which a secret is stored. */
 export function hashSecret(secret: string): string {
@@ -42,16 +43,32 @@ export async function syncConfiguredKeys(tx: Tx, keys: ReadonlyArray<{ name: str
  * Finds the active client whose key hashes to the presented secret. The lookup is by hash, so the
  * secret itself is never compared; the final equality check is constant-time all the same.
  */
-export async function authenticateApiKey(tx: Tx, presented: string): Promise<ApiClientIdentity | null> {
+export async function authenticateApiKey(
+  deps: Pick<CoreDeps, 'db' | 'now'>,
+  presented: string,
+): Promise<ApiClientIdentity | null> {
   const keyHash = hashSecret(presented);
-  const client = await tx.apiClient.findUnique({
+  const client = await deps.db.apiClient.findUnique({
     where: { keyHash },
-    select: { id: true, name: true, keyHash: true, revokedAt: true },
+    select: { id: true, name: true, keyHash: true, revokedAt: true, lastUsedAt: true },
   });
   if (client === null || client.revokedAt !== null) return null;
   if (!timingSafeEqual(Buffer.from(client.keyHash, 'hex'), Buffer.from(keyHash, 'hex'))) return null;
+  // Last use is shown in App Home; recording it at most once a minute keeps the hot path read-only.
+  const now = deps.now();
+  if (client.lastUsedAt === null || now.getTime() - client.lastUsedAt.getTime() >= LAST_USED_EVERY_MS) {
+    await deps.db.apiClient.updateMany({
+      where: {
+        id: client.id,
+        OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_EVERY_MS) } }],
+      },
+      data: { lastUsedAt: now },
+    });
+  }
   return { id: client.id, name: client.name };
 }
+
+const LAST_USED_EVERY_MS = 60_000;
 
 export interface ApiClientSummary {
   id: string;

@@ -1,17 +1,21 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { TConfig } from '../config.ts';
-import type { Db } from '../db/client.ts';
-import type { RequestEvents } from './request-events.ts';
-import type { RequestRow } from './request-view.ts';
+import type { Db } from '../platform/db.ts';
+import type { Caches } from './caches.ts';
+import type { RequestChanges } from './request-changes.ts';
+import type { RequestRow } from './requests/store.ts';
 
 /** What use cases need from the outside world; built once in app.ts. */
 export interface CoreDeps {
   db: Db;
   slack: WebClient;
   effects: Effects;
-  events: RequestEvents;
+  /** Cross-instance "this request changed" notifications (long-poll wake-ups). */
+  changes: RequestChanges;
   config: TConfig;
+  /** Bounded in-memory caches, built with the app. */
+  caches: Caches;
   logger: Logger;
   /** The clock; tests may pin it. */
   now(): Date;

@@ -1,8 +1,7 @@
-import type { ApiClientSummary } from './api-keys.ts';
-import { listApiClients } from './api-keys.ts';
-import type { CoreDeps } from './deps.ts';
-import { REQUEST_SELECT, type RequestRow } from './request-view.ts';
-import { listRules, type RuleRow } from './rules.ts';
+import { type ApiClientSummary, listApiClients } from '../api-keys/api-keys.ts';
+import type { CoreDeps } from '../ports.ts';
+import { REQUEST_SELECT, type RequestRow } from '../requests/store.ts';
+import { listRules, type RuleRow } from '../routing/rules-store.ts';
 
 /** Items per page in each App Home section: keeps the view far below 100 blocks however much exists. */
 export const HOME_PAGE_SIZE = { mine: 5, awaiting: 5, decisions: 5, rules: 6, keys: 5 } as const;

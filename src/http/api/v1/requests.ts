@@ -1,25 +1,17 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
-import { hashJson } from '../domain/params-hash.ts';
-import { AppError } from '../errors.ts';
-import { type ApiClientIdentity, authenticateApiKey } from '../services/api-keys.ts';
-import { recordAudit } from '../services/audit.ts';
-import type { CoreDeps } from '../services/deps.ts';
-import { createRequestSchema, fieldErrors } from '../services/request-input.ts';
-import { toApi } from '../services/request-view.ts';
-import { cancelRequest, createRequest, getAuditTrail, getRequest } from '../services/requests.ts';
-import { lookupSlackUser } from '../services/slack-users.ts';
+import { hashJson } from '../../../domain/params-hash.ts';
+import { AppError } from '../../../errors.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
+import { cancelRequest } from '../../../services/requests/cancel.ts';
+import { createRequest } from '../../../services/requests/create.ts';
+import { createRequestSchema, fieldErrors } from '../../../services/requests/input.ts';
+import { getAuditTrail, getRequest } from '../../../services/requests/store.ts';
+import { lookupSlackUser } from '../../../services/slack-users.ts';
+import { clientOf } from './auth.ts';
+import { toRequestJson } from './request-json.ts';
 
 const MAX_WAIT_SECONDS = 60;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-type Authed = Request & { client?: ApiClientIdentity };
-
-/** Express 5 forwards rejected promises to the error handler; this only narrows the types. */
-function clientOf(req: Request): ApiClientIdentity {
-  const client = (req as Authed).client;
-  if (client === undefined) throw new AppError('unauthorized', 'missing API key');
-  return client;
-}
 
 /** Resolves who the request is for: a Slack user id checked with users.info, or an e-mail looked up in Slack. */
 async function resolveRequester(
@@ -57,37 +49,12 @@ async function resolveRequester(
 }
 
 /**
- * `/api/v1`: services create, read (and long-poll) and cancel approval requests with an API key.
+ * `/api/v1/requests`: services create, read (and long-poll) and cancel approval requests.
  * Bad input gets a field-level 400 and writes nothing.
  */
-export function apiRoutes(deps: CoreDeps): Router {
+export function requestRoutes(deps: CoreDeps): Router {
   const router = Router();
   const schema = createRequestSchema(deps.config);
-
-  router.use(async (req: Request, res: Response, next: NextFunction) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const client = match?.[1] === undefined ? null : await authenticateApiKey(deps.db, match[1]);
-    if (client === null) {
-      await recordAudit(deps.db, {
-        type: 'auth.refused',
-        actor: { type: 'anonymous' },
-        details: {
-          method: req.method,
-          path: req.path,
-          reason: match ? 'unknown_or_revoked_key' : 'missing_key',
-          ip: req.ip ?? null,
-        },
-      });
-      res.setHeader('www-authenticate', 'Bearer');
-      throw new AppError(
-        'unauthorized',
-        match ? 'unknown or revoked API key' : 'missing API key: send Authorization: Bearer <key>',
-      );
-    }
-    (req as Authed).client = client;
-    next();
-  });
 
   const requireJson = (req: Request, _res: Response, next: NextFunction) => {
     if (!req.is('application/json')) {
@@ -126,13 +93,12 @@ export function apiRoutes(deps: CoreDeps): Router {
         callbackUrl: body.callbackUrl ?? null,
       },
       {
-        source: 'api',
-        client,
+        actor: { type: 'service', id: client.name, clientId: client.id },
         ...(idempotencyKey === undefined ? {} : { idempotency: { key: idempotencyKey, bodyHash: hashJson(req.body) } }),
       },
     );
     if (replayed) res.setHeader('idempotent-replayed', 'true');
-    res.status(201).location(`/api/v1/requests/${request.id}`).json(toApi(request));
+    res.status(201).location(`/api/v1/requests/${request.id}`).json(toRequestJson(request));
   });
 
   router.get('/requests/:id', async (req, res) => {
@@ -151,7 +117,7 @@ export function apiRoutes(deps: CoreDeps): Router {
       }
     }
     const load = async () => {
-      const request = /^[0-9a-f-]{36}$/i.test(id) ? await getRequest(deps.db, id) : null;
+      const request = await getRequest(deps.db, id);
       if (request === null || request.apiClientId !== client.id) throw new AppError('not_found', `no request ${id}`);
       return request;
     };
@@ -162,21 +128,25 @@ export function apiRoutes(deps: CoreDeps): Router {
       const deadline = Date.now() + waitSeconds * 1000;
       // Subscribe first, then re-read, so a decision between the two reads is never missed.
       while (request.status === 'pending' && Date.now() < deadline && !abort.signal.aborted) {
-        const changed = deps.events.waitForChange(id, deadline - Date.now(), abort.signal);
+        const changed = deps.changes.waitForChange(id, deadline - Date.now(), abort.signal);
         request = await load();
         if (request.status !== 'pending') break;
         if (!(await changed)) break;
         request = await load();
       }
     }
-    res.json(toApi(request, await getAuditTrail(deps.db, id)));
+    res.json(toRequestJson(request, await getAuditTrail(deps.db, id)));
   });
 
   router.post('/requests/:id/cancel', json, async (req, res) => {
     const client = clientOf(req);
     const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 3000) : null;
-    const request = await cancelRequest(deps, { requestId: String(req.params.id), client, reason });
-    res.json(toApi(request));
+    const request = await cancelRequest(deps, {
+      requestId: String(req.params.id),
+      actor: { type: 'service', id: client.name, clientId: client.id },
+      reason,
+    });
+    res.json(toRequestJson(request));
   });
 
   return router;

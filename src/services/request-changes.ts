@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
  * Cross-instance "this request changed" notifications over Redis pub/sub, so a long-poll on one
  * instance wakes when another instance decides. Only ids travel; the database stays the record.
  */
-export interface RequestEvents {
+export interface RequestChanges {
   /** Announces that these requests changed (one round trip to Redis however many). */
   publish(...requestIds: string[]): Promise<void>;
   /** Resolves true when `requestId` changes, false after `timeoutMs` or when `signal` aborts. */
@@ -13,7 +13,11 @@ export interface RequestEvents {
   close(): Promise<void>;
 }
 
-export async function createRequestEvents(publisher: Redis, subscriber: Redis, prefix: string): Promise<RequestEvents> {
+export async function createRequestChanges(
+  publisher: Redis,
+  subscriber: Redis,
+  prefix: string,
+): Promise<RequestChanges> {
   const channel = `${prefix}:request-changed`;
   const local = new EventEmitter();
   local.setMaxListeners(0);

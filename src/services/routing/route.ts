@@ -1,8 +1,9 @@
-import { matchRules, type PolicyInput } from '../domain/policy.ts';
-import { AppError } from '../errors.ts';
+import { matchRules, type PolicyInput } from '../../domain/policy.ts';
+import { AppError } from '../../errors.ts';
+import type { CoreDeps } from '../ports.ts';
 import { expandApprovers } from './approvers.ts';
-import type { CoreDeps } from './deps.ts';
-import { asRuleLike, listRules, listRulesForRouting, type Outcome } from './rules.ts';
+import type { RuleOutcome } from './rule-schema.ts';
+import { listRules, listRulesForRouting } from './rules-store.ts';
 
 /** Where a request goes and what it needs: the outcome of routing. */
 export interface Route {
@@ -15,7 +16,7 @@ export interface Route {
   requireReason: boolean;
   grantSeconds: number | null;
   ttlSeconds: number | null;
-  outcome: Outcome;
+  outcome: RuleOutcome;
   denyMessage: string | null;
 }
 
@@ -25,14 +26,12 @@ export interface Route {
  * from the environment (APPROVAL_CHANNEL, APPROVERS, REQUIRED_APPROVALS) applies.
  */
 export async function resolveRoute(
-  deps: Pick<CoreDeps, 'db' | 'slack' | 'now' | 'config'>,
+  deps: Pick<CoreDeps, 'db' | 'slack' | 'config' | 'caches'>,
   input: PolicyInput,
 ): Promise<Route> {
   const { config } = deps;
-  const rules = await listRulesForRouting(deps.db);
-  const { match } = matchRules(rules.map(asRuleLike), input);
-  const rule = match === null ? undefined : rules.find((r) => r.id === match.id);
-  if (rule !== undefined) {
+  const { match: rule } = matchRules(await listRulesForRouting(deps), input);
+  if (rule !== null) {
     const channelId = rule.channelId ?? config.APPROVAL_CHANNEL;
     if (channelId === undefined) {
       throw new AppError('not_configured', `rule “${rule.name}” has no channel and APPROVAL_CHANNEL is not set`);
@@ -72,11 +71,9 @@ export async function resolveRoute(
 
 /** What routing would do for a request like this, with every rule's reasons: the App Home simulator. */
 export async function simulateRoute(deps: Pick<CoreDeps, 'db'>, input: PolicyInput) {
-  const rules = await listRules(deps.db);
-  const { match, verdicts } = matchRules(rules.map(asRuleLike), input);
-  const matched = match === null ? null : (rules.find((r) => r.id === match.id) ?? null);
+  const { match, verdicts } = matchRules(await listRules(deps.db), input);
   return {
-    match: matched === null ? null : { id: matched.id, name: matched.name, outcome: matched.outcome },
+    match: match === null ? null : { id: match.id, name: match.name, outcome: match.outcome },
     verdicts: verdicts.map((v) => ({ name: v.rule.name, matched: v.matched, reasons: v.reasons })),
   };
 }

@@ -1,12 +1,9 @@
-import { AppError } from '../errors.ts';
-import type { CoreDeps } from './deps.ts';
-
-const GROUP_CACHE_MS = 60_000;
-const groupCache = new Map<string, { users: string[]; at: number }>();
+import { AppError } from '../../errors.ts';
+import type { CoreDeps } from '../ports.ts';
 
 /** Expands user-group ids (S…) into their members through usergroups.users.list, cached for a minute. */
 export async function expandApprovers(
-  deps: Pick<CoreDeps, 'slack' | 'now'>,
+  deps: Pick<CoreDeps, 'slack' | 'caches'>,
   ids: readonly string[],
 ): Promise<string[]> {
   const users = new Set<string>();
@@ -15,8 +12,7 @@ export async function expandApprovers(
       users.add(id);
       continue;
     }
-    const cached = groupCache.get(id);
-    let members = cached !== undefined && deps.now().getTime() - cached.at < GROUP_CACHE_MS ? cached.users : undefined;
+    let members = deps.caches.userGroups.get(id);
     if (members === undefined) {
       try {
         const result = await deps.slack.usergroups.users.list({ usergroup: id });
@@ -28,7 +24,7 @@ export async function expandApprovers(
           `could not expand approver group ${id}: ${code ?? 'Slack did not answer'}`,
         );
       }
-      groupCache.set(id, { users: members, at: deps.now().getTime() });
+      deps.caches.userGroups.set(id, members);
     }
     for (const member of members) users.add(member);
   }

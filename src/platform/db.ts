@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { withTimeout } from '../timeout.ts';
+import { withTimeout } from './timeout.ts';
 
 export type Db = InstanceType<typeof PrismaClient>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { TConfig } from '../config.ts';
-import { RISKS } from '../domain/request-status.ts';
+import type { TConfig } from '../../config.ts';
+import { RISKS } from '../../domain/request-status.ts';
 
 /** Field rules shared by the API and the /request-action modal. */
 export const ZAction = z
@@ -72,8 +72,6 @@ export function createRequestSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'M
     })
     .strict();
 }
-
-export type TCreateRequestBody = z.infer<ReturnType<typeof createRequestSchema>>;
 
 /** zod issues as `{ path, message }` pairs, one per invalid field. */
 export function fieldErrors(error: z.ZodError): Array<{ path: string; message: string }> {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../domain/params-hash.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
-import type { Actor, Tx } from './types.ts';
+import { type Actor, auditActor } from '../../domain/actor.ts';
+import { canonicalJson } from '../../domain/params-hash.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import type { Tx } from '../types.ts';
 
 function eventHash(
   prevHash: string | null,
@@ -82,11 +83,11 @@ function chainEvents(events: AuditInput[], last: Map<string | null, string | nul
     const requestId = event.requestId ?? null;
     const prevHash = last.get(requestId) ?? null;
     const details = event.details ?? {};
-    const actorId = event.actor.id ?? null;
+    const { actorType, actorId } = auditActor(event.actor);
     const hash = eventHash(prevHash, {
       requestId,
       type: event.type,
-      actorType: event.actor.type,
+      actorType,
       actorId,
       details,
       createdAt,
@@ -95,7 +96,7 @@ function chainEvents(events: AuditInput[], last: Map<string | null, string | nul
     return {
       requestId,
       type: event.type,
-      actorType: event.actor.type,
+      actorType,
       actorId,
       details: details as Prisma.InputJsonValue,
       prevHash,

@@ -1,0 +1,28 @@
+import { sendCard } from '../cards.ts';
+import { cardGuard, loadForJob, postedTs } from '../guards.ts';
+import { type JobDeps, QUEUES } from '../queues.ts';
+import { defineJob } from '../runtime.ts';
+import { type TRequestRef, ZRequestRef } from './payloads.ts';
+
+/** Re-renders the card from the row as it is now; the card version records what Slack shows. */
+export const updateCard = defineJob<TRequestRef, JobDeps>({
+  name: 'card.update',
+  queue: QUEUES.cards,
+  schema: ZRequestRef,
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+  async handle({ requestId }, deps, job, token) {
+    const request = await loadForJob(deps, requestId, cardGuard);
+    if (request === null) return;
+    // The card post is still queued (or retrying): wait for it, since it renders the row as it is then.
+    const ts = postedTs(request);
+    await sendCard(deps, job, token, request, 'card.update', (card) =>
+      deps.slack.chat.update({ channel: request.channelId, ts, text: card.text, blocks: card.blocks }),
+    );
+    // Record what the card shows; never move it backwards if a newer update already landed.
+    await deps.db.approvalRequest.updateMany({
+      where: { id: requestId, OR: [{ cardVersion: null }, { cardVersion: { lt: request.version } }] },
+      data: { cardVersion: request.version },
+    });
+  },
+});

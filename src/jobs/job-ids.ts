@@ -1,0 +1,20 @@
+/**
+ * Every deterministic BullMQ job id, spelled once. A deterministic id makes scheduling idempotent:
+ * adding a job whose id exists is a no-op, so an effect repeated by a retry, a second instance or
+ * the reconciler never sends a card or a DM twice. BullMQ rejects custom ids containing `:` or made
+ * only of digits; every id here starts with a word and joins parts with `-`.
+ */
+export const JOB_IDS = {
+  /** The request's deadline. */
+  expire: (requestId: string) => `expire-${requestId}`,
+  /** Posting the request's card (once per request). */
+  postCard: (requestId: string) => `card-post-${requestId}`,
+  /** Re-rendering the card for one version of the request. */
+  updateCard: (requestId: string, version: number) => `card-update-${requestId}-v${version}`,
+  /** The decision's reply in the card's thread, once per final status. */
+  threadReply: (requestId: string, status: string) => `thread-${requestId}-${status}`,
+  /** A DM to the requester: `submitted`, `card_failed`, or the outcome (by final status). */
+  dm: (requestId: string, what: string) => `dm-${requestId}-${what}`,
+  /** The job scheduler that runs the reconciler every interval. */
+  reconcileScheduler: 'reconcile',
+} as const;

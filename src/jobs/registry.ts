@@ -1,0 +1,9 @@
+import { expireRequest } from './definitions/expire-request.ts';
+import { postCard } from './definitions/post-card.ts';
+import { reconcile } from './definitions/reconcile.ts';
+import { sendDm } from './definitions/send-dm.ts';
+import { threadReply } from './definitions/thread-reply.ts';
+import { updateCard } from './definitions/update-card.ts';
+
+/** Every job this service runs; a new job is a file in definitions/ and an entry here. */
+export const JOB_DEFINITIONS = [postCard, updateCard, threadReply, sendDm, expireRequest, reconcile];

@@ -1,0 +1,36 @@
+import { LRUCache } from 'lru-cache';
+import type { RuleRow } from './routing/rules-store.ts';
+import type { SlackUserInfo } from './slack-users.ts';
+
+/**
+ * Every in-memory cache of the process, bounded in size and age by one library. Built in the
+ * composition root (app.ts) and dropped by `app.close()`, so tests and instances never share them.
+ * Each cache holds what is cheap to be briefly stale about; PostgreSQL stays the record.
+ */
+export interface Caches {
+  /** The routing rules, for two seconds: every request is routed, rules change rarely. */
+  rules: LRUCache<'all', RuleRow[]>;
+  /** Members of approver user groups, for a minute. */
+  userGroups: LRUCache<string, string[]>;
+  /** Slack users by `id:` or `email:`, for five minutes. */
+  slackUsers: LRUCache<string, SlackUserInfo>;
+  /** The bot's DM channel with each user: conversations.open answers the same id every time. */
+  dmChannels: LRUCache<string, string>;
+  /** The App Home pages each user last asked for. */
+  homePages: LRUCache<string, Record<string, number>>;
+}
+
+export function createCaches(): Caches {
+  return {
+    rules: new LRUCache({ max: 1, ttl: 2000 }),
+    userGroups: new LRUCache({ max: 1000, ttl: 60_000 }),
+    slackUsers: new LRUCache({ max: 10_000, ttl: 5 * 60_000 }),
+    dmChannels: new LRUCache({ max: 10_000, ttl: 60 * 60_000 }),
+    homePages: new LRUCache({ max: 10_000 }),
+  };
+}
+
+/** Empties every cache (on close, so nothing outlives the app that built it). */
+export function clearCaches(caches: Caches): void {
+  for (const cache of Object.values(caches)) cache.clear();
+}

@@ -1,0 +1,59 @@
+import type { Actor } from '../../domain/actor.ts';
+import { AppError } from '../../errors.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { CoreDeps } from '../ports.ts';
+import type { RequestRow } from './store.ts';
+import { lockCurrent, transition } from './transition.ts';
+
+/** Who may cancel: the API client that created the request, or the person it is for. */
+export type Canceller = Extract<Actor, { type: 'user' }> | (Extract<Actor, { type: 'service' }> & { clientId: string });
+
+function owns(actor: Canceller, request: RequestRow): boolean {
+  return actor.type === 'service' ? request.apiClientId === actor.clientId : request.requesterSlackId === actor.id;
+}
+
+/**
+ * Cancels a pending request on behalf of the service that created it, or of its requester. Someone
+ * else's request is reported as missing (ids are not an oracle across owners), and the attempt is
+ * audited. A request past its deadline is expired instead, and the cancel refused as late.
+ */
+export async function cancelRequest(
+  deps: CoreDeps,
+  input: { requestId: string; actor: Canceller; reason?: string | null },
+): Promise<RequestRow> {
+  const { actor } = input;
+  let expiredNow = false;
+  const result = await deps.db.$transaction(async (tx) => {
+    const now = deps.now();
+    const locked = await lockCurrent(tx, input.requestId, now);
+    if (locked === null) return { kind: 'not_found' as const };
+    expiredNow = locked.expiredNow;
+    const { request } = locked;
+    if (!owns(actor, request)) {
+      await recordAudit(tx, { requestId: request.id, type: 'cancel.refused', actor, details: { reason: 'not_owner' } });
+      return { kind: 'not_found' as const };
+    }
+    if (request.status !== 'pending') {
+      await recordAudit(tx, {
+        requestId: request.id,
+        type: 'cancel.refused',
+        actor,
+        details: { reason: 'not_pending', status: request.status },
+      });
+      return { kind: 'late' as const, request };
+    }
+    const cancelled = await transition(tx, request, 'cancelled', { at: now, actor, reason: input.reason ?? null });
+    return { kind: 'cancelled' as const, request: cancelled };
+  });
+  if (result.kind !== 'not_found' && (result.kind === 'cancelled' || expiredNow)) {
+    await deps.effects.requestsChanged([result.request]);
+  }
+  if (result.kind === 'not_found') throw new AppError('not_found', `no request ${input.requestId}`);
+  if (result.kind === 'late') {
+    throw new AppError(
+      'conflict',
+      `request is already ${result.request.status}; only pending requests can be cancelled`,
+    );
+  }
+  return result.request;
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../domain/actor.ts';
+import type { ContextValue } from '../../domain/params-hash.ts';
+import { hashParameters } from '../../domain/params-hash.ts';
+import type { Risk } from '../../domain/request-status.ts';
+import { AppError } from '../../errors.ts';
+import { type AuditInput, initialAuditEvents } from '../audit/audit.ts';
+import type { CoreDeps } from '../ports.ts';
+import { type Route, resolveRoute } from '../routing/route.ts';
+import { type IdempotencyKey, type Replay, withIdempotency } from './idempotency.ts';
+import { REQUEST_SELECT } from './store.ts';
+import { transitionColumns, transitionEvent } from './transition.ts';
+
+export interface NewRequest {
+  action: string;
+  resource: string;
+  reason: string;
+  requesterSlackId: string;
+  requesterEmail?: string | null;
+  environment?: string | null;
+  risk: Risk;
+  context: Record<string, ContextValue>;
+  ttlSeconds?: number;
+  callbackUrl?: string | null;
+}
+
+/** Who asks: a person in Slack, or an API client (which may send an Idempotency-Key). */
+export type RequestOrigin =
+  | { actor: Extract<Actor, { type: 'user' }> }
+  | {
+      actor: Extract<Actor, { type: 'service' }> & { clientId: string };
+      idempotency?: Omit<IdempotencyKey, 'clientId'>;
+    };
+
+/** A rule's time to decide is the policy's limit: a request may ask for less, not more. */
+function timeToDecide(route: Route, requested: number | undefined, fallback: number): number {
+  if (route.ttlSeconds === null) return requested ?? fallback;
+  return Math.min(requested ?? route.ttlSeconds, route.ttlSeconds);
+}
+
+/**
+ * Creates a pending request routed to its approvers, records `request.created`, and hands the card,
+ * the expiry timer and waiters to the effects. A rule may decide at once: the request is still
+ * recorded, carded and audited, through the same transition columns as any decision. With an
+ * idempotency key, a repeat of the same body returns the original request.
+ */
+export async function createRequest(deps: CoreDeps, input: NewRequest, origin: RequestOrigin): Promise<Replay> {
+  const { actor } = origin;
+  const idempotency =
+    actor.type === 'service' && 'idempotency' in origin && origin.idempotency !== undefined
+      ? { ...origin.idempotency, clientId: actor.clientId }
+      : undefined;
+  const result = await withIdempotency(deps.db, idempotency, async () => {
+    const now = deps.now();
+    const subject = { action: input.action, resource: input.resource, environment: input.environment ?? null };
+    const route = await resolveRoute(deps, { ...subject, risk: input.risk, at: now });
+    const eligible = route.approverIds.filter((id) => id !== input.requesterSlackId);
+    if (route.outcome === 'require_approval' && eligible.length < route.requiredApprovals) {
+      throw new AppError(
+        'unprocessable',
+        `this request needs ${route.requiredApprovals} approval(s) but only ${eligible.length} approver(s) other than the requester are routed`,
+      );
+    }
+    const id = randomUUID();
+    const ttlSeconds = timeToDecide(route, input.ttlSeconds, deps.config.DEFAULT_TTL_SECONDS);
+    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+    const paramsHash = hashParameters({ ...subject, context: input.context });
+    const auditEvents: Array<Omit<AuditInput, 'requestId'>> = [
+      {
+        type: 'request.created',
+        actor,
+        details: {
+          ...subject,
+          risk: input.risk,
+          paramsHash,
+          requester: input.requesterSlackId,
+          rule: route.ruleName,
+          channel: route.channelId,
+          approvers: route.approverIds,
+          requiredApprovals: route.requiredApprovals,
+          expiresAt: expiresAt.toISOString(),
+        },
+      },
+    ];
+    let decided = {};
+    if (route.outcome !== 'require_approval') {
+      const pending = { id, status: 'pending' as const, grantSeconds: route.grantSeconds, paramsHash, expiresAt };
+      const to = route.outcome === 'auto_approve' ? 'approved' : 'denied';
+      const change = {
+        at: now,
+        actor: { type: 'rule', id: route.ruleName ?? 'default' } as const,
+        reason: to === 'denied' ? (route.denyMessage ?? `denied by rule “${route.ruleName}”`) : null,
+      };
+      // The card shows an automatic decision from the start: no thread reply is due.
+      decided = { ...transitionColumns(pending, to, change), version: 1, threadRepliedAt: now };
+      auditEvents.push(transitionEvent(pending, to, change));
+    }
+    // One nested write: the request and its first audit events commit together.
+    const created = await deps.db.approvalRequest.create({
+      data: {
+        id,
+        source: actor.type === 'service' ? 'api' : 'slack',
+        ...subject,
+        risk: input.risk,
+        reason: input.reason,
+        context: input.context,
+        paramsHash,
+        requesterSlackId: input.requesterSlackId,
+        requesterEmail: input.requesterEmail ?? null,
+        apiClientId: actor.type === 'service' ? actor.clientId : null,
+        idempotencyKey: idempotency?.key ?? null,
+        idempotencyHash: idempotency?.bodyHash ?? null,
+        callbackUrl: input.callbackUrl ?? null,
+        ruleId: route.ruleId,
+        ruleName: route.ruleName,
+        channelId: route.channelId,
+        approverIds: route.approverIds,
+        requiredApprovals: route.requiredApprovals,
+        requireReason: route.requireReason,
+        grantSeconds: route.grantSeconds,
+        expiresAt,
+        createdAt: now,
+        ...decided,
+        events: { create: initialAuditEvents(id, auditEvents, now) },
+      },
+      // A new request has no votes: skip the relation.
+      select: { ...REQUEST_SELECT, votes: false },
+    });
+    return { ...created, votes: [] };
+  });
+  if (!result.replayed) await deps.effects.requestCreated(result.request);
+  return result;
+}

@@ -1,0 +1,138 @@
+import type { Actor } from '../../domain/actor.ts';
+import { checkEligibility, tally } from '../../domain/decision.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { type AuditInput, recordAudit } from '../audit/audit.ts';
+import type { CoreDeps } from '../ports.ts';
+import type { RequestRow } from './store.ts';
+import { lockCurrent, transition } from './transition.ts';
+
+export interface DecisionInput {
+  requestId: string;
+  userId: string;
+  decision: 'approve' | 'deny';
+  reason?: string | null;
+}
+
+export type DecideResult =
+  /** The vote counted; `status` is where the request stands after it (still pending below quorum). */
+  | { kind: 'recorded'; request: RequestRow; status: 'approved' | 'denied' | 'pending' }
+  | { kind: 'refused'; request: RequestRow; reason: 'self_approval' | 'not_an_approver' | 'already_voted' }
+  | { kind: 'late'; request: RequestRow }
+  /** The route requires approvers to give a reason, and none was given: ask for one. */
+  | { kind: 'reason_required'; request: RequestRow }
+  | { kind: 'not_found' };
+
+export type PrecheckResult =
+  | { kind: 'ok'; request: RequestRow }
+  | Exclude<DecideResult, { kind: 'recorded' } | { kind: 'reason_required' }>;
+
+/**
+ * Records an approver's Approve or Deny. The request row is locked for the transaction and the
+ * transition is conditional on its status, so double clicks, an approve racing a deny or the
+ * expiry, and the same click on two instances all end in exactly one outcome. Refusals and late
+ * clicks are audited and change nothing else.
+ */
+export async function decide(deps: CoreDeps, input: DecisionInput): Promise<DecideResult> {
+  const actor: Actor = { type: 'user', id: input.userId };
+  let expiredNow = false;
+  const result = await deps.db.$transaction(async (tx): Promise<DecideResult> => {
+    const now = deps.now();
+    const locked = await lockCurrent(tx, input.requestId, now);
+    if (locked === null) return { kind: 'not_found' };
+    const { request } = locked;
+    expiredNow = locked.expiredNow;
+    const refusal = await screen(tx, request, input);
+    if (refusal !== null) return refusal;
+    if (input.decision === 'approve' && request.requireReason && !input.reason?.trim()) {
+      return { kind: 'reason_required', request };
+    }
+    const reason = input.reason ?? null;
+    await tx.vote.create({
+      data: { requestId: request.id, voterId: input.userId, decision: input.decision, reason, createdAt: now },
+    });
+    const voteEvent: AuditInput = {
+      requestId: request.id,
+      type: 'vote.recorded',
+      actor,
+      details: { decision: input.decision, reason },
+    };
+    const voted: RequestRow = {
+      ...request,
+      votes: [...request.votes, { voterId: input.userId, decision: input.decision, reason, createdAt: now }],
+    };
+    const status = tally(voted.votes, request.requiredApprovals);
+    if (status === 'pending') {
+      // Bump the version so the card re-renders with the progress toward quorum.
+      await tx.approvalRequest.updateMany({
+        where: { id: request.id, status: 'pending' },
+        data: { version: { increment: 1 } },
+      });
+      await recordAudit(tx, voteEvent);
+      return { kind: 'recorded', request: { ...voted, version: voted.version + 1 }, status };
+    }
+    const decided = await transition(tx, voted, status, { at: now, actor, reason }, [voteEvent]);
+    return { kind: 'recorded', request: decided, status };
+  });
+  if (result.kind === 'recorded' || (result.kind === 'late' && expiredNow)) {
+    await deps.effects.requestsChanged([result.request]);
+  }
+  return result;
+}
+
+/**
+ * Runs the decision checks without voting, e.g. before opening the Deny modal, so an ineligible
+ * user is told at once. `decide` checks everything again on submit. Refusals are audited, and a
+ * request's audit chain is only written under its row lock.
+ */
+export async function precheckDecision(deps: CoreDeps, input: Omit<DecisionInput, 'reason'>): Promise<PrecheckResult> {
+  let expiredNow = false;
+  const result = await deps.db.$transaction(async (tx): Promise<PrecheckResult> => {
+    const locked = await lockCurrent(tx, input.requestId, deps.now());
+    if (locked === null) return { kind: 'not_found' };
+    expiredNow = locked.expiredNow;
+    return (await screen(tx, locked.request, input)) ?? { kind: 'ok', request: locked.request };
+  });
+  if (expiredNow && result.kind !== 'not_found') await deps.effects.requestsChanged([result.request]);
+  return result;
+}
+
+/**
+ * The checks every decision passes before a vote is written: the request is still pending, the user
+ * is a routed approver and not the requester, and has not voted yet. A failed check is audited
+ * (`decision.late` / `decision.refused`) and returned; null means the user may decide.
+ */
+async function screen(
+  tx: Prisma.TransactionClient,
+  request: RequestRow,
+  input: Omit<DecisionInput, 'reason'>,
+): Promise<Extract<DecideResult, { kind: 'refused' | 'late' }> | null> {
+  const actor: Actor = { type: 'user', id: input.userId };
+  if (request.status !== 'pending') {
+    await recordAudit(tx, {
+      requestId: request.id,
+      type: 'decision.late',
+      actor,
+      details: { decision: input.decision, status: request.status },
+    });
+    return { kind: 'late', request };
+  }
+  const eligibility = checkEligibility({
+    userId: input.userId,
+    requesterId: request.requesterSlackId,
+    approverIds: request.approverIds,
+  });
+  const reason =
+    eligibility !== 'eligible'
+      ? eligibility
+      : request.votes.some((vote) => vote.voterId === input.userId)
+        ? 'already_voted'
+        : null;
+  if (reason === null) return null;
+  await recordAudit(tx, {
+    requestId: request.id,
+    type: 'decision.refused',
+    actor,
+    details: { decision: input.decision, reason },
+  });
+  return { kind: 'refused', request, reason };
+}

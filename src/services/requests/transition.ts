@@ -1,0 +1,140 @@
+import type { Actor } from '../../domain/actor.ts';
+import { actorKey } from '../../domain/actor.ts';
+import { grantExpiry } from '../../domain/grant.ts';
+import { canTransition, type RequestStatus } from '../../domain/request-status.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { type AuditInput, recordAudit } from '../audit/audit.ts';
+import { getRequests, lockRequest, type RequestRow } from './store.ts';
+
+/** Greenlight itself, for changes nobody asked for (the deadline passing). */
+export const SYSTEM: Actor = { type: 'system' };
+
+/** A status change the state machine (domain/request-status.ts) does not allow. A bug, never user input. */
+export class ForbiddenTransitionError extends Error {
+  constructor(
+    readonly from: RequestStatus,
+    readonly to: RequestStatus,
+  ) {
+    super(`the request state machine has no edge ${from} → ${to}`);
+    this.name = 'ForbiddenTransitionError';
+  }
+}
+
+/** Throws unless `from → to` is an edge of the state machine. */
+export function assertTransition(from: RequestStatus, to: RequestStatus): void {
+  if (!canTransition(from, to)) throw new ForbiddenTransitionError(from, to);
+}
+
+/** What a transition records besides the new status. */
+export interface TransitionChange {
+  at: Date;
+  actor: Actor;
+  reason?: string | null;
+}
+
+/**
+ * The columns a change of status writes, checked against the state machine. Leaving `pending` is a
+ * decision (who, when, why, and for an approval the grant window starting now); creation uses this
+ * too when a rule decides a request at once.
+ */
+export function transitionColumns(
+  request: Pick<RequestRow, 'status' | 'grantSeconds'>,
+  to: RequestStatus,
+  change: TransitionChange,
+) {
+  assertTransition(request.status, to);
+  if (request.status !== 'pending') return { status: to, ...(to === 'executed' ? { executedAt: change.at } : {}) };
+  return {
+    status: to,
+    decidedAt: change.at,
+    decidedBy: to === 'expired' ? null : actorKey(change.actor),
+    decisionReason: change.reason ?? null,
+    grantExpiresAt: to === 'approved' ? grantExpiry(change.at, request.grantSeconds) : null,
+  };
+}
+
+/** The audit event of a transition. */
+export function transitionEvent(
+  request: Pick<RequestRow, 'id' | 'status' | 'paramsHash' | 'expiresAt'>,
+  to: RequestStatus,
+  change: TransitionChange,
+): AuditInput {
+  return {
+    requestId: request.id,
+    // A rule's immediate decision keeps its own event name, so auditors tell it from a person's.
+    type: change.actor.type === 'rule' ? `request.auto_${to}` : `request.${to}`,
+    actor: change.actor,
+    details: {
+      from: request.status,
+      to,
+      ...(change.reason ? { reason: change.reason } : {}),
+      ...(to === 'expired' ? { expiresAt: request.expiresAt.toISOString() } : {}),
+      paramsHash: request.paramsHash,
+    },
+  };
+}
+
+/**
+ * The one writer of a request's status: a conditional update that succeeds only while the row is
+ * still in the status the caller read, and — for every change out of `pending` but expiry — only
+ * before the deadline, in the same statement. Records the transition's audit event after `before`
+ * (events of the same change, such as the vote that reached quorum). The caller holds the row lock
+ * (`lockCurrent`), so a conflict here is a bug and throws. Returns the row as updated.
+ */
+export async function transition(
+  tx: Prisma.TransactionClient,
+  request: RequestRow,
+  to: RequestStatus,
+  change: TransitionChange,
+  before: AuditInput[] = [],
+): Promise<RequestRow> {
+  const columns = transitionColumns(request, to, change);
+  const deadline = request.status !== 'pending' ? {} : to === 'expired' ? { lte: change.at } : { gt: change.at };
+  const { count } = await tx.approvalRequest.updateMany({
+    where: { id: request.id, status: request.status, ...(request.status === 'pending' ? { expiresAt: deadline } : {}) },
+    data: { ...columns, version: { increment: 1 } },
+  });
+  if (count !== 1) throw new Error(`request ${request.id} changed concurrently (${request.status} → ${to})`);
+  await recordAudit(tx, [...before, transitionEvent(request, to, change)]);
+  return { ...request, ...columns, version: request.version + 1, updatedAt: change.at };
+}
+
+/**
+ * Locks a request and settles its deadline first: a pending request whose deadline has passed is
+ * expired here, so whatever the caller does next (vote, cancel) sees it as it really is.
+ */
+export async function lockCurrent(
+  tx: Prisma.TransactionClient,
+  id: string,
+  now: Date,
+): Promise<{ request: RequestRow; expiredNow: boolean } | null> {
+  const request = await lockRequest(tx, id);
+  if (request === null) return null;
+  if (request.status === 'pending' && request.expiresAt.getTime() <= now.getTime()) {
+    return { request: await transition(tx, request, 'expired', { at: now, actor: SYSTEM }), expiredNow: true };
+  }
+  return { request, expiredNow: false };
+}
+
+/**
+ * Expires up to `limit` overdue pending requests in one statement: rows another transaction holds
+ * are skipped (it is deciding or expiring them). The batch form of `transition(…, 'expired')`, so a
+ * burst of deadlines costs a few statements, not one transaction each. Returns the expired rows.
+ */
+export async function expireOverdue(tx: Prisma.TransactionClient, now: Date, limit: number): Promise<RequestRow[]> {
+  assertTransition('pending', 'expired');
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    UPDATE approval_requests SET status = 'expired', decided_at = ${now}, updated_at = ${now}, version = version + 1
+     WHERE id IN (SELECT id FROM approval_requests WHERE status = 'pending' AND expires_at <= ${now}
+                   ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id::text AS id`;
+  const expired = await getRequests(
+    tx,
+    rows.map((row) => row.id),
+  );
+  await recordAudit(
+    tx,
+    expired.map((request) => transitionEvent({ ...request, status: 'pending' }, 'expired', { at: now, actor: SYSTEM })),
+  );
+  return expired;
+}
