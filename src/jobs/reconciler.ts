@@ -10,8 +10,8 @@ import type { JobDefinition } from './runtime.ts';
 import { repairTimers } from './timers.ts';
 
 const BATCH = 500;
-/** Work younger than this is left to the jobs already queued for it. */
-const GRACE_MS = 10_000;
+/** Work younger than this is left to the jobs already queued for it (deterministic ids make a repeat harmless anyway). */
+const GRACE_MS = 2000;
 
 /**
  * Enqueues a job unless one with its id is still waiting or running; a finished or failed one is
@@ -138,8 +138,9 @@ export async function startReconciler(deps: JobDeps, everyMs: number): Promise<R
   let repairWanted = true;
   let running: Promise<void> | undefined;
   const check = async () => {
-    const scheduler = await deps.jobs.queue(QUEUES.timers).getJobScheduler(JOB_IDS.reconcileScheduler);
-    if (scheduler === undefined || scheduler === null) {
+    // Listed from the schedulers' index: getJobScheduler can miss one while it is between iterations.
+    const schedulers = await deps.jobs.queue(QUEUES.timers).getJobSchedulers();
+    if (!schedulers.some((scheduler) => scheduler.key === JOB_IDS.reconcileScheduler)) {
       await installScheduler(deps, everyMs);
       repairWanted = true;
     }
