@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
-import type { TConfig } from './config.ts';
+import type { TConfig } from './config/index.ts';
 import { createDb, type Db, pingDb } from './db/client.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { TConfig } from '../config.ts';
+import type { TConfig } from '../config/index.ts';
 import type { Db } from '../db/client.ts';
 import type { RequestEvents } from './request-events.ts';
 import type { RequestRow } from './request-view.ts';
