@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
-import type { TConfig } from './config.ts';
+import type { TConfig } from './config/index.ts';
 import { apiV1Routes } from './http/api/v1/index.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';

@@ -1,21 +1,12 @@
 import { buildApp, type Greenlight } from './app.ts';
-import { ConfigError, parseConfig, type TConfig } from './config.ts';
-import { loadDotenv } from './env.ts';
+import { loadDotenv } from './config/dotenv.ts';
+import { parseConfig, parseOrExit } from './config/index.ts';
 import { createLogger } from './platform/logger.ts';
 
 /** Process entry: reads config, builds and starts the service, and shuts it down on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   loadDotenv();
-  let config: TConfig;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`greenlight: ${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = parseOrExit(() => parseConfig(process.env));
   const logger = createLogger(config.LOG_LEVEL);
 
   // Signals are handled from the very start: one arriving while the service still boots stops it

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { TConfig } from '../config.ts';
+import type { TConfig } from '../config/index.ts';
 import type { Db } from '../platform/db.ts';
 import type { Caches } from './caches.ts';
 import type { RequestChanges } from './request-changes.ts';

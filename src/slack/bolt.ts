@@ -1,7 +1,7 @@
 import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import type { TConfig } from '../config.ts';
+import type { TConfig } from '../config/index.ts';
 import { toSlackLogger } from '../platform/logger.ts';
 
 export interface SlackApp {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { buildApp, type Greenlight } from '../../src/app.ts';
-import { parseConfig, type TConfig } from '../../src/config.ts';
+import { parseConfig, type TConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { SlackDouble } from './slack-double.ts';

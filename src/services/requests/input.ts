@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TConfig } from '../../config.ts';
+import type { TConfig } from '../../config/index.ts';
 import { RISKS } from '../../domain/request-status.ts';
 
 /** Field rules shared by the API and the /request-action modal. */

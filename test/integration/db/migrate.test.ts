@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,6 +6,25 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '../../../src/platform/migrate.ts';
 import { createTestDatabase, query, type TestDatabase } from '../../support/database.ts';
+import { ROOT } from '../../support/process.ts';
+
+/**
+ * Runs the built migration CLI (`node dist/cli/migrate.js`, what `npm run db:migrate` runs) with
+ * exactly `env` — not even PATH — from an empty directory, so no developer `.env` leaks in.
+ */
+async function runMigrateCli(env: Record<string, string>): Promise<{ code: number; output: string }> {
+  const cwd = await mkdtemp(path.join(tmpdir(), 'greenlight-migrate-'));
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'dist', 'cli', 'migrate.js')],
+      { cwd, env },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : Number(error.code), output: `${stdout}${stderr}` });
+      },
+    );
+  });
+}
 
 describe('migration runner', () => {
   let database: TestDatabase;
@@ -97,5 +117,23 @@ describe('migration runner', () => {
     await expect(query(database.url, 'TRUNCATE audit_events')).rejects.toThrow(/append-only/);
     const rows = await query<{ type: string }>(database.url, 'SELECT type FROM audit_events');
     expect(rows).toEqual([{ type: 'test.event' }]);
+  });
+
+  it('the CLI migrates with only DATABASE_URL set: no Slack or Redis setting is needed', async () => {
+    const { code, output } = await runMigrateCli({ DATABASE_URL: database.url });
+    expect(output).toMatch(/migration\(s\) applied/);
+    expect(code).toBe(0);
+    const rows = await query(database.url, 'SELECT 1 FROM "_prisma_migrations" WHERE finished_at IS NOT NULL');
+    expect(rows).toHaveLength((await readMigrations()).length);
+  });
+
+  it('the CLI exits 78 naming a bad DATABASE_URL, its password hidden', async () => {
+    const { code, output } = await runMigrateCli({ DATABASE_URL: 'mysql://gl:hunter2@db/gl', DATABASE_POOL_SIZE: 'x' });
+    expect(code).toBe(78);
+    expect(output).toBe(
+      'greenlight: Invalid configuration:\n' +
+        '  - DATABASE_URL must be a URL like postgresql://user:pass@host:5432/db (got "mysql://gl:***@db/gl")\n' +
+        '  - DATABASE_POOL_SIZE "x" is not a number\n',
+    );
   });
 });

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { definePart, quote, splitList, type TParse, withDefault } from './fields.ts';
+
+const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
+const MIN_SECRET_LENGTH = 24;
+
+export interface TServiceKey {
+  name: string;
+  secret: string;
+}
+
+/**
+ * `name:secret,name:secret`. Problems name an entry by its name, or by its position when the name
+ * itself is malformed (it might be a secret pasted in the wrong place); a secret is never shown.
+ */
+const serviceKeys: TParse<TServiceKey[]> = (value, report) => {
+  const keys: TServiceKey[] = [];
+  const seen = new Set<string>();
+  let failed = false;
+  const fail = (message: string) => {
+    failed = true;
+    report(message);
+  };
+  for (const [index, entry] of splitList(value).entries()) {
+    const at = entry.indexOf(':');
+    if (at === -1) {
+      fail(`entry ${index + 1} is not name:secret (value not shown)`);
+      continue;
+    }
+    const name = entry.slice(0, at);
+    const secret = entry.slice(at + 1);
+    if (!SERVICE_NAME.test(name)) {
+      fail(
+        `entry ${index + 1} has a name that is not 1–64 letters, digits, _ . or - starting with a letter or digit (value not shown)`,
+      );
+      continue;
+    }
+    if (seen.has(name)) fail(`entry ${quote(name)} appears more than once; service names must be unique`);
+    seen.add(name);
+    if (secret.length < MIN_SECRET_LENGTH) {
+      fail(
+        `entry ${quote(name)} has a secret of ${secret.length} characters; secrets need ${MIN_SECRET_LENGTH} or more`,
+      );
+    }
+    keys.push({ name, secret });
+  }
+  return failed ? z.NEVER : keys;
+};
+
+/** API keys of the services that call Greenlight. */
+export const keys = definePart({
+  SERVICE_API_KEYS: withDefault(serviceKeys, []),
+});

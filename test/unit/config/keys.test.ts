@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseConfigParts } from '../../../src/config/index.ts';
+import { problemsOf } from './problems.ts';
+
+const keys = (value: string) => problemsOf({ SERVICE_API_KEYS: value }, ['keys']);
+const SECRET = '0123456789abcdef0123456789';
+
+describe('service API keys config', () => {
+  it('splits name:secret pairs; a secret may hold colons', () => {
+    expect(
+      parseConfigParts({ SERVICE_API_KEYS: `ci:${SECRET}, deploy-bot:zyxwvutsrqponmlkjihgfedcba:with:colons` }, [
+        'keys',
+      ]).SERVICE_API_KEYS,
+    ).toEqual([
+      { name: 'ci', secret: SECRET },
+      { name: 'deploy-bot', secret: 'zyxwvutsrqponmlkjihgfedcba:with:colons' },
+    ]);
+  });
+
+  it('names an entry by its name, or by its position when it has no usable name', () => {
+    expect(keys(`ci:short,just-a-secret-pasted-alone,bad name!:${SECRET},ci:${SECRET}`)).toEqual([
+      'SERVICE_API_KEYS entry "ci" has a secret of 5 characters; secrets need 24 or more',
+      'SERVICE_API_KEYS entry 2 is not name:secret (value not shown)',
+      'SERVICE_API_KEYS entry 3 has a name that is not 1–64 letters, digits, _ . or - starting with a letter or digit (value not shown)',
+      'SERVICE_API_KEYS entry "ci" appears more than once; service names must be unique',
+    ]);
+  });
+
+  it('never shows a secret, whatever is wrong with the list', () => {
+    const secret = fc.stringMatching(/^[A-Za-z0-9+/=_-]{12,40}$/);
+    const entry = fc.oneof(
+      fc.record({ name: fc.constantFrom('ci', 'deploy', 'bad name', ''), secret }),
+      secret.map((alone) => ({ name: undefined, secret: alone })),
+    );
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 5 }), (entries) => {
+        const value = entries.map((e) => (e.name === undefined ? e.secret : `${e.name}:${e.secret}`)).join(',');
+        let problems: string[];
+        try {
+          parseConfigParts({ SERVICE_API_KEYS: value }, ['keys']);
+          return;
+        } catch (error) {
+          problems = (error as { problems: string[] }).problems;
+        }
+        const text = problems.join('\n');
+        for (const e of entries) expect(text).not.toContain(e.secret);
+      }),
+    );
+  });
+});
