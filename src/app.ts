@@ -142,12 +142,14 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     // ROLE=web instances only enqueue; `all` and `worker` instances run the queues and the reconciler.
     if (config.ROLE !== 'web') {
       // Notifications yield to cards and timers: a burst of outcomes updates every card first.
-      jobs.startWorkers(workerConnection, deps, {
+      // Jobs call Slack without in-process retries (see SlackApp.jobClient).
+      const jobDeps: JobDeps = { ...deps, slack: slack.jobClient };
+      jobs.startWorkers(workerConnection, jobDeps, {
         [QUEUES.timers]: config.WORKER_CONCURRENCY,
         [QUEUES.cards]: config.WORKER_CONCURRENCY,
         [QUEUES.notify]: Math.max(1, Math.ceil(config.WORKER_CONCURRENCY / 4)),
       });
-      reconciler = await startReconciler(deps, config.RECONCILE_INTERVAL_SECONDS * 1000);
+      reconciler = await startReconciler(jobDeps, config.RECONCILE_INTERVAL_SECONDS * 1000);
       const started = reconciler;
       closer.add(() => started.stop());
     }

@@ -43,3 +43,53 @@ export function sendCard<T>(
     (code) => recordCardFailure(deps, request, code, step),
   );
 }
+
+/** The Slack message metadata every card carries, so a card can be found again by its request. */
+export const CARD_EVENT_TYPE = 'greenlight_card';
+
+export function cardMetadata(request: Pick<RequestRow, 'id'>) {
+  return { event_type: CARD_EVENT_TYPE, event_payload: { request_id: request.id } };
+}
+
+/** How far before the request's creation to look (clocks differ), and how many messages at most. */
+const HISTORY_SLACK_S = 120;
+const HISTORY_PAGES = 5;
+
+/**
+ * The timestamps of cards already posted for this request in its channel, oldest first: found by
+ * the metadata each card carries, in the channel's history since the request was created. An
+ * attempt whose post reached Slack but whose answer was lost leaves exactly such a card.
+ */
+export async function findPostedCards(
+  deps: Pick<JobDeps, 'slack'>,
+  job: Job,
+  token: string | undefined,
+  request: Pick<RequestRow, 'id' | 'channelId' | 'createdAt'>,
+): Promise<string[]> {
+  const found: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < HISTORY_PAGES; page += 1) {
+    const history = await callSlack(job, token, () =>
+      deps.slack.conversations.history({
+        channel: request.channelId,
+        oldest: String(Math.floor(request.createdAt.getTime() / 1000) - HISTORY_SLACK_S),
+        include_all_metadata: true,
+        limit: 200,
+        ...(cursor === undefined ? {} : { cursor }),
+      }),
+    );
+    for (const message of history.messages ?? []) {
+      const metadata = message.metadata as { event_type?: string; event_payload?: { request_id?: unknown } } | undefined;
+      if (
+        metadata?.event_type === CARD_EVENT_TYPE &&
+        metadata.event_payload?.request_id === request.id &&
+        message.ts !== undefined
+      ) {
+        found.push(message.ts);
+      }
+    }
+    cursor = history.response_metadata?.next_cursor || undefined;
+    if (!history.has_more || cursor === undefined) break;
+  }
+  return found.sort((a, b) => Number(a) - Number(b));
+}

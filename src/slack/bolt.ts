@@ -1,4 +1,5 @@
 import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { TConfig } from '../config/index.ts';
@@ -6,6 +7,12 @@ import { toSlackLogger } from '../platform/logger.ts';
 
 export interface SlackApp {
   bolt: InstanceType<typeof App>;
+  /**
+   * The Web API client background jobs use: it never retries in-process, because a retried post
+   * whose first answer was lost posts twice. Jobs retry through BullMQ instead, where each retry can
+   * first look for what the lost attempt did.
+   */
+  jobClient: WebClient;
   /** Socket Mode opens its WebSocket here; over HTTP, requests arrive through the shared Express app. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -54,6 +61,11 @@ export async function createSlackApp(config: TConfig, logger: Logger, expressApp
   const auth = await app.client.auth.test();
   return {
     bolt: app,
+    jobClient: new WebClient(config.SLACK_BOT_TOKEN, {
+      ...clientOptions,
+      logger: slackLogger,
+      retryConfig: { retries: 0 },
+    }),
     mode: socket ? 'socket' : 'http',
     botUserId: auth.user_id,
     async start() {

@@ -32,10 +32,15 @@ export interface StoredMessage {
   blocks?: unknown[];
   thread_ts?: string;
   user?: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
-/** A failure to inject: a Slack error (HTTP 200, ok:false) or a rate limit (HTTP 429 + Retry-After). */
-export type Failure = { error: string } | { rateLimited: number } | { httpStatus: number };
+/**
+ * A failure to inject: a Slack error (HTTP 200, ok:false), a rate limit (HTTP 429 + Retry-After), an
+ * HTTP error status, or `dropAnswer`: Slack does the work (the message is posted) and the connection
+ * is cut before the answer arrives, as when a response is lost to a reset or a timeout.
+ */
+export type Failure = { error: string } | { rateLimited: number } | { httpStatus: number } | { dropAnswer: true };
 
 type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
 type Match = (args: Record<string, unknown>) => boolean;
@@ -98,6 +103,13 @@ export class SlackDouble {
       }),
       'chat.postMessage': (args) => this.postMessage(args),
       'chat.update': (args) => this.updateMessage(args),
+      'chat.delete': (args) => {
+        const channel = this.requireChannel(args.channel);
+        const key = `${channel}/${String(args.ts ?? '')}`;
+        if (!this.messages.delete(key)) throw new SlackApiError('message_not_found');
+        return { channel, ts: args.ts };
+      },
+      'conversations.history': (args) => this.history(args),
       'chat.postEphemeral': (args) => {
         this.requireChannel(args.channel);
         this.requireUser(args.user);
@@ -334,18 +346,19 @@ export class SlackDouble {
     let response: Record<string, unknown>;
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     const failure = this.takeFailure(method, args);
+    const injected = failure !== undefined && !('dropAnswer' in failure) ? failure : undefined;
     if (req.method !== 'POST' && req.method !== 'GET') {
       status = 405;
       response = { ok: false, error: 'method_not_allowed' };
-    } else if (failure !== undefined && 'rateLimited' in failure) {
+    } else if (injected !== undefined && 'rateLimited' in injected) {
       status = 429;
-      headers['retry-after'] = String(failure.rateLimited);
+      headers['retry-after'] = String(injected.rateLimited);
       response = { ok: false, error: 'ratelimited' };
-    } else if (failure !== undefined && 'httpStatus' in failure) {
-      status = failure.httpStatus;
+    } else if (injected !== undefined && 'httpStatus' in injected) {
+      status = injected.httpStatus;
       response = { ok: false, error: 'fatal_error' };
-    } else if (failure !== undefined) {
-      response = { ok: false, error: failure.error };
+    } else if (injected !== undefined && 'error' in injected) {
+      response = { ok: false, error: injected.error };
     } else if (token === undefined || token === '') {
       response = { ok: false, error: 'not_authed' };
     } else if (token !== (method === 'apps.connections.open' ? APP_TOKEN : BOT.token)) {
@@ -371,9 +384,15 @@ export class SlackDouble {
     }
     const delay = this.delays.get(method)?.shift();
     if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
-    this.calls.push({ method, token, args, status, response, at });
+    const dropped = failure !== undefined && 'dropAnswer' in failure;
+    this.calls.push({ method, token, args, status: dropped ? 0 : status, response, at });
     this.emit(this.calls[this.calls.length - 1] as SlackCall);
     for (const waiter of [...this.waiters]) waiter();
+    if (dropped) {
+      // The work is done; the caller never hears of it.
+      req.socket.destroy();
+      return;
+    }
     res.writeHead(status, headers);
     res.end(JSON.stringify(response));
   }
@@ -384,7 +403,8 @@ export class SlackDouble {
 
   private nextTs(): string {
     this.tsCounter += 1;
-    return `1790000000.${String(this.tsCounter).padStart(6, '0')}`;
+    // Like Slack: seconds since the epoch, then a counter that keeps every ts unique and increasing.
+    return `${Math.floor(Date.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
   }
 
   private requireChannel(channel: unknown): string {
@@ -423,6 +443,7 @@ export class SlackDouble {
       blocks: args.blocks as unknown[] | undefined,
       thread_ts: args.thread_ts as string | undefined,
       user: BOT.userId,
+      ...(isMetadata(args.metadata) ? { metadata: args.metadata } : {}),
     };
     this.messages.set(`${channel}/${message.ts}`, message);
     return { channel, ts: message.ts, message: { ...message, type: 'message', bot_id: BOT.botId } };
@@ -441,6 +462,26 @@ export class SlackDouble {
     };
     this.messages.set(key, updated);
     return { channel, ts: existing.ts, text: updated.text, message: { ...updated, type: 'message' } };
+  }
+
+  /** conversations.history: a channel's top-level messages, newest first, metadata only when asked for. */
+  private history(args: Record<string, unknown>): Record<string, unknown> {
+    const channel = this.requireChannel(args.channel);
+    const oldest = Number(args.oldest ?? 0);
+    const limit = Math.min(Number(args.limit ?? 100), 999);
+    const start = Number(args.cursor ?? 0);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const all = [...this.messages.values()]
+      .filter((m) => m.channel === channel && m.thread_ts === undefined && Number(m.ts) >= oldest)
+      .sort((a, b) => Number(b.ts) - Number(a.ts));
+    const page = all.slice(start, start + limit).map(({ metadata, channel: _channel, ...message }) => ({
+      type: 'message',
+      bot_id: BOT.botId,
+      ...message,
+      ...(withMetadata && metadata !== undefined ? { metadata } : {}),
+    }));
+    const more = start + limit < all.length;
+    return { messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
   }
 
   private storeView(raw: unknown, id?: string): Record<string, unknown> {
@@ -485,6 +526,12 @@ function toSlackUser(user: SlackUser): Record<string, unknown> {
 }
 
 /** Parses a Web API body: form-encoded (JSON-valued fields decoded, as @slack/web-api encodes them) or JSON. */
+function isMetadata(value: unknown): value is StoredMessage['metadata'] {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { event_type?: unknown }).event_type === 'string'
+  );
+}
+
 function parseBody(contentType: string, body: string): Record<string, unknown> {
   if (body === '') return {};
   if (contentType.includes('application/json')) return JSON.parse(body) as Record<string, unknown>;

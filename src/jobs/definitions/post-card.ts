@@ -1,13 +1,20 @@
-import { sendCard } from '../cards.ts';
+import { cardMetadata, findPostedCards, sendCard } from '../cards.ts';
 import { cardGuard, loadForJob } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
+import { callSlack } from '../slack-errors.ts';
 import { type TRequestRef, ZRequestRef } from './payloads.ts';
 import { sendDm } from './send-dm.ts';
 import { updateCard } from './update-card.ts';
 
-/** Posts the request's card in its channel, once; then confirms to a Slack requester by DM. */
+/**
+ * Posts the request's card in its channel, once; then confirms to a Slack requester by DM.
+ *
+ * Posting is made idempotent here: the first attempt ever is marked in the row before it posts, and
+ * any later attempt (a retry, a re-queue by the reconciler, another instance) first looks for a card
+ * an earlier attempt posted but never heard back about, and adopts it instead of posting again.
+ */
 export const postCard = defineJob<TRequestRef, JobDeps>({
   name: 'card.post',
   queue: QUEUES.cards,
@@ -17,21 +24,41 @@ export const postCard = defineJob<TRequestRef, JobDeps>({
   async handle({ requestId }, deps, job, token) {
     const request = await loadForJob(deps, requestId, (r) => cardGuard(r) ?? (r.messageTs === null ? null : 'posted'));
     if (request === null) return;
-    const posted = await sendCard(deps, job, token, request, 'card.post', (card) =>
-      deps.slack.chat.postMessage({ channel: request.channelId, text: card.text, blocks: card.blocks }),
-    );
-    const ts = posted.ts as string;
+    const { count: first } = await deps.db.approvalRequest.updateMany({
+      where: { id: requestId, cardPostStartedAt: null },
+      data: { cardPostStartedAt: deps.now() },
+    });
+    const earlier = first === 1 ? [] : await findPostedCards(deps, job, token, request);
+    let ts = earlier[0];
+    if (ts === undefined) {
+      const posted = await sendCard(deps, job, token, request, 'card.post', (card) =>
+        deps.slack.chat.postMessage({
+          channel: request.channelId,
+          text: card.text,
+          blocks: card.blocks,
+          metadata: cardMetadata(request),
+        }),
+      );
+      ts = posted.ts as string;
+    } else {
+      // Extra copies (several lost answers before this fix could find them) would keep live buttons.
+      for (const extra of earlier.slice(1)) {
+        await callSlack(job, token, () => deps.slack.chat.delete({ channel: request.channelId, ts: extra }));
+      }
+    }
+    // An adopted card shows whatever version it was posted with: record none, so it is re-rendered.
+    const adopted = earlier.length > 0;
     await deps.db.approvalRequest.updateMany({
       where: { id: requestId, messageTs: null },
-      data: { messageTs: ts, cardVersion: request.version },
+      data: { messageTs: ts, cardVersion: adopted ? null : request.version },
     });
     // A person who asked in Slack gets a confirmation with a link; a service has its API response.
     if (request.source === 'slack') {
       await deps.jobs.enqueue(sendDm, { requestId, kind: 'submitted' }, { jobId: JOB_IDS.dm(requestId, 'submitted') });
     }
-    // Decided while the card was being posted: the card must show the newer state.
+    // Decided while the card was being posted, or adopted: the card must show the row as it is now.
     const current = await deps.db.approvalRequest.findUnique({ where: { id: requestId }, select: { version: true } });
-    if (current !== null && current.version !== request.version) {
+    if (current !== null && (adopted || current.version !== request.version)) {
       await deps.jobs.enqueue(updateCard, { requestId }, { jobId: JOB_IDS.updateCard(requestId, current.version) });
     }
   },
