@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMMAND_REQUEST_ACTION } from '../../src/slack/ids.ts';
 
-// Slack's published manifest schemas live beside the repository in ../shared/slack (see its README).
-const SLACK_SCHEMAS = new URL('../../../shared/slack/', import.meta.url);
+// Slack's published manifest schemas, vendored with their licence (see test/fixtures/slack/README.md).
+const SLACK_SCHEMAS = new URL('../fixtures/slack/', import.meta.url);
 const REF_BASE = 'https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/';
 
 function loadJson(name: string): Record<string, unknown> {
