@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { createJobRuntime, defineJob, type JobRuntime } from '../../../src/jobs/runtime.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createRedis } from '../../../src/redis.ts';
-import { REDIS_URL, uniquePrefix } from '../../support/harness.ts';
+import { keysUnder, removeKeys } from '../../support/redis-keys.ts';
+import { REDIS_URL, uniquePrefix } from '../../support/run.ts';
 
 interface Deps {
   seen: Array<{ id: string; attempt: number }>;
@@ -36,19 +37,26 @@ describe('job runtime on real Redis', () => {
   const worker = createRedis(REDIS_URL, 'worker');
   let runtime: JobRuntime;
   let deps: Deps;
+  let prefix: string;
 
   beforeEach(() => {
     deps = { seen: [], failUntilAttempt: 0 };
+    prefix = uniquePrefix();
     runtime = createJobRuntime<Deps>({
       producer,
-      prefix: uniquePrefix(),
+      prefix,
       definitions: [echo],
       logger: createLogger('silent'),
     });
     runtime.startWorkers(worker, deps);
   });
   afterEach(async () => {
-    await runtime.close();
+    try {
+      await runtime.close();
+    } finally {
+      // Each test's queue, its jobs and BullMQ's bookkeeping live under its own prefix.
+      await removeKeys(keysUnder(prefix), REDIS_URL);
+    }
   });
   afterAll(async () => {
     await Promise.all([producer.quit(), worker.quit()]);
