@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/services/audit.ts';
-import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
   APPROVER_B,
@@ -20,15 +19,10 @@ import {
   startLifecycleApp,
   waitForCard,
 } from '../../support/lifecycle.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 describe('webhook → card → Approve / Deny', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startLifecycleApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({}, { start: startLifecycleApp });
 
   const get = async (id: string) => (await api<ApiRequest>(t, 'GET', `/requests/${id}`)).body;
 

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QUEUES } from '../../../src/jobs/index.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { verifyAuditChain } from '../../../src/services/audit.ts';
 import { query } from '../../support/database.ts';
-import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
   type ApiRequest,
@@ -20,15 +19,10 @@ import {
   startLifecycleApp,
   waitForCard,
 } from '../../support/lifecycle.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 describe('expiry, Slack failures and recovery', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startLifecycleApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({}, { start: startLifecycleApp });
   const get = async (id: string) => (await api<ApiRequest>(t, 'GET', `/requests/${id}`)).body;
 
   it('expires an undecided request at its deadline: card, requester and late clickers are told', async () => {

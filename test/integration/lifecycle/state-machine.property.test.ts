@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/services/audit.ts';
 import { cancelRequest, decide, expireDue, getRequest } from '../../../src/services/requests.ts';
-import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
   APPROVER_B,
@@ -12,6 +11,7 @@ import {
   REQUESTER,
   startLifecycleApp,
 } from '../../support/lifecycle.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 type Op = { kind: 'approve' | 'deny'; user: string } | { kind: 'expire' } | { kind: 'cancel' };
 
@@ -28,13 +28,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
  * transition, consistent with the votes, with an intact audit chain.
  */
 describe('request state machine under concurrency (property)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startLifecycleApp({ REQUIRED_APPROVALS: '2' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ REQUIRED_APPROVALS: '2' }, { start: startLifecycleApp });
 
   it('always ends in exactly one consistent outcome', async () => {
     const client = await t.app.db.apiClient.findUniqueOrThrow({

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 const ADMIN = 'U0ADMIN001';
 const MEMBER = 'U0MEMBER01';
 
 describe('Slack events over HTTP', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ ADMIN_USER_IDS: ADMIN });
+  const t = useTestApp({ ADMIN_USER_IDS: ADMIN });
+  beforeAll(() => {
     t.slack.addUser({ id: ADMIN, name: 'ada', email: 'ada@example.com' });
     t.slack.addUser({ id: MEMBER, name: 'max', email: 'max@example.com' });
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('publishes a welcome Home view on app_home_opened', async () => {
