@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Queue } from 'bullmq';
 import { type AppUnderTest, type StartOptions, startTestApp, type TestApp } from './harness.ts';
 import type { StoredMessage } from './slack-double.ts';
 
@@ -114,6 +115,22 @@ export async function eventually<T>(
       throw new Error(`${what} not reached within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Resolves once `queue` has nothing waiting, running or delayed: every job added so far has
+ * finished. The positive signal to wait for before asserting that a job did nothing more. (Not for
+ * the timers queue: the reconciler's repeatable job is always delayed there.)
+ */
+export async function waitForQueueIdle(queue: Queue, timeoutMs = 10_000): Promise<void> {
+  await eventually(
+    async () => {
+      const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children');
+      return Object.values(counts).every((count) => count === 0);
+    },
+    timeoutMs,
+    `queue ${queue.name} idle`,
+  );
 }
 
 /** The card message for a request in `channel`, as the double holds it now. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { QUEUES } from '../../../src/jobs/index.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
@@ -18,6 +19,7 @@ import {
   REQUESTER,
   startLifecycleApp,
   waitForCard,
+  waitForQueueIdle,
 } from '../../support/lifecycle.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
@@ -156,7 +158,10 @@ describe('expiry, Slack failures and recovery', () => {
   });
 
   it('re-sends outcome notifications lost with a Redis flush, and never twice', async () => {
-    const request = await createViaApi(t);
+    // DMs name the action and resource, not the request id: a resource of its own tells this
+    // request's DMs from those of the file's other requests.
+    const resource = `prod/renotify-${randomUUID()}`;
+    const request = await createViaApi(t, { resource });
     const card = await waitForCard(t, request.id);
     const notify = t.app.jobs.queue(QUEUES.notify);
     await notify.pause();
@@ -170,24 +175,28 @@ describe('expiry, Slack failures and recovery', () => {
       [request.id],
     );
     const replies = () => [...t.slack.messages.values()].filter((m) => m.thread_ts === card.ts);
-    const outcomeDms = () =>
-      dmsTo(t, REQUESTER).filter((m) => m.includes('Approved') && m.includes(request.id.slice(0, 0)));
-    const dmsBefore = outcomeDms().length;
+    const outcomeDms = () => dmsTo(t, REQUESTER).filter((m) => m.includes(resource));
     expect(replies()).toHaveLength(0);
+    expect(outcomeDms()).toHaveLength(0);
+
     expect((await reconcileNow(t.app.deps)).renotified).toBeGreaterThanOrEqual(2);
-    await eventually(() => replies().length === 1);
-    await eventually(() => outcomeDms().length === dmsBefore + 1);
-    await eventually(async () => {
-      const [row] = await query<{ thread_replied_at: Date | null; outcome_dm_at: Date | null }>(
-        t.database.url,
-        'SELECT thread_replied_at, outcome_dm_at FROM approval_requests WHERE id = $1',
-        [request.id],
-      );
-      return row?.thread_replied_at !== null && row?.outcome_dm_at !== null;
-    });
-    expect((await reconcileNow(t.app.deps)).renotified).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForQueueIdle(notify);
     expect(replies()).toHaveLength(1);
+    expect(outcomeDms()).toHaveLength(1);
+    expect(outcomeDms()[0]).toContain('Approved');
+    const [row] = await query<{ thread_replied_at: Date | null; outcome_dm_at: Date | null }>(
+      t.database.url,
+      'SELECT thread_replied_at, outcome_dm_at FROM approval_requests WHERE id = $1',
+      [request.id],
+    );
+    expect(row?.thread_replied_at).toBeInstanceOf(Date);
+    expect(row?.outcome_dm_at).toBeInstanceOf(Date);
+
+    // Sent and recorded: another pass queues nothing, and nothing goes out again.
+    expect((await reconcileNow(t.app.deps)).renotified).toBe(0);
+    await waitForQueueIdle(notify);
+    expect(replies()).toHaveLength(1);
+    expect(outcomeDms()).toHaveLength(1);
   });
 
   it('detects a rewritten audit event even when the append-only trigger is bypassed', async () => {
