@@ -24,9 +24,9 @@ const echo = defineJob<{ id: string }, Deps>({
   },
 });
 
-async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -104,8 +104,14 @@ describe('job runtime on real Redis', () => {
     const id = crypto.randomUUID();
     await runtime.enqueue(echo, { id }, { jobId: `echo-${id}`, delay: 200 });
     await runtime.enqueue(echo, { id }, { jobId: `echo-${id}`, delay: 200 });
-    await until(() => deps.seen.length >= 1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Wait for the queue to have run everything it holds, not for a guessed time: a second job would
+    // still be delayed, waiting or active.
+    const queue = runtime.queue('test');
+    await until(async () => {
+      const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
+      return deps.seen.length >= 1 && Object.values(counts).every((count) => count === 0);
+    });
+    expect(await queue.getJobCounts('completed')).toEqual({ completed: 1 });
     expect(deps.seen).toHaveLength(1);
   });
 });

@@ -194,6 +194,8 @@ describe('service API', () => {
       await waitForCard(t, request.id);
       const started = Date.now();
       const waiting = api<ApiRequest>(t, 'GET', `/requests/${request.id}?wait=20`);
+      // A head start for the poll, not a wait before asserting that nothing happened: the app shows no
+      // sign that a poll is subscribed, and a poll that starts late still answers 'approved' (just sooner).
       await new Promise((resolve) => setTimeout(resolve, 300));
       await click(t, APPROVER_A, 'approve_request', request.id);
       const res = await waiting;

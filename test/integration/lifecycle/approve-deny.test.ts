@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { QUEUES } from '../../../src/jobs/index.ts';
 import { verifyAuditChain } from '../../../src/services/audit.ts';
 import {
   APPROVER_A,
@@ -18,6 +19,7 @@ import {
   REQUESTER,
   startLifecycleApp,
   waitForCard,
+  waitForQueueIdle,
 } from '../../support/lifecycle.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
@@ -76,7 +78,12 @@ describe('webhook → card → Approve / Deny', () => {
     ]);
     expect(buttons[0]?.confirm).toBeUndefined();
     // A service gets its answer from the API: the requester is not sent a "waiting" DM (Slack requesters are).
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The card job queues that DM before it finishes, so once it has finished and the notify queue is idle,
+    // the DM would have been sent.
+    const cardJob = await t.app.jobs.queue(QUEUES.cards).getJob(`card-post-${res.body.id}`);
+    await eventually(async () => (await cardJob?.getState()) === 'completed', 5000, 'card job completed');
+    await waitForQueueIdle(t.app.jobs.queue(QUEUES.notify));
+    expect(await t.app.jobs.queue(QUEUES.notify).getJob(`dm-${res.body.id}-submitted`)).toBeUndefined();
     expect(dmsTo(t, REQUESTER).filter((m) => m.includes('waiting for approval'))).toEqual([]);
   });
 

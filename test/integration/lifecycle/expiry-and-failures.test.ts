@@ -91,6 +91,8 @@ describe('expiry, Slack failures and recovery', () => {
       const request = await createViaApi(t);
       await waitForCard(t, request.id);
       const waiting = api<ApiRequest>(t, 'GET', `/requests/${request.id}?wait=20`);
+      // A head start for the poll, not a wait before asserting that nothing happened: the app shows no
+      // sign that a poll is subscribed, and a poll that starts late still answers 'approved' (just sooner).
       await new Promise((resolve) => setTimeout(resolve, 200));
       const card = cardOf(t, request.id);
       await second.sender.blockAction({
@@ -109,7 +111,7 @@ describe('expiry, Slack failures and recovery', () => {
   });
 
   it('loses nothing when Redis is flushed: the reconciler rebuilds timers from PostgreSQL', async () => {
-    const soon = await createViaApi(t, { ttlSeconds: 2 });
+    const soon = await createViaApi(t, { ttlSeconds: 3 });
     const overdue = await createViaApi(t, { ttlSeconds: 1 });
     await waitForCard(t, soon.id);
     await waitForCard(t, overdue.id);
@@ -119,14 +121,28 @@ describe('expiry, Slack failures and recovery', () => {
     await timers.obliterate({ force: true });
     await timers.resume();
     expect(await timers.getJob(`expire-${soon.id}`)).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const counts = await timers.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children');
+    expect(Object.values(counts).every((count) => count === 0)).toBe(true);
+    // Wait for `overdue`'s deadline by the database's clock: with no timer left, nothing expires it.
+    await eventually(
+      async () =>
+        (
+          await query<{ due: boolean }>(
+            t.database.url,
+            'SELECT expires_at <= now() AS due FROM approval_requests WHERE id = $1',
+            [overdue.id],
+          )
+        )[0]?.due,
+      5000,
+      'overdue request past its deadline',
+    );
     // `overdue` passed its deadline with no timer; `soon` has a deadline ahead and no timer.
     expect((await get(overdue.id)).status).toBe('pending');
     const repaired = await reconcileNow(t.app.deps);
     expect(repaired.expired).toBeGreaterThanOrEqual(1);
     expect(repaired.rescheduled).toBeGreaterThanOrEqual(1);
     expect((await get(overdue.id)).status).toBe('expired');
-    await eventually(async () => (await get(soon.id)).status === 'expired', 5000);
+    await eventually(async () => (await get(soon.id)).status === 'expired', 8000);
   });
 
   it('re-renders a card whose update was lost with a Redis flush', async () => {
