@@ -138,7 +138,9 @@ describe('the service process', () => {
     second.child.kill('SIGTERM');
     const secondExit = await second.exited;
     expect(secondExit, second.output()).toEqual({ code: 0, signal: null });
-  });
+    // Each boot may take its own 30 s on a loaded machine (PGlite starts in-process); the 30 s default
+    // test timeout cut the second one short.
+  }, 90_000);
 
   it('exits non-zero naming REDIS_URL when Redis is unreachable at startup', async () => {
     const database = await createTestDatabase();
