@@ -79,7 +79,9 @@ export async function findPostedCards(
       }),
     );
     for (const message of history.messages ?? []) {
-      const metadata = message.metadata as { event_type?: string; event_payload?: { request_id?: unknown } } | undefined;
+      const metadata = message.metadata as
+        | { event_type?: string; event_payload?: { request_id?: unknown } }
+        | undefined;
       if (
         metadata?.event_type === CARD_EVENT_TYPE &&
         metadata.event_payload?.request_id === request.id &&

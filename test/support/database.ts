@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { quoteIdent } from '../../src/platform/migrate.ts';
+import { uniqueDatabaseName } from './run.ts';
 
 /** The PostgreSQL server tests create their databases on (CI's and the machine's default). */
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -11,9 +12,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates a fresh, empty database on the real PostgreSQL server, so each test file is isolated. */
+/**
+ * Creates a fresh, empty database on the real PostgreSQL server, so each test file is isolated.
+ * It is named after the run (`greenlight_test_<run>_<random>`), so the run's teardown finds it
+ * if nobody drops it.
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `greenlight_test_${randomBytes(6).toString('hex')}`;
+  const name = uniqueDatabaseName();
   const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
   await admin.connect();
   try {
@@ -26,14 +31,51 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
+    drop: () => dropDatabases([name]),
+  };
+}
+
+/** Drops databases by name, disconnecting whoever still uses them. */
+export async function dropDatabases(names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await client.connect();
+  try {
+    for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Names of the databases whose name starts with `start`. */
+export async function findDatabases(start: string): Promise<string[]> {
+  const rows = await query<{ datname: string }>(
+    ADMIN_DATABASE_URL,
+    'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname',
+    [start],
+  );
+  return rows.map((row) => row.datname);
+}
+
+/**
+ * A fresh database for the enclosing describe (`per: 'file'`, the default) or for each test,
+ * dropped afterwards. Read `.current` inside tests and hooks.
+ */
+export function useTestDatabase(per: 'file' | 'test' = 'file'): { readonly current: TestDatabase } {
+  const [before, after] = per === 'test' ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  let database: TestDatabase | undefined;
+  before(async () => {
+    database = await createTestDatabase();
+  });
+  after(async () => {
+    const created = database;
+    database = undefined;
+    await created?.drop();
+  });
+  return {
+    get current() {
+      if (database === undefined) throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
+      return database;
     },
   };
 }

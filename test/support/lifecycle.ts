@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type StartOptions, startTestApp, type TestApp } from './harness.ts';
+import type { Queue } from 'bullmq';
+import { type AppUnderTest, type StartOptions, startTestApp, type TestApp } from './harness.ts';
 import type { StoredMessage } from './slack-double.ts';
 
 export const CHANNEL = 'C0APPROVAL';
@@ -32,7 +33,7 @@ export async function startLifecycleApp(
   return t;
 }
 
-export function seedSlack(t: TestApp): void {
+export function seedSlack(t: AppUnderTest): void {
   t.slack.addChannel(CHANNEL);
   t.slack.addUser({ id: REQUESTER, name: 'rita', email: 'rita@example.com' });
   t.slack.addUser({ id: APPROVER_A, name: 'alice', email: 'alice@example.com' });
@@ -60,7 +61,7 @@ export interface ApiResponse<T = Record<string, unknown>> {
 
 /** Calls the service API with a key (default: the `ci` key). */
 export async function api<T = Record<string, unknown>>(
-  t: TestApp,
+  t: AppUnderTest,
   method: string,
   path: string,
   init: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> } = {},
@@ -89,7 +90,7 @@ export type ApiRequest = {
   route: { channel: string; approvers: string[]; requiredApprovals: number };
 };
 
-export async function createViaApi(t: TestApp, overrides: Record<string, unknown> = {}): Promise<ApiRequest> {
+export async function createViaApi(t: AppUnderTest, overrides: Record<string, unknown> = {}): Promise<ApiRequest> {
   const res = await api<ApiRequest>(t, 'POST', '/requests', { body: { ...VALID_BODY, ...overrides } });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
@@ -116,14 +117,30 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * Resolves once `queue` has nothing waiting, running or delayed: every job added so far has
+ * finished. The positive signal to wait for before asserting that a job did nothing more. (Not for
+ * the timers queue: the reconciler's repeatable job is always delayed there.)
+ */
+export async function waitForQueueIdle(queue: Queue, timeoutMs = 10_000): Promise<void> {
+  await eventually(
+    async () => {
+      const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children');
+      return Object.values(counts).every((count) => count === 0);
+    },
+    timeoutMs,
+    `queue ${queue.name} idle`,
+  );
+}
+
 /** The card message for a request in `channel`, as the double holds it now. */
-export function cardOf(t: TestApp, requestId: string, channel = CHANNEL): StoredMessage | undefined {
+export function cardOf(t: AppUnderTest, requestId: string, channel = CHANNEL): StoredMessage | undefined {
   return [...t.slack.messages.values()].find(
     (m) => m.channel === channel && m.thread_ts === undefined && JSON.stringify(m.blocks ?? []).includes(requestId),
   );
 }
 
-export async function waitForCard(t: TestApp, requestId: string, channel = CHANNEL): Promise<StoredMessage> {
+export async function waitForCard(t: AppUnderTest, requestId: string, channel = CHANNEL): Promise<StoredMessage> {
   return eventually(() => cardOf(t, requestId, channel), 5000, `card for ${requestId}`);
 }
 
@@ -136,7 +153,7 @@ export function buttonsOf(
 }
 
 /** Messages the bot sent to a user's DM (conversations.open then chat.postMessage). */
-export function dmsTo(t: TestApp, user: string): string[] {
+export function dmsTo(t: AppUnderTest, user: string): string[] {
   const dmChannels = new Set(
     t.slack
       .callsOf('conversations.open')
@@ -150,7 +167,7 @@ export function dmsTo(t: TestApp, user: string): string[] {
 }
 
 /** Ephemeral texts shown to a user. */
-export function ephemeralsTo(t: TestApp, user: string): string[] {
+export function ephemeralsTo(t: AppUnderTest, user: string): string[] {
   return t.slack
     .callsOf('chat.postEphemeral')
     .filter((c) => c.args.user === user)
@@ -158,7 +175,12 @@ export function ephemeralsTo(t: TestApp, user: string): string[] {
 }
 
 /** Presses a card button as `user`. */
-export async function click(t: TestApp, user: string, actionId: 'approve_request' | 'deny_request', requestId: string) {
+export async function click(
+  t: AppUnderTest,
+  user: string,
+  actionId: 'approve_request' | 'deny_request',
+  requestId: string,
+) {
   const card = await waitForCard(t, requestId);
   return t.sender.blockAction({
     user_id: user,

@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '../../../src/platform/migrate.ts';
-import { createTestDatabase, query, type TestDatabase } from '../../support/database.ts';
+import { query, useTestDatabase } from '../../support/database.ts';
 import { ROOT } from '../../support/process.ts';
 
 /**
@@ -27,17 +27,11 @@ async function runMigrateCli(env: Record<string, string>): Promise<{ code: numbe
 }
 
 describe('migration runner', () => {
-  let database: TestDatabase;
-  beforeEach(async () => {
-    database = await createTestDatabase();
-  });
-  afterEach(async () => {
-    await database.drop();
-  });
+  const database = useTestDatabase('test');
 
   it('applies every migration to an empty database and records it as Prisma Migrate does', async () => {
     const migrations = await readMigrations();
-    const result = await migrate({ url: database.url });
+    const result = await migrate({ url: database.current.url });
     expect(result.applied).toEqual(migrations.map((m) => m.name));
 
     const rows = await query<{
@@ -46,7 +40,7 @@ describe('migration runner', () => {
       finished_at: Date | null;
       rolled_back_at: Date | null;
       applied_steps_count: number;
-    }>(database.url, 'SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
+    }>(database.current.url, 'SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
     expect(rows).toHaveLength(migrations.length);
     for (const [index, migration] of migrations.entries()) {
       const file = await readFile(path.join(MIGRATIONS_DIR, migration.name, 'migration.sql'));
@@ -60,22 +54,23 @@ describe('migration runner', () => {
   });
 
   it('is a no-op the second time', async () => {
-    await migrate({ url: database.url });
-    const again = await migrate({ url: database.url });
+    await migrate({ url: database.current.url });
+    const again = await migrate({ url: database.current.url });
     expect(again.applied).toEqual([]);
     expect(again.alreadyApplied.length).toBeGreaterThan(0);
-    const [{ count }] = (await query<{ count: string }>(database.url, 'SELECT count(*) FROM "_prisma_migrations"')) as [
-      { count: string },
-    ];
+    const [{ count }] = (await query<{ count: string }>(
+      database.current.url,
+      'SELECT count(*) FROM "_prisma_migrations"',
+    )) as [{ count: string }];
     expect(Number(count)).toBe(again.alreadyApplied.length);
   });
 
   it('applies each migration exactly once when several instances start together', async () => {
-    const results = await Promise.all(Array.from({ length: 4 }, () => migrate({ url: database.url })));
+    const results = await Promise.all(Array.from({ length: 4 }, () => migrate({ url: database.current.url })));
     const appliedCounts = results.map((r) => r.applied.length).sort();
     const total = (await readMigrations()).length;
     expect(appliedCounts).toEqual([0, 0, 0, total]);
-    const rows = await query(database.url, 'SELECT 1 FROM "_prisma_migrations"');
+    const rows = await query(database.current.url, 'SELECT 1 FROM "_prisma_migrations"');
     expect(rows).toHaveLength(total);
   });
 
@@ -88,15 +83,15 @@ describe('migration runner', () => {
       path.join(dir, '002_bad', 'migration.sql'),
       'CREATE TABLE half_table (id int);\nSELECT * FROM no_such_table;',
     );
-    await expect(migrate({ url: database.url, dir })).rejects.toThrow(/002_bad failed and was rolled back/);
+    await expect(migrate({ url: database.current.url, dir })).rejects.toThrow(/002_bad failed and was rolled back/);
 
     const tables = await query<{ table_name: string }>(
-      database.url,
+      database.current.url,
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('ok_table', 'half_table')",
     );
     expect(tables.map((t) => t.table_name)).toEqual(['ok_table']);
     const rows = await query<{ migration_name: string; logs: string | null; rolled_back_at: Date | null }>(
-      database.url,
+      database.current.url,
       'SELECT migration_name, logs, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',
     );
     expect(rows.map((r) => r.migration_name)).toEqual(['001_ok', '002_bad']);
@@ -105,25 +100,27 @@ describe('migration runner', () => {
 
     // Fixed, the migration is applied on the next run.
     await writeFile(path.join(dir, '002_bad', 'migration.sql'), 'CREATE TABLE half_table (id int);');
-    const retry = await migrate({ url: database.url, dir });
+    const retry = await migrate({ url: database.current.url, dir });
     expect(retry.applied).toEqual(['002_bad']);
   });
 
   it('makes the audit trail append-only at the database', async () => {
-    await migrate({ url: database.url });
-    await query(database.url, `INSERT INTO audit_events (type, actor_type) VALUES ('test.event', 'system')`);
-    await expect(query(database.url, `UPDATE audit_events SET type = 'rewritten'`)).rejects.toThrow(/append-only/);
-    await expect(query(database.url, 'DELETE FROM audit_events')).rejects.toThrow(/append-only/);
-    await expect(query(database.url, 'TRUNCATE audit_events')).rejects.toThrow(/append-only/);
-    const rows = await query<{ type: string }>(database.url, 'SELECT type FROM audit_events');
+    await migrate({ url: database.current.url });
+    await query(database.current.url, `INSERT INTO audit_events (type, actor_type) VALUES ('test.event', 'system')`);
+    await expect(query(database.current.url, `UPDATE audit_events SET type = 'rewritten'`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(query(database.current.url, 'DELETE FROM audit_events')).rejects.toThrow(/append-only/);
+    await expect(query(database.current.url, 'TRUNCATE audit_events')).rejects.toThrow(/append-only/);
+    const rows = await query<{ type: string }>(database.current.url, 'SELECT type FROM audit_events');
     expect(rows).toEqual([{ type: 'test.event' }]);
   });
 
   it('the CLI migrates with only DATABASE_URL set: no Slack or Redis setting is needed', async () => {
-    const { code, output } = await runMigrateCli({ DATABASE_URL: database.url });
+    const { code, output } = await runMigrateCli({ DATABASE_URL: database.current.url });
     expect(output).toMatch(/migration\(s\) applied/);
     expect(code).toBe(0);
-    const rows = await query(database.url, 'SELECT 1 FROM "_prisma_migrations" WHERE finished_at IS NOT NULL');
+    const rows = await query(database.current.url, 'SELECT 1 FROM "_prisma_migrations" WHERE finished_at IS NOT NULL');
     expect(rows).toHaveLength((await readMigrations()).length);
   });
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/platform/migrate.ts';
-import { createTestDatabase, query, type TestDatabase } from '../../support/database.ts';
+import { query, useTestDatabase } from '../../support/database.ts';
 
 interface DmmfField {
   name: string;
@@ -60,20 +60,16 @@ function expectedUdt(field: DmmfField, enums: Map<string, string>): string {
 }
 
 describe('migrated database matches prisma/schema.prisma', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   const enumsByName = new Map(dmmf.datamodel.enums.map((e) => [e.name, e.dbName ?? e.name]));
   let columns: Array<{ table_name: string; column_name: string; udt_name: string; is_nullable: 'YES' | 'NO' }>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await migrate({ url: database.url });
+    await migrate({ url: database.current.url });
     columns = await query(
-      database.url,
+      database.current.url,
       "SELECT table_name, column_name, udt_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public'",
     );
-  });
-  afterAll(async () => {
-    await database?.drop();
   });
 
   it('has a table for every model and no stray tables', () => {
@@ -102,7 +98,7 @@ describe('migrated database matches prisma/schema.prisma', () => {
 
   it('every enum exists with the same values in order', async () => {
     const rows = await query<{ typname: string; labels: string[] }>(
-      database.url,
+      database.current.url,
       `SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)::text[] AS labels
          FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname`,
     );
@@ -115,7 +111,7 @@ describe('migrated database matches prisma/schema.prisma', () => {
 
   it('has the unique constraints the schema declares', async () => {
     const rows = await query<{ indexname: string }>(
-      database.url,
+      database.current.url,
       "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE 'CREATE UNIQUE INDEX%'",
     );
     const names = new Set(rows.map((r) => r.indexname));

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 describe('health and readiness', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('called auth.test at startup with the bot token', () => {
     const call = t.slack.callsOf('auth.test')[0];

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { createJobRuntime, defineJob, type JobRuntime } from '../../../src/jobs/runtime.ts';
 import { createLogger } from '../../../src/platform/logger.ts';
 import { createRedis } from '../../../src/platform/redis.ts';
-import { REDIS_URL, uniquePrefix } from '../../support/harness.ts';
+import { keysUnder, removeKeys } from '../../support/redis-keys.ts';
+import { REDIS_URL, uniquePrefix } from '../../support/run.ts';
 
 interface Deps {
   seen: Array<{ id: string; attempt: number }>;
@@ -23,9 +24,9 @@ const echo = defineJob<{ id: string }, Deps>({
   },
 });
 
-async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -36,19 +37,26 @@ describe('job runtime on real Redis', () => {
   const worker = createRedis(REDIS_URL, 'worker');
   let runtime: JobRuntime;
   let deps: Deps;
+  let prefix: string;
 
   beforeEach(() => {
     deps = { seen: [], failUntilAttempt: 0 };
+    prefix = uniquePrefix();
     runtime = createJobRuntime<Deps>({
       producer,
-      prefix: uniquePrefix(),
+      prefix,
       definitions: [echo],
       logger: createLogger('silent'),
     });
     runtime.startWorkers(worker, deps);
   });
   afterEach(async () => {
-    await runtime.close();
+    try {
+      await runtime.close();
+    } finally {
+      // Each test's queue, its jobs and BullMQ's bookkeeping live under its own prefix.
+      await removeKeys(keysUnder(prefix), REDIS_URL);
+    }
   });
   afterAll(async () => {
     await Promise.all([producer.quit(), worker.quit()]);
@@ -96,8 +104,14 @@ describe('job runtime on real Redis', () => {
     const id = crypto.randomUUID();
     await runtime.enqueue(echo, { id }, { jobId: `echo-${id}`, delay: 200 });
     await runtime.enqueue(echo, { id }, { jobId: `echo-${id}`, delay: 200 });
-    await until(() => deps.seen.length >= 1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Wait for the queue to have run everything it holds, not for a guessed time: a second job would
+    // still be delayed, waiting or active.
+    const queue = runtime.queue('test');
+    await until(async () => {
+      const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
+      return deps.seen.length >= 1 && Object.values(counts).every((count) => count === 0);
+    });
+    expect(await queue.getJobCounts('completed')).toEqual({ completed: 1 });
     expect(deps.seen).toHaveLength(1);
   });
 });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { query } from '../../support/database.ts';
-import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
   type ApiRequest,
@@ -16,17 +15,12 @@ import {
   VALID_BODY,
   waitForCard,
 } from '../../support/lifecycle.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 type ErrorBody = { error: { code: string; message: string; fields?: Array<{ path: string; message: string }> } };
 
 describe('service API', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startLifecycleApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({}, { start: startLifecycleApp });
 
   const count = async (table: string) =>
     Number((await query<{ n: string }>(t.database.url, `SELECT count(*) AS n FROM ${table}`))[0]?.n);
@@ -200,6 +194,8 @@ describe('service API', () => {
       await waitForCard(t, request.id);
       const started = Date.now();
       const waiting = api<ApiRequest>(t, 'GET', `/requests/${request.id}?wait=20`);
+      // A head start for the poll, not a wait before asserting that nothing happened: the app shows no
+      // sign that a poll is subscribed, and a poll that starts late still answers 'approved' (just sooner).
       await new Promise((resolve) => setTimeout(resolve, 300));
       await click(t, APPROVER_A, 'approve_request', request.id);
       const res = await waiting;

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deleteRule, listRules } from '../../../src/services/routing/rules-store.ts';
 import { query } from '../../support/database.ts';
-import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
   APPROVER_B,
@@ -17,6 +16,7 @@ import {
   waitForCard,
 } from '../../support/lifecycle.ts';
 import { DBA_CHANNEL } from '../../support/rules.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 const ADMIN = 'U0ADMIN001';
 type Values = Record<string, Record<string, Record<string, unknown>>>;
@@ -80,17 +80,13 @@ function ruleValues(o: Partial<Record<string, unknown>> = {}): Values {
 }
 
 describe('App Home', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startLifecycleApp({ ADMIN_USER_IDS: ADMIN });
+  const t = useTestApp({ ADMIN_USER_IDS: ADMIN }, { start: startLifecycleApp });
+  beforeAll(() => {
     t.slack.addUser({ id: ADMIN, name: 'ada' });
     t.slack.addChannel(DBA_CHANNEL);
   });
   beforeEach(async () => {
     for (const rule of await listRules(t.app.db)) await deleteRule(t.app.deps, { type: 'system' }, rule.id);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const lastHome = (user: string) => JSON.stringify(t.slack.homes.get(user) ?? {});

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { QUEUES } from '../../../src/jobs/queues.ts';
 import { verifyAuditChain } from '../../../src/services/audit/audit.ts';
-import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
   APPROVER_B,
@@ -19,16 +19,12 @@ import {
   REQUESTER,
   startLifecycleApp,
   waitForCard,
+  waitForQueueIdle,
 } from '../../support/lifecycle.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 describe('webhook → card → Approve / Deny', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startLifecycleApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({}, { start: startLifecycleApp });
 
   const get = async (id: string) => (await api<ApiRequest>(t, 'GET', `/requests/${id}`)).body;
 
@@ -82,7 +78,12 @@ describe('webhook → card → Approve / Deny', () => {
     ]);
     expect(buttons[0]?.confirm).toBeUndefined();
     // A service gets its answer from the API: the requester is not sent a "waiting" DM (Slack requesters are).
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The card job queues that DM before it finishes, so once it has finished and the notify queue is idle,
+    // the DM would have been sent.
+    const cardJob = await t.app.jobs.queue(QUEUES.cards).getJob(`card-post-${res.body.id}`);
+    await eventually(async () => (await cardJob?.getState()) === 'completed', 5000, 'card job completed');
+    await waitForQueueIdle(t.app.jobs.queue(QUEUES.notify));
+    expect(await t.app.jobs.queue(QUEUES.notify).getJob(`dm-${res.body.id}-submitted`)).toBeUndefined();
     expect(dmsTo(t, REQUESTER).filter((m) => m.includes('waiting for approval'))).toEqual([]);
   });
 

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import { QUEUES } from '../../../src/jobs/queues.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { verifyAuditChain } from '../../../src/services/audit/audit.ts';
 import { query } from '../../support/database.ts';
-import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
   type ApiRequest,
@@ -19,16 +19,12 @@ import {
   REQUESTER,
   startLifecycleApp,
   waitForCard,
+  waitForQueueIdle,
 } from '../../support/lifecycle.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 describe('expiry, Slack failures and recovery', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startLifecycleApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({}, { start: startLifecycleApp });
   const get = async (id: string) => (await api<ApiRequest>(t, 'GET', `/requests/${id}`)).body;
 
   it('expires an undecided request at its deadline: card, requester and late clickers are told', async () => {
@@ -95,6 +91,8 @@ describe('expiry, Slack failures and recovery', () => {
       const request = await createViaApi(t);
       await waitForCard(t, request.id);
       const waiting = api<ApiRequest>(t, 'GET', `/requests/${request.id}?wait=20`);
+      // A head start for the poll, not a wait before asserting that nothing happened: the app shows no
+      // sign that a poll is subscribed, and a poll that starts late still answers 'approved' (just sooner).
       await new Promise((resolve) => setTimeout(resolve, 200));
       const card = cardOf(t, request.id);
       await second.sender.blockAction({
@@ -113,7 +111,7 @@ describe('expiry, Slack failures and recovery', () => {
   });
 
   it('loses nothing when Redis is flushed: the reconciler rebuilds timers from PostgreSQL', async () => {
-    const soon = await createViaApi(t, { ttlSeconds: 2 });
+    const soon = await createViaApi(t, { ttlSeconds: 3 });
     const overdue = await createViaApi(t, { ttlSeconds: 1 });
     await waitForCard(t, soon.id);
     await waitForCard(t, overdue.id);
@@ -123,14 +121,28 @@ describe('expiry, Slack failures and recovery', () => {
     await timers.obliterate({ force: true });
     await timers.resume();
     expect(await timers.getJob(`expire-${soon.id}`)).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const counts = await timers.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children');
+    expect(Object.values(counts).every((count) => count === 0)).toBe(true);
+    // Wait for `overdue`'s deadline by the database's clock: with no timer left, nothing expires it.
+    await eventually(
+      async () =>
+        (
+          await query<{ due: boolean }>(
+            t.database.url,
+            'SELECT expires_at <= now() AS due FROM approval_requests WHERE id = $1',
+            [overdue.id],
+          )
+        )[0]?.due,
+      5000,
+      'overdue request past its deadline',
+    );
     // `overdue` passed its deadline with no timer; `soon` has a deadline ahead and no timer.
     expect((await get(overdue.id)).status).toBe('pending');
     const repaired = await reconcileNow(t.app.deps);
     expect(repaired.expired).toBeGreaterThanOrEqual(1);
     expect(repaired.rescheduled).toBeGreaterThanOrEqual(1);
     expect((await get(overdue.id)).status).toBe('expired');
-    await eventually(async () => (await get(soon.id)).status === 'expired', 5000);
+    await eventually(async () => (await get(soon.id)).status === 'expired', 8000);
   });
 
   it('re-renders a card whose update was lost with a Redis flush', async () => {
@@ -162,7 +174,10 @@ describe('expiry, Slack failures and recovery', () => {
   });
 
   it('re-sends outcome notifications lost with a Redis flush, and never twice', async () => {
-    const request = await createViaApi(t);
+    // DMs name the action and resource, not the request id: a resource of its own tells this
+    // request's DMs from those of the file's other requests.
+    const resource = `prod/renotify-${randomUUID()}`;
+    const request = await createViaApi(t, { resource });
     const card = await waitForCard(t, request.id);
     const notify = t.app.jobs.queue(QUEUES.notify);
     await notify.pause();
@@ -176,24 +191,28 @@ describe('expiry, Slack failures and recovery', () => {
       [request.id],
     );
     const replies = () => [...t.slack.messages.values()].filter((m) => m.thread_ts === card.ts);
-    const outcomeDms = () =>
-      dmsTo(t, REQUESTER).filter((m) => m.includes('Approved') && m.includes(request.id.slice(0, 0)));
-    const dmsBefore = outcomeDms().length;
+    const outcomeDms = () => dmsTo(t, REQUESTER).filter((m) => m.includes(resource));
     expect(replies()).toHaveLength(0);
+    expect(outcomeDms()).toHaveLength(0);
+
     expect((await reconcileNow(t.app.deps)).renotified).toBeGreaterThanOrEqual(2);
-    await eventually(() => replies().length === 1);
-    await eventually(() => outcomeDms().length === dmsBefore + 1);
-    await eventually(async () => {
-      const [row] = await query<{ thread_replied_at: Date | null; outcome_dm_at: Date | null }>(
-        t.database.url,
-        'SELECT thread_replied_at, outcome_dm_at FROM approval_requests WHERE id = $1',
-        [request.id],
-      );
-      return row?.thread_replied_at !== null && row?.outcome_dm_at !== null;
-    });
-    expect((await reconcileNow(t.app.deps)).renotified).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForQueueIdle(notify);
     expect(replies()).toHaveLength(1);
+    expect(outcomeDms()).toHaveLength(1);
+    expect(outcomeDms()[0]).toContain('Approved');
+    const [row] = await query<{ thread_replied_at: Date | null; outcome_dm_at: Date | null }>(
+      t.database.url,
+      'SELECT thread_replied_at, outcome_dm_at FROM approval_requests WHERE id = $1',
+      [request.id],
+    );
+    expect(row?.thread_replied_at).toBeInstanceOf(Date);
+    expect(row?.outcome_dm_at).toBeInstanceOf(Date);
+
+    // Sent and recorded: another pass queues nothing, and nothing goes out again.
+    expect((await reconcileNow(t.app.deps)).renotified).toBe(0);
+    await waitForQueueIdle(notify);
+    expect(replies()).toHaveLength(1);
+    expect(outcomeDms()).toHaveLength(1);
   });
 
   it('detects a rewritten audit event even when the append-only trigger is bypassed', async () => {

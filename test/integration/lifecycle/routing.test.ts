@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRule, deleteRule, listRules } from '../../../src/services/routing/rules-store.ts';
-import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
   APPROVER_B,
@@ -16,24 +15,21 @@ import {
   waitForCard,
 } from '../../support/lifecycle.ts';
 import { DBA_CHANNEL, ruleInput } from '../../support/rules.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 const ADMIN = { type: 'user' as const, id: 'U0ADMIN001' };
 
 describe('policy routing', () => {
-  let t: TestApp;
   // A fixed clock: Monday 2026-11-23 11:00 in Berlin (10:00 UTC), unless a test moves it.
   let clock = new Date('2026-11-23T10:00:00Z');
-  beforeAll(async () => {
-    t = await startLifecycleApp({}, { now: () => new Date(clock.getTime() + (Date.now() - started)) });
+  const started = Date.now();
+  const t = useTestApp({}, { start: startLifecycleApp, now: () => new Date(clock.getTime() + (Date.now() - started)) });
+  beforeAll(() => {
     t.slack.addChannel(DBA_CHANNEL);
   });
-  const started = Date.now();
   beforeEach(async () => {
     clock = new Date('2026-11-23T10:00:00Z');
     for (const rule of await listRules(t.app.db)) await deleteRule(t.app.deps, ADMIN, rule.id);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
   const get = async (id: string) =>
     (await api<ApiRequest & { route: { rule: { name: string } | null } }>(t, 'GET', `/requests/${id}`)).body;

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { query } from '../../support/database.ts';
-import type { TestApp } from '../../support/harness.ts';
 import { buttonsOf, dmsTo, eventually, REQUESTER, startLifecycleApp, waitForCard } from '../../support/lifecycle.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 type View = {
   callback_id: string;
@@ -10,13 +10,7 @@ type View = {
 };
 
 describe('/request-action', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startLifecycleApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({}, { start: startLifecycleApp });
 
   const values = (
     v: Partial<Record<'action' | 'resource' | 'environment' | 'reason', string>> & { risk?: string; ttl?: string },

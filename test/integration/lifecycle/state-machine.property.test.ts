@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canTransition, REQUEST_STATUSES, type RequestStatus } from '../../../src/domain/request-status.ts';
 import { verifyAuditChain } from '../../../src/services/audit/audit.ts';
 import { cancelRequest } from '../../../src/services/requests/cancel.ts';
@@ -7,7 +7,6 @@ import { decide } from '../../../src/services/requests/decide.ts';
 import { expireDue } from '../../../src/services/requests/expire.ts';
 import { getRequest, lockRequest } from '../../../src/services/requests/store.ts';
 import { ForbiddenTransitionError, transition } from '../../../src/services/requests/transition.ts';
-import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
   APPROVER_B,
@@ -17,6 +16,7 @@ import {
   REQUESTER,
   startLifecycleApp,
 } from '../../support/lifecycle.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 type Op = { kind: 'approve' | 'deny'; user: string } | { kind: 'expire' } | { kind: 'cancel' };
 
@@ -33,13 +33,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
  * transition, consistent with the votes, with an intact audit chain.
  */
 describe('request state machine under concurrency (property)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startLifecycleApp({ REQUIRED_APPROVALS: '2' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ REQUIRED_APPROVALS: '2' }, { start: startLifecycleApp });
 
   it('always ends in exactly one consistent outcome', async () => {
     const client = await t.app.db.apiClient.findUniqueOrThrow({

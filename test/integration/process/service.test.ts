@@ -5,8 +5,10 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrations } from '../../../src/platform/migrate.ts';
 import { createTestDatabase, query, type TestDatabase } from '../../support/database.ts';
-import { REDIS_URL, SIGNING_SECRET, uniquePrefix } from '../../support/harness.ts';
+import { SIGNING_SECRET } from '../../support/harness.ts';
 import { freePort, type RunningService, runService, waitForPort, waitForStatus } from '../../support/process.ts';
+import { keysUnder, removeKeys } from '../../support/redis-keys.ts';
+import { REDIS_URL, uniquePrefix } from '../../support/run.ts';
 import { SlackDouble } from '../../support/slack-double.ts';
 import { SlackSender } from '../../support/slack-requests.ts';
 
@@ -15,6 +17,8 @@ describe('the service process', () => {
   let slack: SlackDouble;
   const running: RunningService[] = [];
   const databases: TestDatabase[] = [];
+  /** Queue prefixes the services used on the shared Redis; removed once the services are gone. */
+  const prefixes: string[] = [];
 
   beforeAll(async () => {
     slack = await SlackDouble.start();
@@ -28,18 +32,21 @@ describe('the service process', () => {
       }
     }
     for (const database of databases.splice(0)) await database.drop();
+    for (const prefix of prefixes.splice(0)) await removeKeys(keysUnder(prefix), REDIS_URL);
   });
   afterAll(async () => {
     await slack.close();
   });
 
   async function start(env: Record<string, string>): Promise<RunningService> {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
     const service = await runService({
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.url,
       REDIS_URL,
-      QUEUE_PREFIX: uniquePrefix(),
+      QUEUE_PREFIX: prefix,
       HOST: '127.0.0.1',
       ...env,
     });
@@ -131,7 +138,9 @@ describe('the service process', () => {
     second.child.kill('SIGTERM');
     const secondExit = await second.exited;
     expect(secondExit, second.output()).toEqual({ code: 0, signal: null });
-  });
+    // Each boot may take its own 30 s on a loaded machine (PGlite starts in-process); the 30 s default
+    // test timeout cut the second one short.
+  }, 90_000);
 
   it('exits non-zero naming REDIS_URL when Redis is unreachable at startup', async () => {
     const database = await createTestDatabase();

@@ -1,19 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 const ADMIN = 'U0ADMIN001';
 const MEMBER = 'U0MEMBER01';
+/** Opens Home after a refused request: once its view is published, the app has handled what came before. */
+const MARKER = 'U0MARKER01';
 
 describe('Slack events over HTTP', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ ADMIN_USER_IDS: ADMIN });
+  const t = useTestApp({ ADMIN_USER_IDS: ADMIN });
+  beforeAll(() => {
     t.slack.addUser({ id: ADMIN, name: 'ada', email: 'ada@example.com' });
     t.slack.addUser({ id: MEMBER, name: 'max', email: 'max@example.com' });
+    t.slack.addUser({ id: MARKER, name: 'mark', email: 'mark@example.com' });
   });
-  afterAll(async () => {
-    await t?.close();
-  });
+
+  /** Sends a signed event and waits for the app to answer it, so any work of an earlier request has started. */
+  async function afterNextHandledEvent(): Promise<void> {
+    const marker = `D0MARK${Date.now()}`;
+    expect((await t.sender.event({ type: 'app_home_opened', user: MARKER, channel: marker, tab: 'home' })).status).toBe(
+      200,
+    );
+    await t.slack.waitForCall('views.publish', (c) => c.args.user_id === MARKER);
+  }
+  /** Slack calls made since `before` other than the marker's own. */
+  const callsBesidesMarker = (before: number) =>
+    t.slack.calls.slice(before).filter((c) => !(c.method === 'views.publish' && c.args.user_id === MARKER));
 
   it('publishes a welcome Home view on app_home_opened', async () => {
     const res = await t.sender.event({ type: 'app_home_opened', user: MEMBER, channel: 'D0HOME0001', tab: 'home' });
@@ -40,8 +51,8 @@ describe('Slack events over HTTP', () => {
       { signature: `v0=${'0'.repeat(64)}` },
     );
     expect(res.status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(t.slack.calls.length).toBe(before);
+    await afterNextHandledEvent();
+    expect(callsBesidesMarker(before)).toEqual([]);
   });
 
   it('answers a stale signature (older than five minutes) with 401 and does nothing', async () => {
@@ -51,8 +62,8 @@ describe('Slack events over HTTP', () => {
       { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
     );
     expect(res.status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(t.slack.calls.length).toBe(before);
+    await afterNextHandledEvent();
+    expect(callsBesidesMarker(before)).toEqual([]);
   });
 
   it('answers Slack url_verification with the challenge', async () => {

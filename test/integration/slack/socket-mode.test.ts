@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { APP_TOKEN } from '../../support/slack-double.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
 
 const MEMBER = 'U0MEMBER01';
 
 /** With SLACK_APP_TOKEN set, Slack's traffic arrives over a WebSocket instead of HTTP. */
 describe('Socket Mode', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ SLACK_APP_TOKEN: APP_TOKEN });
+  const t = useTestApp({ SLACK_APP_TOKEN: APP_TOKEN });
+  beforeAll(() => {
     t.slack.addUser({ id: MEMBER, name: 'max' });
     t.slack.addChannel('C0APPROVAL');
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('opens a connection with the app token', async () => {
