@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { RequestRow } from '../../services/request-view.ts';
 import { ACTION_IDS } from '../ids.ts';
-import { escapeMrkdwn, LIMITS, truncate } from './limits.ts';
+import { escapeMrkdwn, LIMITS, truncate } from './kit/limits.ts';
 
 const RISK_LABEL: Record<RequestRow['risk'], string> = {
   low: ':large_green_circle: Low',

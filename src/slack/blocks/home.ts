@@ -5,7 +5,7 @@ import type { RequestRow } from '../../services/request-view.ts';
 import type { RuleRow } from '../../services/rules.ts';
 import { ACTION_IDS, COMMAND_REQUEST_ACTION } from '../ids.ts';
 import { slackDate } from './card.ts';
-import { escapeMrkdwn, LIMITS, truncate } from './limits.ts';
+import { escapeMrkdwn, LIMITS, truncate } from './kit/limits.ts';
 
 function plain(text: string) {
   return { type: 'plain_text' as const, text: truncate(text, LIMITS.buttonText), emoji: true };

@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { RISKS, type Risk } from '../../domain/request-status.ts';
 import { CALLBACK_IDS } from '../ids.ts';
-import { escapeMrkdwn, LIMITS, truncate } from './limits.ts';
+import { escapeMrkdwn, LIMITS, truncate } from './kit/limits.ts';
 
 /** Block and action ids of the request modal's inputs, so the submit handler reads what the builder wrote. */
 export const REQUEST_FIELDS = {

@@ -2,7 +2,7 @@ import type { ViewSubmitAction } from '@slack/bolt';
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { RuleRow, TRuleInput } from '../../services/rules.ts';
 import { CALLBACK_IDS } from '../ids.ts';
-import { escapeMrkdwn, LIMITS, truncate } from './limits.ts';
+import { escapeMrkdwn, LIMITS, truncate } from './kit/limits.ts';
 
 /** Block ids (= action ids) of the rule modal; the submit handler reads what the builder wrote. */
 export const RULE_FIELDS = {
