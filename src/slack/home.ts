@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '../services/audit.ts';
 import type { CoreDeps } from '../services/deps.ts';
 import { type HomePages, isAdmin, loadHome } from '../services/home.ts';
-import { buildHomeView } from './blocks/home.ts';
+import { buildHomeView } from './blocks/home-view.ts';
 import { tellUser } from './listeners/feedback.ts';
 
 const ZPages = z

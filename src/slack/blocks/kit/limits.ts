@@ -12,6 +12,8 @@ export const LIMITS = {
   contextElements: 10,
   sectionFields: 10,
   fieldText: 2000,
+  optionText: 75,
+  optionsPerSelect: 100,
 } as const;
 
 const ELLIPSIS = '…';

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/deps.ts';
 import { decide } from '../../../services/requests.ts';
-import { buildReasonModal } from '../../blocks/modals.ts';
+import { buildReasonModal } from '../../blocks/reason-modal.ts';
 import { parsePages, publishHome } from '../../home.ts';
 import { explainDecision, tellUser } from '../feedback.ts';
 

@@ -7,16 +7,14 @@ import type { CoreDeps } from '../../../services/deps.ts';
 import { ZAction, ZResource } from '../../../services/request-input.ts';
 import { simulateRoute } from '../../../services/routing.ts';
 import { createRule, ruleProblems, updateRule, ZRuleInput } from '../../../services/rules.ts';
+import { API_KEY_FIELDS, readApiKeyModal } from '../../blocks/api-key-modal.ts';
+import { buildMessageModal } from '../../blocks/message-modal.ts';
+import { FIELD_BLOCK, RULE_FIELDS, readRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
 import {
-  buildMessageModal,
-  buildTestResult,
-  FIELD_BLOCK,
-  KEY_FIELDS,
-  RULE_FIELDS,
-  readRuleModal,
-  readTestModal,
-  TEST_FIELDS,
-} from '../../blocks/rule-modal.ts';
+  buildRuleSimulatorResult,
+  readRuleSimulatorModal,
+  SIMULATOR_FIELDS,
+} from '../../blocks/rule-simulator-modal.ts';
 import { publishHome, requireAdmin } from '../../home.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 
@@ -45,7 +43,7 @@ export function ruleModalSubmitCallback(deps: CoreDeps) {
       });
       return;
     }
-    const parsed = ZRuleInput.safeParse(readRuleModal(view.state.values));
+    const parsed = ZRuleInput.safeParse(readRuleEditorModal(view.state.values));
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => ({
         path: issue.path.map(String).join('.'),
@@ -91,13 +89,14 @@ export function testModalSubmitCallback(deps: CoreDeps) {
     if (!(await requireAdmin(deps, client, body.user.id, CALLBACK_IDS.testModal))) {
       await ack({
         response_action: 'errors',
-        errors: { [TEST_FIELDS.action]: 'Only Greenlight admins can test rules.' },
+        errors: { [SIMULATOR_FIELDS.action]: 'Only Greenlight admins can test rules.' },
       });
       return;
     }
-    const parsed = ZTest.safeParse(readTestModal(view.state.values));
+    const parsed = ZTest.safeParse(readRuleSimulatorModal(view.state.values));
     if (!parsed.success) {
-      const blockOf = (path: string) => TEST_FIELDS[path as keyof typeof TEST_FIELDS] ?? TEST_FIELDS.action;
+      const blockOf = (path: string) =>
+        SIMULATOR_FIELDS[path as keyof typeof SIMULATOR_FIELDS] ?? SIMULATOR_FIELDS.action;
       const problems = parsed.error.issues.map((issue) => ({
         path: issue.path.map(String).join('.'),
         message: issue.message,
@@ -107,7 +106,7 @@ export function testModalSubmitCallback(deps: CoreDeps) {
     }
     const at = parsed.data.at ?? deps.now();
     const result = await simulateRoute(deps, { ...parsed.data, at });
-    await ack({ response_action: 'update', view: buildTestResult({ ...parsed.data, at, ...result }) });
+    await ack({ response_action: 'update', view: buildRuleSimulatorResult({ ...parsed.data, at, ...result }) });
   };
 }
 
@@ -120,15 +119,15 @@ export function keyModalSubmitCallback(deps: CoreDeps) {
     if (!(await requireAdmin(deps, client, user, CALLBACK_IDS.keyModal))) {
       await ack({
         response_action: 'errors',
-        errors: { [KEY_FIELDS.name]: 'Only Greenlight admins can create API keys.' },
+        errors: { [API_KEY_FIELDS.name]: 'Only Greenlight admins can create API keys.' },
       });
       return;
     }
-    const name = (view.state.values[KEY_FIELDS.name]?.[KEY_FIELDS.name]?.value ?? '').trim();
+    const { name } = readApiKeyModal(view.state.values);
     if (!KEY_NAME.test(name)) {
       await ack({
         response_action: 'errors',
-        errors: { [KEY_FIELDS.name]: 'Use 1–64 letters, digits, _ . or -, starting with a letter or digit.' },
+        errors: { [API_KEY_FIELDS.name]: 'Use 1–64 letters, digits, _ . or -, starting with a letter or digit.' },
       });
       return;
     }
@@ -144,7 +143,7 @@ export function keyModalSubmitCallback(deps: CoreDeps) {
     } catch (error) {
       await ack({
         response_action: 'errors',
-        errors: { [KEY_FIELDS.name]: error instanceof AppError ? error.message : 'Creating the key failed.' },
+        errors: { [API_KEY_FIELDS.name]: error instanceof AppError ? error.message : 'Creating the key failed.' },
       });
       return;
     }

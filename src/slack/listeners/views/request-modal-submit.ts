@@ -12,7 +12,7 @@ import {
   ZRisk,
 } from '../../../services/request-input.ts';
 import { createRequest } from '../../../services/requests.ts';
-import { REQUEST_FIELDS } from '../../blocks/modals.ts';
+import { REQUEST_FIELDS } from '../../blocks/request-modal.ts';
 
 type Values = ViewSubmitAction['view']['state']['values'];
 
