@@ -4,10 +4,11 @@ import { revokeApiClient } from '../../../services/api-keys.ts';
 import type { CoreDeps } from '../../../services/deps.ts';
 import { deleteRule, listRules, moveRule, setRuleEnabled } from '../../../services/rules.ts';
 import type { Actor } from '../../../services/types.ts';
+import { requireAdmin } from '../../admin-guard.ts';
 import { buildApiKeyModal } from '../../blocks/api-key-modal.ts';
 import { buildRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
 import { buildRuleSimulatorModal } from '../../blocks/rule-simulator-modal.ts';
-import { parsePages, publishHome, requireAdmin } from '../../home.ts';
+import { parsePages, publishHome } from '../../home-publisher.ts';
 import { ACTION_IDS } from '../../ids.ts';
 import { tellUser } from '../feedback.ts';
 

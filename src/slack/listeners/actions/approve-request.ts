@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import type { CoreDeps } from '../../../services/deps.ts';
 import { decide } from '../../../services/requests.ts';
 import { buildReasonModal } from '../../blocks/reason-modal.ts';
-import { parsePages, publishHome } from '../../home.ts';
+import { parsePages, publishHome } from '../../home-publisher.ts';
 import { explainDecision, tellUser } from '../feedback.ts';
 
 /** Approve on a card: ack at once, then record the vote; the card update follows from the queue. */

@@ -7,6 +7,7 @@ import type { CoreDeps } from '../../../services/deps.ts';
 import { ZAction, ZResource } from '../../../services/request-input.ts';
 import { simulateRoute } from '../../../services/routing.ts';
 import { createRule, ruleProblems, updateRule, ZRuleInput } from '../../../services/rules.ts';
+import { requireAdmin } from '../../admin-guard.ts';
 import { API_KEY_FIELDS, readApiKeyModal } from '../../blocks/api-key-modal.ts';
 import { buildMessageModal } from '../../blocks/message-modal.ts';
 import { FIELD_BLOCK, RULE_FIELDS, readRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
@@ -15,7 +16,7 @@ import {
   readRuleSimulatorModal,
   SIMULATOR_FIELDS,
 } from '../../blocks/rule-simulator-modal.ts';
-import { publishHome, requireAdmin } from '../../home.ts';
+import { publishHome } from '../../home-publisher.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;

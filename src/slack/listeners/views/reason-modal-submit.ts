@@ -4,7 +4,7 @@ import type { CoreDeps } from '../../../services/deps.ts';
 import { ZReason } from '../../../services/request-input.ts';
 import { decide } from '../../../services/requests.ts';
 import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
-import { publishHome } from '../../home.ts';
+import { publishHome } from '../../home-publisher.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 import { explainDecision } from '../feedback.ts';
 
