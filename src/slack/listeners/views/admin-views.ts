@@ -4,7 +4,7 @@ import { RISKS } from '../../../domain/request-status.ts';
 import { AppError, type FieldError } from '../../../errors.ts';
 import { createApiClient } from '../../../services/api-keys.ts';
 import type { CoreDeps } from '../../../services/deps.ts';
-import { ZAction, ZResource } from '../../../services/request-input.ts';
+import { fieldErrors, ZAction, ZResource } from '../../../services/request-input.ts';
 import { simulateRoute } from '../../../services/routing.ts';
 import { createRule, ruleProblems, updateRule, ZRuleInput } from '../../../services/rules.ts';
 import { requireAdmin } from '../../admin-guard.ts';
@@ -33,24 +33,31 @@ function ruleBlock(path: string): string {
   return FIELD_BLOCK[parts.slice(0, 2).join('.')] ?? FIELD_BLOCK[parts[0] ?? ''] ?? RULE_FIELDS.name;
 }
 
+/**
+ * The server-side admin check for a submission: a non-admin is refused and audited (see
+ * requireAdmin), and the modal stays open with `message` under `blockId`.
+ */
+async function adminOrRefused(
+  deps: CoreDeps,
+  { ack, body, client }: Args,
+  callbackId: string,
+  refusal: { blockId: string; message: string },
+): Promise<boolean> {
+  if (await requireAdmin(deps, client, body.user.id, callbackId)) return true;
+  await ack({ response_action: 'errors', errors: { [refusal.blockId]: refusal.message } });
+  return false;
+}
+
 /** Add/Edit rule submit: admin check on the server, inline errors, then save, audit and republish Home. */
 export function ruleModalSubmitCallback(deps: CoreDeps) {
-  return async ({ ack, body, view, client }: Args) => {
+  return async (args: Args) => {
+    const { ack, body, view, client } = args;
     const user = body.user.id;
-    if (!(await requireAdmin(deps, client, user, CALLBACK_IDS.ruleModal))) {
-      await ack({
-        response_action: 'errors',
-        errors: { [RULE_FIELDS.name]: 'Only Greenlight admins can change routing rules.' },
-      });
-      return;
-    }
+    const refusal = { blockId: RULE_FIELDS.name, message: 'Only Greenlight admins can change routing rules.' };
+    if (!(await adminOrRefused(deps, args, CALLBACK_IDS.ruleModal, refusal))) return;
     const parsed = ZRuleInput.safeParse(readRuleEditorModal(view.state.values));
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message: issue.message,
-      }));
-      await ack({ response_action: 'errors', errors: inlineErrors(problems, ruleBlock) });
+      await ack({ response_action: 'errors', errors: inlineErrors(fieldErrors(parsed.error), ruleBlock) });
       return;
     }
     const problems = await ruleProblems(deps, parsed.data);
@@ -86,23 +93,15 @@ const ZTest = z.object({
 
 /** "Test a request" submit: the same matching a real request goes through, with reasons. */
 export function testModalSubmitCallback(deps: CoreDeps) {
-  return async ({ ack, body, view, client }: Args) => {
-    if (!(await requireAdmin(deps, client, body.user.id, CALLBACK_IDS.testModal))) {
-      await ack({
-        response_action: 'errors',
-        errors: { [SIMULATOR_FIELDS.action]: 'Only Greenlight admins can test rules.' },
-      });
-      return;
-    }
+  return async (args: Args) => {
+    const { ack, view } = args;
+    const refusal = { blockId: SIMULATOR_FIELDS.action, message: 'Only Greenlight admins can test rules.' };
+    if (!(await adminOrRefused(deps, args, CALLBACK_IDS.testModal, refusal))) return;
     const parsed = ZTest.safeParse(readRuleSimulatorModal(view.state.values));
     if (!parsed.success) {
       const blockOf = (path: string) =>
         SIMULATOR_FIELDS[path as keyof typeof SIMULATOR_FIELDS] ?? SIMULATOR_FIELDS.action;
-      const problems = parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message: issue.message,
-      }));
-      await ack({ response_action: 'errors', errors: inlineErrors(problems, blockOf) });
+      await ack({ response_action: 'errors', errors: inlineErrors(fieldErrors(parsed.error), blockOf) });
       return;
     }
     const at = parsed.data.at ?? deps.now();
@@ -115,15 +114,11 @@ const KEY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 
 /** Create API key submit: the secret is shown once, in the modal, and stored only hashed. */
 export function keyModalSubmitCallback(deps: CoreDeps) {
-  return async ({ ack, body, view, client }: Args) => {
+  return async (args: Args) => {
+    const { ack, body, view, client } = args;
     const user = body.user.id;
-    if (!(await requireAdmin(deps, client, user, CALLBACK_IDS.keyModal))) {
-      await ack({
-        response_action: 'errors',
-        errors: { [API_KEY_FIELDS.name]: 'Only Greenlight admins can create API keys.' },
-      });
-      return;
-    }
+    const refusal = { blockId: API_KEY_FIELDS.name, message: 'Only Greenlight admins can create API keys.' };
+    if (!(await adminOrRefused(deps, args, CALLBACK_IDS.keyModal, refusal))) return;
     const { name } = readApiKeyModal(view.state.values);
     if (!KEY_NAME.test(name)) {
       await ack({
