@@ -1,14 +1,11 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
-import { escapeMrkdwn, LIMITS, truncate } from './limits.ts';
-
-const RISK_LABEL: Record<RequestRow['risk'], string> = {
-  low: ':large_green_circle: Low',
-  medium: ':large_yellow_circle: Medium',
-  high: ':large_orange_circle: High',
-  critical: ':red_circle: Critical',
-};
+import { slackDate } from './kit/date.ts';
+import { button, confirm } from './kit/elements.ts';
+import { escapeMrkdwn, LIMITS, truncate } from './kit/limits.ts';
+import { riskBadge } from './kit/risk.ts';
+import { context, header, mrkdwn, section } from './kit/text.ts';
 
 const OUTCOME: Record<Exclude<RequestRow['status'], 'pending'>, { emoji: string; label: string }> = {
   approved: { emoji: ':white_check_mark:', label: 'Approved' },
@@ -23,19 +20,13 @@ const OUTCOME: Record<Exclude<RequestRow['status'], 'pending'>, { emoji: string;
 /** The most context fields shown before the rest are summarised (keeps the card far below 50 blocks). */
 const MAX_CONTEXT_FIELDS = 20;
 
-/** Slack date formatting: every viewer sees `at` in their own time zone; the fallback is UTC. */
-export function slackDate(at: Date, format = '{date_short_pretty} at {time}'): string {
-  const seconds = Math.floor(at.getTime() / 1000);
-  const fallback = `${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
-  return `<!date^${seconds}^${format}|${fallback}>`;
+function field(label: string, value: string): MrkdwnElement {
+  return mrkdwn(`*${label}*\n${value}`, LIMITS.fieldText);
 }
 
-function field(label: string, value: string) {
-  return { type: 'mrkdwn' as const, text: truncate(`*${label}*\n${value}`, LIMITS.fieldText) };
-}
-
-function contextBlocks(context: Record<string, unknown>): KnownBlock[] {
-  const entries = Object.entries(context);
+/** The request's context fields, ten to a section, with a line saying how many more there are. */
+function contextBlocks(fields: Record<string, unknown>): KnownBlock[] {
+  const entries = Object.entries(fields);
   if (entries.length === 0) return [];
   const shown = entries
     .slice(0, MAX_CONTEXT_FIELDS)
@@ -45,15 +36,7 @@ function contextBlocks(context: Record<string, unknown>): KnownBlock[] {
     blocks.push({ type: 'section', fields: shown.slice(i, i + LIMITS.sectionFields) });
   }
   if (entries.length > MAX_CONTEXT_FIELDS) {
-    blocks.push({
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: `…and ${entries.length - MAX_CONTEXT_FIELDS} more context fields (see the API for all).`,
-        },
-      ],
-    });
+    blocks.push(context(`…and ${entries.length - MAX_CONTEXT_FIELDS} more context fields (see the API for all).`));
   }
   return blocks;
 }
@@ -90,84 +73,44 @@ function progressText(request: RequestRow): string | null {
 export function buildCard(request: RequestRow): { text: string; blocks: KnownBlock[] } {
   const title = `${request.status === 'pending' ? 'Approval requested' : OUTCOME[request.status].label}: ${request.action}`;
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(title, LIMITS.headerText), emoji: true } },
+    header(title),
     {
       type: 'section',
       fields: [
         field('Action', `\`${truncate(escapeMrkdwn(request.action), 500)}\``),
         field('Resource', `\`${truncate(escapeMrkdwn(request.resource), 500)}\``),
         field('Environment', request.environment ? truncate(escapeMrkdwn(request.environment), 200) : '_not given_'),
-        field('Risk', RISK_LABEL[request.risk]),
+        field('Risk', riskBadge(request.risk)),
         field('Requested by', `<@${request.requesterSlackId}>`),
         field(request.status === 'pending' ? 'Expires' : 'Deadline was', slackDate(request.expiresAt)),
       ],
     },
-    {
-      type: 'section',
-      text: { type: 'mrkdwn', text: truncate(`*Reason*\n${escapeMrkdwn(request.reason)}`, LIMITS.sectionText) },
-    },
+    section(`*Reason*\n${escapeMrkdwn(request.reason)}`),
     ...contextBlocks((request.context ?? {}) as Record<string, unknown>),
   ];
   const progress = progressText(request);
-  if (progress !== null) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: progress } });
+  if (progress !== null) blocks.push(section(progress));
   if (request.status === 'pending') {
-    const approve = {
-      type: 'button' as const,
-      action_id: ACTION_IDS.approve,
-      text: { type: 'plain_text' as const, text: 'Approve' },
-      style: 'primary' as const,
-      value: request.id,
-      ...(request.risk === 'critical'
-        ? {
-            confirm: {
-              title: { type: 'plain_text' as const, text: 'Approve a critical action?' },
-              text: {
-                type: 'mrkdwn' as const,
-                text: truncate(
-                  `You are approving \`${escapeMrkdwn(request.action)}\` on \`${escapeMrkdwn(request.resource)}\`.`,
-                  300,
-                ),
-              },
-              confirm: { type: 'plain_text' as const, text: 'Approve' },
-              deny: { type: 'plain_text' as const, text: 'Cancel' },
-              style: 'primary' as const,
-            },
-          }
-        : {}),
-    };
+    const approve = button('Approve', ACTION_IDS.approve, request.id, 'primary');
+    if (request.risk === 'critical') {
+      approve.confirm = confirm({
+        title: 'Approve a critical action?',
+        text: `You are approving \`${escapeMrkdwn(request.action)}\` on \`${escapeMrkdwn(request.resource)}\`.`,
+        yes: 'Approve',
+        no: 'Cancel',
+        style: 'primary',
+      });
+    }
     blocks.push({
       type: 'actions',
       block_id: 'decision',
-      elements: [
-        approve,
-        {
-          type: 'button',
-          action_id: ACTION_IDS.deny,
-          text: { type: 'plain_text', text: 'Deny' },
-          style: 'danger',
-          value: request.id,
-        },
-      ],
+      elements: [approve, button('Deny', ACTION_IDS.deny, request.id, 'danger')],
     });
   } else {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: truncate(outcomeText(request), LIMITS.sectionText) },
-    });
+    blocks.push(section(outcomeText(request)));
   }
   const rule = request.ruleName === null ? 'default route' : `rule “${escapeMrkdwn(request.ruleName)}”`;
-  blocks.push({
-    type: 'context',
-    elements: [
-      {
-        type: 'mrkdwn',
-        text: truncate(
-          `Requested ${slackDate(request.createdAt)} · ${rule} · ID \`${request.id}\``,
-          LIMITS.sectionText,
-        ),
-      },
-    ],
-  });
+  blocks.push(context(`Requested ${slackDate(request.createdAt)} · ${rule} · ID \`${request.id}\``));
   const text = truncate(
     `${title} on ${request.resource} by <@${request.requesterSlackId}> — ${request.status}`,
     LIMITS.sectionText,

@@ -1,5 +1,6 @@
 import type { RequestRow } from '../../services/requests/store.ts';
-import { outcomeText, slackDate } from './card.ts';
+import { outcomeText } from './card.ts';
+import { slackDate } from './kit/date.ts';
 
 /** A link that opens a message (the card) in Slack. */
 export function messageLink(channel: string, ts: string): string {

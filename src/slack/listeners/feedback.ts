@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { DecideResult } from '../../services/requests/decide.ts';
-import { describeDecider, slackDate } from '../blocks/card.ts';
+import { describeDecider } from '../blocks/card.ts';
+import { slackDate } from '../blocks/kit/date.ts';
 
 /**
  * Tells one user something only they should see: an ephemeral message where they clicked, or a

@@ -4,8 +4,11 @@ import { AppError } from '../../../errors.ts';
 import { revokeApiClient } from '../../../services/api-keys/api-keys.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { deleteRule, listRules, moveRule, setRuleEnabled } from '../../../services/routing/rules-store.ts';
-import { buildKeyModal, buildRuleModal, buildTestModal } from '../../blocks/rule-modal.ts';
-import { parsePages, publishHome, requireAdmin } from '../../home.ts';
+import { requireAdmin } from '../../admin-guard.ts';
+import { buildApiKeyModal } from '../../blocks/api-key-modal.ts';
+import { buildRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
+import { buildRuleSimulatorModal } from '../../blocks/rule-simulator-modal.ts';
+import { parsePages, publishHome } from '../../home-publisher.ts';
 import { ACTION_IDS } from '../../ids.ts';
 import { tellUser } from '../feedback.ts';
 
@@ -37,7 +40,7 @@ function adminAction(deps: CoreDeps, actionId: string, run: (args: Args, actor: 
 export function adminActionCallbacks(deps: CoreDeps): Record<string, (args: Args) => Promise<void>> {
   return {
     [ACTION_IDS.ruleAdd]: adminAction(deps, ACTION_IDS.ruleAdd, async ({ body, client }) => {
-      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleModal() });
+      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleEditorModal() });
     }),
     [ACTION_IDS.ruleEdit]: adminAction(deps, ACTION_IDS.ruleEdit, async ({ body, action, client }) => {
       const rule = (await listRules(deps.db)).find((r) => r.id === action.value);
@@ -48,7 +51,7 @@ export function adminActionCallbacks(deps: CoreDeps): Record<string, (args: Args
         const groups = await client.usergroups.list({}).catch(() => ({ usergroups: [] }));
         for (const group of groups.usergroups ?? []) if (group.id) labels.set(group.id, `@${group.handle ?? group.id}`);
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleModal(rule, labels) });
+      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleEditorModal(rule, labels) });
     }),
     [ACTION_IDS.ruleDelete]: adminAction(deps, ACTION_IDS.ruleDelete, ({ action }, actor) =>
       deleteRule(deps, actor, action.value ?? ''),
@@ -65,10 +68,10 @@ export function adminActionCallbacks(deps: CoreDeps): Record<string, (args: Args
       await setRuleEnabled(deps, actor, rule.id, !rule.enabled);
     }),
     [ACTION_IDS.ruleTest]: adminAction(deps, ACTION_IDS.ruleTest, async ({ body, client }) => {
-      await client.views.open({ trigger_id: body.trigger_id, view: buildTestModal() });
+      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleSimulatorModal() });
     }),
     [ACTION_IDS.keyCreate]: adminAction(deps, ACTION_IDS.keyCreate, async ({ body, client }) => {
-      await client.views.open({ trigger_id: body.trigger_id, view: buildKeyModal() });
+      await client.views.open({ trigger_id: body.trigger_id, view: buildApiKeyModal() });
     }),
     [ACTION_IDS.keyRevoke]: adminAction(deps, ACTION_IDS.keyRevoke, ({ action }, actor) =>
       revokeApiClient(deps, actor, action.value ?? ''),

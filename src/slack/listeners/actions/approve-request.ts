@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { decide } from '../../../services/requests/decide.ts';
-import { buildReasonModal } from '../../blocks/modals.ts';
-import { parsePages, publishHome } from '../../home.ts';
+import { buildReasonModal } from '../../blocks/reason-modal.ts';
+import { parsePages, publishHome } from '../../home-publisher.ts';
 import { explainDecision, tellUser } from '../feedback.ts';
 
 /** Approve on a card: ack at once, then record the vote; the card update follows from the queue. */

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { precheckDecision } from '../../../services/requests/decide.ts';
-import { buildReasonModal } from '../../blocks/modals.ts';
+import { buildReasonModal } from '../../blocks/reason-modal.ts';
 import { explainDecision, tellUser } from '../feedback.ts';
 
 /** Deny on a card: ack, check the user may decide, then open the modal asking for the reason. */

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
-import { buildRequestModal, parseCommandText } from '../../blocks/modals.ts';
+import { buildRequestModal, parseCommandText } from '../../blocks/request-modal.ts';
 
 /** `/request-action [action] [resource] [reason…]`: ack, then open the prefilled request modal. */
 export function requestActionCommandCallback(deps: CoreDeps) {

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
-import { parsePages, publishHome } from '../../home.ts';
+import { parsePages, publishHome } from '../../home-publisher.ts';
 
 /** Publishes the viewer's App Home whenever they open its Home tab. */
 export function appHomeOpenedCallback(deps: CoreDeps) {

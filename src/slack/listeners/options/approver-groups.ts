@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt';
 import { isAdmin } from '../../../services/home/home-data.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
-import { groupOptions } from '../../blocks/rule-modal.ts';
+import { approverGroupOptions } from '../../blocks/approver-group-options.ts';
 
 /** The rule editor's user-group picker: workspace user groups from usergroups.list, for admins only. */
 export function approverGroupOptionsCallback(deps: CoreDeps) {
@@ -13,7 +13,7 @@ export function approverGroupOptionsCallback(deps: CoreDeps) {
     try {
       const { usergroups = [] } = await client.usergroups.list({ include_disabled: false });
       await ack({
-        options: groupOptions(
+        options: approverGroupOptions(
           usergroups.map((g) => ({ id: g.id ?? '', handle: g.handle, name: g.name })).filter((g) => g.id !== ''),
           body.value ?? '',
         ),

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
-import { RULE_FIELDS } from '../../blocks/rule-modal.ts';
+import { RULE_FIELDS } from '../../blocks/rule-editor-modal.ts';
 import { approverGroupOptionsCallback } from './approver-groups.ts';
 
 export function register(app: App, deps: CoreDeps): void {

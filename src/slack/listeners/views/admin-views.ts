@@ -4,21 +4,20 @@ import { RISKS } from '../../../domain/request-status.ts';
 import { AppError, type FieldError } from '../../../errors.ts';
 import { createApiClient } from '../../../services/api-keys/api-keys.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
-import { ZAction, ZResource } from '../../../services/requests/input.ts';
+import { fieldErrors, ZAction, ZResource } from '../../../services/requests/input.ts';
 import { simulateRoute } from '../../../services/routing/route.ts';
 import { ruleProblems, ZRuleInput } from '../../../services/routing/rule-schema.ts';
 import { createRule, updateRule } from '../../../services/routing/rules-store.ts';
+import { requireAdmin } from '../../admin-guard.ts';
+import { API_KEY_FIELDS, readApiKeyModal } from '../../blocks/api-key-modal.ts';
+import { buildMessageModal } from '../../blocks/message-modal.ts';
+import { FIELD_BLOCK, RULE_FIELDS, readRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
 import {
-  buildMessageModal,
-  buildTestResult,
-  FIELD_BLOCK,
-  KEY_FIELDS,
-  RULE_FIELDS,
-  readRuleModal,
-  readTestModal,
-  TEST_FIELDS,
-} from '../../blocks/rule-modal.ts';
-import { publishHome, requireAdmin } from '../../home.ts';
+  buildRuleSimulatorResult,
+  readRuleSimulatorModal,
+  SIMULATOR_FIELDS,
+} from '../../blocks/rule-simulator-modal.ts';
+import { publishHome } from '../../home-publisher.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
@@ -35,24 +34,31 @@ function ruleBlock(path: string): string {
   return FIELD_BLOCK[parts.slice(0, 2).join('.')] ?? FIELD_BLOCK[parts[0] ?? ''] ?? RULE_FIELDS.name;
 }
 
+/**
+ * The server-side admin check for a submission: a non-admin is refused and audited (see
+ * requireAdmin), and the modal stays open with `message` under `blockId`.
+ */
+async function adminOrRefused(
+  deps: CoreDeps,
+  { ack, body, client }: Args,
+  callbackId: string,
+  refusal: { blockId: string; message: string },
+): Promise<boolean> {
+  if (await requireAdmin(deps, client, body.user.id, callbackId)) return true;
+  await ack({ response_action: 'errors', errors: { [refusal.blockId]: refusal.message } });
+  return false;
+}
+
 /** Add/Edit rule submit: admin check on the server, inline errors, then save, audit and republish Home. */
 export function ruleModalSubmitCallback(deps: CoreDeps) {
-  return async ({ ack, body, view, client }: Args) => {
+  return async (args: Args) => {
+    const { ack, body, view, client } = args;
     const user = body.user.id;
-    if (!(await requireAdmin(deps, client, user, CALLBACK_IDS.ruleModal))) {
-      await ack({
-        response_action: 'errors',
-        errors: { [RULE_FIELDS.name]: 'Only Greenlight admins can change routing rules.' },
-      });
-      return;
-    }
-    const parsed = ZRuleInput.safeParse(readRuleModal(view.state.values));
+    const refusal = { blockId: RULE_FIELDS.name, message: 'Only Greenlight admins can change routing rules.' };
+    if (!(await adminOrRefused(deps, args, CALLBACK_IDS.ruleModal, refusal))) return;
+    const parsed = ZRuleInput.safeParse(readRuleEditorModal(view.state.values));
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message: issue.message,
-      }));
-      await ack({ response_action: 'errors', errors: inlineErrors(problems, ruleBlock) });
+      await ack({ response_action: 'errors', errors: inlineErrors(fieldErrors(parsed.error), ruleBlock) });
       return;
     }
     const problems = await ruleProblems(deps, parsed.data);
@@ -88,27 +94,20 @@ const ZTest = z.object({
 
 /** "Test a request" submit: the same matching a real request goes through, with reasons. */
 export function testModalSubmitCallback(deps: CoreDeps) {
-  return async ({ ack, body, view, client }: Args) => {
-    if (!(await requireAdmin(deps, client, body.user.id, CALLBACK_IDS.testModal))) {
-      await ack({
-        response_action: 'errors',
-        errors: { [TEST_FIELDS.action]: 'Only Greenlight admins can test rules.' },
-      });
-      return;
-    }
-    const parsed = ZTest.safeParse(readTestModal(view.state.values));
+  return async (args: Args) => {
+    const { ack, view } = args;
+    const refusal = { blockId: SIMULATOR_FIELDS.action, message: 'Only Greenlight admins can test rules.' };
+    if (!(await adminOrRefused(deps, args, CALLBACK_IDS.testModal, refusal))) return;
+    const parsed = ZTest.safeParse(readRuleSimulatorModal(view.state.values));
     if (!parsed.success) {
-      const blockOf = (path: string) => TEST_FIELDS[path as keyof typeof TEST_FIELDS] ?? TEST_FIELDS.action;
-      const problems = parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message: issue.message,
-      }));
-      await ack({ response_action: 'errors', errors: inlineErrors(problems, blockOf) });
+      const blockOf = (path: string) =>
+        SIMULATOR_FIELDS[path as keyof typeof SIMULATOR_FIELDS] ?? SIMULATOR_FIELDS.action;
+      await ack({ response_action: 'errors', errors: inlineErrors(fieldErrors(parsed.error), blockOf) });
       return;
     }
     const at = parsed.data.at ?? deps.now();
     const result = await simulateRoute(deps, { ...parsed.data, at });
-    await ack({ response_action: 'update', view: buildTestResult({ ...parsed.data, at, ...result }) });
+    await ack({ response_action: 'update', view: buildRuleSimulatorResult({ ...parsed.data, at, ...result }) });
   };
 }
 
@@ -116,20 +115,16 @@ const KEY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 
 /** Create API key submit: the secret is shown once, in the modal, and stored only hashed. */
 export function keyModalSubmitCallback(deps: CoreDeps) {
-  return async ({ ack, body, view, client }: Args) => {
+  return async (args: Args) => {
+    const { ack, body, view, client } = args;
     const user = body.user.id;
-    if (!(await requireAdmin(deps, client, user, CALLBACK_IDS.keyModal))) {
-      await ack({
-        response_action: 'errors',
-        errors: { [KEY_FIELDS.name]: 'Only Greenlight admins can create API keys.' },
-      });
-      return;
-    }
-    const name = (view.state.values[KEY_FIELDS.name]?.[KEY_FIELDS.name]?.value ?? '').trim();
+    const refusal = { blockId: API_KEY_FIELDS.name, message: 'Only Greenlight admins can create API keys.' };
+    if (!(await adminOrRefused(deps, args, CALLBACK_IDS.keyModal, refusal))) return;
+    const { name } = readApiKeyModal(view.state.values);
     if (!KEY_NAME.test(name)) {
       await ack({
         response_action: 'errors',
-        errors: { [KEY_FIELDS.name]: 'Use 1–64 letters, digits, _ . or -, starting with a letter or digit.' },
+        errors: { [API_KEY_FIELDS.name]: 'Use 1–64 letters, digits, _ . or -, starting with a letter or digit.' },
       });
       return;
     }
@@ -145,7 +140,7 @@ export function keyModalSubmitCallback(deps: CoreDeps) {
     } catch (error) {
       await ack({
         response_action: 'errors',
-        errors: { [KEY_FIELDS.name]: error instanceof AppError ? error.message : 'Creating the key failed.' },
+        errors: { [API_KEY_FIELDS.name]: error instanceof AppError ? error.message : 'Creating the key failed.' },
       });
       return;
     }

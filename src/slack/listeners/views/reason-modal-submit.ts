@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { decide } from '../../../services/requests/decide.ts';
 import { ZReason } from '../../../services/requests/input.ts';
-import { REASON_FIELDS } from '../../blocks/modals.ts';
-import { publishHome } from '../../home.ts';
+import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
+import { publishHome } from '../../home-publisher.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 import { explainDecision } from '../feedback.ts';
 

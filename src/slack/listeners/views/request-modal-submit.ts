@@ -12,7 +12,7 @@ import {
   ZResource,
   ZRisk,
 } from '../../../services/requests/input.ts';
-import { REQUEST_FIELDS } from '../../blocks/modals.ts';
+import { REQUEST_FIELDS } from '../../blocks/request-modal.ts';
 
 type Values = ViewSubmitAction['view']['state']['values'];
 

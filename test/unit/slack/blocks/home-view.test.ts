@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { HomeData } from '../../../src/services/home/home-data.ts';
-import type { RequestRow } from '../../../src/services/requests/store.ts';
-import type { RuleRow } from '../../../src/services/routing/rules-store.ts';
-import { buildHomeView } from '../../../src/slack/blocks/home.ts';
-import {
-  buildKeyModal,
-  buildMessageModal,
-  buildRuleModal,
-  buildTestModal,
-  buildTestResult,
-} from '../../../src/slack/blocks/rule-modal.ts';
-import { validateView } from '../../support/block-kit.ts';
+import type { HomeData } from '../../../../src/services/home/home-data.ts';
+import type { RequestRow } from '../../../../src/services/requests/store.ts';
+import type { RuleRow } from '../../../../src/services/routing/rules-store.ts';
+import { buildHomeView, describeRule } from '../../../../src/slack/blocks/home-view.ts';
+import { validateView } from '../../../support/block-kit.ts';
 
 const long = 'x'.repeat(5000);
 const request = (i: number): RequestRow =>
@@ -96,24 +89,41 @@ describe('App Home view', () => {
     expect(JSON.stringify(view)).not.toContain('home_rule_');
   });
 
-  it('admin modals are views Slack accepts', () => {
-    for (const view of [
-      buildRuleModal(),
-      buildRuleModal(rule(1)),
-      buildTestModal(),
-      buildKeyModal(),
-      buildMessageModal('API key created', long),
-      buildTestResult({
-        action: 'a',
-        resource: 'r',
-        environment: null,
-        risk: 'low',
-        at: new Date(),
-        match: null,
-        verdicts: Array.from({ length: 200 }, (_, i) => ({ name: `r${i}`, matched: false, reasons: [long] })),
-      }),
-    ]) {
-      expect(validateView(view)).toEqual([]);
-    }
+  it('asks before cancelling a request, revoking a key or deleting a rule', () => {
+    const data: HomeData = {
+      userId: 'U0ADMIN001',
+      isAdmin: true,
+      mine: { items: [request(1)], page: 0, hasMore: false },
+      awaiting: { items: [], page: 0, hasMore: false },
+      decisions: { items: [], page: 0, hasMore: false },
+      rules: { items: [rule(2)], page: 0, hasMore: false, total: 1 },
+      keys: {
+        items: [
+          {
+            id: 'k1',
+            name: 'deploy-bot',
+            keyPrefix: 'gl_abcd',
+            origin: 'admin',
+            createdBy: 'U0ADMIN001',
+            createdAt: new Date(),
+            lastUsedAt: null,
+          },
+        ],
+        page: 0,
+        hasMore: false,
+      },
+    };
+    const confirms = JSON.stringify(buildHomeView(data));
+    expect(confirms).toContain('"title":{"type":"plain_text","text":"Cancel this request?","emoji":true}');
+    expect(confirms).toContain('"title":{"type":"plain_text","text":"Delete this rule?","emoji":true}');
+    expect(confirms).toContain('"title":{"type":"plain_text","text":"Revoke this key?","emoji":true}');
+    expect(confirms.match(/"deny":\{"type":"plain_text","text":"Keep it","emoji":true\}/g)).toHaveLength(3);
+  });
+
+  it('describes a rule: when it applies and what then happens', () => {
+    expect(describeRule(rule(2)).split('\n')[0]).toMatch(/^\*Rule 2 x+\*$/);
+    expect(describeRule({ ...rule(1), outcome: 'auto_deny', denyMessage: 'Freeze <now>' })).toMatch(
+      /^:no_entry_sign: \*disabled\* · .*\nThen deny automatically: “Freeze &lt;now&gt;”$/s,
+    );
   });
 });

@@ -4,42 +4,21 @@ import type { HomeData, HomePages, HomeSection } from '../../services/home/home-
 import type { RequestRow } from '../../services/requests/store.ts';
 import type { RuleRow } from '../../services/routing/rules-store.ts';
 import { ACTION_IDS, COMMAND_REQUEST_ACTION } from '../ids.ts';
-import { slackDate } from './card.ts';
-import { escapeMrkdwn, LIMITS, truncate } from './limits.ts';
-
-function plain(text: string) {
-  return { type: 'plain_text' as const, text: truncate(text, LIMITS.buttonText), emoji: true };
-}
-
-function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
-  return { type: 'button', text: plain(text), action_id: actionId, value, ...(style ? { style } : {}) };
-}
-
-/** A confirmation dialog on a button. */
-function confirm(title: string, text: string, yes: string, style?: 'danger') {
-  return {
-    title: { type: 'plain_text' as const, text: title },
-    text: { type: 'mrkdwn' as const, text: truncate(text, 300) },
-    confirm: { type: 'plain_text' as const, text: yes },
-    deny: { type: 'plain_text' as const, text: 'Keep it' },
-    ...(style ? { style } : {}),
-  };
-}
-
-function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } };
-}
-
-function header(text: string): KnownBlock {
-  return { type: 'header', text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true } };
-}
+import { slackDate } from './kit/date.ts';
+import { button, confirm } from './kit/elements.ts';
+import { escapeMrkdwn, truncate } from './kit/limits.ts';
+import { context, header, mrkdwn, section } from './kit/text.ts';
 
 function summary(request: RequestRow): string {
   return `*\`${truncate(escapeMrkdwn(request.action), 200)}\`* on \`${truncate(escapeMrkdwn(request.resource), 300)}\``;
 }
 
-/** Previous/Next buttons for a section; the value carries every section's page. */
-function pager(pages: HomePages, sectionName: HomeSection, page: number, hasMore: boolean): ActionsBlock | null {
+/** Previous/Next buttons for a section (none when there is one page); the value carries every section's page. */
+function pager(
+  pages: HomePages,
+  sectionName: HomeSection,
+  { page, hasMore }: { page: number; hasMore: boolean },
+): ActionsBlock[] {
   const elements: Button[] = [];
   if (page > 0)
     elements.push(
@@ -53,9 +32,10 @@ function pager(pages: HomePages, sectionName: HomeSection, page: number, hasMore
     elements.push(
       button('Next', `${ACTION_IDS.page}_${sectionName}_next`, JSON.stringify({ ...pages, [sectionName]: page + 1 })),
     );
-  return elements.length === 0 ? null : { type: 'actions', block_id: `page_${sectionName}`, elements };
+  return elements.length === 0 ? [] : [{ type: 'actions', block_id: `page_${sectionName}`, elements }];
 }
 
+/** A rule in two lines of mrkdwn: when it applies, and what then happens. */
 export function describeRule(rule: RuleRow): string {
   const when = [
     `action \`${escapeMrkdwn(rule.actionPattern)}\``,
@@ -109,29 +89,24 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
       },
     );
   }
-  const awaitingPager = pager(pages, 'awaiting', data.awaiting.page, data.awaiting.hasMore);
-  if (awaitingPager) blocks.push(awaitingPager);
+  blocks.push(...pager(pages, 'awaiting', data.awaiting));
 
   blocks.push(header('Your open requests'));
   if (data.mine.items.length === 0) blocks.push(section('_You have no open requests._'));
   for (const request of data.mine.items) {
     blocks.push({
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: truncate(
-          `${summary(request)}\nExpires ${slackDate(request.expiresAt)} · <#${request.channelId}>`,
-          LIMITS.sectionText,
-        ),
-      },
+      ...section(`${summary(request)}\nExpires ${slackDate(request.expiresAt)} · <#${request.channelId}>`),
       accessory: {
         ...button('Cancel', ACTION_IDS.cancel, request.id),
-        confirm: confirm('Cancel this request?', 'Approvers will see it was cancelled.', 'Cancel request'),
+        confirm: confirm({
+          title: 'Cancel this request?',
+          text: 'Approvers will see it was cancelled.',
+          yes: 'Cancel request',
+        }),
       },
     });
   }
-  const minePager = pager(pages, 'mine', data.mine.page, data.mine.hasMore);
-  if (minePager) blocks.push(minePager);
+  blocks.push(...pager(pages, 'mine', data.mine));
 
   blocks.push(header('Your recent decisions'));
   if (data.decisions.items.length === 0) blocks.push(section('_No decisions yet._'));
@@ -142,19 +117,14 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
     );
     blocks.push(section(lines.join('\n')));
   }
-  const decisionsPager = pager(pages, 'decisions', data.decisions.page, data.decisions.hasMore);
-  if (decisionsPager) blocks.push(decisionsPager);
+  blocks.push(...pager(pages, 'decisions', data.decisions));
 
   if (data.rules !== undefined && data.keys !== undefined) {
-    blocks.push({ type: 'divider' }, header('Routing rules'), {
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: `First enabled match wins, top to bottom; no match uses the default route. ${data.rules.total} rule(s).`,
-        },
-      ],
-    });
+    blocks.push(
+      { type: 'divider' },
+      header('Routing rules'),
+      context(`First enabled match wins, top to bottom; no match uses the default route. ${data.rules.total} rule(s).`),
+    );
     blocks.push({
       type: 'actions',
       block_id: 'rules_toolbar',
@@ -174,18 +144,17 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
           button(rule.enabled ? 'Disable' : 'Enable', ACTION_IDS.ruleToggle, rule.id),
           {
             ...button('Delete', ACTION_IDS.ruleDelete, rule.id, 'danger'),
-            confirm: confirm(
-              'Delete this rule?',
-              `“${escapeMrkdwn(rule.name)}” stops routing requests.`,
-              'Delete',
-              'danger',
-            ),
+            confirm: confirm({
+              title: 'Delete this rule?',
+              text: `“${escapeMrkdwn(rule.name)}” stops routing requests.`,
+              yes: 'Delete',
+              style: 'danger',
+            }),
           },
         ],
       });
     }
-    const rulesPager = pager(pages, 'rules', data.rules.page, data.rules.hasMore);
-    if (rulesPager) blocks.push(rulesPager);
+    blocks.push(...pager(pages, 'rules', data.rules));
 
     blocks.push(header('API keys'), {
       type: 'actions',
@@ -196,30 +165,25 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
     for (const key of data.keys.items) {
       blocks.push({
         type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: truncate(
-            `*${escapeMrkdwn(key.name)}* · \`${escapeMrkdwn(key.keyPrefix)}…\` · ${key.origin === 'env' ? 'from SERVICE_API_KEYS' : `created by <@${key.createdBy}>`} ${slackDate(key.createdAt, '{date_short}')}`,
-            LIMITS.sectionText,
-          ),
-        },
+        text: mrkdwn(
+          `*${escapeMrkdwn(key.name)}* · \`${escapeMrkdwn(key.keyPrefix)}…\` · ${key.origin === 'env' ? 'from SERVICE_API_KEYS' : `created by <@${key.createdBy}>`} ${slackDate(key.createdAt, '{date_short}')}`,
+        ),
         ...(key.origin === 'admin'
           ? {
               accessory: {
                 ...button('Revoke', ACTION_IDS.keyRevoke, key.id, 'danger'),
-                confirm: confirm(
-                  'Revoke this key?',
-                  `Calls with “${escapeMrkdwn(key.name)}” fail at once.`,
-                  'Revoke',
-                  'danger',
-                ),
+                confirm: confirm({
+                  title: 'Revoke this key?',
+                  text: `Calls with “${escapeMrkdwn(key.name)}” fail at once.`,
+                  yes: 'Revoke',
+                  style: 'danger',
+                }),
               },
             }
           : {}),
       });
     }
-    const keysPager = pager(pages, 'keys', data.keys.page, data.keys.hasMore);
-    if (keysPager) blocks.push(keysPager);
+    blocks.push(...pager(pages, 'keys', data.keys));
   }
   return { type: 'home', private_metadata: JSON.stringify(pages), blocks };
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestRow } from '../../../src/services/requests/store.ts';
-import { buildCard, outcomeText, slackDate } from '../../../src/slack/blocks/card.ts';
-import { buildReasonModal, buildRequestModal, parseCommandText, ttlChoices } from '../../../src/slack/blocks/modals.ts';
-import { validateMessageBlocks, validateView } from '../../support/block-kit.ts';
+import type { RequestRow } from '../../../../src/services/requests/store.ts';
+import { buildCard, describeDecider, outcomeText } from '../../../../src/slack/blocks/card.ts';
+import { validateMessageBlocks } from '../../../support/block-kit.ts';
 
 function row(overrides: Partial<RequestRow> = {}): RequestRow {
   const now = new Date('2026-11-23T10:00:00Z');
@@ -50,12 +49,6 @@ function row(overrides: Partial<RequestRow> = {}): RequestRow {
 }
 
 describe('approval card', () => {
-  it('formats dates for each viewer with a UTC fallback', () => {
-    expect(slackDate(new Date('2026-11-23T10:15:00Z'))).toBe(
-      '<!date^1795428900^{date_short_pretty} at {time}|2026-11-23 10:15 UTC>',
-    );
-  });
-
   it('stays inside Block Kit limits however large the input', () => {
     const huge = 'x'.repeat(10_000);
     const context = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${'k'.repeat(90)}${i}`, huge]));
@@ -74,6 +67,24 @@ describe('approval card', () => {
     expect(text).not.toContain('<!channel>');
   });
 
+  it('shows the risk with its coloured dot', () => {
+    expect(JSON.stringify(buildCard(row({ risk: 'high' })).blocks)).toContain(':large_orange_circle: High');
+  });
+
+  it('asks for confirmation before approving a critical action, and only then', () => {
+    const buttons = (request: RequestRow) =>
+      buildCard(request).blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])) as Array<{
+        action_id: string;
+        confirm?: unknown;
+      }>;
+    const critical = buttons(row({ risk: 'critical' }));
+    expect(critical.map((b) => b.action_id)).toEqual(['approve_request', 'deny_request']);
+    expect(critical[0]?.confirm).toMatchObject({ title: { text: 'Approve a critical action?' }, style: 'primary' });
+    expect(critical[1]?.confirm).toBeUndefined();
+    expect(buttons(row({ risk: 'high' }))[0]?.confirm).toBeUndefined();
+    expect(validateMessageBlocks(buildCard(row({ risk: 'critical', action: 'a'.repeat(200) })).blocks)).toEqual([]);
+  });
+
   it('replaces the buttons with the outcome once decided', () => {
     const decided = row({
       status: 'denied',
@@ -88,33 +99,14 @@ describe('approval card', () => {
   });
 });
 
-describe('modals', () => {
-  it('parses /request-action text into a prefill', () => {
-    expect(parseCommandText('  db.drop_table   prod/customers because  it is replaced ')).toEqual({
-      action: 'db.drop_table',
-      resource: 'prod/customers',
-      reason: 'it is replaced',
-    });
-    expect(parseCommandText('')).toEqual({});
-    expect(parseCommandText('deploy.prod')).toEqual({ action: 'deploy.prod' });
+describe('decider and outcome', () => {
+  it('names who decided: a user, a service or a rule', () => {
+    expect(describeDecider('U0APPROVA1')).toBe('by <@U0APPROVA1>');
+    expect(describeDecider('service:deploy-bot')).toBe('by deploy-bot');
+    expect(describeDecider('rule:Nights <off>')).toBe('automatically by rule “Nights &lt;off&gt;”');
   });
 
-  it('offers time-to-decide choices inside the configured bounds, always with the default', () => {
-    expect(ttlChoices(60, 3600, 900)).toEqual([300, 900, 1800, 3600]);
-    expect(ttlChoices(30, 86400, 45)).toEqual([45, 300, 900, 1800, 3600, 14400, 28800, 86400]);
-  });
-
-  it('builds views Slack accepts, even with long prefills', () => {
-    const modal = buildRequestModal({
-      prefill: parseCommandText(`${'a'.repeat(300)} ${'r'.repeat(600)} ${'why '.repeat(1000)}`),
-      ttl: { min: 30, max: 86400, default: 900 },
-      privateMetadata: JSON.stringify({ channelId: 'C0X' }),
-    });
-    expect(validateView(modal)).toEqual([]);
-    expect(
-      validateView(
-        buildReasonModal({ decision: 'deny', requestId: row().id, action: 'a'.repeat(200), resource: 'r'.repeat(500) }),
-      ),
-    ).toEqual([]);
+  it('says Pending while pending', () => {
+    expect(outcomeText(row())).toBe('Pending');
   });
 });

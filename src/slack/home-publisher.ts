@@ -1,10 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { recordAudit } from '../services/audit/audit.ts';
-import { type HomePages, isAdmin, loadHome } from '../services/home/home-data.ts';
+import { type HomePages, loadHome } from '../services/home/home-data.ts';
 import type { CoreDeps } from '../services/ports.ts';
-import { buildHomeView } from './blocks/home.ts';
-import { tellUser } from './listeners/feedback.ts';
+import { buildHomeView } from './blocks/home-view.ts';
 
 const ZPages = z
   .object({
@@ -56,27 +54,4 @@ export function publishHome(deps: CoreDeps, client: WebClient, userId: string, p
   };
   next.then(forget, forget);
   return next;
-}
-
-/**
- * The server-side admin check every admin action and submission runs, whatever the view showed:
- * a non-admin is refused, told so, and the attempt is audited.
- */
-export async function requireAdmin(
-  deps: CoreDeps,
-  client: WebClient,
-  userId: string,
-  attempted: string,
-  details: Record<string, unknown> = {},
-): Promise<boolean> {
-  if (isAdmin(deps, userId)) return true;
-  await recordAudit(deps.db, {
-    type: 'admin.refused',
-    actor: { type: 'user', id: userId },
-    details: { attempted, ...details },
-  });
-  await tellUser(client, { user: userId, text: 'Only Greenlight admins can change routing rules and API keys.' }).catch(
-    () => {},
-  );
-  return false;
 }
