@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   unprocessable: 422,
   rate_limited: 429,
   internal: 500,
+  /** A request changed by many at once: nothing was written, the caller may retry at once. */
+  busy: 503,
   not_ready: 503,
   not_configured: 503,
   slack_unavailable: 503,

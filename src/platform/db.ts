@@ -21,7 +21,9 @@ export function createDb({ url, poolSize, schema }: DbOptions): Db {
     { connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 },
     schema === undefined ? undefined : { schema },
   );
-  return new PrismaClient({ adapter });
+  // Interactive transactions wait for a pool connection up to maxWait (Prisma's default, 2 s, failed
+  // clicks in bursts with "Unable to start a transaction"); a bounded wait still keeps a stuck pool visible.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
 }
 
 /** Answers whether PostgreSQL responds within `timeoutMs`. */

@@ -2,8 +2,9 @@ import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
+import { withLockedRequest } from './locking.ts';
 import type { RequestRow } from './store.ts';
-import { lockCurrent, transition } from './transition.ts';
+import { transition } from './transition.ts';
 
 /** Who may cancel: the API client that created the request, or the person it is for. */
 export type Canceller = Extract<Actor, { type: 'user' }> | (Extract<Actor, { type: 'service' }> & { clientId: string });
@@ -23,9 +24,7 @@ export async function cancelRequest(
 ): Promise<RequestRow> {
   const { actor } = input;
   let expiredNow = false;
-  const result = await deps.db.$transaction(async (tx) => {
-    const now = deps.now();
-    const locked = await lockCurrent(tx, input.requestId, now);
+  const result = await withLockedRequest(deps, input.requestId, async (tx, locked, now) => {
     if (locked === null) return { kind: 'not_found' as const };
     expiredNow = locked.expiredNow;
     const { request } = locked;

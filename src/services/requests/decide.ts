@@ -3,8 +3,9 @@ import { checkEligibility, tally } from '../../domain/decision.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { type AuditInput, recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
+import { withLockedRequest } from './locking.ts';
 import type { RequestRow } from './store.ts';
-import { lockCurrent, transition } from './transition.ts';
+import { transition } from './transition.ts';
 
 export interface DecisionInput {
   requestId: string;
@@ -35,9 +36,7 @@ export type PrecheckResult =
 export async function decide(deps: CoreDeps, input: DecisionInput): Promise<DecideResult> {
   const actor: Actor = { type: 'user', id: input.userId };
   let expiredNow = false;
-  const result = await deps.db.$transaction(async (tx): Promise<DecideResult> => {
-    const now = deps.now();
-    const locked = await lockCurrent(tx, input.requestId, now);
+  const result = await withLockedRequest(deps, input.requestId, async (tx, locked, now): Promise<DecideResult> => {
     if (locked === null) return { kind: 'not_found' };
     const { request } = locked;
     expiredNow = locked.expiredNow;
@@ -86,8 +85,7 @@ export async function decide(deps: CoreDeps, input: DecisionInput): Promise<Deci
  */
 export async function precheckDecision(deps: CoreDeps, input: Omit<DecisionInput, 'reason'>): Promise<PrecheckResult> {
   let expiredNow = false;
-  const result = await deps.db.$transaction(async (tx): Promise<PrecheckResult> => {
-    const locked = await lockCurrent(tx, input.requestId, deps.now());
+  const result = await withLockedRequest(deps, input.requestId, async (tx, locked): Promise<PrecheckResult> => {
     if (locked === null) return { kind: 'not_found' };
     expiredNow = locked.expiredNow;
     return (await screen(tx, locked.request, input)) ?? { kind: 'ok', request: locked.request };

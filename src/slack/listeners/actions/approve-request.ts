@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { AppError } from '../../../errors.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { decide } from '../../../services/requests/decide.ts';
 import { buildReasonModal } from '../../blocks/reason-modal.ts';
@@ -42,7 +43,10 @@ export function approveRequestCallback(deps: CoreDeps) {
       await tellUser(client, {
         user,
         channel: body.channel?.id,
-        text: 'Something went wrong recording your approval. Please try again.',
+        text:
+          error instanceof AppError
+            ? `Your approval was not recorded: ${error.message}.`
+            : 'Something went wrong recording your approval. Please try again.',
       }).catch(() => {});
     }
   };

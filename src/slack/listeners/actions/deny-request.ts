@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { AppError } from '../../../errors.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { precheckDecision } from '../../../services/requests/decide.ts';
 import { buildReasonModal } from '../../blocks/reason-modal.ts';
@@ -38,7 +39,10 @@ export function denyRequestCallback(deps: CoreDeps) {
       await tellUser(client, {
         user,
         channel,
-        text: 'Something went wrong opening the Deny form. Please try again.',
+        text:
+          error instanceof AppError
+            ? `The Deny form did not open: ${error.message}.`
+            : 'Something went wrong opening the Deny form. Please try again.',
       }).catch(() => {});
     }
   };

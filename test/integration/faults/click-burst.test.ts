@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { AppUnderTest } from '../../support/harness.ts';
+import { API_KEY, CHANNEL, createViaApi, REQUESTER, startLifecycleApp, waitForCard } from '../../support/lifecycle.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
+
+const CARDS = 20;
+const CLICKERS = 15;
+const CLICKER_IDS = Array.from({ length: CLICKERS }, (_, i) => `U0BURST${String(i).padStart(3, '0')}`);
+const env = {
+  APPROVERS: CLICKER_IDS.join(','),
+  // Every click is a vote that counts: the last of the 15 approves.
+  REQUIRED_APPROVALS: String(CLICKERS),
+  // A small pool, so holding connections while waiting for row locks would run it dry at once.
+  DATABASE_POOL_SIZE: '5',
+};
+
+/** Fires every click of the burst at once, spread over `senders` (several instances), and waits for the acks. */
+async function burst(t: AppUnderTest, senders: AppUnderTest[]) {
+  for (const id of CLICKER_IDS) t.slack.addUser({ id, name: id.toLowerCase() });
+  const requests = await Promise.all(Array.from({ length: CARDS }, () => createViaApi(t)));
+  const cards = await Promise.all(requests.map((r) => waitForCard(t, r.id)));
+  const clicks = requests.flatMap((request, r) =>
+    CLICKER_IDS.map((user, u) =>
+      (senders[(r + u) % senders.length] as AppUnderTest).sender.blockAction({
+        user_id: user,
+        action_id: 'approve_request',
+        value: request.id,
+        channel_id: CHANNEL,
+        message_ts: (cards[r] as { ts: string }).ts,
+        block_id: 'decision',
+      }),
+    ),
+  );
+  const responses = await Promise.all(clicks);
+  expect(responses.map((res) => res.status)).toEqual(responses.map(() => 200));
+  return requests;
+}
+
+/** Every click became a vote, every request reached quorum once, and nobody was told of a failure. */
+async function expectNothingLost(t: AppUnderTest, requests: Array<{ id: string }>) {
+  await expect
+    .poll(async () => t.app.db.vote.count({ where: { requestId: { in: requests.map((r) => r.id) } } }), {
+      timeout: 60_000,
+      interval: 100,
+    })
+    .toBe(CARDS * CLICKERS);
+  const rows = await t.app.db.approvalRequest.findMany({
+    where: { id: { in: requests.map((r) => r.id) } },
+    select: { status: true, _count: { select: { votes: true } } },
+  });
+  expect(rows.map((r) => [r.status, r._count.votes])).toEqual(rows.map(() => ['approved', CLICKERS]));
+  const approvals = await t.app.db.auditEvent.count({
+    where: { type: 'request.approved', requestId: { in: requests.map((r) => r.id) } },
+  });
+  expect(approvals).toBe(CARDS);
+  const told = t.slack.callsOf('chat.postEphemeral').map((c) => String(c.args.text));
+  expect(told.filter((text) => /went wrong|not recorded/i.test(text))).toEqual([]);
+}
+
+describe(`a burst of ${CARDS} cards × ${CLICKERS} simultaneous clicks`, () => {
+  describe('on one instance', () => {
+    const t = useTestApp(env, { start: startLifecycleApp });
+    it('loses no click and tells nobody "something went wrong"', async () => {
+      const requests = await burst(t, [t]);
+      await expectNothingLost(t, requests);
+    });
+  });
+
+  describe('on two instances sharing the database', () => {
+    const a = useTestApp(env, { start: startLifecycleApp });
+    const b = useTestApp(
+      { ...env, SERVICE_API_KEYS: `ci:${API_KEY}` },
+      {
+        start: (e, o) =>
+          startLifecycleApp(
+            { ...e, QUEUE_PREFIX: a.config.QUEUE_PREFIX },
+            { ...o, database: a.database, slack: a.slack },
+          ),
+      },
+    );
+    it('loses no click when the clicks on each card are split between the instances', async () => {
+      const requests = await burst(a, [a, b]);
+      await expectNothingLost(a, requests);
+      expect(REQUESTER).toBeDefined();
+    });
+  });
+});
