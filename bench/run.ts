@@ -4,11 +4,16 @@
  *   1. webhook intake — latency at a fixed 100 requests/s (open loop), and peak throughput;
  *   2. click-to-ack — Approve clicks from 50 concurrent approvers, until Slack's HTTP response;
  *   3. webhook to card — from POST /api/v1/requests to chat.postMessage reaching Slack;
- *   4. expiry lag — 1,000 requests due in the same second, deadline to chat.update reaching Slack.
+ *   4. expiry lag — 1,000 requests due in the same second, deadline to chat.update reaching Slack;
+ *   5. click burst — 20 cards × 15 simultaneous clicks: ack p50/p99, lost clicks, and webhook intake
+ *      at 100 requests/s while the burst runs; the same load against a bare Bolt app on the same
+ *      contract (bench/bare-app.ts: in memory, no database, no queue), with the ratios.
  * Prints a table and a JSON line. It is a script, not a test: it asserts nothing.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '../test/support/database.ts';
 import { REDIS_URL, SIGNING_SECRET, uniquePrefix } from '../test/support/harness.ts';
 import { freePort, runService, waitForStatus } from '../test/support/process.ts';
@@ -38,9 +43,112 @@ function summary(values: number[]) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type Summary = ReturnType<typeof summary>;
+
+/** What the burst needs of a target: create a request, click on it, and count what it recorded. */
+interface BurstTarget {
+  base: string;
+  sender: SlackSender;
+  /** Creates one request; resolves with its id and the message ts of its card (any ts for the bare app). */
+  create(): Promise<{ id: string; ts: string }>;
+  /** How many clicks the target recorded (a vote, or an audited late/refused click) on these requests. */
+  recorded(ids: string[]): Promise<number>;
+}
+
+const BURST_CARDS = 20;
+const BURST_CLICKERS = 15;
+
+/**
+ * Webhook intake at 100 requests/s for `seconds`, open loop; with `burst`, 20 cards × 15 clicks are
+ * fired at once half a second in. Returns the intake latencies, the click acks and the lost clicks.
+ */
+async function intakeWithBurst(target: BurstTarget, seconds: number, burst: boolean) {
+  const cards = burst ? await Promise.all(Array.from({ length: BURST_CARDS }, () => target.create())) : [];
+  await sleep(1000);
+  const intake: Array<Promise<number>> = [];
+  const acks: number[] = [];
+  let clicks: Promise<unknown> = Promise.resolve();
+  const t0 = performance.now();
+  for (let i = 0; i < 100 * seconds; i += 1) {
+    const wait = t0 + i * 10 - performance.now();
+    if (wait > 0) await sleep(wait);
+    if (burst && i === 50) {
+      clicks = Promise.all(
+        cards.flatMap((card) =>
+          APPROVERS.slice(0, BURST_CLICKERS).map(async (user) => {
+            const started = performance.now();
+            const res = await target.sender.blockAction({
+              user_id: user,
+              action_id: 'approve_request',
+              value: card.id,
+              channel_id: CHANNEL,
+              message_ts: card.ts,
+            });
+            await res.arrayBuffer();
+            acks.push(performance.now() - started);
+          }),
+        ),
+      );
+    }
+    intake.push(
+      (async () => {
+        const started = performance.now();
+        await target.create();
+        return performance.now() - started;
+      })(),
+    );
+  }
+  const intakeMs = await Promise.all(intake);
+  await clicks;
+  let lost = 0;
+  if (burst) {
+    // Give the clicks' work time to land, then count what is missing.
+    const ids = cards.map((c) => c.id);
+    const sent = BURST_CARDS * BURST_CLICKERS;
+    for (let i = 0; i < 100 && (await target.recorded(ids)) < sent; i += 1) await sleep(200);
+    lost = sent - (await target.recorded(ids));
+  }
+  return { intake: summary(intakeMs), acks: summary(acks), lost };
+}
+
+/** The bare Bolt app of bench/bare-app.ts under the same webhook and burst load. */
+async function measureBare(): Promise<{ webhook: Summary; burst: Awaited<ReturnType<typeof intakeWithBurst>> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./bare-app.ts', import.meta.url))], {
+    env: { ...process.env, PORT: String(port), SIGNING_SECRET, API_KEY: KEY },
+    stdio: 'inherit',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForStatus(`${base}/readyz`, 200, 30_000);
+    const target: BurstTarget = {
+      base,
+      sender: new SlackSender(base, SIGNING_SECRET),
+      async create() {
+        const res = await fetch(`${base}/api/v1/requests`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ action: 'db.drop_table', resource: 'prod/customers', reason: 'benchmark' }),
+        });
+        const json = (await res.json()) as { id: string };
+        return { id: json.id, ts: '1.000001' };
+      },
+      async recorded() {
+        return ((await (await fetch(`${base}/stats`)).json()) as { clicks: number }).clicks;
+      },
+    };
+    for (let i = 0; i < 50; i += 1) await target.create(); // warm-up
+    const webhook = (await intakeWithBurst(target, 10, false)).intake;
+    const burst = await intakeWithBurst(target, 5, true);
+    return { webhook, burst };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 type Mode = 'one process (ROLE=all)' | 'web + worker processes';
 
-async function measure(mode: Mode): Promise<Record<string, unknown>> {
+async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: unknown }> {
   const slack = await SlackDouble.start();
   slack.addChannel(CHANNEL);
   slack.addUser({ id: REQUESTER, name: 'requester' });
@@ -199,8 +307,37 @@ async function measure(mode: Mode): Promise<Record<string, unknown>> {
       due.filter((d) => expiredAt.has(d.id)).map((d) => (expiredAt.get(d.id) as number) - d.expiresAt),
     );
 
+    // 5. Click burst with webhook intake running (one-process layout only: that is what the bare app is).
+    let burst: Awaited<ReturnType<typeof intakeWithBurst>> | undefined;
+    if (mode === 'one process (ROLE=all)') {
+      await sleep(2000);
+      burst = await intakeWithBurst(
+        {
+          base,
+          sender,
+          async create() {
+            const { id } = await create();
+            while (!cardTs.has(id)) await sleep(20);
+            return { id, ts: cardTs.get(id) as string };
+          },
+          async recorded(ids) {
+            let count = 0;
+            for (const id of ids) {
+              const res = await fetch(`${base}/api/v1/requests/${id}`, { headers: { authorization: `Bearer ${KEY}` } });
+              const json = (await res.json()) as { audit: Array<{ type: string }> };
+              count += json.audit.filter((e) => /^(vote\.recorded|decision\.(late|refused))$/.test(e.type)).length;
+            }
+            return count;
+          },
+        },
+        5,
+        true,
+      );
+    }
+
     const results = {
       mode,
+      ...(burst === undefined ? {} : { burst }),
       webhookAt100rps: { ...intake, unit: 'ms' },
       webhookPeak: { requestsPerSecond: peak, clients: 32 },
       webhookToCard: { ...toCard, unit: 'ms' },
@@ -217,6 +354,11 @@ async function measure(mode: Mode): Promise<Record<string, unknown>> {
     console.log(line('click → ack, 50 approvers, distinct requests', results.clickToAck50Distinct));
     console.log(line('click → ack, 50 approvers, same request', results.clickToAck50SameRequest));
     console.log(line(`expiry lag, 1000 due within ${window} ms`, lag));
+    if (burst !== undefined) {
+      console.log(line(`click burst ${BURST_CARDS}×${BURST_CLICKERS}: click → ack`, burst.acks));
+      console.log(`${'click burst: lost clicks'.padEnd(44)} ${burst.lost} of ${BURST_CARDS * BURST_CLICKERS}`);
+      console.log(line('webhook intake at 100 req/s during the burst', burst.intake));
+    }
     return results;
   } finally {
     for (const service of services) service.child.kill('SIGTERM');
@@ -233,7 +375,27 @@ async function main(): Promise<void> {
   );
   const single = await measure('one process (ROLE=all)');
   const split = await measure('web + worker processes');
-  console.log(`\n${JSON.stringify({ machine, results: [single, split] })}`);
+  const bare = await measureBare();
+  const ours = single as unknown as {
+    webhookAt100rps: Summary;
+    burst: Awaited<ReturnType<typeof intakeWithBurst>>;
+  };
+  const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
+  const ratios = {
+    webhookP99: ratio(ours.webhookAt100rps.p99, bare.webhook.p99),
+    webhookP99DuringBurst: ratio(ours.burst.intake.p99, bare.burst.intake.p99),
+    clickAckP99: ratio(ours.burst.acks.p99, bare.burst.acks.p99),
+  };
+  const line = (name: string, s: Summary) =>
+    `${name.padEnd(44)} n=${String(s.n).padStart(5)}  p50=${String(s.p50).padStart(7)} ms  p99=${String(s.p99).padStart(7)} ms`;
+  console.log('\nbare Bolt app, same contract, in memory (bench/bare-app.ts)');
+  console.log(line('webhook intake at 100 req/s (10 s)', bare.webhook));
+  console.log(line(`click burst ${BURST_CARDS}×${BURST_CLICKERS}: click → ack`, bare.burst.acks));
+  console.log(line('webhook intake at 100 req/s during the burst', bare.burst.intake));
+  console.log(
+    `\nGreenlight ÷ bare (one process): webhook p99 ×${ratios.webhookP99}, during the burst ×${ratios.webhookP99DuringBurst}, click-ack p99 ×${ratios.clickAckP99}`,
+  );
+  console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios })}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,7 @@
-/** The request state machine (product.md): every status and the transitions allowed out of it. */
+/**
+ * The request state machine: every status and the transitions allowed out of it. Every status write
+ * goes through services/requests/transition.ts, which checks this table.
+ */
 export const REQUEST_STATUSES = [
   'pending',
   'approved',

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { HomePages } from './home/home-data.ts';
 import type { RuleRow } from './routing/rules-store.ts';
 import type { SlackUserInfo } from './slack-users.ts';
 
@@ -17,7 +18,7 @@ export interface Caches {
   /** The bot's DM channel with each user: conversations.open answers the same id every time. */
   dmChannels: LRUCache<string, string>;
   /** The App Home pages each user last asked for. */
-  homePages: LRUCache<string, Record<string, number>>;
+  homePages: LRUCache<string, HomePages>;
 }
 
 export function createCaches(): Caches {

@@ -23,9 +23,8 @@ export function parsePages(raw: string | undefined): HomePages {
   }
 }
 
+/** Publishes in flight per user; an entry lives only while its user has one running. */
 const publishing = new Map<string, Promise<void>>();
-const MAX_REMEMBERED = 10_000;
-const lastPages = new Map<string, HomePages>();
 
 /**
  * Renders and publishes one user's App Home. Publishes for one user run one after another, each
@@ -34,17 +33,13 @@ const lastPages = new Map<string, HomePages>();
  * or the view the user opened) sets those pages; a republish after a change leaves them as they are.
  */
 export function publishHome(deps: CoreDeps, client: WebClient, userId: string, pages?: HomePages): Promise<void> {
-  if (pages !== undefined) {
-    if (lastPages.size >= MAX_REMEMBERED && !lastPages.has(userId)) {
-      lastPages.delete(lastPages.keys().next().value as string);
-    }
-    lastPages.set(userId, pages);
-  }
+  // The pages each user last asked for live in the app's bounded Home-pages cache.
+  if (pages !== undefined) deps.caches.homePages.set(userId, pages);
   const previous = publishing.get(userId) ?? Promise.resolve();
   const next = previous
     .catch(() => {})
     .then(async () => {
-      const current = lastPages.get(userId) ?? {};
+      const current: HomePages = deps.caches.homePages.get(userId) ?? {};
       const data = await loadHome(deps, userId, current);
       await client.views.publish({ user_id: userId, view: buildHomeView(data, current) });
     });

@@ -1,4 +1,4 @@
-import { decisionSummary } from '../../slack/blocks/notifications.ts';
+import { decisionSummary } from '../../slack/blocks/card.ts';
 import { cardGuard, loadForJob, postedTs } from '../guards.ts';
 import { markNotified } from '../notified.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';

@@ -1,13 +1,14 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
+import { describeDecider } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { button, confirm } from './kit/elements.ts';
 import { escapeMrkdwn, LIMITS, truncate } from './kit/limits.ts';
 import { riskBadge } from './kit/risk.ts';
 import { context, header, mrkdwn, section } from './kit/text.ts';
 
-const OUTCOME: Record<Exclude<RequestRow['status'], 'pending'>, { emoji: string; label: string }> = {
+const STATUS_LABEL: Record<Exclude<RequestRow['status'], 'pending'>, { emoji: string; label: string }> = {
   approved: { emoji: ':white_check_mark:', label: 'Approved' },
   denied: { emoji: ':no_entry:', label: 'Denied' },
   expired: { emoji: ':hourglass:', label: 'Expired' },
@@ -41,18 +42,12 @@ function contextBlocks(fields: Record<string, unknown>): KnownBlock[] {
   return blocks;
 }
 
-/** Who decided, for people: a user mention, a service's name, or the rule that decided automatically. */
-export function describeDecider(decidedBy: string): string {
-  if (decidedBy.startsWith('service:')) return `by ${escapeMrkdwn(decidedBy.slice('service:'.length))}`;
-  if (decidedBy.startsWith('rule:')) return `automatically by rule “${escapeMrkdwn(decidedBy.slice('rule:'.length))}”`;
-  return `by <@${decidedBy}>`;
-}
-
-/** One-line outcome for the card, thread reply and DM. */
-export function outcomeText(request: RequestRow): string {
+/** The one-line decision: on the decided card, in its thread, and in the requester's DM. */
+export function decisionSummary(request: RequestRow): string {
   if (request.status === 'pending') return 'Pending';
-  const { emoji, label } = OUTCOME[request.status];
-  const who = request.decidedBy === null ? '' : ` ${describeDecider(request.decidedBy)}`;
+  const { emoji, label } = STATUS_LABEL[request.status];
+  const decider = describeDecider(request);
+  const who = decider === '' ? '' : ` ${decider}`;
   const when = request.decidedAt === null ? '' : ` ${slackDate(request.decidedAt)}`;
   const reason = request.decisionReason ? `\n>${truncate(escapeMrkdwn(request.decisionReason), 1500)}` : '';
   return `${emoji} *${label}*${who}${when}${reason}`;
@@ -71,7 +66,7 @@ function progressText(request: RequestRow): string | null {
  * instead of buttons. Stays inside Block Kit limits whatever the input.
  */
 export function buildCard(request: RequestRow): { text: string; blocks: KnownBlock[] } {
-  const title = `${request.status === 'pending' ? 'Approval requested' : OUTCOME[request.status].label}: ${request.action}`;
+  const title = `${request.status === 'pending' ? 'Approval requested' : STATUS_LABEL[request.status].label}: ${request.action}`;
   const blocks: KnownBlock[] = [
     header(title),
     {
@@ -107,7 +102,7 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
       elements: [approve, button('Deny', ACTION_IDS.deny, request.id, 'danger')],
     });
   } else {
-    blocks.push(section(outcomeText(request)));
+    blocks.push(section(decisionSummary(request)));
   }
   const rule = request.ruleName === null ? 'default route' : `rule “${escapeMrkdwn(request.ruleName)}”`;
   blocks.push(context(`Requested ${slackDate(request.createdAt)} · ${rule} · ID \`${request.id}\``));

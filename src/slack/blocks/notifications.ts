@@ -1,15 +1,10 @@
 import type { RequestRow } from '../../services/requests/store.ts';
-import { outcomeText } from './card.ts';
+import { decisionSummary } from './card.ts';
 import { slackDate } from './kit/date.ts';
 
 /** A link that opens a message (the card) in Slack. */
 export function messageLink(channel: string, ts: string): string {
   return `https://slack.com/archives/${channel}/p${ts.replace('.', '')}`;
-}
-
-/** The one-line decision posted in the card's thread and repeated in the requester's DM. */
-export function decisionSummary(request: RequestRow): string {
-  return outcomeText(request);
 }
 
 export type DmKind = 'submitted' | 'outcome' | 'card_failed';

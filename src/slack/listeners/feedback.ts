@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { DecideResult } from '../../services/requests/decide.ts';
-import { describeDecider } from '../blocks/card.ts';
+import { describeDecider } from '../blocks/kit/actor.ts';
 import { slackDate } from '../blocks/kit/date.ts';
 
 /**
@@ -43,7 +43,7 @@ export function explainDecision(result: DecideResult, decision: 'approve' | 'den
     }
     case 'late': {
       const { request } = result;
-      const by = request.decidedBy === null ? '' : describeDecider(request.decidedBy);
+      const by = describeDecider(request);
       const when = request.decidedAt ? ` ${slackDate(request.decidedAt)}` : '';
       switch (request.status) {
         case 'approved':

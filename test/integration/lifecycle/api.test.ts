@@ -228,4 +228,13 @@ describe('service API', () => {
       expect(again.status).toBe(409);
     });
   });
+
+  it('records when an API key was last used, at most once a minute', async () => {
+    await createViaApi(t);
+    const first = await t.app.db.apiClient.findUniqueOrThrow({ where: { name: 'ci' }, select: { lastUsedAt: true } });
+    expect(first.lastUsedAt).not.toBeNull();
+    await createViaApi(t);
+    const second = await t.app.db.apiClient.findUniqueOrThrow({ where: { name: 'ci' }, select: { lastUsedAt: true } });
+    expect(second.lastUsedAt).toEqual(first.lastUsedAt);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestRow } from '../../../../src/services/requests/store.ts';
-import { buildCard, describeDecider, outcomeText } from '../../../../src/slack/blocks/card.ts';
+import { buildCard, decisionSummary } from '../../../../src/slack/blocks/card.ts';
+import { describeDecider } from '../../../../src/slack/blocks/kit/actor.ts';
 import { validateMessageBlocks } from '../../../support/block-kit.ts';
 
 function row(overrides: Partial<RequestRow> = {}): RequestRow {
@@ -94,19 +95,19 @@ describe('approval card', () => {
     });
     const card = buildCard(decided);
     expect(card.blocks.some((b) => b.type === 'actions')).toBe(false);
-    expect(outcomeText(decided)).toMatch(/^:no_entry: \*Denied\* by <@U0APPROVA1> <!date\^\d+\^.*>\n>freeze$/);
+    expect(decisionSummary(decided)).toMatch(/^:no_entry: \*Denied\* by <@U0APPROVA1> <!date\^\d+\^.*>\n>freeze$/);
     expect(validateMessageBlocks(card.blocks)).toEqual([]);
   });
 });
 
 describe('decider and outcome', () => {
   it('names who decided: a user, a service or a rule', () => {
-    expect(describeDecider('U0APPROVA1')).toBe('by <@U0APPROVA1>');
-    expect(describeDecider('service:deploy-bot')).toBe('by deploy-bot');
-    expect(describeDecider('rule:Nights <off>')).toBe('automatically by rule “Nights &lt;off&gt;”');
+    expect(describeDecider({ decidedBy: 'U0APPROVA1' })).toBe('by <@U0APPROVA1>');
+    expect(describeDecider({ decidedBy: 'service:deploy-bot' })).toBe('by deploy-bot');
+    expect(describeDecider({ decidedBy: 'rule:Nights <off>' })).toBe('automatically by rule “Nights &lt;off&gt;”');
   });
 
   it('says Pending while pending', () => {
-    expect(outcomeText(row())).toBe('Pending');
+    expect(decisionSummary(row())).toBe('Pending');
   });
 });

@@ -120,6 +120,32 @@ describe('App Home view', () => {
     expect(confirms.match(/"deny":\{"type":"plain_text","text":"Keep it","emoji":true\}/g)).toHaveLength(3);
   });
 
+  it('shows when each API key was last used', () => {
+    const key = {
+      id: 'k1',
+      name: 'deploy-bot',
+      keyPrefix: 'gl_abcd',
+      origin: 'admin',
+      createdBy: 'U0ADMIN001',
+      createdAt: new Date('2026-11-01T00:00:00Z'),
+    };
+    const home = (lastUsedAt: Date | null) =>
+      JSON.stringify(
+        buildHomeView({
+          userId: 'U0ADMIN001',
+          isAdmin: true,
+          mine: { items: [], page: 0, hasMore: false },
+          awaiting: { items: [], page: 0, hasMore: false },
+          decisions: { items: [], page: 0, hasMore: false },
+          rules: { items: [], page: 0, hasMore: false, total: 0 },
+          keys: { items: [{ ...key, lastUsedAt }], page: 0, hasMore: false },
+        }),
+      );
+    expect(home(null)).toContain('never used');
+    const seconds = Date.parse('2026-11-20T12:00:00Z') / 1000;
+    expect(home(new Date(seconds * 1000))).toContain(`last used <!date^${seconds}^`);
+  });
+
   it('describes a rule: when it applies and what then happens', () => {
     expect(describeRule(rule(2)).split('\n')[0]).toMatch(/^\*Rule 2 x+\*$/);
     expect(describeRule({ ...rule(1), outcome: 'auto_deny', denyMessage: 'Freeze <now>' })).toMatch(
