@@ -360,6 +360,10 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
       console.log(line('webhook intake at 100 req/s during the burst', burst.intake));
     }
     return results;
+  } catch (error) {
+    // The service's own words say why a measurement broke off.
+    for (const service of services) console.error(service.output().slice(-4000));
+    throw error;
   } finally {
     for (const service of services) service.child.kill('SIGTERM');
     await Promise.all(services.map((service) => service.exited));
