@@ -33,11 +33,12 @@ export type TNoted = { opened: false } | { opened: true; previous: RefusalWindow
  * its own row still says it was refused at least once then.
  */
 export interface RefusalTally {
-  note(source: string, kind: TRefusalKind, at: Date): Promise<TNoted>;
+  /** Counts `count` refusals of one kind (several only for `rate_limited`, which never opens a window). */
+  note(source: string, kind: TRefusalKind, at: Date, count?: number): Promise<TNoted>;
 }
 
 // KEYS[1]: the source's tally, a hash of opened (ms), refused and limited.
-// ARGV: now (ms), window (ms), kind, ttl (ms). Returns {1, opened, refused, limited} of the
+// ARGV: now (ms), window (ms), kind, ttl (ms), count. Returns {1, opened, refused, limited} of the
 // previous window when this refusal opens one ('' where unknown), else {0}.
 const NOTE_SCRIPT = `
 local opened = tonumber(redis.call('HGET', KEYS[1], 'opened'))
@@ -48,7 +49,7 @@ if ARGV[3] == 'refused' and (opened == nil or tonumber(ARGV[1]) - opened >= tonu
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
   return {1, previous[1] or '', previous[2] or '', previous[3] or ''}
 end
-redis.call('HINCRBY', KEYS[1], ARGV[3] == 'refused' and 'refused' or 'limited', 1)
+redis.call('HINCRBY', KEYS[1], ARGV[3] == 'refused' and 'refused' or 'limited', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return {0}
 `;
@@ -69,14 +70,20 @@ function toWindow(counts: TCounts): RefusalWindow | null {
 }
 
 /** The same rule as NOTE_SCRIPT over one process's memory, for while Redis is unreachable. */
-function noteInMemory(tallies: LRUCache<string, TCounts>, source: string, kind: TRefusalKind, now: number): TNoted {
+function noteInMemory(
+  tallies: LRUCache<string, TCounts>,
+  source: string,
+  kind: TRefusalKind,
+  now: number,
+  count: number,
+): TNoted {
   const counts = tallies.get(source) ?? { opened: null, refused: 0, limited: 0 };
   if (kind === 'refused' && (counts.opened === null || now - counts.opened >= REFUSAL_WINDOW_MS)) {
     tallies.set(source, { opened: now, refused: 1, limited: 0 });
     return { opened: true, previous: toWindow(counts) };
   }
-  if (kind === 'refused') counts.refused += 1;
-  else counts.limited += 1;
+  if (kind === 'refused') counts.refused += count;
+  else counts.limited += count;
   tallies.set(source, counts);
   return { opened: false };
 }
@@ -89,9 +96,9 @@ function noteInMemory(tallies: LRUCache<string, TCounts>, source: string, kind: 
 export function createRefusalTally(redis: Redis, keyPrefix: string): RefusalTally {
   const tallies = new LRUCache<string, TCounts>({ max: 10_000, ttl: TALLY_TTL_MS });
   return {
-    async note(source, kind, at) {
+    async note(source, kind, at, count = 1) {
       const now = at.getTime();
-      if (redis.status !== 'ready') return noteInMemory(tallies, source, kind, now);
+      if (redis.status !== 'ready') return noteInMemory(tallies, source, kind, now, count);
       let reply: unknown;
       try {
         reply = await redis.eval(
@@ -102,9 +109,10 @@ export function createRefusalTally(redis: Redis, keyPrefix: string): RefusalTall
           REFUSAL_WINDOW_MS,
           kind === 'refused' ? 'refused' : 'limited',
           TALLY_TTL_MS,
+          count,
         );
       } catch {
-        return noteInMemory(tallies, source, kind, now);
+        return noteInMemory(tallies, source, kind, now, count);
       }
       const [opened, previousOpened, refused, limited] = reply as [number, string?, string?, string?];
       if (opened !== 1) return { opened: false };

@@ -36,11 +36,8 @@ function truncate(text: string, chars: number): string {
 export function requireApiKey(deps: Pick<CoreDeps, 'db' | 'now'>, limits: ApiLimits): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const address = req.ip ?? 'unknown';
-    const blockedFor = await limits.authBlockedFor(address);
-    if (blockedFor !== null) {
-      await limits.refusals.note(address, 'rate_limited', deps.now());
-      throw rateLimited(res, blockedFor, 'too many failed authentications from this address');
-    }
+    const blockedFor = await limits.refuseIfBlocked(address);
+    if (blockedFor !== null) throw rateLimited(res, blockedFor, 'too many failed authentications from this address');
     const header = req.get('authorization') ?? '';
     const presented = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     // Keyed by the key's hash, so the budget is checked before any database work and no key is stored.

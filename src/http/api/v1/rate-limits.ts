@@ -1,17 +1,23 @@
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { TConfig } from '../../../config/index.ts';
 import { createRefusalTally, type RefusalTally } from '../../../services/audit/refusal-tally.ts';
 
 const MINUTE_SECONDS = 60;
+/** How long an instance trusts its memory that an address is blocked before asking Redis again. */
+const BLOCK_MEMO_MS = 1000;
 
 /**
  * The API's rate limits. Each answers how many milliseconds the caller must wait, or null when the
  * call may go on; a limit configured as 0 always answers null.
  */
 export interface ApiLimits {
-  /** How long `address` is still shut out for having failed authentication too often. */
-  authBlockedFor(address: string): Promise<number | null>;
+  /**
+   * How long `address` is still shut out for having failed authentication too often; when it is,
+   * this refusal is counted in {@link refusals}.
+   */
+  refuseIfBlocked(address: string): Promise<number | null>;
   /** Counts one failed authentication from `address`; non-null when this one crossed the limit. */
   countAuthFailure(address: string): Promise<number | null>;
   /** Counts one request against `subject`'s budget (its key, or its address without a key). */
@@ -61,15 +67,34 @@ export function createApiLimits(
   // Past the limit the address waits a full minute, however early in its window it got there.
   const authFailures = perMinute(redis, `${prefix}:authfail`, failures, MINUTE_SECONDS);
   const requests = perMinute(redis, `${prefix}:requests`, config.RATE_LIMIT_REQUESTS_PER_MINUTE, 0);
+  const refusals = createRefusalTally(redis, `${config.QUEUE_PREFIX}:authrefused`);
+  // A flood comes from blocked addresses: for a second at a time each instance answers them from
+  // memory, with no Redis round trip a request, and hands the count of those 429s to the tally after.
+  const blocked = new LRUCache<string, { until: number; refused: number }>({ max: 10_000 });
+  const remember = (address: string, until: number) => {
+    const memo = { until, refused: 1 };
+    blocked.set(address, memo);
+    setTimeout(() => {
+      if (blocked.get(address) === memo) blocked.delete(address);
+      refusals.note(address, 'rate_limited', new Date(), memo.refused).catch(() => {});
+    }, BLOCK_MEMO_MS).unref();
+  };
   return {
-    async authBlockedFor(address) {
+    async refuseIfBlocked(address) {
       if (authFailures === null) return null;
+      const memo = blocked.get(address);
+      if (memo !== undefined && memo.until > Date.now()) {
+        memo.refused += 1;
+        return memo.until - Date.now();
+      }
       const state = await authFailures.get(address);
-      return state !== null && state.consumedPoints > failures ? state.msBeforeNext : null;
+      if (state === null || state.consumedPoints <= failures) return null;
+      remember(address, Date.now() + state.msBeforeNext);
+      return state.msBeforeNext;
     },
     countAuthFailure: (address) => consume(authFailures, address),
     countRequest: (subject) => consume(requests, subject),
-    refusals: createRefusalTally(redis, `${config.QUEUE_PREFIX}:authrefused`),
+    refusals,
   };
 }
 
