@@ -5,7 +5,9 @@
  *   2. click-to-ack — Approve clicks from 50 concurrent approvers, until Slack's HTTP response;
  *   3. webhook to card — from POST /api/v1/requests to chat.postMessage reaching Slack;
  *   4. expiry lag — 1,000 requests due in the same second, deadline to chat.update reaching Slack;
- *   5. click burst — 20 cards × 15 simultaneous clicks: ack p50/p99, lost clicks, and webhook intake
+ *   5. under a flood — POST latency at 20 requests/s, alone and while 300 requests/s with a wrong
+ *      key and a 9 KB path arrive from another address, and the audit rows that flood wrote.
+ *   6. click burst — 20 cards × 15 simultaneous clicks: ack p50/p99, lost clicks, and webhook intake
  *      at 100 requests/s while the burst runs; the same load against a bare Bolt app on the same
  *      contract (bench/bare-app.ts: in memory, no database, no queue), with the ratios.
  * Prints a table and a JSON line. It is a script, not a test: it asserts nothing.
@@ -14,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase } from '../test/support/database.ts';
+import { createTestDatabase, query } from '../test/support/database.ts';
 import { REDIS_URL, SIGNING_SECRET, uniquePrefix } from '../test/support/harness.ts';
 import { freePort, runService, waitForStatus } from '../test/support/process.ts';
 import { type SlackCall, SlackDouble } from '../test/support/slack-double.ts';
@@ -42,6 +44,18 @@ function summary(values: number[]) {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends `rate` calls a second for `seconds`, each on schedule whatever the others do (open loop). */
+async function openLoop<T>(rate: number, seconds: number, send: () => Promise<T>): Promise<T[]> {
+  const sent: Array<Promise<T>> = [];
+  const t0 = performance.now();
+  for (let i = 0; i < rate * seconds; i += 1) {
+    const wait = t0 + (i * 1000) / rate - performance.now();
+    if (wait > 0) await sleep(wait);
+    sent.push(send());
+  }
+  return Promise.all(sent);
+}
 
 type Summary = ReturnType<typeof summary>;
 
@@ -171,6 +185,8 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     APPROVERS: APPROVERS.join(','),
     MIN_TTL_SECONDS: '1',
     SERVICE_API_KEYS: `bench:${KEY}`,
+    // The bench measures capacity from one key; the limit on failed authentications stays on.
+    RATE_LIMIT_REQUESTS_PER_MINUTE: '0',
   };
   const services =
     mode === 'web + worker processes'
@@ -222,18 +238,8 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     await waitForStatus(`${base}/readyz`, 200, 30_000);
     for (let i = 0; i < 50; i += 1) await create(); // warm-up
 
-    // 1a. Fixed rate: 100 requests/s for 10 s, each sent on schedule whatever the others do.
-    const rate = 100;
-    const seconds = 10;
-    const fixed: Array<Promise<{ id: string; ms: number; sentAt: number }>> = [];
-    const t0 = performance.now();
-    for (let i = 0; i < rate * seconds; i += 1) {
-      const due = t0 + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      fixed.push(create());
-    }
-    const fixedResults = await Promise.all(fixed);
+    // 1a. Fixed rate: 100 requests/s for 10 s.
+    const fixedResults = await openLoop(100, 10, () => create());
     const intake = summary(fixedResults.map((r) => r.ms));
 
     // 3. Webhook to card posted, for those same requests.
@@ -254,6 +260,25 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
       }),
     );
     const peak = Math.round(done / ((performance.now() - peakStart) / 1000));
+
+    // 5. Legitimate POSTs at 20/s for 4 s, alone, then while a wrong-key flood runs at 300/s.
+    const floodFrom = '203.0.113.66';
+    const floodStatuses: Record<number, number> = {};
+    const flood = async () => {
+      const res = await fetch(`${base}/api/v1/requests/${'a'.repeat(9000)}`, {
+        headers: { authorization: `Bearer wrong-${KEY}`, 'x-forwarded-for': floodFrom },
+      });
+      await res.arrayBuffer();
+      floodStatuses[res.status] = (floodStatuses[res.status] ?? 0) + 1;
+    };
+    const calm = summary((await openLoop(20, 4, () => create())).map((r) => r.ms));
+    const [flooded] = await Promise.all([openLoop(20, 4, () => create()), openLoop(300, 4, flood)]);
+    const underFlood = summary(flooded.map((r) => r.ms));
+    const floodRows = await query<{ n: string }>(
+      database.url,
+      "SELECT count(*) AS n FROM audit_events WHERE type = 'auth.refused' AND details->>'ip' = $1",
+      [floodFrom],
+    );
 
     // 2. Click-to-ack: 50 approvers click at once, 6 rounds on distinct requests, 2 on one request.
     const targets = fixedResults.slice(0, 300).map((r) => r.id);
@@ -307,7 +332,7 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
       due.filter((d) => expiredAt.has(d.id)).map((d) => (expiredAt.get(d.id) as number) - d.expiresAt),
     );
 
-    // 5. Click burst with webhook intake running (one-process layout only: that is what the bare app is).
+    // 6. Click burst with webhook intake running (one-process layout only: that is what the bare app is).
     let burst: Awaited<ReturnType<typeof intakeWithBurst>> | undefined;
     if (mode === 'one process (ROLE=all)') {
       await sleep(2000);
@@ -344,6 +369,9 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
       clickToAck50Distinct: { ...summary(ackDistinct), unit: 'ms' },
       clickToAck50SameRequest: { ...summary(ackSame), unit: 'ms' },
       expiryLag1000: { ...lag, deadlineWindowMs: window, unit: 'ms', updated: expiredAt.size },
+      webhookAt20rpsAlone: { ...calm, unit: 'ms' },
+      webhookAt20rpsUnderFlood: { ...underFlood, unit: 'ms', flood: { rate: 300, statuses: floodStatuses } },
+      floodAuditRows: Number(floodRows[0]?.n),
     };
     const line = (name: string, s: { n: number; p50: number; p99: number; max: number }) =>
       `${name.padEnd(44)} n=${String(s.n).padStart(5)}  p50=${String(s.p50).padStart(7)} ms  p99=${String(s.p99).padStart(7)} ms  max=${String(s.max).padStart(7)} ms`;
@@ -354,6 +382,11 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     console.log(line('click → ack, 50 approvers, distinct requests', results.clickToAck50Distinct));
     console.log(line('click → ack, 50 approvers, same request', results.clickToAck50SameRequest));
     console.log(line(`expiry lag, 1000 due within ${window} ms`, lag));
+    console.log(line('webhook intake at 20 req/s, no flood (4 s)', calm));
+    console.log(line('… while 300 req/s of wrong keys arrive', underFlood));
+    console.log(
+      `${'that flood: answers, audit rows'.padEnd(44)} ${JSON.stringify(floodStatuses)}, ${results.floodAuditRows} auth.refused row(s)`,
+    );
     if (burst !== undefined) {
       console.log(line(`click burst ${BURST_CARDS}×${BURST_CLICKERS}: click → ack`, burst.acks));
       console.log(`${'click burst: lost clicks'.padEnd(44)} ${burst.lost} of ${BURST_CARDS * BURST_CLICKERS}`);

@@ -3,6 +3,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { TConfig } from './config/index.ts';
 import { apiV1Routes } from './http/api/v1/index.ts';
+import { createApiLimits } from './http/api/v1/rate-limits.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { createEffects } from './jobs/effects.ts';
@@ -135,7 +136,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     logger.info({ mode: slack.mode, botUserId: slack.botUserId }, 'slack app ready');
 
     http.use(healthRoutes({ postgres: () => pingDb(db), redis: () => pingRedis(producer) }));
-    http.use('/api/v1', apiV1Routes(deps));
+    http.use('/api/v1', apiV1Routes(deps, createApiLimits(producer, config)));
     http.use(notFoundHandler);
     http.use(errorHandler(logger));
 

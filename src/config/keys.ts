@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePart, quote, splitList, type TParse, withDefault } from './fields.ts';
+import { definePart, integer, quote, splitList, type TParse, withDefault } from './fields.ts';
 
 const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 const MIN_SECRET_LENGTH = 24;
@@ -47,7 +47,12 @@ const serviceKeys: TParse<TServiceKey[]> = (value, report) => {
   return failed ? z.NEVER : keys;
 };
 
-/** API keys of the services that call Greenlight. */
+/** A per-minute budget; 0 turns the limit off. */
+const perMinute = integer(0, 1_000_000);
+
+/** API keys of the services that call Greenlight, and how often they (or whoever guesses keys) may call. */
 export const keys = definePart({
   SERVICE_API_KEYS: withDefault(serviceKeys, []),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: withDefault(perMinute, 20),
+  RATE_LIMIT_REQUESTS_PER_MINUTE: withDefault(perMinute, 600),
 });

@@ -118,7 +118,12 @@ describe('service API', () => {
     }
 
     it('audits refused API keys', async () => {
-      await api(t, 'POST', '/requests', { body: VALID_BODY, key: 'stolen-or-guessed-key-000000000' });
+      // Refusals are audited once a minute per address: this one comes from an address of its own.
+      await api(t, 'POST', '/requests', {
+        body: VALID_BODY,
+        key: 'stolen-or-guessed-key-000000000',
+        headers: { 'x-forwarded-for': '198.51.100.77' },
+      });
       const rows = await query<{ details: { reason: string; path: string } }>(
         t.database.url,
         "SELECT details FROM audit_events WHERE type = 'auth.refused' ORDER BY id DESC LIMIT 1",

@@ -49,3 +49,24 @@ describe('service API keys config', () => {
     );
   });
 });
+
+describe('rate limit config', () => {
+  it('defaults to 20 failed authentications and 600 requests a minute; 0 turns a limit off', () => {
+    expect(parseConfigParts({}, ['keys'])).toMatchObject({
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: 20,
+      RATE_LIMIT_REQUESTS_PER_MINUTE: 600,
+    });
+    expect(
+      parseConfigParts({ RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '0', RATE_LIMIT_REQUESTS_PER_MINUTE: '0' }, ['keys']),
+    ).toMatchObject({ RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: 0, RATE_LIMIT_REQUESTS_PER_MINUTE: 0 });
+  });
+
+  it('names each bad value', () => {
+    expect(
+      problemsOf({ RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '-1', RATE_LIMIT_REQUESTS_PER_MINUTE: 'lots' }, ['keys']),
+    ).toEqual([
+      'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE "-1" is out of range (0–1000000)',
+      'RATE_LIMIT_REQUESTS_PER_MINUTE "lots" is not a number',
+    ]);
+  });
+});

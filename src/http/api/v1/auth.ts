@@ -1,10 +1,14 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../../errors.ts';
-import { type ApiClientIdentity, authenticateApiKey } from '../../../services/api-keys/api-keys.ts';
+import { type ApiClientIdentity, authenticateApiKey, hashSecret } from '../../../services/api-keys/api-keys.ts';
 import { recordAudit } from '../../../services/audit/audit.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
+import { type ApiLimits, retryAfterSeconds } from './rate-limits.ts';
 
 type Authed = Request & { client?: ApiClientIdentity };
+
+/** How much of a refused request's path the audit row keeps: enough to see what was probed, never a flood's payload. */
+const AUDIT_PATH_CHARS = 200;
 
 /** The API client the request authenticated as; routes behind `requireApiKey` always have one. */
 export function clientOf(req: Request): ApiClientIdentity {
@@ -13,27 +17,60 @@ export function clientOf(req: Request): ApiClientIdentity {
   return client;
 }
 
-/** `Authorization: Bearer <key>` against the stored key hashes; refusals are audited and answered 401. */
-export function requireApiKey(deps: Pick<CoreDeps, 'db' | 'now'>): RequestHandler {
+function rateLimited(res: Response, waitMs: number, what: string): AppError {
+  const seconds = retryAfterSeconds(waitMs);
+  res.setHeader('retry-after', String(seconds));
+  return new AppError('rate_limited', `${what}; retry after ${seconds} s`);
+}
+
+function truncate(text: string, chars: number): string {
+  return text.length > chars ? `${text.slice(0, chars)}…` : text;
+}
+
+/**
+ * `Authorization: Bearer <key>` against the stored key hashes, behind two rate limits. An address
+ * that failed authentication too often is answered 429 before anything else (no key lookup, no
+ * audit row); then every request counts against its key's budget (its address's without a key).
+ * A refused key is answered 401, and audited at most once a minute per address (see RefusalTally).
+ */
+export function requireApiKey(deps: Pick<CoreDeps, 'db' | 'now'>, limits: ApiLimits): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
+    const address = req.ip ?? 'unknown';
+    const blockedFor = await limits.refuseIfBlocked(address);
+    if (blockedFor !== null) throw rateLimited(res, blockedFor, 'too many failed authentications from this address');
     const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const client = match?.[1] === undefined ? null : await authenticateApiKey(deps, match[1]);
+    const presented = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    // Keyed by the key's hash, so the budget is checked before any database work and no key is stored.
+    const subject = presented === undefined ? `ip:${address}` : `key:${hashSecret(presented).slice(0, 32)}`;
+    const overBudgetFor = await limits.countRequest(subject);
+    if (overBudgetFor !== null) throw rateLimited(res, overBudgetFor, 'too many requests');
+
+    const client = presented === undefined ? null : await authenticateApiKey(deps, presented);
     if (client === null) {
-      await recordAudit(deps.db, {
-        type: 'auth.refused',
-        actor: { type: 'anonymous' },
-        details: {
-          method: req.method,
-          path: req.path,
-          reason: match ? 'unknown_or_revoked_key' : 'missing_key',
-          ip: req.ip ?? null,
-        },
-      });
+      const reason = presented === undefined ? 'missing_key' : 'unknown_or_revoked_key';
+      const blockedNow = await limits.countAuthFailure(address);
+      const noted = await limits.refusals.note(address, 'refused', deps.now());
+      if (noted.opened) {
+        await deps.db.$transaction((tx) =>
+          recordAudit(tx, {
+            type: 'auth.refused',
+            actor: { type: 'anonymous' },
+            details: {
+              method: req.method,
+              path: truncate(req.path, AUDIT_PATH_CHARS),
+              reason,
+              ip: address,
+              // Refusals after this one within a minute are only counted; the address's next row reports them.
+              previousWindow: noted.previous,
+            },
+          }),
+        );
+      }
+      if (blockedNow !== null) throw rateLimited(res, blockedNow, 'too many failed authentications from this address');
       res.setHeader('www-authenticate', 'Bearer');
       throw new AppError(
         'unauthorized',
-        match ? 'unknown or revoked API key' : 'missing API key: send Authorization: Bearer <key>',
+        presented === undefined ? 'missing API key: send Authorization: Bearer <key>' : 'unknown or revoked API key',
       );
     }
     (req as Authed).client = client;

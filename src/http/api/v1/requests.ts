@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { hashJson } from '../../../domain/params-hash.ts';
 import { AppError } from '../../../errors.ts';
+import { auditRefusedRead } from '../../../services/audit/refused-read.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { cancelRequest } from '../../../services/requests/cancel.ts';
 import { createRequest } from '../../../services/requests/create.ts';
@@ -116,12 +117,16 @@ export function requestRoutes(deps: CoreDeps): Router {
         );
       }
     }
-    const load = async () => {
+    // Ownership never changes, so someone else's request is audited on the first read only.
+    const load = async (first = false) => {
       const request = await getRequest(deps.db, id);
+      if (request !== null && request.apiClientId !== client.id && first) {
+        await auditRefusedRead(deps, id, { type: 'service', id: client.name, clientId: client.id });
+      }
       if (request === null || request.apiClientId !== client.id) throw new AppError('not_found', `no request ${id}`);
       return request;
     };
-    let request = await load();
+    let request = await load(true);
     if (request.status === 'pending' && waitSeconds > 0) {
       const abort = new AbortController();
       res.on('close', () => abort.abort());
