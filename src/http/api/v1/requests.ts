@@ -4,7 +4,7 @@ import { AppError } from '../../../errors.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { cancelRequest } from '../../../services/requests/cancel.ts';
 import { createRequest } from '../../../services/requests/create.ts';
-import { createRequestSchema, fieldErrors } from '../../../services/requests/input.ts';
+import { createRequestSchema, fieldErrors, ZCancelBody } from '../../../services/requests/input.ts';
 import { getAuditTrail, getRequest } from '../../../services/requests/store.ts';
 import { lookupSlackUser } from '../../../services/slack-users.ts';
 import { clientOf } from './auth.ts';
@@ -140,11 +140,14 @@ export function requestRoutes(deps: CoreDeps): Router {
 
   router.post('/requests/:id/cancel', json, async (req, res) => {
     const client = clientOf(req);
-    const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 3000) : null;
+    const parsed = ZCancelBody.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      throw new AppError('validation_failed', 'the request body is invalid', fieldErrors(parsed.error));
+    }
     const request = await cancelRequest(deps, {
       requestId: String(req.params.id),
       actor: { type: 'service', id: client.name, clientId: client.id },
-      reason,
+      reason: parsed.data.reason || null,
     });
     res.json(toRequestJson(request));
   });
