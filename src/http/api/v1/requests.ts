@@ -11,6 +11,7 @@ import { clientOf } from './auth.ts';
 import { toRequestJson } from './request-json.ts';
 
 const MAX_WAIT_SECONDS = 60;
+const WAIT = /^\d{1,2}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Resolves who the request is for: a Slack user id checked with users.info, or an e-mail looked up in Slack. */
@@ -46,6 +47,26 @@ async function resolveRequester(
       'could not reach Slack to resolve the requester; retry with the same Idempotency-Key',
     );
   }
+}
+
+/**
+ * `?wait=`: whole seconds written as plain decimal digits, 0 to 60 (`Number()` would also take
+ * `0x2`, `+2`, `1e1` and `" 2"`); absent means 0. A repeated parameter is refused, not guessed at.
+ */
+function parseWait(raw: unknown): number {
+  if (raw === undefined) return 0;
+  const seconds = typeof raw === 'string' && WAIT.test(raw) ? Number(raw) : Number.NaN;
+  if (!(seconds >= 0 && seconds <= MAX_WAIT_SECONDS)) {
+    throw new AppError('validation_failed', `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`, [
+      {
+        path: 'wait',
+        message: Array.isArray(raw)
+          ? 'must be given once'
+          : `must be a whole number from 0 to ${MAX_WAIT_SECONDS}, in decimal digits`,
+      },
+    ]);
+  }
+  return seconds;
 }
 
 /**
@@ -104,18 +125,7 @@ export function requestRoutes(deps: CoreDeps): Router {
   router.get('/requests/:id', async (req, res) => {
     const client = clientOf(req);
     const id = String(req.params.id);
-    const waitRaw = req.query.wait;
-    let waitSeconds = 0;
-    if (waitRaw !== undefined) {
-      waitSeconds = Number(waitRaw);
-      if (!Number.isInteger(waitSeconds) || waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
-        throw new AppError(
-          'validation_failed',
-          `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`,
-          [{ path: 'wait', message: `must be a whole number from 0 to ${MAX_WAIT_SECONDS}` }],
-        );
-      }
-    }
+    const waitSeconds = parseWait(req.query.wait);
     const load = async () => {
       const request = await getRequest(deps.db, id);
       if (request === null || request.apiClientId !== client.id) throw new AppError('not_found', `no request ${id}`);
