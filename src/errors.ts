@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   not_ready: 503,
+  unavailable: 503,
   not_configured: 503,
   slack_unavailable: 503,
 } as const;
