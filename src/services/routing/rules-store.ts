@@ -86,11 +86,24 @@ async function getRule(tx: Tx, id: string): Promise<RuleRow | null> {
   return row === null ? null : toRule(row);
 }
 
+/** Advisory lock key for the order of the rules: 'rules' in ASCII. */
+const RULE_ORDER_LOCK = 0x72756c6573;
+
+/**
+ * Serializes changes to the rules' order (adding, moving) until the transaction ends. Row locks
+ * cannot do it: a rule being added has no row yet, so two adds would both read the same last
+ * priority. The unique index on priority would refuse the second; the lock makes it wait instead.
+ */
+async function lockRuleOrder(tx: Tx): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RULE_ORDER_LOCK}::bigint)`;
+}
+
 /** Adds a rule at the end of the list; audited with its content. */
 export async function createRule(deps: RuleDeps, actor: Actor, input: TRuleInput): Promise<RuleRow> {
   return changing(
     deps,
     deps.db.$transaction(async (tx) => {
+      await lockRuleOrder(tx);
       const last = await tx.routingRule.aggregate({ _max: { priority: true } });
       const row = await tx.routingRule.create({
         data: { ...data(input), priority: (last._max.priority ?? 0) + 1, createdBy: actor.id ?? 'unknown' },
@@ -171,7 +184,8 @@ export async function moveRule(deps: RuleDeps, actor: Actor, id: string, directi
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
-      // Rules are few; lock them all so two admins moving rules at once cannot interleave.
+      // Rules are few; lock the order and every rule so two admins moving rules at once cannot interleave.
+      await lockRuleOrder(tx);
       await tx.$queryRaw`SELECT id FROM routing_rules FOR UPDATE`;
       const rules = await listRules(tx);
       const index = rules.findIndex((rule) => rule.id === id);
@@ -179,7 +193,8 @@ export async function moveRule(deps: RuleDeps, actor: Actor, id: string, directi
       const other = rules[direction === 'up' ? index - 1 : index + 1];
       const rule = rules[index] as RuleRow;
       if (other === undefined) return;
-      // Renumber densely so equal priorities never make the order ambiguous.
+      // Renumber densely; the unique index on priority is checked at commit, so the rows pass through
+      // duplicates on the way.
       const order = rules.map((r) => r.id);
       order[index] = other.id;
       order[direction === 'up' ? index - 1 : index + 1] = rule.id;
