@@ -98,6 +98,13 @@ async function lockRuleOrder(tx: Tx): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RULE_ORDER_LOCK}::bigint)`;
 }
 
+/**
+ * Changes to the order queue behind one another on that lock, each holding a pooled connection while
+ * it waits: a burst may exceed Prisma's defaults (2 s to get a connection, 5 s in all), so they may
+ * wait longer rather than fail.
+ */
+const ORDER_TX = { maxWait: 10_000, timeout: 15_000 };
+
 /** Adds a rule at the end of the list; audited with its content. */
 export async function createRule(deps: RuleDeps, actor: Actor, input: TRuleInput): Promise<RuleRow> {
   return changing(
@@ -112,7 +119,7 @@ export async function createRule(deps: RuleDeps, actor: Actor, input: TRuleInput
       const rule = toRule(row);
       await recordAudit(tx, { type: 'rule.created', actor, details: { after: snapshot(rule) } });
       return rule;
-    }),
+    }, ORDER_TX),
   );
 }
 
@@ -211,6 +218,6 @@ export async function moveRule(deps: RuleDeps, actor: Actor, id: string, directi
           after: order.map((o) => rules.find((r) => r.id === o)?.name),
         },
       });
-    }),
+    }, ORDER_TX),
   );
 }
