@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   /** A request changed by many at once: nothing was written, the caller may retry at once. */
   busy: 503,
   not_ready: 503,
+  unavailable: 503,
   not_configured: 503,
   slack_unavailable: 503,
 } as const;

@@ -2,29 +2,90 @@ import { z } from 'zod';
 import type { TConfig } from '../../config/index.ts';
 import { RISKS } from '../../domain/request-status.ts';
 
+/**
+ * Whether PostgreSQL can store `value` as text or inside jsonb: it refuses NUL (22P05 in jsonb,
+ * 22021 in text) and cannot encode an unpaired UTF-16 surrogate as UTF-8 (22021). JSON escapes
+ * (`"\u0000"`, `"\ud800"`) let both arrive in any string of a request body.
+ */
+export function isStorableText(value: string): boolean {
+  return !value.includes('\u0000') && value.isWellFormed();
+}
+
+const NOT_STORABLE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+
+/** Adds the storable-text check to a string schema; every string that reaches the database goes through it. */
+export function storable<T extends z.ZodType<string>>(schema: T): T {
+  return schema.refine(isStorableText, { error: NOT_STORABLE, abort: true });
+}
+
+/**
+ * Keys that `JSON.parse` makes own properties but that plain objects treat specially: zod's
+ * `z.record` silently drops `__proto__`, and copying one onto `{}` replaces the prototype.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Field rules shared by the API and the /request-action modal. */
-export const ZAction = z
-  .string({ error: 'is required' })
+export const ZAction = storable(z.string({ error: 'is required' }))
   .trim()
   .min(1, 'is required')
   .max(200, 'must be at most 200 characters')
   .regex(/^[A-Za-z0-9_.:/*-]+$/, 'may hold only letters, digits and _ . : / * - (e.g. db.drop_table)');
-export const ZResource = z
-  .string({ error: 'is required' })
+export const ZResource = storable(z.string({ error: 'is required' }))
   .trim()
   .min(1, 'is required')
   .max(500, 'must be at most 500 characters');
-export const ZReason = z
-  .string({ error: 'is required' })
+export const ZReason = storable(z.string({ error: 'is required' }))
   .trim()
   .min(1, 'is required')
   .max(3000, 'must be at most 3000 characters');
-export const ZEnvironment = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+export const ZEnvironment = storable(z.string())
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters');
 export const ZRisk = z.enum(RISKS, { error: `must be one of ${RISKS.join(', ')}` });
 
-const ZContextValue = z.union([z.string().max(2000, 'must be at most 2000 characters'), z.number(), z.boolean()], {
-  error: 'must be a string, number or boolean',
-});
+/** A context value: a string (storable, ≤ 2000 characters), a number or a boolean. */
+const ZContextValue = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' })
+  .refine((value) => typeof value !== 'string' || isStorableText(value), { error: NOT_STORABLE, abort: true })
+  .refine((value) => typeof value !== 'string' || value.length <= 2000, 'must be at most 2000 characters');
+
+/**
+ * `context`: a flat object of at most 50 fields. Reserved keys are refused by name before
+ * `z.record` gets to drop them.
+ */
+const ZContext = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const key of Object.keys(value)) {
+      if (RESERVED_KEYS.has(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is a reserved name: use another key` });
+      }
+    }
+  })
+  .pipe(
+    z
+      .record(
+        storable(z.string()).min(1, 'keys must not be empty').max(100, 'keys must be at most 100 characters'),
+        ZContextValue,
+        { error: 'must be a flat object of strings, numbers and booleans' },
+      )
+      .refine((context) => Object.keys(context).length <= 50, 'may hold at most 50 fields'),
+  );
+
+/** The body of `POST /api/v1/requests/:id/cancel`; no body at all is the same as `{}`. */
+export const ZCancelBody = z
+  .object(
+    {
+      reason: storable(z.string({ error: 'must be a string' }))
+        .trim()
+        .max(3000, 'must be at most 3000 characters')
+        .optional(),
+    },
+    { error: 'must be a JSON object' },
+  )
+  .strict();
 
 export function ttlSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'MAX_TTL_SECONDS'>) {
   return z
@@ -44,11 +105,10 @@ export function createRequestSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'M
       requester: z
         .object(
           {
-            slackUserId: z
-              .string()
+            slackUserId: storable(z.string())
               .regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id like U0123ABCD')
               .optional(),
-            email: z.email('must be an e-mail address').max(254).optional(),
+            email: storable(z.email('must be an e-mail address')).max(254).optional(),
           },
           { error: 'is required: { "slackUserId": "U…" } or { "email": "…" }' },
         )
@@ -58,15 +118,9 @@ export function createRequestSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'M
         }),
       environment: ZEnvironment.optional(),
       risk: ZRisk.default('medium'),
-      context: z
-        .record(z.string().min(1).max(100, 'keys must be at most 100 characters'), ZContextValue, {
-          error: 'must be a flat object of strings, numbers and booleans',
-        })
-        .refine((context) => Object.keys(context).length <= 50, 'may hold at most 50 fields')
-        .default({}),
+      context: ZContext.default({}),
       ttlSeconds: ttlSchema(config).optional(),
-      callbackUrl: z
-        .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      callbackUrl: storable(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
         .max(2048, 'must be at most 2048 characters')
         .optional(),
     })
@@ -79,6 +133,9 @@ export function fieldErrors(error: z.ZodError): Array<{ path: string; message: s
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       return { path: [path, ...issue.keys].filter(Boolean).join('.'), message: 'is not a known field' };
+    }
+    if (issue.code === 'invalid_key') {
+      return { path, message: `key ${issue.issues[0]?.message ?? 'is invalid'}` };
     }
     return { path: path === '' ? '(body)' : path, message: issue.message };
   });

@@ -86,11 +86,31 @@ async function getRule(tx: Tx, id: string): Promise<RuleRow | null> {
   return row === null ? null : toRule(row);
 }
 
+/** Advisory lock key for the order of the rules: 'rules' in ASCII. */
+const RULE_ORDER_LOCK = 0x72756c6573;
+
+/**
+ * Serializes changes to the rules' order (adding, moving) until the transaction ends. Row locks
+ * cannot do it: a rule being added has no row yet, so two adds would both read the same last
+ * priority. The unique index on priority would refuse the second; the lock makes it wait instead.
+ */
+async function lockRuleOrder(tx: Tx): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RULE_ORDER_LOCK}::bigint)`;
+}
+
+/**
+ * Changes to the order queue behind one another on that lock, each holding a pooled connection while
+ * it waits: a burst may exceed Prisma's defaults (2 s to get a connection, 5 s in all), so they may
+ * wait longer rather than fail.
+ */
+const ORDER_TX = { maxWait: 10_000, timeout: 15_000 };
+
 /** Adds a rule at the end of the list; audited with its content. */
 export async function createRule(deps: RuleDeps, actor: Actor, input: TRuleInput): Promise<RuleRow> {
   return changing(
     deps,
     deps.db.$transaction(async (tx) => {
+      await lockRuleOrder(tx);
       const last = await tx.routingRule.aggregate({ _max: { priority: true } });
       const row = await tx.routingRule.create({
         data: { ...data(input), priority: (last._max.priority ?? 0) + 1, createdBy: actor.id ?? 'unknown' },
@@ -99,7 +119,7 @@ export async function createRule(deps: RuleDeps, actor: Actor, input: TRuleInput
       const rule = toRule(row);
       await recordAudit(tx, { type: 'rule.created', actor, details: { after: snapshot(rule) } });
       return rule;
-    }),
+    }, ORDER_TX),
   );
 }
 
@@ -171,7 +191,8 @@ export async function moveRule(deps: RuleDeps, actor: Actor, id: string, directi
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
-      // Rules are few; lock them all so two admins moving rules at once cannot interleave.
+      // Rules are few; lock the order and every rule so two admins moving rules at once cannot interleave.
+      await lockRuleOrder(tx);
       await tx.$queryRaw`SELECT id FROM routing_rules FOR UPDATE`;
       const rules = await listRules(tx);
       const index = rules.findIndex((rule) => rule.id === id);
@@ -179,7 +200,8 @@ export async function moveRule(deps: RuleDeps, actor: Actor, id: string, directi
       const other = rules[direction === 'up' ? index - 1 : index + 1];
       const rule = rules[index] as RuleRow;
       if (other === undefined) return;
-      // Renumber densely so equal priorities never make the order ambiguous.
+      // Renumber densely; the unique index on priority is checked at commit, so the rows pass through
+      // duplicates on the way.
       const order = rules.map((r) => r.id);
       order[index] = other.id;
       order[direction === 'up' ? index - 1 : index + 1] = rule.id;
@@ -196,6 +218,6 @@ export async function moveRule(deps: RuleDeps, actor: Actor, id: string, directi
           after: order.map((o) => rules.find((r) => r.id === o)?.name),
         },
       });
-    }),
+    }, ORDER_TX),
   );
 }

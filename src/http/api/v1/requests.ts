@@ -5,13 +5,14 @@ import { auditRefusedRead } from '../../../services/audit/refused-read.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { cancelRequest } from '../../../services/requests/cancel.ts';
 import { createRequest } from '../../../services/requests/create.ts';
-import { createRequestSchema, fieldErrors } from '../../../services/requests/input.ts';
+import { createRequestSchema, fieldErrors, ZCancelBody } from '../../../services/requests/input.ts';
 import { getAuditTrail, getRequest } from '../../../services/requests/store.ts';
 import { lookupSlackUser } from '../../../services/slack-users.ts';
 import { clientOf } from './auth.ts';
 import { toRequestJson } from './request-json.ts';
 
 const MAX_WAIT_SECONDS = 60;
+const WAIT = /^\d{1,2}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Resolves who the request is for: a Slack user id checked with users.info, or an e-mail looked up in Slack. */
@@ -47,6 +48,26 @@ async function resolveRequester(
       'could not reach Slack to resolve the requester; retry with the same Idempotency-Key',
     );
   }
+}
+
+/**
+ * `?wait=`: whole seconds written as plain decimal digits, 0 to 60 (`Number()` would also take
+ * `0x2`, `+2`, `1e1` and `" 2"`); absent means 0. A repeated parameter is refused, not guessed at.
+ */
+function parseWait(raw: unknown): number {
+  if (raw === undefined) return 0;
+  const seconds = typeof raw === 'string' && WAIT.test(raw) ? Number(raw) : Number.NaN;
+  if (!(seconds >= 0 && seconds <= MAX_WAIT_SECONDS)) {
+    throw new AppError('validation_failed', `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`, [
+      {
+        path: 'wait',
+        message: Array.isArray(raw)
+          ? 'must be given once'
+          : `must be a whole number from 0 to ${MAX_WAIT_SECONDS}, in decimal digits`,
+      },
+    ]);
+  }
+  return seconds;
 }
 
 /**
@@ -105,18 +126,7 @@ export function requestRoutes(deps: CoreDeps): Router {
   router.get('/requests/:id', async (req, res) => {
     const client = clientOf(req);
     const id = String(req.params.id);
-    const waitRaw = req.query.wait;
-    let waitSeconds = 0;
-    if (waitRaw !== undefined) {
-      waitSeconds = Number(waitRaw);
-      if (!Number.isInteger(waitSeconds) || waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
-        throw new AppError(
-          'validation_failed',
-          `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`,
-          [{ path: 'wait', message: `must be a whole number from 0 to ${MAX_WAIT_SECONDS}` }],
-        );
-      }
-    }
+    const waitSeconds = parseWait(req.query.wait);
     // Ownership never changes, so someone else's request is audited on the first read only.
     const load = async (first = false) => {
       const request = await getRequest(deps.db, id);
@@ -145,11 +155,14 @@ export function requestRoutes(deps: CoreDeps): Router {
 
   router.post('/requests/:id/cancel', json, async (req, res) => {
     const client = clientOf(req);
-    const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 3000) : null;
+    const parsed = ZCancelBody.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      throw new AppError('validation_failed', 'the request body is invalid', fieldErrors(parsed.error));
+    }
     const request = await cancelRequest(deps, {
       requestId: String(req.params.id),
       actor: { type: 'service', id: client.name, clientId: client.id },
-      reason,
+      reason: parsed.data.reason || null,
     });
     res.json(toRequestJson(request));
   });
