@@ -1,9 +1,62 @@
-import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, type CodedError, ExpressReceiver, type ReceiverEvent, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { TConfig } from '../config/index.ts';
 import { toSlackLogger } from '../platform/logger.ts';
+import { staleAnswer } from './listeners/stale.ts';
+import { ZEnvelope } from './payloads.ts';
+
+/** What a log line may say about a payload: its type and the ids that route it, cut short. */
+function describePayload(body: unknown): string {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const first = (Array.isArray(b.actions) ? b.actions[0] : undefined) as Record<string, unknown> | undefined;
+  const view = b.view as Record<string, unknown> | undefined;
+  const parts = [b.type ?? b.command, first?.action_id ?? b.action_id, view?.callback_id ?? b.callback_id];
+  return parts
+    .filter((part) => part !== undefined && part !== null)
+    .map((part) => String(part).slice(0, 60))
+    .join(' ');
+}
+
+/**
+ * Bolt's App, answering every authentic request at once, whatever its shape. By the time a request
+ * reaches processEvent its signature has been checked (ExpressReceiver) or it came over our own
+ * socket (Socket Mode), so it deserves a 200, never a 500:
+ *
+ * - Bolt reads `user`, `team`, `view`, `channel` and `event` to route a payload before any
+ *   middleware runs (App.processEvent → getTypeAndConversation, buildSource) and throws on a payload
+ *   without them; ExpressReceiver answers that with a 500. A payload that does not have the envelope
+ *   Bolt routes on (ZEnvelope) is acked here and goes no further.
+ * - Bolt leaves a payload of a type it does not know unacked, and one that no listener acks (none
+ *   matched, or one threw first) waits for the receiver's three-second timeout and a 404. Once every
+ *   listener has run, anything still unacked is acked here (the catch-all listeners answer unknown
+ *   ids themselves; this is the net under them).
+ *
+ * Overriding processEvent is the one place both receivers pass through; a global middleware runs
+ * too late (after Bolt's routing has thrown), and an Express middleware would see the body before
+ * Bolt has verified it.
+ */
+class GuardedApp extends App {
+  override async processEvent(event: ReceiverEvent): Promise<void> {
+    let acked = false;
+    const ack: ReceiverEvent['ack'] = async (response) => {
+      acked = true;
+      await event.ack(response);
+    };
+    if (!ZEnvelope.safeParse(event.body).success) {
+      this.logger.warn(`Slack payload not understood, acked and dropped: ${describePayload(event.body)}`);
+      await ack(staleAnswer(event.body));
+      return;
+    }
+    try {
+      await super.processEvent({ ...event, ack });
+    } catch (error) {
+      this.logger.error(`Slack payload failed (${describePayload(event.body)}): ${String(error)}`);
+    }
+    if (!acked) await ack(staleAnswer(event.body));
+  }
+}
 
 export interface SlackApp {
   bolt: InstanceType<typeof App>;
@@ -40,6 +93,7 @@ export async function createSlackApp(config: TConfig, logger: Logger, expressApp
     logger: slackLogger,
     clientOptions,
     deferInitialization: true,
+    extendedErrorHandler: true,
   };
   const socket = config.SLACK_APP_TOKEN !== undefined;
   const receiver = socket
@@ -55,7 +109,13 @@ export async function createSlackApp(config: TConfig, logger: Logger, expressApp
         logger: slackLogger,
         bodyLimit: '1mb',
       });
-  const app = new App({ ...common, receiver });
+  const app = new GuardedApp({ ...common, receiver });
+  // A listener that throws is logged here and the error goes no further: GuardedApp acks whatever is
+  // still unacked, so the request is answered with a 200 instead of the receiver's 500.
+  // (Bolt's ExtendedErrorHandlerArgs is not exported; this is the part of it we read.)
+  app.error(async ({ error, body }: { error: CodedError; body: unknown }) => {
+    logger.error({ err: error.original ?? error, payload: describePayload(body) }, 'slack listener failed');
+  });
   // Runs auth.test: a wrong token or an unreachable SLACK_API_URL stops startup here.
   await app.init();
   const auth = await app.client.auth.test();

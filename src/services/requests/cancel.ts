@@ -3,7 +3,7 @@ import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
-import type { RequestRow } from './store.ts';
+import { isRequestId, type RequestRow } from './store.ts';
 import { transition } from './transition.ts';
 
 /** Who may cancel: the API client that created the request, or the person it is for. */
@@ -47,7 +47,10 @@ export async function cancelRequest(
   if (result.kind !== 'not_found' && (result.kind === 'cancelled' || expiredNow)) {
     await deps.effects.requestsChanged([result.request]);
   }
-  if (result.kind === 'not_found') throw new AppError('not_found', `no request ${input.requestId}`);
+  if (result.kind === 'not_found') {
+    // Only a well-formed id is echoed: the message may be shown in Slack.
+    throw new AppError('not_found', isRequestId(input.requestId) ? `no request ${input.requestId}` : 'no such request');
+  }
   if (result.kind === 'late') {
     throw new AppError(
       'conflict',

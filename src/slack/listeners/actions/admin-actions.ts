@@ -10,40 +10,45 @@ import { buildRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
 import { buildRuleSimulatorModal } from '../../blocks/rule-simulator-modal.ts';
 import { parsePages, publishHome } from '../../home-publisher.ts';
 import { ACTION_IDS } from '../../ids.ts';
+import type { TBlockActions } from '../../payloads.ts';
 import { tellUser } from '../feedback.ts';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+type Run = (args: Args & { value: string; triggerId: string }, actor: Actor) => Promise<void>;
 
 /**
  * One App Home admin button: ack, check the presser is an admin on the server (refused and
  * audited otherwise), do it, and republish the presser's Home.
  */
-function adminAction(deps: CoreDeps, actionId: string, run: (args: Args, actor: Actor) => Promise<void>) {
-  return async (args: Args) => {
-    const { ack, body, action, client, logger } = args;
+function adminAction(deps: CoreDeps, actionId: string, run: Run) {
+  return async (args: Args, input: TBlockActions) => {
+    const { ack, client, logger } = args;
     await ack();
-    const user = body.user.id;
-    if (!(await requireAdmin(deps, client, user, actionId, { value: action.value ?? null }))) return;
+    const user = input.user.id;
+    const value = input.actions[0].value;
+    if (!(await requireAdmin(deps, client, user, actionId, { value: value ?? null }))) return;
     try {
-      await run(args, { type: 'user', id: user });
+      await run({ ...args, value: value ?? '', triggerId: input.trigger_id }, { type: 'user', id: user });
     } catch (error) {
       if (!(error instanceof AppError)) logger.error(`${actionId}: ${String(error)}`);
       await tellUser(client, {
         user,
         text: error instanceof AppError ? error.message : 'Something went wrong; please try again.',
-      });
+      }).catch((failure: unknown) => logger.warn(`${actionId}: telling ${user} failed: ${String(failure)}`));
     }
-    await publishHome(deps, client, user, parsePages(body.view?.private_metadata));
+    await publishHome(deps, client, user, parsePages(input.view?.private_metadata));
   };
 }
 
-export function adminActionCallbacks(deps: CoreDeps): Record<string, (args: Args) => Promise<void>> {
+export function adminActionCallbacks(
+  deps: CoreDeps,
+): Record<string, (args: Args, input: TBlockActions) => Promise<void>> {
   return {
-    [ACTION_IDS.ruleAdd]: adminAction(deps, ACTION_IDS.ruleAdd, async ({ body, client }) => {
-      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleEditorModal() });
+    [ACTION_IDS.ruleAdd]: adminAction(deps, ACTION_IDS.ruleAdd, async ({ triggerId, client }) => {
+      await client.views.open({ trigger_id: triggerId, view: buildRuleEditorModal() });
     }),
-    [ACTION_IDS.ruleEdit]: adminAction(deps, ACTION_IDS.ruleEdit, async ({ body, action, client }) => {
-      const rule = (await listRules(deps.db)).find((r) => r.id === action.value);
+    [ACTION_IDS.ruleEdit]: adminAction(deps, ACTION_IDS.ruleEdit, async ({ value, triggerId, client }) => {
+      const rule = (await listRules(deps.db)).find((r) => r.id === value);
       if (rule === undefined) throw new AppError('not_found', 'This rule no longer exists.');
       // Label the rule's user groups by handle; ids alone still work if Slack does not answer.
       const labels = new Map<string, string>();
@@ -51,30 +56,28 @@ export function adminActionCallbacks(deps: CoreDeps): Record<string, (args: Args
         const groups = await client.usergroups.list({}).catch(() => ({ usergroups: [] }));
         for (const group of groups.usergroups ?? []) if (group.id) labels.set(group.id, `@${group.handle ?? group.id}`);
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleEditorModal(rule, labels) });
+      await client.views.open({ trigger_id: triggerId, view: buildRuleEditorModal(rule, labels) });
     }),
-    [ACTION_IDS.ruleDelete]: adminAction(deps, ACTION_IDS.ruleDelete, ({ action }, actor) =>
-      deleteRule(deps, actor, action.value ?? ''),
+    [ACTION_IDS.ruleDelete]: adminAction(deps, ACTION_IDS.ruleDelete, ({ value }, actor) =>
+      deleteRule(deps, actor, value),
     ),
-    [ACTION_IDS.ruleUp]: adminAction(deps, ACTION_IDS.ruleUp, ({ action }, actor) =>
-      moveRule(deps, actor, action.value ?? '', 'up'),
+    [ACTION_IDS.ruleUp]: adminAction(deps, ACTION_IDS.ruleUp, ({ value }, actor) => moveRule(deps, actor, value, 'up')),
+    [ACTION_IDS.ruleDown]: adminAction(deps, ACTION_IDS.ruleDown, ({ value }, actor) =>
+      moveRule(deps, actor, value, 'down'),
     ),
-    [ACTION_IDS.ruleDown]: adminAction(deps, ACTION_IDS.ruleDown, ({ action }, actor) =>
-      moveRule(deps, actor, action.value ?? '', 'down'),
-    ),
-    [ACTION_IDS.ruleToggle]: adminAction(deps, ACTION_IDS.ruleToggle, async ({ action }, actor) => {
-      const rule = (await listRules(deps.db)).find((r) => r.id === action.value);
+    [ACTION_IDS.ruleToggle]: adminAction(deps, ACTION_IDS.ruleToggle, async ({ value }, actor) => {
+      const rule = (await listRules(deps.db)).find((r) => r.id === value);
       if (rule === undefined) throw new AppError('not_found', 'This rule no longer exists.');
       await setRuleEnabled(deps, actor, rule.id, !rule.enabled);
     }),
-    [ACTION_IDS.ruleTest]: adminAction(deps, ACTION_IDS.ruleTest, async ({ body, client }) => {
-      await client.views.open({ trigger_id: body.trigger_id, view: buildRuleSimulatorModal() });
+    [ACTION_IDS.ruleTest]: adminAction(deps, ACTION_IDS.ruleTest, async ({ triggerId, client }) => {
+      await client.views.open({ trigger_id: triggerId, view: buildRuleSimulatorModal() });
     }),
-    [ACTION_IDS.keyCreate]: adminAction(deps, ACTION_IDS.keyCreate, async ({ body, client }) => {
-      await client.views.open({ trigger_id: body.trigger_id, view: buildApiKeyModal() });
+    [ACTION_IDS.keyCreate]: adminAction(deps, ACTION_IDS.keyCreate, async ({ triggerId, client }) => {
+      await client.views.open({ trigger_id: triggerId, view: buildApiKeyModal() });
     }),
-    [ACTION_IDS.keyRevoke]: adminAction(deps, ACTION_IDS.keyRevoke, ({ action }, actor) =>
-      revokeApiClient(deps, actor, action.value ?? ''),
+    [ACTION_IDS.keyRevoke]: adminAction(deps, ACTION_IDS.keyRevoke, ({ value }, actor) =>
+      revokeApiClient(deps, actor, value),
     ),
   };
 }

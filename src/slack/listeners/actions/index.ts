@@ -1,17 +1,30 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { ACTION_IDS } from '../../ids.ts';
+import { type TBlockActions, validated, ZBlockActions } from '../../payloads.ts';
+import type { IdMatcher } from '../fallbacks.ts';
+import { staleButton } from '../stale.ts';
 import { adminActionCallbacks } from './admin-actions.ts';
 import { approveRequestCallback } from './approve-request.ts';
 import { denyRequestCallback } from './deny-request.ts';
 import { homeCancelCallback, homePageCallback } from './home-actions.ts';
 
-export function register(app: App, deps: CoreDeps): void {
-  app.action<BlockButtonAction>(ACTION_IDS.approve, approveRequestCallback(deps));
-  app.action<BlockButtonAction>(ACTION_IDS.deny, denyRequestCallback(deps));
-  app.action<BlockButtonAction>(ACTION_IDS.cancel, homeCancelCallback(deps));
-  app.action<BlockButtonAction>(new RegExp(`^${ACTION_IDS.page}_`), homePageCallback(deps));
-  for (const [actionId, callback] of Object.entries(adminActionCallbacks(deps))) {
-    app.action<BlockButtonAction>(actionId, callback);
+type Callback = (
+  args: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>,
+  input: TBlockActions,
+) => Promise<void>;
+
+/** Registers the button listeners; returns the action ids they answer (the catch-all answers the rest). */
+export function register(app: App, deps: CoreDeps): IdMatcher[] {
+  const listeners: Array<[IdMatcher, Callback]> = [
+    [ACTION_IDS.approve, approveRequestCallback(deps)],
+    [ACTION_IDS.deny, denyRequestCallback(deps)],
+    [ACTION_IDS.cancel, homeCancelCallback(deps)],
+    [new RegExp(`^${ACTION_IDS.page}_`), homePageCallback(deps)],
+    ...Object.entries(adminActionCallbacks(deps)),
+  ];
+  for (const [actionId, callback] of listeners) {
+    app.action<BlockButtonAction>(actionId, validated(ZBlockActions, callback, staleButton));
   }
+  return listeners.map(([actionId]) => actionId);
 }

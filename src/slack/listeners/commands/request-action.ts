@@ -1,10 +1,11 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { buildRequestModal, parseCommandText } from '../../blocks/request-modal.ts';
+import type { TSlashCommand } from '../../payloads.ts';
 
 /** `/request-action [action] [resource] [reason…]`: ack, then open the prefilled request modal. */
 export function requestActionCommandCallback(deps: CoreDeps) {
-  return async ({ ack, command, client, logger }: AllMiddlewareArgs & SlackCommandMiddlewareArgs) => {
+  return async ({ ack, client, logger }: AllMiddlewareArgs & SlackCommandMiddlewareArgs, command: TSlashCommand) => {
     await ack();
     try {
       await client.views.open({

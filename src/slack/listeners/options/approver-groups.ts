@@ -2,11 +2,15 @@ import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt'
 import { isAdmin } from '../../../services/home/home-data.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { approverGroupOptions } from '../../blocks/approver-group-options.ts';
+import type { TBlockSuggestion } from '../../payloads.ts';
 
 /** The rule editor's user-group picker: workspace user groups from usergroups.list, for admins only. */
 export function approverGroupOptionsCallback(deps: CoreDeps) {
-  return async ({ ack, body, client, logger }: AllMiddlewareArgs & SlackOptionsMiddlewareArgs<'block_suggestion'>) => {
-    if (!isAdmin(deps, body.user.id)) {
+  return async (
+    { ack, client, logger }: AllMiddlewareArgs & SlackOptionsMiddlewareArgs<'block_suggestion'>,
+    input: TBlockSuggestion,
+  ) => {
+    if (!isAdmin(deps, input.user.id)) {
       await ack({ options: [] });
       return;
     }
@@ -15,7 +19,7 @@ export function approverGroupOptionsCallback(deps: CoreDeps) {
       await ack({
         options: approverGroupOptions(
           usergroups.map((g) => ({ id: g.id ?? '', handle: g.handle, name: g.name })).filter((g) => g.id !== ''),
-          body.value ?? '',
+          input.value,
         ),
       });
     } catch (error) {

@@ -19,6 +19,8 @@ import {
 } from '../../blocks/rule-simulator-modal.ts';
 import { publishHome } from '../../home-publisher.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
+import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
+import { STALE_TEXT } from '../stale.ts';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
@@ -40,23 +42,32 @@ function ruleBlock(path: string): string {
  */
 async function adminOrRefused(
   deps: CoreDeps,
-  { ack, body, client }: Args,
+  { ack, client }: Args,
+  input: TViewSubmission,
   callbackId: string,
   refusal: { blockId: string; message: string },
 ): Promise<boolean> {
-  if (await requireAdmin(deps, client, body.user.id, callbackId)) return true;
+  if (await requireAdmin(deps, client, input.user.id, callbackId)) return true;
   await ack({ response_action: 'errors', errors: { [refusal.blockId]: refusal.message } });
   return false;
 }
 
 /** Add/Edit rule submit: admin check on the server, inline errors, then save, audit and republish Home. */
+const ZRuleMetadata = z.object({ ruleId: z.string().nullable(), updatedAt: z.string().nullable().optional() });
+
 export function ruleModalSubmitCallback(deps: CoreDeps) {
-  return async (args: Args) => {
-    const { ack, body, view, client } = args;
-    const user = body.user.id;
+  return async (args: Args, input: TViewSubmission) => {
+    const { ack, client } = args;
+    const user = input.user.id;
     const refusal = { blockId: RULE_FIELDS.name, message: 'Only Greenlight admins can change routing rules.' };
-    if (!(await adminOrRefused(deps, args, CALLBACK_IDS.ruleModal, refusal))) return;
-    const parsed = ZRuleInput.safeParse(readRuleEditorModal(view.state.values));
+    if (!(await adminOrRefused(deps, args, input, CALLBACK_IDS.ruleModal, refusal))) return;
+    // Unreadable metadata is not "a new rule": saving it as one would duplicate the rule being edited.
+    const metadata = parseMetadata(ZRuleMetadata, input.view.private_metadata);
+    if (metadata === null) {
+      await ack({ response_action: 'errors', errors: { [RULE_FIELDS.name]: STALE_TEXT.form } });
+      return;
+    }
+    const parsed = ZRuleInput.safeParse(readRuleEditorModal(input.values));
     if (!parsed.success) {
       await ack({ response_action: 'errors', errors: inlineErrors(fieldErrors(parsed.error), ruleBlock) });
       return;
@@ -66,10 +77,7 @@ export function ruleModalSubmitCallback(deps: CoreDeps) {
       await ack({ response_action: 'errors', errors: inlineErrors(problems, ruleBlock) });
       return;
     }
-    const { ruleId, updatedAt } = z
-      .object({ ruleId: z.string().nullable(), updatedAt: z.string().nullable().optional() })
-      .catch({ ruleId: null, updatedAt: null })
-      .parse(JSON.parse(view.private_metadata || '{}'));
+    const { ruleId, updatedAt } = metadata;
     const actor = { type: 'user' as const, id: user };
     try {
       if (ruleId === null) await createRule(deps, actor, parsed.data);
@@ -94,11 +102,11 @@ const ZTest = z.object({
 
 /** "Test a request" submit: the same matching a real request goes through, with reasons. */
 export function testModalSubmitCallback(deps: CoreDeps) {
-  return async (args: Args) => {
-    const { ack, view } = args;
+  return async (args: Args, input: TViewSubmission) => {
+    const { ack } = args;
     const refusal = { blockId: SIMULATOR_FIELDS.action, message: 'Only Greenlight admins can test rules.' };
-    if (!(await adminOrRefused(deps, args, CALLBACK_IDS.testModal, refusal))) return;
-    const parsed = ZTest.safeParse(readRuleSimulatorModal(view.state.values));
+    if (!(await adminOrRefused(deps, args, input, CALLBACK_IDS.testModal, refusal))) return;
+    const parsed = ZTest.safeParse(readRuleSimulatorModal(input.values));
     if (!parsed.success) {
       const blockOf = (path: string) =>
         SIMULATOR_FIELDS[path as keyof typeof SIMULATOR_FIELDS] ?? SIMULATOR_FIELDS.action;
@@ -115,12 +123,12 @@ const KEY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 
 /** Create API key submit: the secret is shown once, in the modal, and stored only hashed. */
 export function keyModalSubmitCallback(deps: CoreDeps) {
-  return async (args: Args) => {
-    const { ack, body, view, client } = args;
-    const user = body.user.id;
+  return async (args: Args, input: TViewSubmission) => {
+    const { ack, client } = args;
+    const user = input.user.id;
     const refusal = { blockId: API_KEY_FIELDS.name, message: 'Only Greenlight admins can create API keys.' };
-    if (!(await adminOrRefused(deps, args, CALLBACK_IDS.keyModal, refusal))) return;
-    const { name } = readApiKeyModal(view.state.values);
+    if (!(await adminOrRefused(deps, args, input, CALLBACK_IDS.keyModal, refusal))) return;
+    const { name } = readApiKeyModal(input.values);
     if (!KEY_NAME.test(name)) {
       await ack({
         response_action: 'errors',

@@ -1,15 +1,34 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
+import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
+import { type TViewSubmission, validated, ZViewSubmission } from '../../payloads.ts';
+import { staleForm } from '../stale.ts';
 import { keyModalSubmitCallback, ruleModalSubmitCallback, testModalSubmitCallback } from './admin-views.ts';
 import { reasonModalSubmitCallback } from './reason-modal-submit.ts';
 import { requestModalSubmitCallback } from './request-modal-submit.ts';
 
-export function register(app: App, deps: CoreDeps): void {
-  app.view<ViewSubmitAction>(CALLBACK_IDS.requestModal, requestModalSubmitCallback(deps));
-  app.view<ViewSubmitAction>(CALLBACK_IDS.denyModal, reasonModalSubmitCallback(deps));
-  app.view<ViewSubmitAction>(CALLBACK_IDS.approveModal, reasonModalSubmitCallback(deps));
-  app.view<ViewSubmitAction>(CALLBACK_IDS.ruleModal, ruleModalSubmitCallback(deps));
-  app.view<ViewSubmitAction>(CALLBACK_IDS.testModal, testModalSubmitCallback(deps));
-  app.view<ViewSubmitAction>(CALLBACK_IDS.keyModal, keyModalSubmitCallback(deps));
+type Callback = (
+  args: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>,
+  input: TViewSubmission,
+) => Promise<void>;
+
+/**
+ * Registers the modal submit listeners; returns the callback ids they answer (the catch-all
+ * answers the rest). A submission whose state does not parse gets the out-of-date message under
+ * the reason input where the modal has one, and replaces the modal otherwise.
+ */
+export function register(app: App, deps: CoreDeps): string[] {
+  const listeners: Array<[string, Callback, string?]> = [
+    [CALLBACK_IDS.requestModal, requestModalSubmitCallback(deps)],
+    [CALLBACK_IDS.denyModal, reasonModalSubmitCallback(deps), REASON_FIELDS.reason],
+    [CALLBACK_IDS.approveModal, reasonModalSubmitCallback(deps), REASON_FIELDS.reason],
+    [CALLBACK_IDS.ruleModal, ruleModalSubmitCallback(deps)],
+    [CALLBACK_IDS.testModal, testModalSubmitCallback(deps)],
+    [CALLBACK_IDS.keyModal, keyModalSubmitCallback(deps)],
+  ];
+  for (const [callbackId, callback, blockId] of listeners) {
+    app.view<ViewSubmitAction>(callbackId, validated(ZViewSubmission, callback, staleForm(blockId)));
+  }
+  return listeners.map(([callbackId]) => callbackId);
 }

@@ -3,10 +3,13 @@ import { z } from 'zod';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { decide } from '../../../services/requests/decide.ts';
 import { ZReason } from '../../../services/requests/input.ts';
+import { refuseUnknownRequest } from '../../../services/requests/unknown-request.ts';
 import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
 import { publishHome } from '../../home-publisher.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
+import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
 import { explainDecision } from '../feedback.ts';
+import { STALE_TEXT } from '../stale.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().optional() });
 
@@ -16,9 +19,12 @@ const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().option
  * decided or expired meanwhile is explained in the modal.
  */
 export function reasonModalSubmitCallback(deps: CoreDeps) {
-  return async ({ ack, body, view, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>) => {
-    const decision = view.callback_id === CALLBACK_IDS.approveModal ? 'approve' : 'deny';
-    const reason = ZReason.safeParse(view.state.values[REASON_FIELDS.reason]?.[REASON_FIELDS.reason]?.value ?? '');
+  return async (
+    { ack, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>,
+    input: TViewSubmission,
+  ) => {
+    const decision = input.view.callback_id === CALLBACK_IDS.approveModal ? 'approve' : 'deny';
+    const reason = ZReason.safeParse(input.values[REASON_FIELDS.reason]?.[REASON_FIELDS.reason]?.value ?? '');
     if (!reason.success) {
       await ack({
         response_action: 'errors',
@@ -26,19 +32,15 @@ export function reasonModalSubmitCallback(deps: CoreDeps) {
       });
       return;
     }
-    let metadata: z.infer<typeof ZMetadata>;
-    try {
-      metadata = ZMetadata.parse(JSON.parse(view.private_metadata));
-    } catch {
-      await ack({ response_action: 'errors', errors: { [REASON_FIELDS.reason]: 'This form is no longer valid.' } });
+    const metadata = parseMetadata(ZMetadata, input.view.private_metadata);
+    if (metadata === null) {
+      await ack({ response_action: 'errors', errors: { [REASON_FIELDS.reason]: STALE_TEXT.form } });
       return;
     }
-    const result = await decide(deps, {
-      requestId: metadata.requestId,
-      userId: body.user.id,
-      decision,
-      reason: reason.data,
-    });
+    const userId = input.user.id;
+    const result = await decide(deps, { requestId: metadata.requestId, userId, decision, reason: reason.data });
+    if (result.kind === 'not_found')
+      await refuseUnknownRequest(deps, { userId, requestId: metadata.requestId, decision });
     const problem = result.kind === 'recorded' ? null : explainDecision(result, decision);
     if (problem !== null) {
       await ack({ response_action: 'errors', errors: { [REASON_FIELDS.reason]: problem } });
@@ -46,6 +48,6 @@ export function reasonModalSubmitCallback(deps: CoreDeps) {
     }
     await ack();
     // Opened from App Home (no channel): the decided request leaves the user's list.
-    if (metadata.channelId === undefined) await publishHome(deps, client, body.user.id);
+    if (metadata.channelId === undefined) await publishHome(deps, client, userId);
   };
 }

@@ -12,9 +12,9 @@ import {
   ZResource,
   ZRisk,
 } from '../../../services/requests/input.ts';
+import type { ViewValues as Values } from '../../blocks/kit/inputs.ts';
 import { REQUEST_FIELDS } from '../../blocks/request-modal.ts';
-
-type Values = ViewSubmitAction['view']['state']['values'];
+import type { TViewSubmission } from '../../payloads.ts';
 
 function text(values: Values, field: string): string | undefined {
   return values[field]?.[field]?.value ?? undefined;
@@ -37,8 +37,12 @@ export function requestModalSubmitCallback(deps: CoreDeps) {
     [REQUEST_FIELDS.reason]: ZReason,
     [REQUEST_FIELDS.ttl]: z.coerce.number().pipe(ttlSchema(deps.config)),
   });
-  return async ({ ack, body, view, logger }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>) => {
-    const values = view.state.values;
+  return async (
+    { ack, logger }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>,
+    input: TViewSubmission,
+  ) => {
+    const { values } = input;
+    const user = input.user.id;
     const environment = text(values, REQUEST_FIELDS.environment)?.trim();
     const parsed = schema.safeParse({
       action: text(values, REQUEST_FIELDS.action),
@@ -54,21 +58,21 @@ export function requestModalSubmitCallback(deps: CoreDeps) {
       await ack({ response_action: 'errors', errors });
       return;
     }
-    const input = parsed.data;
+    const fields = parsed.data;
     try {
       await createRequest(
         deps,
         {
-          action: input.action as string,
-          resource: input.resource as string,
-          reason: input.reason as string,
-          environment: (input.environment as string | undefined) ?? null,
-          risk: input.risk as 'low' | 'medium' | 'high' | 'critical',
+          action: fields.action as string,
+          resource: fields.resource as string,
+          reason: fields.reason as string,
+          environment: (fields.environment as string | undefined) ?? null,
+          risk: fields.risk as 'low' | 'medium' | 'high' | 'critical',
           context: {},
-          ttlSeconds: input.ttl as number,
-          requesterSlackId: body.user.id,
+          ttlSeconds: fields.ttl as number,
+          requesterSlackId: user,
         },
-        { actor: { type: 'user', id: body.user.id } },
+        { actor: { type: 'user', id: user } },
       );
       await ack();
     } catch (error) {
