@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import { CALLBACK_IDS } from '../ids.ts';
 import { option, select, textInput } from './kit/inputs.ts';
-import { LIMITS, truncate } from './kit/limits.ts';
+import { truncate } from './kit/limits.ts';
 import { riskOptions } from './kit/risk.ts';
 import { plain } from './kit/text.ts';
 
@@ -54,7 +54,6 @@ export function parseCommandText(text: string): RequestPrefill {
 export function buildRequestModal(input: {
   prefill: RequestPrefill;
   ttl: { min: number; max: number; default: number };
-  privateMetadata: string;
 }): ModalView {
   const ttlOptions = ttlChoices(input.ttl.min, input.ttl.max, input.ttl.default).map((s) =>
     option(describeSeconds(s), String(s)),
@@ -65,7 +64,6 @@ export function buildRequestModal(input: {
     title: plain('Request approval'),
     submit: plain('Request'),
     close: plain('Cancel'),
-    private_metadata: truncate(input.privateMetadata, LIMITS.privateMetadata),
     blocks: [
       textInput(REQUEST_FIELDS.action, 'Action', input.prefill.action, {
         hint: 'What you are about to do, e.g. db.drop_table or deploy.production',

@@ -17,7 +17,6 @@ export function requestActionCommandCallback(deps: CoreDeps) {
             max: deps.config.MAX_TTL_SECONDS,
             default: deps.config.DEFAULT_TTL_SECONDS,
           },
-          privateMetadata: JSON.stringify({ channelId: command.channel_id }),
         }),
       });
     } catch (error) {

@@ -43,7 +43,6 @@ describe('request modal', () => {
     const view = buildRequestModal({
       prefill: { action: 'db.drop_table', resource: 'prod/customers', reason: 'replaced' },
       ttl,
-      privateMetadata: '{}',
     });
     const inputs = view.blocks as InputBlock[];
     expect(inputs.map((b) => [b.block_id, (b.element as { action_id: string }).action_id])).toEqual(
@@ -68,11 +67,10 @@ describe('request modal', () => {
     expect(inputs.find((b) => b.block_id === REQUEST_FIELDS.environment)?.optional).toBe(true);
   });
 
-  it('builds views Slack accepts, even with long prefills and metadata', () => {
+  it('builds views Slack accepts, even with long prefills', () => {
     const modal = buildRequestModal({
       prefill: parseCommandText(`${'a'.repeat(300)} ${'r'.repeat(600)} ${'why '.repeat(1000)}`),
       ttl,
-      privateMetadata: JSON.stringify({ channelId: 'C0X', pad: 'x'.repeat(4000) }),
     });
     expect(validateView(modal)).toEqual([]);
   });
