@@ -54,9 +54,9 @@ export interface JobRuntime<TDeps = unknown> {
 }
 
 /**
- * Creates one BullMQ queue per queue name used by the definitions and, unless this is a
- * web-only instance, one worker per queue that dispatches jobs by name. A payload that fails
- * its schema is unrecoverable: retrying cannot make it valid.
+ * Creates one BullMQ queue per queue name used by the definitions, for enqueueing. Workers are not
+ * started here: `startWorkers` starts one per queue (app.ts calls it unless ROLE=web), dispatching
+ * jobs by name. A payload that fails its schema is unrecoverable: retrying cannot make it valid.
  */
 export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobRuntime<TDeps> {
   const { producer, prefix, definitions, logger } = options;
