@@ -48,16 +48,19 @@ export const postCard = defineJob<TRequestRef, JobDeps>({
     }
     // An adopted card shows whatever version it was posted with: record none, so it is re-rendered.
     const adopted = earlier.length > 0;
-    await deps.db.approvalRequest.updateMany({
-      where: { id: requestId, messageTs: null },
-      data: { messageTs: ts, cardVersion: adopted ? null : request.version },
-    });
+    // Recording the card answers the request's version now, in the same round trip.
+    const recorded = await deps.db.$queryRaw<Array<{ version: number }>>`
+      UPDATE approval_requests SET message_ts = ${ts}, card_version = ${adopted ? null : request.version}::int
+       WHERE id = ${requestId}::uuid AND message_ts IS NULL
+      RETURNING version`;
     // A person who asked in Slack gets a confirmation with a link; a service has its API response.
     if (request.source === 'slack') {
       await deps.jobs.enqueue(sendDm, { requestId, kind: 'submitted' }, { jobId: JOB_IDS.dm(requestId, 'submitted') });
     }
     // Decided while the card was being posted, or adopted: the card must show the row as it is now.
-    const current = await deps.db.approvalRequest.findUnique({ where: { id: requestId }, select: { version: true } });
+    const current =
+      recorded[0] ??
+      (await deps.db.approvalRequest.findUnique({ where: { id: requestId }, select: { version: true } }));
     if (current !== null && (adopted || current.version !== request.version)) {
       await deps.jobs.enqueue(updateCard, { requestId }, { jobId: JOB_IDS.updateCard(requestId, current.version) });
     }

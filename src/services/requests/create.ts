@@ -8,7 +8,7 @@ import { type AuditInput, initialAuditEvents } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { type Route, resolveRoute } from '../routing/route.ts';
 import { type IdempotencyKey, type Replay, withIdempotency } from './idempotency.ts';
-import { REQUEST_SELECT } from './store.ts';
+import { insertRequest, type RequestRow } from './store.ts';
 import { transitionColumns, transitionEvent } from './transition.ts';
 
 export interface NewRequest {
@@ -82,9 +82,46 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
         },
       },
     ];
-    let decided = {};
+    const row: RequestRow = {
+      id,
+      status: 'pending',
+      version: 0,
+      source: actor.type === 'service' ? 'api' : 'slack',
+      ...subject,
+      risk: input.risk,
+      reason: input.reason,
+      context: input.context,
+      paramsHash,
+      requesterSlackId: input.requesterSlackId,
+      requesterEmail: input.requesterEmail ?? null,
+      apiClientId: actor.type === 'service' ? actor.clientId : null,
+      idempotencyKey: idempotency?.key ?? null,
+      idempotencyHash: idempotency?.bodyHash ?? null,
+      callbackUrl: input.callbackUrl ?? null,
+      ruleId: route.ruleId,
+      ruleName: route.ruleName,
+      channelId: route.channelId,
+      approverIds: route.approverIds,
+      requiredApprovals: route.requiredApprovals,
+      requireReason: route.requireReason,
+      grantSeconds: route.grantSeconds,
+      messageTs: null,
+      cardVersion: null,
+      threadRepliedAt: null,
+      outcomeDmAt: null,
+      slackError: null,
+      expiresAt,
+      decidedAt: null,
+      decidedBy: null,
+      decisionReason: null,
+      grantExpiresAt: null,
+      executedAt: null,
+      createdAt: now,
+      updatedAt: now,
+      votes: [],
+    };
+    let created = row;
     if (route.outcome !== 'require_approval') {
-      const pending = { id, status: 'pending' as const, grantSeconds: route.grantSeconds, paramsHash, expiresAt };
       const to = route.outcome === 'auto_approve' ? 'approved' : 'denied';
       const change = {
         at: now,
@@ -92,41 +129,12 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
         reason: to === 'denied' ? (route.denyMessage ?? `denied by rule “${route.ruleName}”`) : null,
       };
       // The card shows an automatic decision from the start: no thread reply is due.
-      decided = { ...transitionColumns(pending, to, change), version: 1, threadRepliedAt: now };
-      auditEvents.push(transitionEvent(pending, to, change));
+      created = { ...row, ...transitionColumns(row, to, change), version: 1, threadRepliedAt: now };
+      auditEvents.push(transitionEvent(row, to, change));
     }
-    // One nested write: the request and its first audit events commit together.
-    const created = await deps.db.approvalRequest.create({
-      data: {
-        id,
-        source: actor.type === 'service' ? 'api' : 'slack',
-        ...subject,
-        risk: input.risk,
-        reason: input.reason,
-        context: input.context,
-        paramsHash,
-        requesterSlackId: input.requesterSlackId,
-        requesterEmail: input.requesterEmail ?? null,
-        apiClientId: actor.type === 'service' ? actor.clientId : null,
-        idempotencyKey: idempotency?.key ?? null,
-        idempotencyHash: idempotency?.bodyHash ?? null,
-        callbackUrl: input.callbackUrl ?? null,
-        ruleId: route.ruleId,
-        ruleName: route.ruleName,
-        channelId: route.channelId,
-        approverIds: route.approverIds,
-        requiredApprovals: route.requiredApprovals,
-        requireReason: route.requireReason,
-        grantSeconds: route.grantSeconds,
-        expiresAt,
-        createdAt: now,
-        ...decided,
-        events: { create: initialAuditEvents(id, auditEvents, now) },
-      },
-      // A new request has no votes: skip the relation.
-      select: { ...REQUEST_SELECT, votes: false },
-    });
-    return { ...created, votes: [] };
+    // One statement: the request and its first audit events commit together.
+    await insertRequest(deps.db, created, initialAuditEvents(id, auditEvents, now));
+    return created;
   });
   if (!result.replayed) await deps.effects.requestCreated(result.request);
   return result;

@@ -1,7 +1,6 @@
 import { AppError } from '../../errors.ts';
-import { Prisma } from '../../generated/prisma/client.ts';
 import type { Tx } from '../types.ts';
-import { REQUEST_SELECT, type RequestRow } from './store.ts';
+import { isUniqueViolation, REQUEST_SELECT, type RequestRow } from './store.ts';
 
 /** An API client's Idempotency-Key and the hash of the body it came with. */
 export interface IdempotencyKey {
@@ -33,7 +32,7 @@ export async function withIdempotency(
   try {
     return { request: await create(), replayed: false };
   } catch (error) {
-    if (idempotency !== undefined && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (idempotency !== undefined && isUniqueViolation(error)) {
       const earlier = await replayOf(tx, idempotency);
       if (earlier !== null) return earlier;
     }
