@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase, query } from '../test/support/database.ts';
 import { REDIS_URL, SIGNING_SECRET, uniquePrefix } from '../test/support/harness.ts';
 import { freePort, runService, waitForStatus } from '../test/support/process.ts';
+import { keysUnder, removeKeys } from '../test/support/redis-keys.ts';
 import { type SlackCall, SlackDouble } from '../test/support/slack-double.ts';
 import { SlackSender } from '../test/support/slack-requests.ts';
 
@@ -402,6 +403,8 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     await Promise.all(services.map((service) => service.exited));
     await slack.close();
     await database.drop();
+    // Queues, schedulers and rate-limit counters of this run: the shared Redis keeps nothing of ours.
+    await removeKeys(keysUnder(env.QUEUE_PREFIX));
   }
 }
 
