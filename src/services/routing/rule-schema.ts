@@ -3,31 +3,32 @@ import { globProblem, timeConditionProblems } from '../../domain/policy.ts';
 import { RISKS } from '../../domain/request-status.ts';
 import type { FieldError } from '../../errors.ts';
 import type { CoreDeps } from '../ports.ts';
+import { storable } from '../requests/input.ts';
 import { expandApprovers } from './approvers.ts';
 
 export const OUTCOMES = ['require_approval', 'auto_approve', 'auto_deny'] as const;
 /** What a matching rule does with a request (not to be confused with a request's status). */
 export type RuleOutcome = (typeof OUTCOMES)[number];
 
-/** A routing rule as admins edit it. */
+/** A routing rule as admins edit it. Every text must be storable (no NUL, no lone surrogate). */
 export const ZRuleInput = z.object({
-  name: z.string().trim().min(1, 'is required').max(80, 'must be at most 80 characters'),
+  name: storable(z.string()).trim().min(1, 'is required').max(80, 'must be at most 80 characters'),
   enabled: z.boolean(),
-  actionPattern: z.string().trim(),
-  resourcePattern: z.string().trim(),
-  environments: z.array(z.string().trim().min(1).max(100)).max(20),
+  actionPattern: storable(z.string()).trim(),
+  resourcePattern: storable(z.string()).trim(),
+  environments: z.array(storable(z.string()).trim().min(1).max(100)).max(20),
   minRisk: z.enum(RISKS).nullable(),
   timeCondition: z
     .object({
       mode: z.enum(['inside', 'outside']),
       days: z.array(z.number().int()),
-      start: z.string(),
-      end: z.string(),
-      timeZone: z.string().trim(),
+      start: storable(z.string()),
+      end: storable(z.string()),
+      timeZone: storable(z.string()).trim(),
     })
     .nullable(),
   outcome: z.enum(OUTCOMES),
-  denyMessage: z.string().trim().max(500).nullable(),
+  denyMessage: storable(z.string()).trim().max(500).nullable(),
   channelId: z
     .string()
     .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel')
