@@ -12,7 +12,13 @@ export const updateCard = defineJob<TRequestRef, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
   async handle({ requestId }, deps, job, token) {
-    const request = await loadForJob(deps, requestId, cardGuard);
+    // Under a burst of votes, one job per version is queued; the first to run renders the newest row,
+    // and the rest find the card already showing it and skip the Slack call.
+    const request = await loadForJob(
+      deps,
+      requestId,
+      (r) => cardGuard(r) ?? (r.cardVersion !== null && r.cardVersion >= r.version ? 'card up to date' : null),
+    );
     if (request === null) return;
     // The card post is still queued (or retrying): wait for it, since it renders the row as it is then.
     const ts = postedTs(request);
