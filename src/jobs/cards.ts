@@ -91,7 +91,9 @@ export async function findPostedCards(
       }
     }
     cursor = history.response_metadata?.next_cursor || undefined;
-    if (!history.has_more || cursor === undefined) break;
+    if (!history.has_more || cursor === undefined) return found.sort((a, b) => Number(a) - Number(b));
   }
-  return found.sort((a, b) => Number(a) - Number(b));
+  // Newest first: the unread pages hold the oldest messages, where a lost card would be. Posting now
+  // could duplicate it; retrying later cannot make the channel quieter, but never posts blind.
+  throw new Error(`more than ${HISTORY_PAGES * 200} messages since request ${request.id}; not posting blind`);
 }

@@ -6,32 +6,33 @@ import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { JOB_IDS } from './job-ids.ts';
 import { type JobDeps, QUEUES } from './queues.ts';
-import type { JobDefinition } from './runtime.ts';
+import { requeue } from './requeue.ts';
 import { repairTimers } from './timers.ts';
 
 const BATCH = 500;
-/** Work younger than this is left to the jobs already queued for it (deterministic ids make a repeat harmless anyway). */
-const GRACE_MS = 2000;
+/** At most this many pages of each kind per run; the next run carries on. */
+const MAX_PAGES = 20;
+
+const after = (cursor: string | undefined) => (cursor === undefined ? {} : { id: { gt: cursor } });
 
 /**
- * Enqueues a job unless one with its id is still waiting or running; a finished or failed one is
- * replaced. Returns whether it enqueued.
+ * Walks rows page by page in id order, so rows whose jobs are still waiting never hide the rest
+ * behind a fixed batch.
  */
-async function requeue<T>(
-  deps: Pick<JobDeps, 'jobs'>,
-  definition: JobDefinition<T, JobDeps>,
-  payload: T,
-  jobId: string,
-): Promise<boolean> {
-  const job = await deps.jobs.queue(definition.queue).getJob(jobId);
-  if (job !== undefined) {
-    const state = await job.getState();
-    if (state !== 'failed' && state !== 'completed') return false;
-    await job.remove();
+async function eachPage<R extends { id: string }>(
+  page: (cursor: string | undefined) => Promise<R[]>,
+  each: (row: R) => Promise<void>,
+): Promise<void> {
+  let cursor: string | undefined;
+  for (let n = 0; n < MAX_PAGES; n += 1) {
+    const rows = await page(cursor);
+    for (const row of rows) await each(row);
+    if (rows.length < BATCH) return;
+    cursor = rows.at(-1)?.id;
   }
-  await deps.jobs.enqueue(definition, payload, { jobId });
-  return true;
 }
+/** Work younger than this is left to the jobs already queued for it (deterministic ids make a repeat harmless anyway). */
+const GRACE_MS = 2000;
 
 export interface ReconcileReport {
   /** Overdue requests expired. */
@@ -64,43 +65,56 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
   const rescheduled = await repairTimers(deps);
 
   let reposted = 0;
-  const unposted = await deps.db.approvalRequest.findMany({
-    where: { messageTs: null, slackError: null, createdAt: { lte: settled } },
-    select: { id: true },
-    take: BATCH,
-  });
-  for (const { id } of unposted) {
-    if (await requeue(deps, postCard, { requestId: id }, JOB_IDS.postCard(id))) reposted += 1;
-  }
-  let refreshed = 0;
-  const stale = await deps.db.$queryRaw<Array<{ id: string; version: number }>>`
-    SELECT id::text AS id, version FROM approval_requests
-     WHERE message_ts IS NOT NULL AND slack_error IS NULL AND card_version IS NOT NULL
-       AND card_version < version AND updated_at <= ${settled}
-     LIMIT ${BATCH}`;
-  for (const { id, version } of stale) {
-    if (await requeue(deps, updateCard, { requestId: id }, JOB_IDS.updateCard(id, version))) refreshed += 1;
-  }
-  let renotified = 0;
-  const quiet = await deps.db.approvalRequest.findMany({
-    where: {
-      status: { not: 'pending' },
-      decidedAt: { lte: settled },
-      OR: [{ outcomeDmAt: null }, { threadRepliedAt: null, messageTs: { not: null }, slackError: null }],
+  await eachPage(
+    (cursor) =>
+      deps.db.approvalRequest.findMany({
+        where: { messageTs: null, slackError: null, createdAt: { lte: settled }, ...after(cursor) },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+        take: BATCH,
+      }),
+    async ({ id }) => {
+      if (await requeue(deps, postCard, { requestId: id }, JOB_IDS.postCard(id))) reposted += 1;
     },
-    select: { id: true, status: true, outcomeDmAt: true, threadRepliedAt: true, messageTs: true, slackError: true },
-    take: BATCH,
-  });
-  for (const request of quiet) {
-    if (request.outcomeDmAt === null) {
-      const jobId = JOB_IDS.dm(request.id, request.status);
-      if (await requeue(deps, sendDm, { requestId: request.id, kind: 'outcome' }, jobId)) renotified += 1;
-    }
-    if (request.threadRepliedAt === null && request.messageTs !== null && request.slackError === null) {
-      const jobId = JOB_IDS.threadReply(request.id, request.status);
-      if (await requeue(deps, threadReply, { requestId: request.id }, jobId)) renotified += 1;
-    }
-  }
+  );
+  // Cards showing an older version than their row — or none recorded (an adopted card) — re-rendered.
+  let refreshed = 0;
+  await eachPage(
+    (cursor) => deps.db.$queryRaw<Array<{ id: string; version: number }>>`
+      SELECT id::text AS id, version FROM approval_requests
+       WHERE message_ts IS NOT NULL AND slack_error IS NULL
+         AND (card_version IS NULL OR card_version < version) AND updated_at <= ${settled}
+         AND id > ${cursor ?? '00000000-0000-0000-0000-000000000000'}::uuid
+       ORDER BY id LIMIT ${BATCH}`,
+    async ({ id, version }) => {
+      if (await requeue(deps, updateCard, { requestId: id }, JOB_IDS.updateCard(id, version))) refreshed += 1;
+    },
+  );
+  let renotified = 0;
+  await eachPage(
+    (cursor) =>
+      deps.db.approvalRequest.findMany({
+        where: {
+          status: { not: 'pending' },
+          decidedAt: { lte: settled },
+          OR: [{ outcomeDmAt: null }, { threadRepliedAt: null, messageTs: { not: null }, slackError: null }],
+          ...after(cursor),
+        },
+        select: { id: true, status: true, outcomeDmAt: true, threadRepliedAt: true, messageTs: true, slackError: true },
+        orderBy: { id: 'asc' },
+        take: BATCH,
+      }),
+    async (request) => {
+      if (request.outcomeDmAt === null) {
+        const jobId = JOB_IDS.dm(request.id, request.status);
+        if (await requeue(deps, sendDm, { requestId: request.id, kind: 'outcome' }, jobId)) renotified += 1;
+      }
+      if (request.threadRepliedAt === null && request.messageTs !== null && request.slackError === null) {
+        const jobId = JOB_IDS.threadReply(request.id, request.status);
+        if (await requeue(deps, threadReply, { requestId: request.id }, jobId)) renotified += 1;
+      }
+    },
+  );
   const report = { expired, rescheduled, reposted, refreshed, renotified };
   if (Object.values(report).some((count) => count > 0)) {
     deps.logger.info(report, 'reconciler repaired queue state from PostgreSQL');

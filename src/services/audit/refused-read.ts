@@ -1,5 +1,6 @@
 import type { Actor } from '../../domain/actor.ts';
 import type { CoreDeps } from '../ports.ts';
+import { isContention } from '../requests/locking.ts';
 import { lockRequest } from '../requests/store.ts';
 import { recordAudit } from './audit.ts';
 
@@ -10,7 +11,16 @@ import { recordAudit } from './audit.ts';
  * request's row lock like every other event of that chain.
  */
 export async function auditRefusedRead(deps: Pick<CoreDeps, 'db'>, requestId: string, actor: Actor): Promise<void> {
+  await auditUnlessBusy(deps, requestId, actor).catch((error: unknown) => {
+    // The 404 is the answer either way; only a row busy past the short wait goes unaudited.
+    if (!isContention(error)) throw error;
+  });
+}
+
+async function auditUnlessBusy(deps: Pick<CoreDeps, 'db'>, requestId: string, actor: Actor): Promise<void> {
   await deps.db.$transaction(async (tx) => {
+    // A busy request must not hold this connection: past a short wait, the error skips the audit.
+    await tx.$executeRaw`SELECT set_config('lock_timeout', '500', true)`;
     if ((await lockRequest(tx, requestId)) === null) return;
     await recordAudit(tx, {
       requestId,

@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
+import { createKeyedQueue } from '../../platform/keyed-queue.ts';
 import type { CoreDeps } from '../ports.ts';
 import type { RequestRow } from './store.ts';
 import { lockCurrent } from './transition.ts';
@@ -12,24 +13,9 @@ const ATTEMPTS = 8;
 /**
  * Changes on one request made in this process, run one after another. A burst of clicks on one card
  * then waits here — holding no database connection — instead of each click taking a pooled connection
- * to sit in PostgreSQL's lock queue, which is what ran the pool dry. Holds only requests with work in
- * flight: an entry is dropped when its last change finishes.
+ * to sit in PostgreSQL's lock queue, which is what ran the pool dry.
  */
-const queues = new Map<string, Promise<unknown>>();
-
-function inTurn<T>(requestId: string, work: () => Promise<T>): Promise<T> {
-  const previous = queues.get(requestId) ?? Promise.resolve();
-  const next = previous.then(work, work);
-  const settled = next.then(
-    () => undefined,
-    () => undefined,
-  );
-  queues.set(requestId, settled);
-  void settled.then(() => {
-    if (queues.get(requestId) === settled) queues.delete(requestId);
-  });
-  return next;
-}
+const inTurn = createKeyedQueue();
 
 /** Errors that mean "the row or the pool was busy", which a later attempt can get past. */
 export function isContention(error: unknown): boolean {
@@ -55,7 +41,7 @@ export async function withLockedRequest<T>(
   requestId: string,
   work: (
     tx: Prisma.TransactionClient,
-    locked: { request: RequestRow; expiredNow: boolean } | null,
+    locked: { request: RequestRow; expiredNow: boolean; now: Date } | null,
     now: Date,
   ) => Promise<T>,
 ): Promise<T> {
@@ -64,8 +50,8 @@ export async function withLockedRequest<T>(
       try {
         return await deps.db.$transaction(async (tx) => {
           await tx.$executeRaw`SELECT set_config('lock_timeout', ${String(LOCK_TIMEOUT_MS)}, true)`;
-          const now = deps.now();
-          return work(tx, await lockCurrent(tx, requestId, now), now);
+          const locked = await lockCurrent(tx, requestId, deps.now);
+          return work(tx, locked, locked?.now ?? deps.now());
         });
       } catch (error) {
         if (!isContention(error)) throw error;

@@ -106,14 +106,16 @@ export async function transition(
 export async function lockCurrent(
   tx: Prisma.TransactionClient,
   id: string,
-  now: Date,
-): Promise<{ request: RequestRow; expiredNow: boolean } | null> {
+  clock: () => Date,
+): Promise<{ request: RequestRow; expiredNow: boolean; now: Date } | null> {
   const request = await lockRequest(tx, id);
   if (request === null) return null;
+  // The time is read once the lock is held: a change that waited for the lock is judged by when it runs.
+  const now = clock();
   if (request.status === 'pending' && request.expiresAt.getTime() <= now.getTime()) {
-    return { request: await transition(tx, request, 'expired', { at: now, actor: SYSTEM }), expiredNow: true };
+    return { request: await transition(tx, request, 'expired', { at: now, actor: SYSTEM }), expiredNow: true, now };
   }
-  return { request, expiredNow: false };
+  return { request, expiredNow: false, now };
 }
 
 /**

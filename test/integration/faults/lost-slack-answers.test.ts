@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { decide } from '../../../src/services/requests/decide.ts';
 import type { AppUnderTest } from '../../support/harness.ts';
 import {
@@ -76,5 +77,31 @@ describe('card posting when Slack answers are lost', () => {
       const ts = await postedRow(t, request.id);
       expect(cardsFor(t, request.id).map((c) => c.ts)).toEqual([ts]);
     }
+  });
+
+  it('re-renders an adopted card from the reconciler when its update job was lost', async () => {
+    t.slack.failNext('chat.postMessage', { dropAnswer: true }, 1, isCard);
+    const request = await createViaApi(t);
+    await postedRow(t, request.id);
+    // Let the adoption's own re-render finish first, so what follows is the only card state left.
+    await eventually(
+      async () =>
+        (await t.app.db.approvalRequest.findUnique({ where: { id: request.id }, select: { cardVersion: true } }))
+          ?.cardVersion !== null,
+      10_000,
+      'adopted card re-rendered',
+    );
+    // The card was adopted (it records no version), then the request was decided while the update
+    // job that would have re-rendered it was lost (Redis lost it, or it had failed for good).
+    const cards = t.app.jobs.queue('cards');
+    await cards.pause();
+    await t.app.db.approvalRequest.update({ where: { id: request.id }, data: { cardVersion: null } });
+    await decide(t.app.deps, { requestId: request.id, userId: APPROVER_A, decision: 'approve' });
+    await cards.drain(true);
+    await cards.resume();
+    const later = { ...t.app.deps, now: () => new Date(Date.now() + 60_000) };
+    expect((await reconcileNow(later)).refreshed).toBeGreaterThanOrEqual(1);
+    await eventually(() => buttonsOf(cardsFor(t, request.id)[0] as StoredMessage).length === 0, 10_000, 'rendered');
+    expect(cardsFor(t, request.id)).toHaveLength(1);
   });
 });

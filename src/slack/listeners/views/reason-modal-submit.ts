@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
+import { AppError } from '../../../errors.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { decide } from '../../../services/requests/decide.ts';
 import { ZReason } from '../../../services/requests/input.ts';
@@ -38,7 +39,19 @@ export function reasonModalSubmitCallback(deps: CoreDeps) {
       return;
     }
     const userId = input.user.id;
-    const result = await decide(deps, { requestId: metadata.requestId, userId, decision, reason: reason.data });
+    let result: Awaited<ReturnType<typeof decide>>;
+    try {
+      result = await decide(deps, { requestId: metadata.requestId, userId, decision, reason: reason.data });
+    } catch (error) {
+      // Busy or unreachable: the form stays open with what was typed, and says nothing was recorded.
+      const text =
+        error instanceof AppError
+          ? `Not recorded: ${error.message}.`
+          : 'Not recorded: something failed on our side. Please submit again.';
+      await ack({ response_action: 'errors', errors: { [REASON_FIELDS.reason]: text } });
+      if (!(error instanceof AppError)) throw error;
+      return;
+    }
     if (result.kind === 'not_found')
       await refuseUnknownRequest(deps, { userId, requestId: metadata.requestId, decision });
     const problem = result.kind === 'recorded' ? null : explainDecision(result, decision);
