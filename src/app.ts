@@ -130,7 +130,18 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
 
     let reconciler: Reconciler | undefined;
     const effects = createEffects({ jobs, changes, logger, now }, () => reconciler?.requestRepair());
-    const deps: JobDeps = { db, slack: slack.bolt.client, jobs, changes, effects, config, caches, logger, now };
+    const deps: JobDeps = {
+      db,
+      slack: slack.bolt.client,
+      jobs,
+      changes,
+      effects,
+      config,
+      caches,
+      logger,
+      now,
+      redis: producer,
+    };
     await syncConfiguredKeys(db, config.SERVICE_API_KEYS);
     registerListeners(slack.bolt, deps);
     logger.info({ mode: slack.mode, botUserId: slack.botUserId }, 'slack app ready');

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { CoreDeps } from '../services/ports.ts';
 import type { JobRuntime } from './runtime.ts';
 
@@ -10,4 +11,6 @@ export const QUEUES = { timers: 'timers', cards: 'cards', notify: 'notify' } as 
 /** What job handlers get: the use-case dependencies plus the queues, to chain follow-up jobs. */
 export interface JobDeps extends CoreDeps {
   jobs: JobRuntime<JobDeps>;
+  /** The fail-fast Redis connection, for the short locks jobs take (see card-turns.ts). */
+  redis: Redis;
 }

@@ -25,7 +25,7 @@ export const postCard = defineJob<TRequestRef, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   handle({ requestId }, deps, job, token) {
-    return inCardTurn(requestId, () => postOnce(deps, job, token, requestId));
+    return inCardTurn(deps, requestId, () => postOnce(deps, job, token, requestId));
   },
 });
 

@@ -14,7 +14,7 @@ export const updateCard = defineJob<TRequestRef, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
   handle({ requestId }, deps, job, token) {
-    return inCardTurn(requestId, () => renderCard(deps, job, token, requestId));
+    return inCardTurn(deps, requestId, () => renderCard(deps, job, token, requestId));
   },
 });
 

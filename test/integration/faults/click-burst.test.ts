@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { AppUnderTest } from '../../support/harness.ts';
-import { API_KEY, CHANNEL, createViaApi, REQUESTER, startLifecycleApp, waitForCard } from '../../support/lifecycle.ts';
+import {
+  API_KEY,
+  buttonsOf,
+  CHANNEL,
+  cardOf,
+  createViaApi,
+  REQUESTER,
+  startLifecycleApp,
+  waitForCard,
+} from '../../support/lifecycle.ts';
+import type { StoredMessage } from '../../support/slack-double.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
 const CARDS = 20;
@@ -53,6 +63,13 @@ async function expectNothingLost(t: AppUnderTest, requests: Array<{ id: string }
     where: { type: 'request.approved', requestId: { in: requests.map((r) => r.id) } },
   });
   expect(approvals).toBe(CARDS);
+  // Every card ends showing the decision: card updates of one request never land out of order.
+  await expect
+    .poll(() => requests.filter((r) => buttonsOf(cardOf(t, r.id) as StoredMessage).length > 0).length, {
+      timeout: 30_000,
+      interval: 100,
+    })
+    .toBe(0);
   const told = t.slack.callsOf('chat.postEphemeral').map((c) => String(c.args.text));
   expect(told.filter((text) => /went wrong|not recorded/i.test(text))).toEqual([]);
 }
