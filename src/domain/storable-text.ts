@@ -1,3 +1,13 @@
+/**
+ * Whether PostgreSQL can store `value` as text or inside jsonb: it refuses NUL (22P05 in jsonb,
+ * 22021 in text) and cannot encode an unpaired UTF-16 surrogate as UTF-8 (22021). JSON escapes
+ * (`"\u0000"`, `"\ud800"`) let both arrive in any string from outside. Input is refused with this;
+ * what we record about refused input is cleaned with `storableText`.
+ */
+export function isStorableText(value: string): boolean {
+  return !value.includes('\u0000') && value.isWellFormed();
+}
+
 /** NUL, and UTF-16 surrogates that are not part of a pair. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point: PostgreSQL refuses it.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

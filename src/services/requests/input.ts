@@ -1,15 +1,7 @@
 import { z } from 'zod';
 import type { TConfig } from '../../config/index.ts';
 import { RISKS } from '../../domain/request-status.ts';
-
-/**
- * Whether PostgreSQL can store `value` as text or inside jsonb: it refuses NUL (22P05 in jsonb,
- * 22021 in text) and cannot encode an unpaired UTF-16 surrogate as UTF-8 (22021). JSON escapes
- * (`"\u0000"`, `"\ud800"`) let both arrive in any string of a request body.
- */
-export function isStorableText(value: string): boolean {
-  return !value.includes('\u0000') && value.isWellFormed();
-}
+import { isStorableText } from '../../domain/storable-text.ts';
 
 const NOT_STORABLE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { storableText } from '../../../src/domain/storable-text.ts';
+import { isStorableText, storableText } from '../../../src/domain/storable-text.ts';
 
 /** Any code point, or a NUL, a lone surrogate of either half, or a pair. */
 const HOSTILE_CHAR = fc.oneof(
@@ -28,6 +28,8 @@ describe('storableText', () => {
         expect(text.includes('\u0000')).toBe(false);
         expect(() => encodeURIComponent(text)).not.toThrow();
         expect(Array.from(text).length).toBeLessThanOrEqual(max);
+        // Cleaning and checking agree on what PostgreSQL can store.
+        expect(isStorableText(text)).toBe(true);
       }),
     );
   });

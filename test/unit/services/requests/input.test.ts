@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createRequestSchema,
-  fieldErrors,
-  isStorableText,
-  ZCancelBody,
-} from '../../../../src/services/requests/input.ts';
+import { isStorableText } from '../../../../src/domain/storable-text.ts';
+import { createRequestSchema, fieldErrors, ZCancelBody } from '../../../../src/services/requests/input.ts';
 
 const schema = createRequestSchema({ MIN_TTL_SECONDS: 60, MAX_TTL_SECONDS: 86_400 });
 const VALID = {
