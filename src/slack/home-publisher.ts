@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { createKeyedQueue } from '../platform/keyed-queue.ts';
 import { type HomePages, loadHome } from '../services/home/home-data.ts';
 import type { CoreDeps } from '../services/ports.ts';
 import { buildHomeView } from './blocks/home-view.ts';
@@ -23,8 +24,8 @@ export function parsePages(raw: string | undefined): HomePages {
   }
 }
 
-/** Publishes in flight per user; an entry lives only while its user has one running. */
-const publishing = new Map<string, Promise<void>>();
+/** Publishes for one user, one at a time. */
+const inPublishTurn = createKeyedQueue();
 
 /**
  * Renders and publishes one user's App Home. Publishes for one user run one after another, each
@@ -35,18 +36,9 @@ const publishing = new Map<string, Promise<void>>();
 export function publishHome(deps: CoreDeps, client: WebClient, userId: string, pages?: HomePages): Promise<void> {
   // The pages each user last asked for live in the app's bounded Home-pages cache.
   if (pages !== undefined) deps.caches.homePages.set(userId, pages);
-  const previous = publishing.get(userId) ?? Promise.resolve();
-  const next = previous
-    .catch(() => {})
-    .then(async () => {
-      const current: HomePages = deps.caches.homePages.get(userId) ?? {};
-      const data = await loadHome(deps, userId, current);
-      await client.views.publish({ user_id: userId, view: buildHomeView(data, current) });
-    });
-  publishing.set(userId, next);
-  const forget = () => {
-    if (publishing.get(userId) === next) publishing.delete(userId);
-  };
-  next.then(forget, forget);
-  return next;
+  return inPublishTurn(userId, async () => {
+    const current: HomePages = deps.caches.homePages.get(userId) ?? {};
+    const data = await loadHome(deps, userId, current);
+    await client.views.publish({ user_id: userId, view: buildHomeView(data, current) });
+  });
 }
