@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/actor.ts';
 import type { CoreDeps } from '../ports.ts';
 import { isContention } from '../requests/locking.ts';
-import { lockRequest } from '../requests/store.ts';
+import { limitLockWait, lockRequest } from '../requests/store.ts';
 import { recordAudit } from './audit.ts';
 
 /**
@@ -20,7 +20,7 @@ export async function auditRefusedRead(deps: Pick<CoreDeps, 'db'>, requestId: st
 async function auditUnlessBusy(deps: Pick<CoreDeps, 'db'>, requestId: string, actor: Actor): Promise<void> {
   await deps.db.$transaction(async (tx) => {
     // A busy request must not hold this connection: past a short wait, the error skips the audit.
-    await tx.$executeRaw`SELECT set_config('lock_timeout', '500', true)`;
+    await limitLockWait(tx, 500);
     if ((await lockRequest(tx, requestId)) === null) return;
     await recordAudit(tx, {
       requestId,

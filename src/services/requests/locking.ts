@@ -2,7 +2,7 @@ import { AppError } from '../../errors.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { createKeyedQueue } from '../../platform/keyed-queue.ts';
 import type { CoreDeps } from '../ports.ts';
-import type { RequestRow } from './store.ts';
+import { limitLockWait, type RequestRow } from './store.ts';
 import { lockCurrent } from './transition.ts';
 
 /** How long one attempt waits for another instance's lock on the row before letting go and retrying. */
@@ -49,7 +49,7 @@ export async function withLockedRequest<T>(
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await deps.db.$transaction(async (tx) => {
-          await tx.$executeRaw`SELECT set_config('lock_timeout', ${String(LOCK_TIMEOUT_MS)}, true)`;
+          await limitLockWait(tx, LOCK_TIMEOUT_MS);
           const locked = await lockCurrent(tx, requestId, deps.now);
           return work(tx, locked, locked?.now ?? deps.now());
         });

@@ -77,6 +77,14 @@ export async function lockRequest(tx: Prisma.TransactionClient, id: string): Pro
   return getRequest(tx, id);
 }
 
+/**
+ * Bounds how long this transaction's row-lock waits may take: past `ms`, PostgreSQL gives up with
+ * 55P03, which `isContention` (locking.ts) recognises, instead of a connection waiting indefinitely.
+ */
+export async function limitLockWait(tx: Prisma.TransactionClient, ms: number): Promise<void> {
+  await tx.$executeRaw`SELECT set_config('lock_timeout', ${String(ms)}, true)`;
+}
+
 /** The request's audit trail, oldest first. */
 export async function getAuditTrail(tx: Tx, requestId: string) {
   return tx.auditEvent.findMany({
