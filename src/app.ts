@@ -1,11 +1,13 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
+import { publicUrl } from './config/grants.ts';
 import type { TConfig } from './config/index.ts';
 import { apiV1Routes } from './http/api/v1/index.ts';
 import { createApiLimits } from './http/api/v1/rate-limits.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
+import { jwksRoutes } from './http/jwks.ts';
 import { createEffects } from './jobs/effects.ts';
 import { type JobDeps, QUEUES } from './jobs/queues.ts';
 import { type Reconciler, startReconciler } from './jobs/reconciler.ts';
@@ -18,6 +20,9 @@ import { migrate } from './platform/migrate.ts';
 import { connectRedis, createRedis, pingRedis } from './platform/redis.ts';
 import { syncConfiguredKeys } from './services/api-keys/api-keys.ts';
 import { clearCaches, createCaches } from './services/caches.ts';
+import { createGrants } from './services/grants/grants.ts';
+import { createGrantKeys } from './services/grants/keys.ts';
+import { createSecretBox, loadEncryptionKey } from './services/grants/secret-box.ts';
 import { createRequestChanges } from './services/request-changes.ts';
 import { createSlackApp, type SlackApp } from './slack/bolt.ts';
 import { registerListeners } from './slack/listeners/index.ts';
@@ -106,6 +111,11 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     closer.add(() => jobs.close());
     const changes = await createRequestChanges(producer, subscriber, config.QUEUE_PREFIX);
     closer.add(() => changes.close());
+    const box = createSecretBox(loadEncryptionKey(config, logger));
+    const grantKeys = createGrantKeys({ db, box, rotationDays: config.GRANT_KEY_ROTATION_DAYS, now });
+    // Fails here, not at the first approval, when ENCRYPTION_KEY cannot open the stored keys.
+    await grantKeys.signingKey();
+    const grants = createGrants({ keys: grantKeys, issuer: publicUrl(config), now });
     const caches = createCaches();
     closer.add(async () => clearCaches(caches));
 
@@ -138,6 +148,8 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       effects,
       config,
       caches,
+      grants,
+      box,
       logger,
       now,
       redis: producer,
@@ -147,6 +159,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     logger.info({ mode: slack.mode, botUserId: slack.botUserId }, 'slack app ready');
 
     http.use(healthRoutes({ postgres: () => pingDb(db), redis: () => pingRedis(producer) }));
+    http.use(jwksRoutes(grants));
     http.use('/api/v1', apiV1Routes(deps, createApiLimits(producer, config)));
     http.use(notFoundHandler);
     http.use(errorHandler(logger));

@@ -6,9 +6,17 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** The grant was already spent. */
+  already_executed: 409,
+  /** The grant was revoked before it was used. */
+  revoked: 409,
+  /** The grant's window passed unused. */
+  lapsed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  /** A grant token that is not this request's current grant: altered, expired, for another request, or unknown key. */
+  invalid_grant: 422,
   rate_limited: 429,
   internal: 500,
   /** A request changed by many at once: nothing was written, the caller may retry at once. */

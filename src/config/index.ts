@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { core } from './core.ts';
 import { database } from './database.ts';
 import type { TConfigPart, TProblem, TShape } from './fields.ts';
+import { grants } from './grants.ts';
 import { keys } from './keys.ts';
 import { redis } from './redis.ts';
 import { slack } from './slack.ts';
@@ -12,7 +13,7 @@ import { slack } from './slack.ts';
  * documented in `.env.example` and README (test/unit/env-example.test.ts keeps them in step), and
  * nothing else reads `process.env`.
  */
-export const CONFIG_PARTS = { core, database, redis, slack, keys } as const;
+export const CONFIG_PARTS = { core, database, redis, slack, keys, grants } as const;
 
 export type TConfigPartName = keyof typeof CONFIG_PARTS;
 
@@ -26,6 +27,7 @@ export const ZConfig = z.object({
   ...redis.shape,
   ...slack.shape,
   ...keys.shape,
+  ...grants.shape,
 });
 
 export type TConfig = Readonly<z.output<typeof ZConfig>>;

@@ -7,6 +7,8 @@
 export const JOB_IDS = {
   /** The request's deadline. */
   expire: (requestId: string) => `expire-${requestId}`,
+  /** The end of the request's grant window. */
+  lapse: (requestId: string) => `lapse-${requestId}`,
   /** Posting the request's card (once per request). */
   postCard: (requestId: string) => `card-post-${requestId}`,
   /** Re-rendering the card for one version of the request. */

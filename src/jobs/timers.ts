@@ -1,6 +1,7 @@
 import type { RequestStatus } from '../domain/request-status.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { expireRequest } from './definitions/expire-request.ts';
+import { lapseGrant } from './definitions/lapse-grant.ts';
 import type { TRequestRef } from './definitions/payloads.ts';
 import { JOB_IDS } from './job-ids.ts';
 import type { JobDeps } from './queues.ts';
@@ -11,9 +12,15 @@ export interface TimerRow {
   id: string;
   status: RequestStatus;
   expiresAt: Date;
+  grantExpiresAt: Date | null;
 }
 
-const TIMER_ROW_SELECT = { id: true, status: true, expiresAt: true } satisfies Prisma.ApprovalRequestSelect;
+const TIMER_ROW_SELECT = {
+  id: true,
+  status: true,
+  expiresAt: true,
+  grantExpiresAt: true,
+} satisfies Prisma.ApprovalRequestSelect;
 
 /**
  * A kind of per-request timer: a delayed job with a deterministic id, due at a time PostgreSQL
@@ -41,6 +48,14 @@ export const TIMERS: readonly TimerKind[] = [
     dueAt: (request) => (request.status === 'pending' ? request.expiresAt : null),
     owedWhere: { status: 'pending' },
     firesInto: 'expired',
+  },
+  {
+    name: 'lapse',
+    definition: lapseGrant,
+    jobId: JOB_IDS.lapse,
+    dueAt: (request) => (request.status === 'approved' ? request.grantExpiresAt : null),
+    owedWhere: { status: 'approved' },
+    firesInto: 'lapsed',
   },
 ];
 

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { TConfig } from '../config/index.ts';
 import type { Db } from '../platform/db.ts';
 import type { Caches } from './caches.ts';
+import type { Grants } from './grants/grants.ts';
+import type { SecretBox } from './grants/secret-box.ts';
 import type { RequestChanges } from './request-changes.ts';
 import type { RequestRow } from './requests/store.ts';
 
@@ -14,6 +16,10 @@ export interface CoreDeps {
   /** Cross-instance "this request changed" notifications (long-poll wake-ups). */
   changes: RequestChanges;
   config: TConfig;
+  /** Signs grants on approval and verifies them on execute. */
+  grants: Grants;
+  /** Encrypts what PostgreSQL keeps secret (signing keys, callback secrets) under ENCRYPTION_KEY. */
+  box: SecretBox;
   /** Bounded in-memory caches, built with the app. */
   caches: Caches;
   logger: Logger;

@@ -57,6 +57,9 @@ async function runAll(steps: Array<() => Promise<unknown>>): Promise<void> {
  * given: then the prefix belongs to whoever made it (a second instance shares the first's).
  * When the app fails to start, what was made for it is removed before the error is rethrown.
  */
+/** The ENCRYPTION_KEY test instances share (32 bytes, base64). */
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export async function startTestApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
   const ownsPrefix = env.QUEUE_PREFIX === undefined;
   const prefix = env.QUEUE_PREFIX ?? uniquePrefix();
@@ -75,6 +78,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
       DATABASE_URL: database.url,
       REDIS_URL,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // A fixed key: nothing is written under DATA_DIR, and restarted instances read their keys back.
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       ...env,
       QUEUE_PREFIX: prefix,
     });

@@ -5,6 +5,7 @@ import { hashParameters } from '../../domain/params-hash.ts';
 import type { Risk } from '../../domain/request-status.ts';
 import { AppError } from '../../errors.ts';
 import { type AuditInput, initialAuditEvents } from '../audit/audit.ts';
+import { issueGrantFor, SLACK_AUDIENCE } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
 import { type Route, resolveRoute } from '../routing/route.ts';
 import { type IdempotencyKey, type Replay, withIdempotency } from './idempotency.ts';
@@ -116,6 +117,13 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       decisionReason: null,
       grantExpiresAt: null,
       executedAt: null,
+      grantId: null,
+      grantKid: null,
+      grantToken: null,
+      grantEndedAt: null,
+      grantEndedBy: null,
+      grantEndReason: null,
+      callbacksStoppedAt: null,
       createdAt: now,
       updatedAt: now,
       votes: [],
@@ -127,6 +135,11 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
         at: now,
         actor: { type: 'rule', id: route.ruleName ?? 'default' } as const,
         reason: to === 'denied' ? (route.denyMessage ?? `denied by rule “${route.ruleName}”`) : null,
+        ...(to === 'approved'
+          ? {
+              grant: await issueGrantFor(deps, deps.db, row, now, actor.type === 'service' ? actor.id : SLACK_AUDIENCE),
+            }
+          : {}),
       };
       // The card shows an automatic decision from the start: no thread reply is due.
       created = { ...row, ...transitionColumns(row, to, change), version: 1, threadRepliedAt: now };

@@ -2,6 +2,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { checkEligibility, tally } from '../../domain/decision.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { type AuditInput, recordAudit } from '../audit/audit.ts';
+import { issueGrantFor } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
 import type { RequestRow } from './store.ts';
@@ -69,7 +70,10 @@ export async function decide(deps: CoreDeps, input: DecisionInput): Promise<Deci
       await recordAudit(tx, voteEvent);
       return { kind: 'recorded', request: { ...voted, version: voted.version + 1 }, status };
     }
-    const decided = await transition(tx, voted, status, { at: now, actor, reason }, [voteEvent]);
+    const grant = status === 'approved' ? await issueGrantFor(deps, tx, voted, now) : undefined;
+    const decided = await transition(tx, voted, status, { at: now, actor, reason, ...(grant ? { grant } : {}) }, [
+      voteEvent,
+    ]);
     return { kind: 'recorded', request: decided, status };
   });
   if (result.kind === 'recorded' || (result.kind === 'late' && expiredNow)) {

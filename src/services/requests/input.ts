@@ -79,6 +79,40 @@ export const ZCancelBody = z
   )
   .strict();
 
+/** The body of `POST /api/v1/requests/:id/revoke`: the same optional reason as a cancel. */
+export const ZRevokeBody = ZCancelBody;
+
+/** The body of `POST /api/v1/requests/:id/execute`: the grant being spent. */
+export const ZExecuteBody = z
+  .object(
+    {
+      grant: z
+        .string({ error: 'must be the grant token (a string)' })
+        .min(1, 'must not be empty')
+        .max(8192, 'is too long to be a grant'),
+    },
+    { error: 'must be a JSON object' },
+  )
+  .strict();
+
+/** The body of `POST /api/v1/requests/:id/result`: how the gated command ended (the CLI reports it). */
+export const ZResultBody = z
+  .object(
+    {
+      exitCode: z.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(255).nullable(),
+      signal: storable(z.string({ error: 'must be a string' }))
+        .max(32, 'must be at most 32 characters')
+        .nullish(),
+      durationMs: z
+        .number({ error: 'must be a number' })
+        .int('must be a whole number')
+        .min(0)
+        .max(31 * 24 * 3600 * 1000),
+    },
+    { error: 'must be a JSON object' },
+  )
+  .strict();
+
 export function ttlSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'MAX_TTL_SECONDS'>) {
   return z
     .number({ error: 'must be a number of seconds' })

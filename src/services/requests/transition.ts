@@ -1,9 +1,9 @@
 import type { Actor } from '../../domain/actor.ts';
 import { actorKey } from '../../domain/actor.ts';
-import { grantExpiry } from '../../domain/grant.ts';
 import { canTransition, type RequestStatus } from '../../domain/request-status.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { type AuditInput, recordAudit } from '../audit/audit.ts';
+import type { IssuedGrant } from '../grants/grants.ts';
 import { getRequests, lockRequest, type RequestRow } from './store.ts';
 
 /** Greenlight itself, for changes nobody asked for (the deadline passing). */
@@ -30,6 +30,8 @@ export interface TransitionChange {
   at: Date;
   actor: Actor;
   reason?: string | null;
+  /** The grant an approval hands out (required for `approved`: no approval without one). */
+  grant?: IssuedGrant;
 }
 
 /**
@@ -37,19 +39,32 @@ export interface TransitionChange {
  * decision (who, when, why, and for an approval the grant window starting now); creation uses this
  * too when a rule decides a request at once.
  */
-export function transitionColumns(
-  request: Pick<RequestRow, 'status' | 'grantSeconds'>,
-  to: RequestStatus,
-  change: TransitionChange,
-) {
+export function transitionColumns(request: Pick<RequestRow, 'status'>, to: RequestStatus, change: TransitionChange) {
   assertTransition(request.status, to);
-  if (request.status !== 'pending') return { status: to, ...(to === 'executed' ? { executedAt: change.at } : {}) };
+  if (request.status === 'approved') {
+    // The grant ends: spent, or (revoked, lapsed) unused, recorded with who and why.
+    if (to === 'executed') return { status: to, executedAt: change.at };
+    return {
+      status: to,
+      grantEndedAt: change.at,
+      grantEndedBy: actorKey(change.actor),
+      grantEndReason: change.reason ?? null,
+    };
+  }
+  if (to === 'approved' && change.grant === undefined) throw new Error('an approval needs its grant');
   return {
     status: to,
     decidedAt: change.at,
     decidedBy: to === 'expired' ? null : actorKey(change.actor),
     decisionReason: change.reason ?? null,
-    grantExpiresAt: to === 'approved' ? grantExpiry(change.at, request.grantSeconds) : null,
+    ...(to === 'approved' && change.grant !== undefined
+      ? {
+          grantExpiresAt: change.grant.expiresAt,
+          grantId: change.grant.id,
+          grantKid: change.grant.kid,
+          grantToken: change.grant.token,
+        }
+      : { grantExpiresAt: null }),
   };
 }
 
@@ -70,6 +85,13 @@ export function transitionEvent(
       ...(change.reason ? { reason: change.reason } : {}),
       ...(to === 'expired' ? { expiresAt: request.expiresAt.toISOString() } : {}),
       paramsHash: request.paramsHash,
+      ...(change.grant === undefined
+        ? {}
+        : {
+            grantId: change.grant.id,
+            grantKid: change.grant.kid,
+            grantExpiresAt: change.grant.expiresAt.toISOString(),
+          }),
     },
   };
 }
@@ -89,9 +111,18 @@ export async function transition(
   before: AuditInput[] = [],
 ): Promise<RequestRow> {
   const columns = transitionColumns(request, to, change);
-  const deadline = request.status !== 'pending' ? {} : to === 'expired' ? { lte: change.at } : { gt: change.at };
+  // Each clock is checked in the statement itself: the decision deadline out of `pending`, the grant
+  // window out of `approved` (only a lapse may happen after it; nothing else may).
+  const clock = (ends: Date | null) =>
+    ends === null ? {} : to === 'expired' || to === 'lapsed' ? { lte: change.at } : { gt: change.at };
+  const deadline =
+    request.status === 'pending'
+      ? { expiresAt: clock(request.expiresAt) }
+      : request.status === 'approved' && request.grantExpiresAt !== null
+        ? { grantExpiresAt: clock(request.grantExpiresAt) }
+        : {};
   const { count } = await tx.approvalRequest.updateMany({
-    where: { id: request.id, status: request.status, ...(request.status === 'pending' ? { expiresAt: deadline } : {}) },
+    where: { id: request.id, status: request.status, ...deadline },
     data: { ...columns, version: { increment: 1 } },
   });
   if (count !== 1) throw new Error(`request ${request.id} changed concurrently (${request.status} → ${to})`);
@@ -100,8 +131,9 @@ export async function transition(
 }
 
 /**
- * Locks a request and settles its deadline first: a pending request whose deadline has passed is
- * expired here, so whatever the caller does next (vote, cancel) sees it as it really is.
+ * Locks a request and settles its clocks first: a pending request whose deadline has passed is
+ * expired here, and an approved one whose grant window has passed is lapsed, so whatever the caller
+ * does next (vote, cancel, execute, revoke) sees it as it really is. `expiredNow` says either happened.
  */
 export async function lockCurrent(
   tx: Prisma.TransactionClient,
@@ -114,6 +146,13 @@ export async function lockCurrent(
   const now = clock();
   if (request.status === 'pending' && request.expiresAt.getTime() <= now.getTime()) {
     return { request: await transition(tx, request, 'expired', { at: now, actor: SYSTEM }), expiredNow: true, now };
+  }
+  if (
+    request.status === 'approved' &&
+    request.grantExpiresAt !== null &&
+    request.grantExpiresAt.getTime() <= now.getTime()
+  ) {
+    return { request: await transition(tx, request, 'lapsed', { at: now, actor: SYSTEM }), expiredNow: true, now };
   }
   return { request, expiredNow: false, now };
 }

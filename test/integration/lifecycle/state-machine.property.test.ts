@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canTransition, REQUEST_STATUSES, type RequestStatus } from '../../../src/domain/request-status.ts';
@@ -86,9 +87,19 @@ describe('request state machine under concurrency (property)', () => {
             const attempt = t.app.db.$transaction(async (tx) => {
               const row = await lockRequest(tx, id);
               if (row === null) throw new Error('request vanished');
-              // Expiry only happens after the deadline; every other change out of pending only before it.
-              const at = to === 'expired' ? new Date(row.expiresAt.getTime() + 1000) : new Date();
-              return transition(tx, row, to, { at, actor: { type: 'system' } });
+              // Expiry and lapse only happen after their clock runs out; every other change only before it.
+              const at =
+                to === 'expired'
+                  ? new Date(row.expiresAt.getTime() + 1000)
+                  : to === 'lapsed' && row.grantExpiresAt !== null
+                    ? new Date(row.grantExpiresAt.getTime() + 1000)
+                    : new Date();
+              const grant = { token: 't', id: randomUUID(), kid: 'k', expiresAt: new Date(Date.now() + 3_600_000) };
+              return transition(tx, row, to, {
+                at,
+                actor: { type: 'system' },
+                ...(to === 'approved' ? { grant } : {}),
+              });
             });
             if (allowed) {
               expect((await attempt).status).toBe(to);

@@ -34,6 +34,22 @@ export function toRequestJson(request: RequestRow, audit?: AuditRow[]) {
             reason: request.decisionReason,
             grantExpiresAt: request.grantExpiresAt?.toISOString() ?? null,
           },
+    executedAt: request.executedAt?.toISOString() ?? null,
+    grantEnd:
+      request.grantEndedAt === null
+        ? null
+        : {
+            status: request.status,
+            at: request.grantEndedAt.toISOString(),
+            by: request.grantEndedBy,
+            actor: request.grantEndedBy === null ? null : parseActorKey(request.grantEndedBy),
+            reason: request.grantEndReason,
+          },
+    // Only the owning client ever reads this object (routes check ownership), and only while it can be spent.
+    grant:
+      request.status === 'approved' && request.grantToken !== null && request.grantExpiresAt !== null
+        ? { token: request.grantToken, expiresAt: request.grantExpiresAt.toISOString() }
+        : null,
     votes: request.votes.map((vote) => ({
       voter: vote.voterId,
       decision: vote.decision,

@@ -1,11 +1,22 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import type { z } from 'zod';
 import { hashJson } from '../../../domain/params-hash.ts';
 import { AppError } from '../../../errors.ts';
 import { auditRefusedRead } from '../../../services/audit/refused-read.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { cancelRequest } from '../../../services/requests/cancel.ts';
 import { createRequest } from '../../../services/requests/create.ts';
-import { createRequestSchema, fieldErrors, ZCancelBody } from '../../../services/requests/input.ts';
+import { executeRequest } from '../../../services/requests/execute.ts';
+import {
+  createRequestSchema,
+  fieldErrors,
+  ZCancelBody,
+  ZExecuteBody,
+  ZResultBody,
+  ZRevokeBody,
+} from '../../../services/requests/input.ts';
+import { reportResult } from '../../../services/requests/report-result.ts';
+import { revokeGrant } from '../../../services/requests/revoke.ts';
 import { getAuditTrail, getRequest } from '../../../services/requests/store.ts';
 import { lookupSlackUser } from '../../../services/slack-users.ts';
 import { clientOf } from './auth.ts';
@@ -70,6 +81,15 @@ function parseWait(raw: unknown): number {
   return seconds;
 }
 
+/** A body checked against its schema, or a field-level 400 that changes nothing. */
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new AppError('validation_failed', 'the request body is invalid', fieldErrors(parsed.error));
+  }
+  return parsed.data;
+}
+
 /**
  * `/api/v1/requests`: services create, read (and long-poll) and cancel approval requests.
  * Bad input gets a field-level 400 and writes nothing.
@@ -94,11 +114,7 @@ export function requestRoutes(deps: CoreDeps): Router {
         { path: 'Idempotency-Key', message: 'must be 1–255 visible ASCII characters' },
       ]);
     }
-    const parsed = schema.safeParse(req.body);
-    if (!parsed.success) {
-      throw new AppError('validation_failed', 'the request body is invalid', fieldErrors(parsed.error));
-    }
-    const body = parsed.data;
+    const body = parseBody(schema, req.body);
     const requester = await resolveRequester(deps, body.requester);
     const { request, replayed } = await createRequest(
       deps,
@@ -155,14 +171,44 @@ export function requestRoutes(deps: CoreDeps): Router {
 
   router.post('/requests/:id/cancel', json, async (req, res) => {
     const client = clientOf(req);
-    const parsed = ZCancelBody.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      throw new AppError('validation_failed', 'the request body is invalid', fieldErrors(parsed.error));
-    }
+    const body = parseBody(ZCancelBody, req.body ?? {});
     const request = await cancelRequest(deps, {
       requestId: String(req.params.id),
       actor: { type: 'service', id: client.name, clientId: client.id },
-      reason: parsed.data.reason || null,
+      reason: body.reason || null,
+    });
+    res.json(toRequestJson(request));
+  });
+
+  router.post('/requests/:id/execute', requireJson, json, async (req, res) => {
+    const client = clientOf(req);
+    const body = parseBody(ZExecuteBody, req.body);
+    const request = await executeRequest(deps, {
+      requestId: String(req.params.id),
+      actor: { type: 'service', id: client.name, clientId: client.id },
+      token: body.grant,
+    });
+    res.json(toRequestJson(request));
+  });
+
+  router.post('/requests/:id/revoke', json, async (req, res) => {
+    const client = clientOf(req);
+    const body = parseBody(ZRevokeBody, req.body ?? {});
+    const request = await revokeGrant(deps, {
+      requestId: String(req.params.id),
+      actor: { type: 'service', id: client.name, clientId: client.id },
+      reason: body.reason || null,
+    });
+    res.json(toRequestJson(request));
+  });
+
+  router.post('/requests/:id/result', requireJson, json, async (req, res) => {
+    const client = clientOf(req);
+    const body = parseBody(ZResultBody, req.body);
+    const request = await reportResult(deps, {
+      requestId: String(req.params.id),
+      actor: { type: 'service', id: client.name, clientId: client.id },
+      result: body,
     });
     res.json(toRequestJson(request));
   });

@@ -1,0 +1,28 @@
+import { DelayedError } from 'bullmq';
+import { lapseIfDue } from '../../services/requests/lapse.ts';
+import { type JobDeps, QUEUES } from '../queues.ts';
+import { defineJob } from '../runtime.ts';
+import { type TRequestRef, ZRequestRef } from './payloads.ts';
+
+/** The end of an approval's grant window: an approved grant nobody executed lapses. */
+export const lapseGrant = defineJob<TRequestRef, JobDeps>({
+  name: 'grant.lapse',
+  queue: QUEUES.timers,
+  schema: ZRequestRef,
+  attempts: 20,
+  backoff: { type: 'exponential', delay: 500 },
+  async handle({ requestId }, deps, job, token) {
+    const request = await deps.db.approvalRequest.findUnique({
+      where: { id: requestId },
+      select: { status: true, grantExpiresAt: true },
+    });
+    if (request?.status !== 'approved' || request.grantExpiresAt === null) return; // spent, revoked or gone
+    if (request.grantExpiresAt.getTime() > deps.now().getTime() && token !== undefined) {
+      // Fired early (clocks differ): wait for the window's end.
+      await job.moveToDelayed(request.grantExpiresAt.getTime(), token);
+      throw new DelayedError();
+    }
+    const after = await lapseIfDue(deps, requestId);
+    if (after?.status === 'approved') throw new Error(`grant of ${requestId} is due but did not lapse; retrying`);
+  },
+});
