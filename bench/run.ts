@@ -10,6 +10,8 @@
  *   6. click burst — 20 cards × 15 simultaneous clicks: ack p50/p99, lost clicks, and webhook intake
  *      at 100 requests/s while the burst runs; the same load against a bare Bolt app on the same
  *      contract (bench/bare-app.ts: in memory, no database, no queue), with the ratios.
+ *   7. grants — grants signed per second and verified offline per second, with a bare jose baseline
+ *      (bench/grants.ts).
  * Prints a table and a JSON line. It is a script, not a test: it asserts nothing.
  */
 import { spawn } from 'node:child_process';
@@ -22,6 +24,7 @@ import { freePort, runService, waitForStatus } from '../test/support/process.ts'
 import { keysUnder, removeKeys } from '../test/support/redis-keys.ts';
 import { type SlackCall, SlackDouble } from '../test/support/slack-double.ts';
 import { SlackSender } from '../test/support/slack-requests.ts';
+import { measureGrants } from './grants.ts';
 
 const CHANNEL = 'C0BENCH001';
 const REQUESTER = 'U0BENCHREQ';
@@ -435,7 +438,14 @@ async function main(): Promise<void> {
   console.log(
     `\nGreenlight ÷ bare (one process): webhook p99 ×${ratios.webhookP99}, during the burst ×${ratios.webhookP99DuringBurst}, click-ack p99 ×${ratios.clickAckP99}`,
   );
-  console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios })}`);
+  const grants = await measureGrants();
+  console.log('\ngrants (in process, one key, 5,000 each)');
+  console.log(`${'grants signed by the service'.padEnd(44)} ${grants.issuePerSecond}/s`);
+  console.log(`${'grants verified offline (jose, JWKS)'.padEnd(44)} ${grants.verifyPerSecond}/s`);
+  console.log(
+    `${'bare jose: sign / verify, raw Ed25519 key'.padEnd(44)} ${grants.bareSignPerSecond}/s / ${grants.bareVerifyPerSecond}/s`,
+  );
+  console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios, grants })}`);
 }
 
 main().catch((error: unknown) => {
