@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createGrantKeys } from '../../../src/services/grants/keys.ts';
 import { createRequest } from '../../../src/services/requests/create.ts';
 import { decide } from '../../../src/services/requests/decide.ts';
 import { getRequest } from '../../../src/services/requests/store.ts';
@@ -326,6 +327,25 @@ describe('grant lapse, rotation and keys across instances', () => {
     // Once every token the old key signed has expired, it leaves the key set.
     offsetMs = 11 * 60 * 1000;
     expect((await jwksOf(a.baseUrl)).set.keys.map((k) => k.kid)).toEqual([newKid]);
+  });
+
+  it('rotates on its own once the signing key is older than GRANT_KEY_ROTATION_DAYS', async () => {
+    const t = await startLifecycleApp({ GRANT_KEY_ROTATION_DAYS: '30' });
+    apps.push(t);
+    const current = (await t.app.deps.grants.keys.signingKey()).kid;
+    const later = (days: number) =>
+      createGrantKeys({
+        db: t.app.db,
+        box: t.app.deps.box,
+        rotationDays: 30,
+        now: () => new Date(Date.now() + days * 24 * 3600 * 1000),
+      });
+    expect((await later(29).signingKey()).kid).toBe(current);
+    const rotated = (await later(31).signingKey()).kid;
+    expect(rotated).not.toBe(current);
+    const rows = await t.app.db.grantKey.findMany();
+    expect(rows.find((row) => row.kid === current)?.retiredAt).not.toBeNull();
+    expect(rows.find((row) => row.kid === rotated)?.retiredAt).toBeNull();
   });
 
   it('keeps private keys encrypted at rest, and refuses to start with another ENCRYPTION_KEY', async () => {
