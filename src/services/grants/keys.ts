@@ -80,12 +80,32 @@ export function createGrantKeys(deps: { db: Db; box: SecretBox; rotationDays: nu
     privateKey: createPrivateKey(deps.box.open(row.privateKey)),
   });
 
+  /** The cached key (a function, so TypeScript does not narrow `cached` across the awaits above). */
+  const signing = (): SigningKey => {
+    if (cached === undefined) throw new Error('no grant signing key could be read');
+    return cached.key;
+  };
+
+  let refreshing: Promise<void> | undefined;
+  /** Re-reads (creating or rotating when due) the signing key; concurrent callers share one read. */
+  const refresh = (): Promise<void> => {
+    refreshing ??= ensureCurrent(false)
+      .then((row) => {
+        cached = { key: toSigningKey(row), readAt: Date.now() };
+      })
+      .finally(() => {
+        refreshing = undefined;
+      });
+    return refreshing;
+  };
+
   return {
     async signingKey() {
-      if (cached !== undefined && Date.now() - cached.readAt < SIGNING_KEY_TTL_MS) return cached.key;
-      const key = toSigningKey(await ensureCurrent(false));
-      cached = { key, readAt: Date.now() };
-      return key;
+      // Approvals sign inside their transaction: after the first read, a stale key is used once more
+      // while it is re-read in the background, so signing never waits for a connection of its own.
+      if (cached === undefined) await refresh();
+      else if (Date.now() - cached.readAt >= SIGNING_KEY_TTL_MS) void refresh().catch(() => {});
+      return signing();
     },
     async verificationKey(kid) {
       const known = publicKeys.get(kid);
