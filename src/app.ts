@@ -40,6 +40,20 @@ export interface Greenlight {
   close(): Promise<void>;
 }
 
+/** A listen failure in words that name the setting to change. */
+function listenError(error: Error, port: number, host: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EADDRINUSE'
+      ? `port ${port} on ${host} is already in use (another Greenlight or another program): set PORT to a free port`
+      : code === 'EACCES'
+        ? `not allowed to listen on port ${port}: set PORT to 1024 or above, or grant the permission`
+        : code === 'EADDRNOTAVAIL'
+          ? `HOST ${host} is not an address of this machine: set HOST`
+          : `cannot listen on ${host}:${port} (PORT, HOST): ${error.message}`;
+  return Object.assign(new Error(why), { cause: error });
+}
+
 /** Closes what was opened so far, newest first, when building fails half-way. */
 class Closer {
   private readonly steps: Array<() => Promise<unknown>> = [];
@@ -190,8 +204,11 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       async listen(port, host = '127.0.0.1') {
         await slack.start();
         server = await new Promise<Server>((resolve, reject) => {
-          const listening = http.listen(port, host, () => resolve(listening));
-          listening.once('error', reject);
+          // Express 5 hands a listen error (EADDRINUSE, EACCES) to this callback instead of throwing.
+          const listening = http.listen(port, host, (error?: Error) => {
+            if (error === undefined) resolve(listening);
+            else reject(listenError(error, port, host));
+          });
         });
         return server;
       },

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +142,23 @@ describe('the service process', () => {
     // Each boot may take its own 30 s on a loaded machine (PGlite starts in-process); the 30 s default
     // test timeout cut the second one short.
   }, 90_000);
+
+  it('exits non-zero naming PORT when the port is already taken', async () => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    const taken = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+    try {
+      const service = await start({ DATABASE_URL: database.url, PORT: String(port) });
+      const { code } = await service.exited;
+      expect(code).not.toBe(0);
+      expect(service.output()).toMatch(/port \d+ on 127\.0\.0\.1 is already in use.*set PORT/);
+      expect(service.output()).not.toContain('greenlight listening');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
 
   it('exits non-zero naming REDIS_URL when Redis is unreachable at startup', async () => {
     const database = await createTestDatabase();
