@@ -137,7 +137,7 @@ function operations(): Operation[] {
       ok: {
         status: 200,
         description: 'The request, with `audit`.',
-        schema: { allOf: [ref('Request'), { required: ['audit'] }] },
+        schema: { allOf: [ref('Request'), { type: 'object', required: ['audit'] }] },
       },
       errors: [...AUTHED, ...BY_ID, 'validation_failed'],
     },
