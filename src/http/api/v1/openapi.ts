@@ -376,8 +376,8 @@ const WEBHOOK_HEADERS: Json[] = [
     name: 'webhook-id',
     in: 'header',
     required: true,
-    description: 'Unique per event; the same on every retry of it (deduplicate on it).',
-    schema: { type: 'string' },
+    description: 'One per request and status, the same on every retry: deduplicate on it.',
+    schema: { type: 'string', examples: ['msg_3f0c6a8e-2b1d-4c6e-9a51-0d3e2f4b5c6d_approved'] },
   },
   {
     name: 'webhook-timestamp',
@@ -391,7 +391,7 @@ const WEBHOOK_HEADERS: Json[] = [
     in: 'header',
     required: true,
     description:
-      'Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the callback signing secret (`whsec_…`).',
+      'Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the API key’s own signing secret (keys made in App Home) or else CALLBACK_SIGNING_SECRET (`whsec_…`).',
     schema: { type: 'string' },
   },
 ];
@@ -435,7 +435,7 @@ export function buildOpenApiDocument(
           operationId: 'requestChanged',
           summary: 'A request changed status',
           description:
-            'POSTed to the request’s `callbackUrl` whenever its status changes (decided, expired, cancelled, executed, revoked, lapsed), signed per Standard Webhooks (verify with any Standard Webhooks library). Answer 2xx quickly; 410 Gone stops callbacks for this request; any other answer is retried with backoff.',
+            'POSTed to the request’s `callbackUrl` each time it reaches a status other than pending, signed per Standard Webhooks (verify with any Standard Webhooks library). `data` is the request as it is at delivery. Answer any 2xx; 410 Gone stops every later callback for this request; anything else, or no answer, is retried with backoff for up to 24 hours under the same webhook-id.',
           security: [],
           parameters: WEBHOOK_HEADERS,
           requestBody: { required: true, content: { 'application/json': { schema: ref('CallbackEvent') } } },

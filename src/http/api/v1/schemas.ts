@@ -214,8 +214,12 @@ const CALLBACK_TYPES = REQUEST_STATUSES.filter((status) => status !== 'pending')
 export const ZCallbackEvent = z
   .object({
     type: z.enum(CALLBACK_TYPES).meta({ description: 'request.<the new status>', examples: ['request.approved'] }),
-    timestamp: ZInstant.meta({ description: 'When the change happened.' }),
-    data: ZRequestJson,
+    timestamp: ZInstant.meta({
+      description: 'When the change happened (the decision, the execution, the grant’s end); the same on every retry.',
+    }),
+    data: ZRequestJson.meta({
+      description: 'The request as it is at delivery (so `grant` is set only while it is still approved).',
+    }),
   })
   .meta({ description: 'A request changed status.' });
 
