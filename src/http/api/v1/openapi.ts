@@ -295,6 +295,8 @@ function componentSchemas(entries: Record<string, z.ZodType>, io: 'input' | 'out
     uri: (id) => `#/components/schemas/${id}`,
     override: describePrecheckedPipes(io),
   });
+  // Only cycles would be pulled out into shared $defs, and the API's schemas have none: say so if one appears.
+  if ('__shared' in schemas) throw new Error('a recursive API schema needs its own component: register it by name');
   // `$id`/`$schema` would make each component its own resource; in the document they are plain schemas.
   return Object.fromEntries(
     Object.entries(schemas).map(([id, { $id: _id, $schema: _schema, ...schema }]) => [id, schema as Json]),
