@@ -21,32 +21,40 @@ export const ZAction = storable(z.string({ error: 'is required' }))
   .trim()
   .min(1, 'is required')
   .max(200, 'must be at most 200 characters')
-  .regex(/^[A-Za-z0-9_.:/*-]+$/, 'may hold only letters, digits and _ . : / * - (e.g. db.drop_table)');
+  .regex(/^[A-Za-z0-9_.:/*-]+$/, 'may hold only letters, digits and _ . : / * - (e.g. db.drop_table)')
+  .meta({ description: 'What is to be done; routing rules match on it.', examples: ['db.drop_table'] });
 export const ZResource = storable(z.string({ error: 'is required' }))
   .trim()
   .min(1, 'is required')
-  .max(500, 'must be at most 500 characters');
+  .max(500, 'must be at most 500 characters')
+  .meta({ description: 'What the action is done to.', examples: ['prod/customers'] });
 export const ZReason = storable(z.string({ error: 'is required' }))
   .trim()
   .min(1, 'is required')
-  .max(3000, 'must be at most 3000 characters');
+  .max(3000, 'must be at most 3000 characters')
+  .meta({ description: 'Why, shown to the approvers.', examples: ['Table replaced by customers_v2; drop frees 2 TB'] });
 export const ZEnvironment = storable(z.string())
   .trim()
   .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters');
-export const ZRisk = z.enum(RISKS, { error: `must be one of ${RISKS.join(', ')}` });
+  .max(100, 'must be at most 100 characters')
+  .meta({ description: 'Where the action runs; routing rules match on it.', examples: ['production'] });
+export const ZRisk = z
+  .enum(RISKS, { error: `must be one of ${RISKS.join(', ')}` })
+  .meta({ description: 'How much harm the action can do; routing rules match on it.' });
 
 /** A context value: a string (storable, ≤ 2000 characters), a number or a boolean. */
 const ZContextValue = z
   .union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' })
   .refine((value) => typeof value !== 'string' || isStorableText(value), { error: NOT_STORABLE, abort: true })
-  .refine((value) => typeof value !== 'string' || value.length <= 2000, 'must be at most 2000 characters');
+  .refine((value) => typeof value !== 'string' || value.length <= 2000, 'must be at most 2000 characters')
+  // The refinement above in JSON Schema terms (maxLength applies to the string case only), for the OpenAPI document.
+  .meta({ maxLength: 2000 });
 
 /**
  * `context`: a flat object of at most 50 fields. Reserved keys are refused by name before
- * `z.record` gets to drop them.
+ * `z.record` gets to drop them. Exported so the API's response schema describes it with the same rules.
  */
-const ZContext = z
+export const ZContext = z
   .unknown()
   .superRefine((value, ctx) => {
     if (typeof value !== 'object' || value === null) return;
@@ -63,8 +71,14 @@ const ZContext = z
         ZContextValue,
         { error: 'must be a flat object of strings, numbers and booleans' },
       )
-      .refine((context) => Object.keys(context).length <= 50, 'may hold at most 50 fields'),
-  );
+      .refine((context) => Object.keys(context).length <= 50, 'may hold at most 50 fields')
+      // The refinement above in JSON Schema terms, for the OpenAPI document.
+      .meta({ maxProperties: 50 }),
+  )
+  .meta({
+    description: 'Flat facts shown on the approval card and bound into the grant (paramsHash).',
+    examples: [{ ticket: 'OPS-1234', rows: 1200000, backup_verified: true }],
+  });
 
 /** The body of `POST /api/v1/requests/:id/cancel`; no body at all is the same as `{}`. */
 export const ZCancelBody = z
@@ -73,7 +87,8 @@ export const ZCancelBody = z
       reason: storable(z.string({ error: 'must be a string' }))
         .trim()
         .max(3000, 'must be at most 3000 characters')
-        .optional(),
+        .optional()
+        .meta({ description: 'Why; recorded in the audit trail and shown in Slack.' }),
     },
     { error: 'must be a JSON object' },
   )
@@ -89,7 +104,8 @@ export const ZExecuteBody = z
       grant: z
         .string({ error: 'must be the grant token (a string)' })
         .min(1, 'must not be empty')
-        .max(8192, 'is too long to be a grant'),
+        .max(8192, 'is too long to be a grant')
+        .meta({ description: 'The grant token from the approved request (`grant.token`).' }),
     },
     { error: 'must be a JSON object' },
   )
@@ -99,15 +115,23 @@ export const ZExecuteBody = z
 export const ZResultBody = z
   .object(
     {
-      exitCode: z.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(255).nullable(),
+      exitCode: z
+        .number({ error: 'must be a number' })
+        .int('must be a whole number')
+        .min(0)
+        .max(255)
+        .nullable()
+        .meta({ description: "The command's exit status; null when a signal ended it.", examples: [0] }),
       signal: storable(z.string({ error: 'must be a string' }))
         .max(32, 'must be at most 32 characters')
-        .nullish(),
+        .nullish()
+        .meta({ description: 'The signal that ended the command, if any.', examples: ['SIGTERM'] }),
       durationMs: z
         .number({ error: 'must be a number' })
         .int('must be a whole number')
         .min(0)
-        .max(31 * 24 * 3600 * 1000),
+        .max(31 * 24 * 3600 * 1000)
+        .meta({ description: 'How long the command ran, in milliseconds.', examples: [5230] }),
     },
     { error: 'must be a JSON object' },
   )
@@ -118,7 +142,8 @@ export function ttlSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'MAX_TTL_SEC
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')
     .min(config.MIN_TTL_SECONDS, `must be at least ${config.MIN_TTL_SECONDS}`)
-    .max(config.MAX_TTL_SECONDS, `must be at most ${config.MAX_TTL_SECONDS}`);
+    .max(config.MAX_TTL_SECONDS, `must be at most ${config.MAX_TTL_SECONDS}`)
+    .meta({ description: 'Seconds the approvers have to decide (a matching rule may allow less).' });
 }
 
 /** The body of `POST /api/v1/requests`. Unknown fields are refused, so typos do not pass silently. */
@@ -141,6 +166,11 @@ export function createRequestSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'M
         .strict()
         .refine((r) => (r.slackUserId === undefined) !== (r.email === undefined), {
           message: 'must give exactly one of slackUserId or email',
+        })
+        // The refinement above in JSON Schema terms, for the OpenAPI document.
+        .meta({
+          description: 'Who the action is for: their Slack user id, or an e-mail address looked up in Slack.',
+          oneOf: [{ required: ['slackUserId'] }, { required: ['email'] }],
         }),
       environment: ZEnvironment.optional(),
       risk: ZRisk.default('medium'),
@@ -148,7 +178,8 @@ export function createRequestSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'M
       ttlSeconds: ttlSchema(config).optional(),
       callbackUrl: storable(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
         .max(2048, 'must be at most 2048 characters')
-        .optional(),
+        .optional()
+        .meta({ description: 'Where to POST signed callbacks about this request (see the requestChanged webhook).' }),
     })
     .strict();
 }

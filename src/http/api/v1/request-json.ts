@@ -1,8 +1,14 @@
 import { parseActorKey } from '../../../domain/actor.ts';
 import type { AuditRow, RequestRow } from '../../../services/requests/store.ts';
+import type { RequestJson } from './schemas.ts';
 
-/** The public JSON shape of a request (the API contract). */
-export function toRequestJson(request: RequestRow, audit?: AuditRow[]) {
+/** A JSON column the validators only ever let an object into (a request's context, an audit event's details). */
+function storedObject<T extends object>(value: unknown): T {
+  return value as T;
+}
+
+/** The public JSON shape of a request (the API contract), typed by `ZRequestJson` in schemas.ts. */
+export function toRequestJson(request: RequestRow, audit?: AuditRow[]): RequestJson {
   return {
     id: request.id,
     status: request.status,
@@ -11,7 +17,7 @@ export function toRequestJson(request: RequestRow, audit?: AuditRow[]) {
     environment: request.environment,
     risk: request.risk,
     reason: request.reason,
-    context: request.context,
+    context: storedObject<RequestJson['context']>(request.context),
     paramsHash: request.paramsHash,
     requester: { slackUserId: request.requesterSlackId, email: request.requesterEmail },
     source: request.source,
@@ -65,7 +71,7 @@ export function toRequestJson(request: RequestRow, audit?: AuditRow[]) {
             id: event.id.toString(),
             type: event.type,
             actor: { type: event.actorType, id: event.actorId },
-            details: event.details,
+            details: storedObject<Record<string, unknown>>(event.details),
             at: event.createdAt.toISOString(),
           })),
         }),

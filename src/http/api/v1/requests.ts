@@ -7,24 +7,24 @@ import type { CoreDeps } from '../../../services/ports.ts';
 import { cancelRequest } from '../../../services/requests/cancel.ts';
 import { createRequest } from '../../../services/requests/create.ts';
 import { executeRequest } from '../../../services/requests/execute.ts';
-import {
-  createRequestSchema,
-  fieldErrors,
-  ZCancelBody,
-  ZExecuteBody,
-  ZResultBody,
-  ZRevokeBody,
-} from '../../../services/requests/input.ts';
+import { fieldErrors } from '../../../services/requests/input.ts';
 import { reportResult } from '../../../services/requests/report-result.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
 import { getAuditTrail, getRequest } from '../../../services/requests/store.ts';
 import { lookupSlackUser } from '../../../services/slack-users.ts';
 import { clientOf } from './auth.ts';
 import { toRequestJson } from './request-json.ts';
+import {
+  createRequestSchema,
+  MAX_WAIT_SECONDS,
+  ZCancelBody,
+  ZExecuteBody,
+  ZIdempotencyKey,
+  ZResultBody,
+  ZRevokeBody,
+} from './schemas.ts';
 
-const MAX_WAIT_SECONDS = 60;
 const WAIT = /^\d{1,2}$/;
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Resolves who the request is for: a Slack user id checked with users.info, or an e-mail looked up in Slack. */
 async function resolveRequester(
@@ -109,7 +109,7 @@ export function requestRoutes(deps: CoreDeps): Router {
   router.post('/requests', requireJson, json, async (req, res) => {
     const client = clientOf(req);
     const idempotencyKey = req.get('idempotency-key');
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    if (idempotencyKey !== undefined && !ZIdempotencyKey.safeParse(idempotencyKey).success) {
       throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters', [
         { path: 'Idempotency-Key', message: 'must be 1–255 visible ASCII characters' },
       ]);

@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import { REQUEST_STATUSES, type RequestStatus, RISKS } from '../../../domain/request-status.ts';
+import { ERROR_STATUS, type ErrorCode } from '../../../errors.ts';
+import { ZContext } from '../../../services/requests/input.ts';
+
+/**
+ * The API's zod schemas in one place: the request bodies the routes validate with, and the shapes
+ * the routes answer with. The OpenAPI document (openapi.ts) is generated from these, and the typed
+ * client takes its types from here, so the validators, the responses and the document cannot differ.
+ */
+export {
+  createRequestSchema,
+  ZCancelBody,
+  ZExecuteBody,
+  ZResultBody,
+  ZRevokeBody,
+} from '../../../services/requests/input.ts';
+
+/** The longest `?wait=` a `GET /requests/{id}` may long-poll for, in seconds. */
+export const MAX_WAIT_SECONDS = 60;
+
+/** The `Idempotency-Key` header of `POST /requests`: 1–255 visible ASCII characters. */
+export const ZIdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/)
+  .meta({
+    description:
+      'Makes a retried create safe: the same key with the same body answers the original request (201, Idempotent-Replayed: true); with a different body, 409 conflict. Scoped to the API key.',
+    examples: ['deploy-4711-attempt'],
+  });
+
+/** An instant as the API writes it: ISO 8601 in UTC (`Date.toISOString()`). */
+export const ZInstant = z.iso.datetime().meta({ examples: ['2025-01-31T14:05:09.123Z'] });
+
+/** A request's status; see the state machine in the README. */
+export const ZRequestStatus = z.enum(REQUEST_STATUSES).meta({
+  description:
+    'pending → approved | denied | expired | cancelled; approved → executed | revoked | lapsed. Every status but pending and approved is final.',
+});
+
+/**
+ * Who did something, as `decision.actor` and `grantEnd.actor` show it: a Slack user, an API client,
+ * a routing rule, or Greenlight itself (expiry, lapse).
+ */
+export const ZActor = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('user'),
+      id: z.string().meta({ description: 'Slack user id', examples: ['U0123ABCD'] }),
+    }),
+    z.object({ type: z.literal('service'), id: z.string().meta({ description: 'API client name', examples: ['ci'] }) }),
+    z.object({ type: z.literal('rule'), id: z.string().meta({ description: 'routing rule name' }) }),
+    z.object({ type: z.literal('system') }),
+    z.object({ type: z.literal('anonymous') }),
+  ])
+  .meta({ description: 'Who: a Slack user, an API client, a routing rule, or Greenlight itself.' });
+
+/** One approver's vote on a request. */
+const ZVote = z.object({
+  voter: z.string().meta({ description: "The approver's Slack user id" }),
+  decision: z.enum(['approve', 'deny']),
+  reason: z.string().nullable(),
+  at: ZInstant,
+});
+
+/** One entry of a request's tamper-evident audit trail. */
+const ZAuditEntry = z.object({
+  id: z.string().regex(/^\d+$/).meta({ description: 'Position in the global audit chain (a decimal integer).' }),
+  type: z.string().meta({ examples: ['request.created', 'vote.recorded', 'request.approved', 'execution.reported'] }),
+  actor: z.object({
+    type: z.string().meta({ examples: ['user', 'service', 'rule', 'system'] }),
+    id: z.string().nullable(),
+  }),
+  details: z.record(z.string(), z.unknown()).meta({ description: 'Facts of the event; keys depend on `type`.' }),
+  at: ZInstant,
+});
+
+/**
+ * A request as the API returns it (`toRequestJson`); `audit` is present on `GET /requests/{id}` only.
+ * The callback's `data` is the same object.
+ */
+export const ZRequestJson = z
+  .object({
+    id: z.uuid(),
+    status: ZRequestStatus,
+    action: z.string().meta({ examples: ['db.drop_table'] }),
+    resource: z.string().meta({ examples: ['prod/customers'] }),
+    environment: z.string().nullable(),
+    risk: z.enum(RISKS),
+    reason: z.string(),
+    context: ZContext,
+    paramsHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .meta({
+        description:
+          'SHA-256 (hex) of the canonical action, resource, environment and context: what the approval and the grant are bound to.',
+      }),
+    requester: z.object({
+      slackUserId: z.string(),
+      email: z.string().nullable(),
+    }),
+    source: z.enum(['slack', 'api']).meta({ description: 'Where the request was made.' }),
+    route: z
+      .object({
+        rule: z.object({ id: z.uuid(), name: z.string().nullable() }).nullable(),
+        channel: z.string(),
+        approvers: z.array(z.string()).meta({ description: 'Slack user ids, user groups expanded.' }),
+        requiredApprovals: z.int().min(0),
+      })
+      .meta({ description: 'Where the request was sent: the matching rule (null for the default route).' }),
+    expiresAt: ZInstant.meta({ description: 'When a pending request expires undecided.' }),
+    createdAt: ZInstant,
+    decision: z
+      .object({
+        status: ZRequestStatus,
+        by: z
+          .string()
+          .nullable()
+          .meta({ description: 'Compact actor: a Slack user id, service:<name>, rule:<name> or system.' }),
+        actor: ZActor.nullable(),
+        at: ZInstant,
+        reason: z.string().nullable(),
+        grantExpiresAt: ZInstant.nullable().meta({ description: 'When an approval grant stops being usable.' }),
+      })
+      .nullable()
+      .meta({ description: 'Null while pending.' }),
+    executedAt: ZInstant.nullable(),
+    grantEnd: z
+      .object({
+        status: ZRequestStatus,
+        at: ZInstant,
+        by: z.string().nullable(),
+        actor: ZActor.nullable(),
+        reason: z.string().nullable(),
+      })
+      .nullable()
+      .meta({ description: 'How an approved grant ended unused: revoked or lapsed.' }),
+    grant: z
+      .object({
+        token: z.string().meta({
+          description:
+            'A JWT (EdDSA, typ greenlight-grant+jwt) verifiable offline against /.well-known/jwks.json; spend it with POST /api/v1/requests/{id}/execute.',
+        }),
+        expiresAt: ZInstant,
+      })
+      .nullable()
+      .meta({ description: 'Present only while the request is approved and the grant can be spent.' }),
+    votes: z.array(ZVote),
+    slack: z.object({
+      channel: z.string(),
+      messageTs: z.string().nullable().meta({ description: "The approval card's message timestamp, once posted." }),
+      error: z.string().nullable().meta({ description: 'The last permanent Slack error while posting the card.' }),
+    }),
+    callbackUrl: z.string().nullable(),
+    audit: z.array(ZAuditEntry).optional().meta({ description: 'The audit trail; on GET /requests/{id} only.' }),
+  })
+  .meta({ description: 'An approval request.' });
+
+/** The TypeScript type of a request object as the API returns it. */
+export type RequestJson = z.output<typeof ZRequestJson>;
+
+/** Every error code, as a tuple z.enum takes. */
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+
+/** The error body every route answers with: `{ error: { code, message, fields? } }`. */
+export const ZErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES).meta({ description: 'Stable; branch on this, not on the message.' }),
+      message: z.string().meta({ description: 'Human-readable; may change.' }),
+      fields: z
+        .array(z.object({ path: z.string().meta({ examples: ['requester.email'] }), message: z.string() }))
+        .optional()
+        .meta({ description: 'One entry per invalid field (validation_failed, some unprocessable).' }),
+    }),
+  })
+  .meta({ description: 'An error.' });
+
+/** The TypeScript type of an error body. */
+export type ErrorBody = z.output<typeof ZErrorBody>;
+
+/** `GET /.well-known/jwks.json`: the Ed25519 public keys grants are signed with. */
+export const ZJwks = z
+  .object({
+    keys: z.array(
+      z.object({
+        kty: z.literal('OKP'),
+        crv: z.literal('Ed25519'),
+        x: z.string(),
+        kid: z.string().meta({ description: "RFC 7638 thumbprint; matches the grant header's kid." }),
+        alg: z.literal('EdDSA'),
+        use: z.literal('sig'),
+      }),
+    ),
+  })
+  .meta({ description: 'A JSON Web Key Set (RFC 7517).' });
+
+/** The TypeScript type of the key set. */
+export type Jwks = z.output<typeof ZJwks>;
+
+/** What a callback announces: `request.` and the status the request changed to. */
+export type CallbackType = `request.${Exclude<RequestStatus, 'pending'>}`;
+
+/** Every callback type, as a tuple z.enum takes: every status a request can change to. */
+const CALLBACK_TYPES = REQUEST_STATUSES.filter((status) => status !== 'pending').map(
+  (status) => `request.${status}` as CallbackType,
+) as [CallbackType, ...CallbackType[]];
+
+/**
+ * The body of a callback POSTed to a request's `callbackUrl` (Standard Webhooks: `type`,
+ * `timestamp`, `data`), signed with the headers webhook-id, webhook-timestamp and webhook-signature.
+ */
+export const ZCallbackEvent = z
+  .object({
+    type: z.enum(CALLBACK_TYPES).meta({ description: 'request.<the new status>', examples: ['request.approved'] }),
+    timestamp: ZInstant.meta({
+      description: 'When the change happened (the decision, the execution, the grant’s end); the same on every retry.',
+    }),
+    data: ZRequestJson.meta({
+      description: 'The request as it is at delivery (so `grant` is set only while it is still approved).',
+    }),
+  })
+  .meta({ description: 'A request changed status.' });
+
+/** The TypeScript type of a callback body. */
+export type CallbackEvent = z.output<typeof ZCallbackEvent>;
+
+/** `GET /healthz`. */
+export const ZHealth = z.object({ status: z.literal('ok') }).meta({ description: 'The process is running.' });
+
+/** `GET /readyz`: PostgreSQL and Redis, each up or down. */
+export const ZReadiness = z
+  .object({
+    status: z.enum(['ready', 'unavailable']),
+    checks: z.object({ postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) }),
+    error: z.object({ code: z.literal('not_ready'), message: z.string() }).optional(),
+  })
+  .meta({ description: 'Whether this instance can serve: PostgreSQL and Redis both answer.' });
