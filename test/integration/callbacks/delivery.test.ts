@@ -52,7 +52,10 @@ describe('signed callbacks', () => {
   afterAll(() => receiver.close());
 
   let paths = 0;
-  const newPath = () => `/hook-${(paths += 1)}`;
+  const newPath = () => {
+    paths += 1;
+    return `/hook-${paths}`;
+  };
   const received = (path: string, count: number) =>
     eventually(() => receiver.at(path).length >= count && receiver.at(path), 10_000, `${count} callback(s) at ${path}`);
   const callbackAudit = async (requestId: string) =>
@@ -126,8 +129,8 @@ describe('signed callbacks', () => {
       status: 'lapsed',
       act: async (id) => {
         await approve(id);
-        const row = await getRequest(t.app.db, id);
-        const after = new Date((row?.grantExpiresAt as Date).getTime() + 1);
+        const row = await t.app.db.approvalRequest.findUniqueOrThrow({ where: { id } });
+        const after = new Date((row.grantExpiresAt as Date).getTime() + 1);
         await lapseIfDue({ ...t.app.deps, now: () => after }, id);
       },
     },
