@@ -56,15 +56,19 @@ describe('signed callbacks', () => {
     paths += 1;
     return `/hook-${paths}`;
   };
-  const received = (path: string, count: number) =>
-    eventually(() => receiver.at(path).length >= count && receiver.at(path), 10_000, `${count} callback(s) at ${path}`);
+  const received = (path: string, count: number): Promise<ReceivedCallback[]> =>
+    eventually(
+      () => (receiver.at(path).length >= count ? receiver.at(path) : undefined),
+      10_000,
+      `${count} callback(s) at ${path}`,
+    );
   const callbackAudit = async (requestId: string) =>
     (
       await t.app.db.auditEvent.findMany({
         where: { requestId, type: { startsWith: 'callback.' } },
         orderBy: { id: 'asc' },
       })
-    ).map((event) => ({ type: event.type, ...(event.details as Record<string, unknown>) }));
+    ).map((event): Record<string, unknown> => ({ type: event.type, ...(event.details as Record<string, unknown>) }));
   const deny = async (id: string) => {
     const result = await decide(t.app.deps, { requestId: id, userId: APPROVER_A, decision: 'deny', reason: 'no' });
     expect(result.kind).toBe('recorded');
