@@ -1,6 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOB_IDS } from '../../../src/jobs/job-ids.ts';
 import { QUEUES } from '../../../src/jobs/queues.ts';
+import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { createApiClient } from '../../../src/services/api-keys/api-keys.ts';
 import { decide } from '../../../src/services/requests/decide.ts';
 import { lapseIfDue } from '../../../src/services/requests/lapse.ts';
@@ -242,6 +244,31 @@ describe('signed callbacks', () => {
     expect(await callbackAudit(request.id)).toMatchObject([
       { type: 'callback.failed', event: 'request.approved', status: 410, reason: 'gone', final: true },
     ]);
+  });
+
+  it('re-queues a callback lost with a Redis flush, and never re-sends a delivered one', async () => {
+    const path = newPath();
+    const request = await createViaApi(t, { callbackUrl: receiver.url(path) });
+    const callbacks = t.app.jobs.queue(QUEUES.callbacks);
+    await callbacks.pause();
+    try {
+      await approve(request.id);
+      await eventually(async () => (await callbacks.getJob(JOB_IDS.callback(request.id, 'approved'))) !== undefined);
+      await callbacks.obliterate({ force: true }); // the queued delivery is gone
+    } finally {
+      await callbacks.resume();
+    }
+    // Past the reconciler's grace period, which leaves fresh changes to the jobs queued for them.
+    await t.app.db.approvalRequest.update({
+      where: { id: request.id },
+      data: { decidedAt: new Date(Date.now() - 60_000) },
+    });
+    expect((await reconcileNow(t.app.deps)).recalled).toBeGreaterThanOrEqual(1);
+    expect(verified((await received(path, 1))[0]).type).toBe('request.approved');
+    await eventually(async () => (await callbackAudit(request.id)).length === 1);
+    await waitForQueueIdle(callbacks);
+    expect((await reconcileNow(t.app.deps)).recalled).toBe(0);
+    expect(receiver.at(path)).toHaveLength(1);
   });
 
   it('signs the callbacks of a key made in App Home with that key’s own secret', async () => {
