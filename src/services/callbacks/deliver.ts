@@ -78,6 +78,7 @@ export async function deliverCallback(deps: DeliverDeps, input: DeliveryAttempt)
   const payload = JSON.stringify({
     type: event,
     timestamp: (changedAt(request, status) ?? sentAt).toISOString(),
+    // The API's request object is the public contract, so its one builder (HTTP layer) makes `data`.
     data: toRequestJson(request),
   });
   const messageId = callbackMessageId(requestId, status);
