@@ -20,6 +20,7 @@ import { migrate } from './platform/migrate.ts';
 import { connectRedis, createRedis, pingRedis } from './platform/redis.ts';
 import { syncConfiguredKeys } from './services/api-keys/api-keys.ts';
 import { clearCaches, createCaches } from './services/caches.ts';
+import { type CallbackTiming, DEFAULT_CALLBACK_TIMING } from './services/callbacks/schedule.ts';
 import { createGrants } from './services/grants/grants.ts';
 import { createGrantKeys } from './services/grants/keys.ts';
 import { createSecretBox, loadEncryptionKey } from './services/grants/secret-box.ts';
@@ -74,6 +75,8 @@ class Closer {
 export interface BuildOptions {
   /** The clock (tests pin it). */
   now?: () => Date;
+  /** Callback retry waits and attempt timeout (tests shorten them; production uses the defaults). */
+  callbackTiming?: Partial<CallbackTiming>;
 }
 
 /**
@@ -167,6 +170,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       logger,
       now,
       redis: producer,
+      callbackTiming: { ...DEFAULT_CALLBACK_TIMING, ...options.callbackTiming },
     };
     await syncConfiguredKeys(db, config.SERVICE_API_KEYS);
     registerListeners(slack.bolt, deps);
@@ -187,6 +191,8 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
         [QUEUES.timers]: config.WORKER_CONCURRENCY,
         [QUEUES.cards]: config.WORKER_CONCURRENCY,
         [QUEUES.notify]: Math.max(1, Math.ceil(config.WORKER_CONCURRENCY / 4)),
+        // Callbacks mostly wait on receivers (up to the attempt timeout each): many slots, little CPU.
+        [QUEUES.callbacks]: config.WORKER_CONCURRENCY * 2,
       });
       reconciler = await startReconciler(jobDeps, config.RECONCILE_INTERVAL_SECONDS * 1000);
       const started = reconciler;

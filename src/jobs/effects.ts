@@ -1,5 +1,7 @@
+import { isCallbackStatus, wantsCallbacks } from '../services/callbacks/events.ts';
 import type { Effects } from '../services/ports.ts';
 import type { RequestRow } from '../services/requests/store.ts';
+import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
 import { sendDm } from './definitions/send-dm.ts';
 import { threadReply } from './definitions/thread-reply.ts';
@@ -47,6 +49,21 @@ export function createEffects(
       ),
     ),
   ];
+  // A callback per status reached; its id makes a repeated effect a no-op.
+  const callBack = (changed: RequestRow[]) => {
+    const owed = changed.flatMap((r) =>
+      wantsCallbacks(r) && isCallbackStatus(r.status) ? [{ requestId: r.id, status: r.status }] : [],
+    );
+    if (owed.length === 0) return [];
+    return [
+      guarded('callback', changed[0] as RequestRow, () =>
+        deps.jobs.enqueueBulk(
+          deliverCallbackJob,
+          owed.map((payload) => ({ payload, options: { jobId: JOB_IDS.callback(payload.requestId, payload.status) } })),
+        ),
+      ),
+    ];
+  };
   return {
     async requestCreated(request) {
       const steps = [
@@ -57,7 +74,7 @@ export function createEffects(
         guarded('timers', request, () => syncTimers(deps, [request], { fresh: true })),
       ];
       // Decided by a rule at once: the requester hears the outcome (the card itself shows it).
-      if (request.status !== 'pending') steps.push(...notifyOutcome([request]));
+      if (request.status !== 'pending') steps.push(...notifyOutcome([request]), ...callBack([request]));
       await Promise.all(steps);
     },
     async requestsChanged(requests) {
@@ -79,6 +96,7 @@ export function createEffects(
       if (decided.length > 0) {
         steps.push(
           ...notifyOutcome(decided),
+          ...callBack(decided),
           guarded('timers', first, () => syncTimers(deps, decided)),
         );
       }

@@ -17,6 +17,8 @@ export const JOB_IDS = {
   threadReply: (requestId: string, status: string) => `thread-${requestId}-${status}`,
   /** A DM to the requester: `submitted`, `card_failed`, or the outcome (by final status). */
   dm: (requestId: string, what: string) => `dm-${requestId}-${what}`,
+  /** The callback reporting the request reaching `status` (one delivery, retried under this id). */
+  callback: (requestId: string, status: string) => `callback-${requestId}-${status}`,
   /** The job scheduler that runs the reconciler every interval. */
   reconcileScheduler: 'reconcile',
 } as const;

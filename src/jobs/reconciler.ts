@@ -1,4 +1,7 @@
+import { CALLBACK_STATUSES, type CallbackStatus } from '../services/callbacks/events.ts';
+import { RETRY_WINDOW_MS } from '../services/callbacks/schedule.ts';
 import { expireDue } from '../services/requests/expire.ts';
+import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reconcile } from './definitions/reconcile.ts';
 import { sendDm } from './definitions/send-dm.ts';
@@ -45,12 +48,15 @@ export interface ReconcileReport {
   refreshed: number;
   /** Thread replies and outcome DMs that never went out, sent again. */
   renotified: number;
+  /** Callbacks of a request's current status with no outcome on record and no job, queued again. */
+  recalled: number;
 }
 
 /**
  * Makes Redis agree with PostgreSQL, so a Redis flush, restart or outage loses nothing: expires
  * what is overdue, re-creates missing timers, re-queues cards never posted, re-renders cards whose
- * update was lost, and re-sends outcome thread replies and DMs that never went out. Safe to run on
+ * update was lost, re-sends outcome thread replies and DMs that never went out, and re-queues
+ * callbacks that were lost before they ended. Safe to run on
  * several instances at once: every step is idempotent.
  */
 export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
@@ -115,11 +121,42 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
       }
     },
   );
-  const report = { expired, rescheduled, reposted, refreshed, renotified };
+  const recalled = await requeueLostCallbacks(deps, now, settled);
+  const report = { expired, rescheduled, reposted, refreshed, renotified, recalled };
   if (Object.values(report).some((count) => count > 0)) {
     deps.logger.info(report, 'reconciler repaired queue state from PostgreSQL');
   }
   return report;
+}
+
+/**
+ * Re-queues the callback of each request's current status when it changed within the retry window,
+ * has no final outcome in the audit trail (delivered, skipped, or a last failed attempt) and no job
+ * (lost with Redis, or never queued). A callback for an earlier status the request has since left
+ * (`approved` before `executed`) is not recovered: the current one reports the request as it is.
+ */
+async function requeueLostCallbacks(deps: JobDeps, now: Date, settled: Date): Promise<number> {
+  const since = new Date(now.getTime() - RETRY_WINDOW_MS);
+  let recalled = 0;
+  await eachPage(
+    (cursor) => deps.db.$queryRaw<Array<{ id: string; status: CallbackStatus }>>`
+      SELECT r.id::text AS id, r.status::text AS status FROM approval_requests r
+       WHERE r.callback_url IS NOT NULL AND r.callbacks_stopped_at IS NULL AND r.api_client_id IS NOT NULL
+         AND r.status::text = ANY(${[...CALLBACK_STATUSES]}::text[])
+         AND COALESCE(r.grant_ended_at, r.executed_at, r.decided_at) BETWEEN ${since} AND ${settled}
+         AND r.id > ${cursor ?? '00000000-0000-0000-0000-000000000000'}::uuid
+         AND NOT EXISTS (
+           SELECT 1 FROM audit_events e
+            WHERE e.request_id = r.id AND e.details->>'event' = 'request.' || r.status::text
+              AND (e.type IN ('callback.delivered', 'callback.skipped')
+                   OR (e.type = 'callback.failed' AND e.details->>'final' = 'true')))
+       ORDER BY r.id LIMIT ${BATCH}`,
+    async ({ id, status }) => {
+      const jobId = JOB_IDS.callback(id, status);
+      if (await requeue(deps, deliverCallbackJob, { requestId: id, status }, jobId)) recalled += 1;
+    },
+  );
+  return recalled;
 }
 
 /** Installs (or keeps) the job scheduler that runs the reconciler once per interval across all instances. */

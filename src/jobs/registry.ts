@@ -1,3 +1,4 @@
+import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { expireRequest } from './definitions/expire-request.ts';
 import { lapseGrant } from './definitions/lapse-grant.ts';
 import { postCard } from './definitions/post-card.ts';
@@ -7,4 +8,13 @@ import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
 
 /** Every job this service runs; a new job is a file in definitions/ and an entry here. */
-export const JOB_DEFINITIONS = [postCard, updateCard, threadReply, sendDm, expireRequest, lapseGrant, reconcile];
+export const JOB_DEFINITIONS = [
+  postCard,
+  updateCard,
+  threadReply,
+  sendDm,
+  expireRequest,
+  lapseGrant,
+  reconcile,
+  deliverCallbackJob,
+];

@@ -11,10 +11,19 @@ export interface JobDefinition<TPayload, TDeps> {
   /** Payloads carry ids only — never tokens or personal data. */
   schema: z.ZodType<TPayload>;
   attempts: number;
-  backoff: { type: 'exponential' | 'fixed'; delay: number };
+  backoff: JobBackoff<TDeps>;
   /** `token` is the worker's lock token, needed to move the job (e.g. to wait out a rate limit). */
   handle(payload: TPayload, deps: TDeps, job: Job, token: string | undefined): Promise<void>;
 }
+
+/**
+ * How long a failed job waits before its next attempt: one of BullMQ's built-in schedules, or the
+ * definition's own (`delayMs` gets the number of attempts failed so far, from 1, and the worker's
+ * dependencies, so a schedule can be tuned per app — tests shorten it).
+ */
+export type JobBackoff<TDeps> =
+  | { type: 'exponential' | 'fixed'; delay: number }
+  | { type: 'custom'; delayMs(failedAttempts: number, deps: TDeps): number };
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every payload type
 export type AnyJobDefinition<TDeps> = JobDefinition<any, TDeps>;
@@ -73,11 +82,12 @@ export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobR
     return queue;
   };
   const optionsOf = (
-    definition: { attempts: number; backoff: JobsOptions['backoff'] },
+    definition: { attempts: number; backoff: JobBackoff<never> },
     jobOptions: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>,
   ): JobsOptions => ({
     attempts: definition.attempts,
-    backoff: definition.backoff,
+    // A custom schedule is looked up by the worker (see `backoffStrategy` below) by the job's name.
+    backoff: definition.backoff.type === 'custom' ? { type: 'custom' } : definition.backoff,
     removeOnComplete: { age: 3600, count: 1000 },
     removeOnFail: { age: 7 * 24 * 3600 },
     ...jobOptions,
@@ -116,7 +126,20 @@ export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobR
               throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.message}`);
             await definition.handle(parsed.data, deps, job, token);
           },
-          { connection, prefix, concurrency: concurrencyOf(queueName) },
+          {
+            connection,
+            prefix,
+            concurrency: concurrencyOf(queueName),
+            settings: {
+              // BullMQ calls this only for jobs whose backoff type is not built in: `custom` ones.
+              backoffStrategy: (failedAttempts, _type, _error, job) => {
+                const definition = job === undefined ? undefined : byName.get(job.name);
+                // -1 tells BullMQ not to retry: a job without a schedule of its own cannot get here.
+                if (definition?.backoff.type !== 'custom') return -1;
+                return definition.backoff.delayMs(failedAttempts, deps);
+              },
+            },
+          },
         );
         worker.on('failed', (job, error) => {
           logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed');

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { buildApp, type Greenlight } from '../../src/app.ts';
+import { type BuildOptions, buildApp, type Greenlight } from '../../src/app.ts';
 import { parseConfig, type TConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -33,6 +33,8 @@ export interface StartOptions {
   /** Share another app's Slack double. */
   slack?: SlackDouble;
   now?: () => Date;
+  /** Callback retry waits and attempt timeout (see BuildOptions). */
+  callbackTiming?: BuildOptions['callbackTiming'];
 }
 
 /** Runs every step even when one fails, then throws the first failure (the others are attached). */
@@ -83,7 +85,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
       ...env,
       QUEUE_PREFIX: prefix,
     });
-    const app = await buildApp(config, createLogger(config.LOG_LEVEL), options.now ? { now: options.now } : {});
+    const build: BuildOptions = {
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.callbackTiming ? { callbackTiming: options.callbackTiming } : {}),
+    };
+    const app = await buildApp(config, createLogger(config.LOG_LEVEL), build);
     // Pushed last, so it runs first: nothing may write to Redis or the database once they are removed.
     cleanups.push(() => app.close());
     const server = await app.listen(0, '127.0.0.1');

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { generateCallbackSecret } from '../callbacks/secrets.ts';
 import type { CoreDeps } from '../ports.ts';
 import type { Tx } from '../types.ts';
 
@@ -91,14 +92,17 @@ export async function listApiClients(tx: Tx): Promise<ApiClientSummary[]> {
 
 /**
  * Creates an API client from App Home and returns its secret, which is shown once and stored only
- * as its SHA-256. Names are unique among all clients, revoked ones included.
+ * as its SHA-256, with the client's own callback signing secret (`whsec_…`), shown once beside it
+ * and stored sealed with ENCRYPTION_KEY (deliveries need it back). Names are unique among all
+ * clients, revoked ones included.
  */
 export async function createApiClient(
-  deps: Pick<CoreDeps, 'db'>,
+  deps: Pick<CoreDeps, 'db' | 'box'>,
   actor: Actor,
   name: string,
-): Promise<{ client: ApiClientSummary; secret: string }> {
+): Promise<{ client: ApiClientSummary; secret: string; callbackSecret: string }> {
   const secret = generateSecret();
+  const callbackSecret = generateCallbackSecret();
   return deps.db.$transaction(async (tx) => {
     if ((await tx.apiClient.findUnique({ where: { name }, select: { id: true } })) !== null) {
       throw new AppError('conflict', `an API client named “${name}” already exists`);
@@ -110,6 +114,7 @@ export async function createApiClient(
         keyPrefix: secret.slice(0, 7),
         origin: 'admin',
         createdBy: actor.id ?? null,
+        callbackSecret: deps.box.seal(callbackSecret),
       },
       select: {
         id: true,
@@ -126,7 +131,7 @@ export async function createApiClient(
       actor,
       details: { before: null, after: { id: client.id, name, keyPrefix: client.keyPrefix, origin: 'admin' } },
     });
-    return { client, secret };
+    return { client, secret, callbackSecret };
   });
 }
 

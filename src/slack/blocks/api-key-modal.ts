@@ -1,7 +1,8 @@
 import type { ModalView } from '@slack/types';
 import { CALLBACK_IDS } from '../ids.ts';
 import { fieldOf, textInput, type ViewValues } from './kit/inputs.ts';
-import { plain } from './kit/text.ts';
+import { LIMITS, truncate } from './kit/limits.ts';
+import { context, plain, section } from './kit/text.ts';
 
 /** Block ids (= action ids) of the API-key modal's inputs. */
 export const API_KEY_FIELDS = { name: 'key_name' } as const;
@@ -26,4 +27,25 @@ export function buildApiKeyModal(): ModalView {
 /** Reads the API-key modal's state: the service name, trimmed (validated afterwards by the submit handler). */
 export function readApiKeyModal(values: ViewValues): { name: string } {
   return { name: (fieldOf(values, API_KEY_FIELDS.name)?.value ?? '').trim() };
+}
+
+/**
+ * "API key created": the key and its callback signing secret, each shown this once — Greenlight keeps
+ * only the key's hash, and the signing secret encrypted, never to be displayed again.
+ */
+export function buildApiKeyCreatedModal(name: string, created: { secret: string; callbackSecret: string }): ModalView {
+  return {
+    type: 'modal',
+    title: plain(truncate('API key created', LIMITS.modalTitle)),
+    close: plain('Done'),
+    blocks: [
+      section(
+        `Key for *${name}* — copy it now; Greenlight stores only its hash and cannot show it again:\n\`\`\`${created.secret}\`\`\``,
+      ),
+      section(
+        `Callback signing secret — verify the \`webhook-signature\` of this key's callbacks with it (Standard Webhooks). Copy it now too; it is not shown again:\n\`\`\`${created.callbackSecret}\`\`\``,
+      ),
+      context('Keep both in your secret store. Revoke the key in App Home to replace them.'),
+    ],
+  };
 }

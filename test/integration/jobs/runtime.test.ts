@@ -10,6 +10,8 @@ import { REDIS_URL, uniquePrefix } from '../../support/run.ts';
 interface Deps {
   seen: Array<{ id: string; attempt: number }>;
   failUntilAttempt: number;
+  /** The waits the custom schedule was asked for, by attempts failed so far. */
+  asked?: number[];
 }
 
 const echo = defineJob<{ id: string }, Deps>({
@@ -21,6 +23,20 @@ const echo = defineJob<{ id: string }, Deps>({
   async handle(payload, deps, job) {
     deps.seen.push({ id: payload.id, attempt: job.attemptsMade + 1 });
     if (job.attemptsMade + 1 < deps.failUntilAttempt) throw new Error('transient');
+  },
+});
+
+/** Like echo, on its own schedule: the wait is read from the worker's deps. */
+const paced = defineJob<{ id: string }, Deps>({
+  ...echo,
+  name: 'paced',
+  attempts: 4,
+  backoff: {
+    type: 'custom',
+    delayMs(failed, deps) {
+      deps.asked?.push(failed);
+      return 5 * failed;
+    },
   },
 });
 
@@ -45,7 +61,7 @@ describe('job runtime on real Redis', () => {
     runtime = createJobRuntime<Deps>({
       producer,
       prefix,
-      definitions: [echo],
+      definitions: [echo, paced],
       logger: createLogger('silent'),
     });
     runtime.startWorkers(worker, deps);
@@ -75,6 +91,16 @@ describe('job runtime on real Redis', () => {
     await runtime.enqueue(echo, { id });
     await until(() => deps.seen.length === 3);
     expect(deps.seen.map((s) => s.attempt)).toEqual([1, 2, 3]);
+  });
+
+  it('retries a job on its own schedule, asked with the number of attempts failed so far', async () => {
+    deps.failUntilAttempt = 4;
+    deps.asked = [];
+    const id = crypto.randomUUID();
+    await runtime.enqueue(paced, { id });
+    await until(() => deps.seen.length === 4);
+    expect(deps.seen.map((s) => s.attempt)).toEqual([1, 2, 3, 4]);
+    expect(deps.asked).toEqual([1, 2, 3]);
   });
 
   it('refuses to enqueue a payload that breaks its schema', async () => {

@@ -265,12 +265,17 @@ describe('App Home', () => {
     expect(body.response_action).toBe('update');
     const secret = /```(gl_[A-Za-z0-9_-]+)```/.exec(body.view.blocks[0]?.text.text ?? '')?.[1] as string;
     expect(secret).toBeDefined();
-    const stored = await query<{ key_hash: string }>(
+    // Its callback signing secret is shown beside it, once, and stored only encrypted.
+    const signing = /```(whsec_[A-Za-z0-9+/=]+)```/.exec(body.view.blocks[1]?.text.text ?? '')?.[1] as string;
+    expect(signing).toBeDefined();
+    const stored = await query<{ key_hash: string; callback_secret: string }>(
       t.database.url,
-      "SELECT key_hash FROM api_clients WHERE name = 'deploy-bot'",
+      "SELECT key_hash, callback_secret FROM api_clients WHERE name = 'deploy-bot'",
     );
     expect(stored[0]?.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(stored)).not.toContain(secret);
+    expect(JSON.stringify(stored)).not.toContain(signing.slice('whsec_'.length));
+    expect(t.app.deps.box.open(stored[0]?.callback_secret as string)).toBe(signing);
     expect(
       (
         await api(t, 'POST', '/requests', {

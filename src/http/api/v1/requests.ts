@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { hashJson } from '../../../domain/params-hash.ts';
 import { AppError } from '../../../errors.ts';
 import { auditRefusedRead } from '../../../services/audit/refused-read.ts';
+import { acceptCallbackUrl } from '../../../services/callbacks/accept.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { cancelRequest } from '../../../services/requests/cancel.ts';
 import { createRequest } from '../../../services/requests/create.ts';
@@ -115,6 +116,8 @@ export function requestRoutes(deps: CoreDeps): Router {
       ]);
     }
     const body = parseBody(schema, req.body);
+    // Refused before anything else is looked up: a callback that could never be signed or sent.
+    if (body.callbackUrl !== undefined) await acceptCallbackUrl(deps, client.id, body.callbackUrl);
     const requester = await resolveRequester(deps, body.requester);
     const { request, replayed } = await createRequest(
       deps,

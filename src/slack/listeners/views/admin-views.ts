@@ -9,8 +9,7 @@ import { simulateRoute } from '../../../services/routing/route.ts';
 import { ruleProblems, ZRuleInput } from '../../../services/routing/rule-schema.ts';
 import { createRule, updateRule } from '../../../services/routing/rules-store.ts';
 import { requireAdmin } from '../../admin-guard.ts';
-import { API_KEY_FIELDS, readApiKeyModal } from '../../blocks/api-key-modal.ts';
-import { buildMessageModal } from '../../blocks/message-modal.ts';
+import { API_KEY_FIELDS, buildApiKeyCreatedModal, readApiKeyModal } from '../../blocks/api-key-modal.ts';
 import { FIELD_BLOCK, RULE_FIELDS, readRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
 import {
   buildRuleSimulatorResult,
@@ -121,7 +120,10 @@ export function testModalSubmitCallback(deps: CoreDeps) {
 
 const KEY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 
-/** Create API key submit: the secret is shown once, in the modal, and stored only hashed. */
+/**
+ * Create API key submit: the key is shown once, in the modal, and stored only hashed; its callback
+ * signing secret is shown once beside it.
+ */
 export function keyModalSubmitCallback(deps: CoreDeps) {
   return async (args: Args, input: TViewSubmission) => {
     const { ack, client } = args;
@@ -137,14 +139,8 @@ export function keyModalSubmitCallback(deps: CoreDeps) {
       return;
     }
     try {
-      const { secret } = await createApiClient(deps, { type: 'user', id: user }, name);
-      await ack({
-        response_action: 'update',
-        view: buildMessageModal(
-          'API key created',
-          `Key for *${name}* — copy it now; Greenlight stores only its hash and cannot show it again:\n\`\`\`${secret}\`\`\``,
-        ),
-      });
+      const created = await createApiClient(deps, { type: 'user', id: user }, name);
+      await ack({ response_action: 'update', view: buildApiKeyCreatedModal(name, created) });
     } catch (error) {
       await ack({
         response_action: 'errors',

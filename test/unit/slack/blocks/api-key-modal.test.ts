@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { API_KEY_FIELDS, buildApiKeyModal, readApiKeyModal } from '../../../../src/slack/blocks/api-key-modal.ts';
+import {
+  API_KEY_FIELDS,
+  buildApiKeyCreatedModal,
+  buildApiKeyModal,
+  readApiKeyModal,
+} from '../../../../src/slack/blocks/api-key-modal.ts';
 import { CALLBACK_IDS } from '../../../../src/slack/ids.ts';
 import { validateView } from '../../../support/block-kit.ts';
 
@@ -16,5 +21,16 @@ describe('API-key modal', () => {
       name: 'deploy-bot',
     });
     expect(readApiKeyModal({})).toEqual({ name: '' });
+  });
+
+  it('shows a new key and its callback signing secret, each in a block of its own', () => {
+    const secret = `gl_${'a'.repeat(32)}`;
+    const callbackSecret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+    const view = buildApiKeyCreatedModal('deploy-bot', { secret, callbackSecret });
+    expect(validateView(view)).toEqual([]);
+    const texts = view.blocks.map((block) => JSON.stringify(block));
+    expect(texts[0]).toContain(`\`\`\`${secret}\`\`\``);
+    expect(texts[0]).toContain('deploy-bot');
+    expect(texts[1]).toContain(`\`\`\`${callbackSecret}\`\`\``);
   });
 });
