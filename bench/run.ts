@@ -10,12 +10,16 @@
  *   6. click burst — 20 cards × 15 simultaneous clicks: ack p50/p99, lost clicks, and webhook intake
  *      at 100 requests/s while the burst runs; the same load against a bare Bolt app on the same
  *      contract (bench/bare-app.ts: in memory, no database, no queue), with the ratios.
- *   7. grants — grants signed per second and verified offline per second, with a bare jose baseline
+ *   7. callbacks — 100 requests with a callbackUrl approved at once: from the decision to the signed
+ *      callback reaching a receiver in this process, p50/p99;
+ *   8. grants — grants signed per second and verified offline per second, with a bare jose baseline
  *      (bench/grants.ts).
  * Prints a table and a JSON line. It is a script, not a test: it asserts nothing.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, query } from '../test/support/database.ts';
@@ -166,6 +170,33 @@ async function measureBare(): Promise<{ webhook: Summary; burst: Awaited<ReturnT
 
 type Mode = 'one process (ROLE=all)' | 'web + worker processes';
 
+/**
+ * A callback receiver on loopback: answers 204 at once and records, per request, how long after the
+ * change (the body's `timestamp`: when the decision was made) its callback arrived.
+ */
+async function startReceiver() {
+  const latency = new Map<string, number>();
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => {
+      raw += chunk.toString('utf8');
+    });
+    req.on('end', () => {
+      const arrived = Date.now();
+      res.writeHead(204).end();
+      const event = JSON.parse(raw) as { timestamp: string; data: { id: string } };
+      if (!latency.has(event.data.id)) latency.set(event.data.id, arrived - Date.parse(event.timestamp));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    latency,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: unknown }> {
   const slack = await SlackDouble.start();
   slack.addChannel(CHANNEL);
@@ -191,6 +222,9 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     SERVICE_API_KEYS: `bench:${KEY}`,
     // The bench measures capacity from one key; the limit on failed authentications stays on.
     RATE_LIMIT_REQUESTS_PER_MINUTE: '0',
+    // Callbacks go to a receiver in this process, on loopback.
+    CALLBACK_SIGNING_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+    CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
   };
   const services =
     mode === 'web + worker processes'
@@ -216,8 +250,10 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     if (call.method === 'chat.update' && text.includes('Expired')) expiredAt.set(id, call.at);
   };
 
-  const body = (ttlSeconds: number) =>
+  const receiver = await startReceiver();
+  const body = (ttlSeconds: number, callbackUrl?: string) =>
     JSON.stringify({
+      ...(callbackUrl === undefined ? {} : { callbackUrl }),
       action: 'db.drop_table',
       resource: 'prod/customers',
       reason: 'benchmark',
@@ -226,12 +262,12 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
       context: { ticket: 'OPS-1', rows: 1200000 },
       ttlSeconds,
     });
-  const create = async (ttlSeconds = 3600) => {
+  const create = async (ttlSeconds = 3600, callbackUrl?: string) => {
     const started = performance.now();
     const res = await fetch(`${base}/api/v1/requests`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: body(ttlSeconds),
+      body: body(ttlSeconds, callbackUrl),
     });
     const json = (await res.json()) as { id: string };
     if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(json)}`);
@@ -310,6 +346,14 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
       await sleep(300);
     }
 
+    // 7. Callback latency: 100 requests with a callbackUrl decided at once, decision → receiver.
+    const decided = await Promise.all(Array.from({ length: 100 }, () => create(3600, `${receiver.url}/hook`)));
+    while (decided.some((r) => !cardTs.has(r.id))) await sleep(50);
+    await Promise.all(decided.map((r, i) => clickAs(APPROVERS[i % APPROVERS.length] as string, r.id, [])));
+    const callbackUntil = Date.now() + 30_000;
+    while (Date.now() < callbackUntil && decided.some((r) => !receiver.latency.has(r.id))) await sleep(100);
+    const callbackLatency = summary(decided.flatMap((r) => receiver.latency.get(r.id) ?? []));
+
     // 4. Expiry lag: 1,000 requests whose deadlines fall in the same second.
     await sleep(2000);
     const deadline = Math.ceil((Date.now() + 25_000) / 1000) * 1000;
@@ -376,6 +420,7 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
       webhookAt20rpsAlone: { ...calm, unit: 'ms' },
       webhookAt20rpsUnderFlood: { ...underFlood, unit: 'ms', flood: { rate: 300, statuses: floodStatuses } },
       floodAuditRows: Number(floodRows[0]?.n),
+      callbackLatency100: { ...callbackLatency, unit: 'ms' },
     };
     const line = (name: string, s: { n: number; p50: number; p99: number; max: number }) =>
       `${name.padEnd(44)} n=${String(s.n).padStart(5)}  p50=${String(s.p50).padStart(7)} ms  p99=${String(s.p99).padStart(7)} ms  max=${String(s.max).padStart(7)} ms`;
@@ -388,6 +433,7 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     console.log(line(`expiry lag, 1000 due within ${window} ms`, lag));
     console.log(line('webhook intake at 20 req/s, no flood (4 s)', calm));
     console.log(line('… while 300 req/s of wrong keys arrive', underFlood));
+    console.log(line('callback: decision → receiver, 100 at once', callbackLatency));
     console.log(
       `${'that flood: answers, audit rows'.padEnd(44)} ${JSON.stringify(floodStatuses)}, ${results.floodAuditRows} auth.refused row(s)`,
     );
@@ -405,6 +451,7 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     for (const service of services) service.child.kill('SIGTERM');
     await Promise.all(services.map((service) => service.exited));
     await slack.close();
+    await receiver.close();
     await database.drop();
     // Queues, schedulers and rate-limit counters of this run: the shared Redis keeps nothing of ours.
     await removeKeys(keysUnder(env.QUEUE_PREFIX));
