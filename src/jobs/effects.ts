@@ -1,10 +1,9 @@
 import type { Effects } from '../services/ports.ts';
 import type { RequestRow } from '../services/requests/store.ts';
 import { postCard } from './definitions/post-card.ts';
-import { sendDm } from './definitions/send-dm.ts';
-import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { JOB_IDS } from './job-ids.ts';
+import { dueNotices, enqueueNotices } from './notices.ts';
 import type { JobDeps } from './queues.ts';
 import { syncTimers } from './timers.ts';
 
@@ -28,24 +27,9 @@ export function createEffects(
       );
     }
   };
+  // Every outcome notice the changed requests are owed and not yet sent (notices.ts decides which).
   const notifyOutcome = (decided: RequestRow[]) => [
-    guarded('thread-reply', decided[0] as RequestRow, () =>
-      deps.jobs.enqueueBulk(
-        threadReply,
-        decided
-          .filter((r) => r.threadRepliedAt === null)
-          .map((r) => ({ payload: { requestId: r.id }, options: { jobId: JOB_IDS.threadReply(r.id, r.status) } })),
-      ),
-    ),
-    guarded('dm', decided[0] as RequestRow, () =>
-      deps.jobs.enqueueBulk(
-        sendDm,
-        decided.map((r) => ({
-          payload: { requestId: r.id, kind: 'outcome' as const },
-          options: { jobId: JOB_IDS.dm(r.id, r.status) },
-        })),
-      ),
-    ),
+    guarded('notices', decided[0] as RequestRow, () => enqueueNotices(deps, decided.flatMap(dueNotices))),
   ];
   return {
     async requestCreated(request) {
@@ -56,7 +40,7 @@ export function createEffects(
         guarded('publish', request, () => deps.changes.publish(request.id)),
         guarded('timers', request, () => syncTimers(deps, [request], { fresh: true })),
       ];
-      // Decided by a rule at once: the requester hears the outcome (the card itself shows it).
+      // Decided by a rule at once: the requester hears the outcome (the card itself shows it, so no thread reply).
       if (request.status !== 'pending') steps.push(...notifyOutcome([request]));
       await Promise.all(steps);
     },

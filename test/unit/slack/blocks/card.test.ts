@@ -48,6 +48,8 @@ function row(overrides: Partial<RequestRow> = {}): RequestRow {
     grantEndedAt: null,
     grantEndedBy: null,
     grantEndReason: null,
+    grantEndRepliedAt: null,
+    grantEndDmAt: null,
     callbacksStoppedAt: null,
     createdAt: now,
     updatedAt: now,
