@@ -4,6 +4,7 @@ import { publicUrl } from '../../../src/config/grants.ts';
 import { QUEUES } from '../../../src/jobs/queues.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { verifyAuditChain } from '../../../src/services/audit/audit.ts';
+import { lapseIfDue } from '../../../src/services/requests/lapse.ts';
 import { query } from '../../support/database.ts';
 import {
   APPROVER_A,
@@ -391,6 +392,22 @@ describe('grants in Slack: Revoke access, Show grant, grant-end notices', () => 
       .find((c) => String(c.args.text).includes('prod/api-no-show') && String(c.args.text).includes('Approved'));
     expect(outcome?.args.blocks).toBeUndefined();
     expect((await get(id)).source).toBe('api');
+  });
+
+  it('a grant that lapses unused: the card, its thread and the requester say so', async () => {
+    const { id, card: approved } = await approvedRequest({ resource: 'prod/lapses' });
+    // The window ends now (rather than waiting it out); the lapse timer's use case settles it.
+    await query(
+      t.database.url,
+      "UPDATE approval_requests SET grant_expires_at = date_trunc('second', now()) - interval '1 second' WHERE id = $1",
+      [id],
+    );
+    expect((await lapseIfDue(t.app.deps, id))?.status).toBe('lapsed');
+    const lapsed = await eventually(() => (grantButtonsOf(card(id)).length === 0 ? card(id) : undefined));
+    expect(text(lapsed)).toContain('*Access lapsed unused* <!date^');
+    await eventually(() => threadOf(approved.ts).length === 2);
+    expect(threadOf(approved.ts)[1]).toContain('*Access lapsed unused*');
+    await eventually(() => dmsTo(t, REQUESTER).some((m) => m.includes('prod/lapses') && m.includes('lapsed unused')));
   });
 
   it('re-sends a lost grant-end notice once from the reconciler, and never the decision again', async () => {
