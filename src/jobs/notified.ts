@@ -1,3 +1,4 @@
+import { DelayedError, type Job } from 'bullmq';
 import { isGrantEnd, type RequestStatus } from '../domain/request-status.ts';
 import type { RequestRow } from '../services/requests/store.ts';
 import type { JobDeps } from './queues.ts';
@@ -46,11 +47,25 @@ export class NoticeOutOfOrderError extends Error {
   }
 }
 
-/** Throws {@link NoticeOutOfOrderError} while a grant's-end notice would overtake the decision notice before it. */
-export function assertInOrder(request: RequestRow, place: NoticePlace, stage: NoticeStage): void {
-  if (stage === 'grant_end' && request[NOTICE_GUARDS[place].decision] === null) {
-    throw new NoticeOutOfOrderError(request.id, place);
-  }
+/** How long a grant's-end notice waits before looking again whether the decision notice is out. */
+const ORDER_WAIT_MS = 1000;
+
+/**
+ * Holds a grant's-end notice back while the decision notice before it is not out yet, so the thread
+ * and the DMs read in order: the job moves to the delayed set for a second (using up no attempt, as
+ * a rate limit does), or — without a worker token — fails to be retried with backoff.
+ */
+export async function waitForDecisionNotice(
+  job: Job,
+  token: string | undefined,
+  request: RequestRow,
+  place: NoticePlace,
+  stage: NoticeStage,
+): Promise<void> {
+  if (stage !== 'grant_end' || request[NOTICE_GUARDS[place].decision] !== null) return;
+  if (token === undefined) throw new NoticeOutOfOrderError(request.id, place);
+  await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
+  throw new DelayedError();
 }
 
 /** Records that a notice went out (or was given up on), so nothing sends it again. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isGrantEnd } from '../../domain/request-status.ts';
 import { type DmKind, dmMessage } from '../../slack/blocks/notifications.ts';
 import { loadForJob, type Skip } from '../guards.ts';
-import { assertInOrder, dmFor, markNotified, NOTICE_GUARDS, type NoticeStage } from '../notified.ts';
+import { dmFor, markNotified, NOTICE_GUARDS, type NoticeStage, waitForDecisionNotice } from '../notified.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
 import { callSlack, unlessPermanent } from '../slack-errors.ts';
@@ -35,7 +35,7 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
       return guard !== undefined && r[guard] !== null ? 'sent' : null;
     });
     if (request === null) return;
-    if (stage !== undefined) assertInOrder(request, 'dm', stage);
+    if (stage !== undefined) await waitForDecisionNotice(job, token, request, 'dm', stage);
     const done = async () => {
       if (guard !== undefined) await markNotified(deps, requestId, guard);
     };

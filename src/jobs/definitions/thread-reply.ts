@@ -2,7 +2,7 @@ import { isGrantEnd } from '../../domain/request-status.ts';
 import { decisionSummary } from '../../slack/blocks/card.ts';
 import { grantStatusLine } from '../../slack/blocks/kit/grant.ts';
 import { cardGuard, loadForJob, postedTs } from '../guards.ts';
-import { assertInOrder, markNotified, NOTICE_GUARDS } from '../notified.ts';
+import { markNotified, NOTICE_GUARDS, waitForDecisionNotice } from '../notified.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
 import { callSlack, unlessPermanent } from '../slack-errors.ts';
@@ -35,7 +35,7 @@ export const threadReply = defineJob<TThreadReply, JobDeps>({
               : null),
     );
     if (request === null) return;
-    assertInOrder(request, 'thread', stage);
+    await waitForDecisionNotice(job, token, request, 'thread', stage);
     const ts = postedTs(request);
     const text = (stage === 'decision' ? null : grantStatusLine(request)) ?? decisionSummary(request);
     const done = () => markNotified(deps, requestId, guard);

@@ -264,6 +264,27 @@ describe('grants in Slack: Revoke access, Show grant, grant-end notices', () => 
     });
   });
 
+  it('holds an execution’s thread reply back until the approval’s is out, so the thread reads in order', async () => {
+    const request = await createViaApi(t, { resource: 'prod/in-order' });
+    const posted = await waitForCard(t, request.id);
+    // Slack fails the approval's thread reply twice (retried with backoff); the execution comes meanwhile.
+    t.slack.failNext(
+      'chat.postMessage',
+      { httpStatus: 500 },
+      2,
+      (args) => args.thread_ts === posted.ts && String(args.text).includes('*Approved*'),
+    );
+    await click(t, APPROVER_A, 'approve_request', request.id);
+    await eventually(async () => (await get(request.id)).status === 'approved');
+    const { grant } = await get(request.id);
+    const executed = await api<Grant>(t, 'POST', `/requests/${request.id}/execute`, { body: { grant: grant?.token } });
+    expect(executed.status).toBe(200);
+    await eventually(() => threadOf(posted.ts).length === 2, 15_000, 'both replies');
+    const [first, second] = threadOf(posted.ts);
+    expect(first).toContain('*Approved*');
+    expect(second).toContain('*Executed*');
+  });
+
   it('Show grant: a Slack requester opens the token from the outcome DM; it verifies; nobody else sees it', async () => {
     const submitted = await t.sender.viewSubmission({
       user_id: REQUESTER,
