@@ -3,10 +3,9 @@ import type { Effects } from '../services/ports.ts';
 import type { RequestRow } from '../services/requests/store.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
-import { sendDm } from './definitions/send-dm.ts';
-import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { JOB_IDS } from './job-ids.ts';
+import { dueNotices, enqueueNotices } from './notices.ts';
 import type { JobDeps } from './queues.ts';
 import { syncTimers } from './timers.ts';
 
@@ -30,24 +29,9 @@ export function createEffects(
       );
     }
   };
+  // Every outcome notice the changed requests are owed and not yet sent (notices.ts decides which).
   const notifyOutcome = (decided: RequestRow[]) => [
-    guarded('thread-reply', decided[0] as RequestRow, () =>
-      deps.jobs.enqueueBulk(
-        threadReply,
-        decided
-          .filter((r) => r.threadRepliedAt === null)
-          .map((r) => ({ payload: { requestId: r.id }, options: { jobId: JOB_IDS.threadReply(r.id, r.status) } })),
-      ),
-    ),
-    guarded('dm', decided[0] as RequestRow, () =>
-      deps.jobs.enqueueBulk(
-        sendDm,
-        decided.map((r) => ({
-          payload: { requestId: r.id, kind: 'outcome' as const },
-          options: { jobId: JOB_IDS.dm(r.id, r.status) },
-        })),
-      ),
-    ),
+    guarded('notices', decided[0] as RequestRow, () => enqueueNotices(deps, decided.flatMap(dueNotices))),
   ];
   // A callback per status reached; its id makes a repeated effect a no-op.
   const callBack = (changed: RequestRow[]) => {
@@ -73,7 +57,7 @@ export function createEffects(
         guarded('publish', request, () => deps.changes.publish(request.id)),
         guarded('timers', request, () => syncTimers(deps, [request], { fresh: true })),
       ];
-      // Decided by a rule at once: the requester hears the outcome (the card itself shows it).
+      // Decided by a rule at once: the requester hears the outcome (the card itself shows it, so no thread reply).
       if (request.status !== 'pending') steps.push(...notifyOutcome([request]), ...callBack([request]));
       await Promise.all(steps);
     },

@@ -13,9 +13,9 @@ export const JOB_IDS = {
   postCard: (requestId: string) => `card-post-${requestId}`,
   /** Re-rendering the card for one version of the request. */
   updateCard: (requestId: string, version: number) => `card-update-${requestId}-v${version}`,
-  /** The decision's reply in the card's thread, once per final status. */
+  /** An outcome notice in the card's thread: the decision (by the status decided), then the grant's end (by its status). */
   threadReply: (requestId: string, status: string) => `thread-${requestId}-${status}`,
-  /** A DM to the requester: `submitted`, `card_failed`, or the outcome (by final status). */
+  /** A DM to the requester: `submitted`, `card_failed`, or an outcome notice (by status, as for thread replies). */
   dm: (requestId: string, what: string) => `dm-${requestId}-${what}`,
   /** The callback reporting the request reaching `status` (one delivery, retried under this id). */
   callback: (requestId: string, status: string) => `callback-${requestId}-${status}`,

@@ -1,13 +1,13 @@
+import { GRANT_END_STATUSES } from '../domain/request-status.ts';
 import { CALLBACK_STATUSES, type CallbackStatus } from '../services/callbacks/events.ts';
 import { RETRY_WINDOW_MS } from '../services/callbacks/schedule.ts';
 import { expireDue } from '../services/requests/expire.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reconcile } from './definitions/reconcile.ts';
-import { sendDm } from './definitions/send-dm.ts';
-import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { JOB_IDS } from './job-ids.ts';
+import { dueNotices, requeueNotice } from './notices.ts';
 import { type JobDeps, QUEUES } from './queues.ts';
 import { requeue } from './requeue.ts';
 import { repairTimers } from './timers.ts';
@@ -46,7 +46,7 @@ export interface ReconcileReport {
   reposted: number;
   /** Cards showing an older version of their request, re-rendered. */
   refreshed: number;
-  /** Thread replies and outcome DMs that never went out, sent again. */
+  /** Outcome thread replies and DMs (the decision's, and a grant end's) that never went out, sent again. */
   renotified: number;
   /** Callbacks of a request's current status with no outcome on record and no job, queued again. */
   recalled: number;
@@ -55,8 +55,8 @@ export interface ReconcileReport {
 /**
  * Makes Redis agree with PostgreSQL, so a Redis flush, restart or outage loses nothing: expires
  * what is overdue, re-creates missing timers, re-queues cards never posted, re-renders cards whose
- * update was lost, re-sends outcome thread replies and DMs that never went out, and re-queues
- * callbacks that were lost before they ended. Safe to run on
+ * update was lost, re-sends outcome notices (decision, then grant end) that never went out, and
+ * re-queues callbacks that were lost before they ended. Safe to run on
  * several instances at once: every step is idempotent.
  */
 export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
@@ -96,29 +96,40 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
       if (await requeue(deps, updateCard, { requestId: id }, JOB_IDS.updateCard(id, version))) refreshed += 1;
     },
   );
+  // Outcome notices never sent: the decision's, and after an approval the grant end's (notices.ts).
   let renotified = 0;
+  const cardShown = { messageTs: { not: null }, slackError: null };
+  const ended = { status: { in: [...GRANT_END_STATUSES] } };
+  const endedBefore = { OR: [{ executedAt: { lte: settled } }, { grantEndedAt: { lte: settled } }] };
   await eachPage(
     (cursor) =>
       deps.db.approvalRequest.findMany({
         where: {
-          status: { not: 'pending' },
-          decidedAt: { lte: settled },
-          OR: [{ outcomeDmAt: null }, { threadRepliedAt: null, messageTs: { not: null }, slackError: null }],
+          OR: [
+            { status: { not: 'pending' }, decidedAt: { lte: settled }, outcomeDmAt: null },
+            { status: { not: 'pending' }, decidedAt: { lte: settled }, threadRepliedAt: null, ...cardShown },
+            { status: { in: ['revoked', 'lapsed'] }, ...endedBefore, grantEndDmAt: null },
+            { ...ended, ...endedBefore, grantEndRepliedAt: null, ...cardShown },
+          ],
           ...after(cursor),
         },
-        select: { id: true, status: true, outcomeDmAt: true, threadRepliedAt: true, messageTs: true, slackError: true },
+        select: {
+          id: true,
+          status: true,
+          slackError: true,
+          messageTs: true,
+          threadRepliedAt: true,
+          outcomeDmAt: true,
+          grantEndRepliedAt: true,
+          grantEndDmAt: true,
+        },
         orderBy: { id: 'asc' },
         take: BATCH,
       }),
     async (request) => {
-      if (request.outcomeDmAt === null) {
-        const jobId = JOB_IDS.dm(request.id, request.status);
-        if (await requeue(deps, sendDm, { requestId: request.id, kind: 'outcome' }, jobId)) renotified += 1;
-      }
-      if (request.threadRepliedAt === null && request.messageTs !== null && request.slackError === null) {
-        const jobId = JOB_IDS.threadReply(request.id, request.status);
-        if (await requeue(deps, threadReply, { requestId: request.id }, jobId)) renotified += 1;
-      }
+      // A card never posted gets its replies once it is (the reposted card's next repair).
+      const notices = dueNotices(request).filter((notice) => notice.place === 'dm' || request.messageTs !== null);
+      for (const notice of notices) if (await requeueNotice(deps, notice)) renotified += 1;
     },
   );
   const recalled = await requeueLostCallbacks(deps, now, settled);

@@ -9,6 +9,7 @@ const ZPages = z
   .object({
     mine: z.number().int().min(0),
     awaiting: z.number().int().min(0),
+    grants: z.number().int().min(0),
     decisions: z.number().int().min(0),
     rules: z.number().int().min(0),
     keys: z.number().int().min(0),

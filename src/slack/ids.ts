@@ -15,6 +15,10 @@ export const ACTION_IDS = {
   ruleTest: 'home_rule_test',
   keyCreate: 'home_key_create',
   keyRevoke: 'home_key_revoke',
+  /** Revoke access: on an approved card, and in App Home. */
+  revokeGrant: 'revoke_grant',
+  /** Show grant: in a Slack requester's outcome DM, and in their App Home. */
+  showGrant: 'show_grant',
 } as const;
 
 export const CALLBACK_IDS = {
@@ -24,4 +28,5 @@ export const CALLBACK_IDS = {
   ruleModal: 'rule_modal',
   testModal: 'rule_test_modal',
   keyModal: 'api_key_modal',
+  revokeModal: 'revoke_grant_modal',
 } as const;

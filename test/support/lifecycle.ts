@@ -144,12 +144,22 @@ export async function waitForCard(t: AppUnderTest, requestId: string, channel = 
   return eventually(() => cardOf(t, requestId, channel), 5000, `card for ${requestId}`);
 }
 
-export function buttonsOf(
-  message: StoredMessage,
-): Array<{ action_id: string; style?: string; text: { text: string }; confirm?: unknown }> {
+type CardButton = { action_id: string; value?: string; style?: string; text: { text: string }; confirm?: unknown };
+
+function actionsIn(message: StoredMessage, blockId: string): CardButton[] {
   return (message.blocks ?? [])
-    .filter((b) => (b as { type: string }).type === 'actions')
-    .flatMap((b) => (b as { elements: Array<{ action_id: string; style?: string; text: { text: string } }> }).elements);
+    .filter((b) => (b as { type: string }).type === 'actions' && (b as { block_id?: string }).block_id === blockId)
+    .flatMap((b) => (b as { elements: CardButton[] }).elements);
+}
+
+/** The decision buttons (Approve, Deny) a card shows: none once it is decided. */
+export function buttonsOf(message: StoredMessage): CardButton[] {
+  return actionsIn(message, 'decision');
+}
+
+/** The grant buttons a card (Revoke access, while approved) or an outcome DM (Show grant) shows. */
+export function grantButtonsOf(message: StoredMessage): CardButton[] {
+  return actionsIn(message, 'grant');
 }
 
 /** Messages the bot sent to a user's DM (conversations.open then chat.postMessage). */

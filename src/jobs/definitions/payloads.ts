@@ -1,5 +1,15 @@
 import { z } from 'zod';
+import { NOTICE_STAGES } from '../notified.ts';
 
 /** The payload of every per-request job: the id only, never personal data or tokens. */
 export const ZRequestRef = z.object({ requestId: z.string().uuid() }).strict();
 export type TRequestRef = z.infer<typeof ZRequestRef>;
+
+/**
+ * A thread reply's payload: the request, and which of its notices (notified.ts) to post. Jobs queued
+ * before grant-end notices existed carry no stage: they were all decision replies.
+ */
+export const ZThreadReply = z
+  .object({ requestId: z.string().uuid(), stage: z.enum(NOTICE_STAGES).default('decision') })
+  .strict();
+export type TThreadReply = z.infer<typeof ZThreadReply>;

@@ -1,16 +1,26 @@
 import { z } from 'zod';
-import { type DmKind, dmText } from '../../slack/blocks/notifications.ts';
-import { loadForJob } from '../guards.ts';
-import { markNotified } from '../notified.ts';
+import { isGrantEnd } from '../../domain/request-status.ts';
+import { type DmKind, dmMessage } from '../../slack/blocks/notifications.ts';
+import { loadForJob, type Skip } from '../guards.ts';
+import { dmFor, markNotified, NOTICE_GUARDS, type NoticeStage, waitForDecisionNotice } from '../notified.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
 import { callSlack, unlessPermanent } from '../slack-errors.ts';
 
 const ZDm = z
-  .object({ requestId: z.string().uuid(), kind: z.enum(['submitted', 'outcome', 'card_failed'] satisfies DmKind[]) })
+  .object({
+    requestId: z.string().uuid(),
+    kind: z.enum(['submitted', 'outcome', 'card_failed', 'grant_ended'] satisfies DmKind[]),
+  })
   .strict();
 
-/** A DM to the requester; the outcome DM is sent once (`outcomeDmAt` records it). */
+/** The outcome notice (notified.ts) a DM kind is, if it is one: those are sent once. */
+const NOTICE_OF: Partial<Record<DmKind, NoticeStage>> = { outcome: 'decision', grant_ended: 'grant_end' };
+
+/**
+ * A DM to the requester. The outcome DM (`outcomeDmAt`) and the grant-ended DM (`grantEndDmAt`,
+ * revoked or lapsed; after the outcome DM) are each sent once.
+ */
 export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
   name: 'slack.dm',
   queue: QUEUES.notify,
@@ -18,11 +28,16 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   async handle({ requestId, kind }, deps, job, token) {
-    const outcome = kind === 'outcome';
-    const request = await loadForJob(deps, requestId, (r) => (outcome && r.outcomeDmAt !== null ? 'sent' : null));
+    const stage = NOTICE_OF[kind];
+    const guard = stage === undefined ? undefined : NOTICE_GUARDS.dm[stage];
+    const request = await loadForJob(deps, requestId, (r): Skip | null => {
+      if (stage === 'grant_end' && !(isGrantEnd(r.status) && dmFor(stage, r.status))) return 'no grant-ended DM due';
+      return guard !== undefined && r[guard] !== null ? 'sent' : null;
+    });
     if (request === null) return;
+    if (stage !== undefined) await waitForDecisionNotice(job, token, request, 'dm', stage);
     const done = async () => {
-      if (outcome) await markNotified(deps, requestId, 'outcomeDmAt');
+      if (guard !== undefined) await markNotified(deps, requestId, guard);
     };
     await unlessPermanent(async () => {
       const user = request.requesterSlackId;
@@ -33,7 +48,7 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
         deps.caches.dmChannels.set(user, channel);
       }
       const to = channel;
-      await callSlack(job, token, () => deps.slack.chat.postMessage({ channel: to, text: dmText(request, kind) }));
+      await callSlack(job, token, () => deps.slack.chat.postMessage({ channel: to, ...dmMessage(request, kind) }));
     }, done);
     await done();
   },

@@ -4,7 +4,7 @@ import { REQUEST_SELECT, type RequestRow } from '../requests/store.ts';
 import { listRules, type RuleRow } from '../routing/rules-store.ts';
 
 /** Items per page in each App Home section: keeps the view far below 100 blocks however much exists. */
-export const HOME_PAGE_SIZE = { mine: 5, awaiting: 5, decisions: 5, rules: 6, keys: 5 } as const;
+export const HOME_PAGE_SIZE = { mine: 5, awaiting: 5, grants: 5, decisions: 5, rules: 6, keys: 5 } as const;
 
 export type HomeSection = keyof typeof HOME_PAGE_SIZE;
 export type HomePages = Partial<Record<HomeSection, number>>;
@@ -20,6 +20,8 @@ export interface HomeData {
   isAdmin: boolean;
   mine: Page<RequestRow>;
   awaiting: Page<RequestRow>;
+  /** Approved requests whose grant is still unused and which this user may revoke (requester or approver). */
+  grants: Page<RequestRow>;
   decisions: Page<{ request: RequestRow; decision: 'approve' | 'deny'; at: Date }>;
   rules?: Page<RuleRow> & { total: number };
   keys?: Page<ApiClientSummary>;
@@ -33,7 +35,7 @@ export function isAdmin(deps: Pick<CoreDeps, 'config'>, userId: string): boolean
   return deps.config.ADMIN_USER_IDS.includes(userId);
 }
 
-/** Everything one user's App Home shows; admin sections only for admins. */
+/** Everything one user's App Home shows (with the access they may still revoke); admin sections only for admins. */
 export async function loadHome(
   deps: Pick<CoreDeps, 'db' | 'config'>,
   userId: string,
@@ -44,7 +46,7 @@ export async function loadHome(
     skip: page(section) * HOME_PAGE_SIZE[section],
     take: HOME_PAGE_SIZE[section] + 1,
   });
-  const [mine, awaiting, votes] = await Promise.all([
+  const [mine, awaiting, grants, votes] = await Promise.all([
     deps.db.approvalRequest.findMany({
       where: { requesterSlackId: userId, status: 'pending' },
       orderBy: { expiresAt: 'asc' },
@@ -62,6 +64,13 @@ export async function loadHome(
       select: REQUEST_SELECT,
       ...window('awaiting'),
     }),
+    deps.db.approvalRequest.findMany({
+      // Who may revoke, as revoke.ts `mayRevoke` judges a person.
+      where: { status: 'approved', OR: [{ requesterSlackId: userId }, { approverIds: { has: userId } }] },
+      orderBy: [{ grantExpiresAt: 'asc' }, { id: 'asc' }],
+      select: REQUEST_SELECT,
+      ...window('grants'),
+    }),
     deps.db.vote.findMany({
       where: { voterId: userId },
       orderBy: { createdAt: 'desc' },
@@ -74,6 +83,7 @@ export async function loadHome(
     isAdmin: isAdmin(deps, userId),
     mine: paged(mine, page('mine'), HOME_PAGE_SIZE.mine),
     awaiting: paged(awaiting, page('awaiting'), HOME_PAGE_SIZE.awaiting),
+    grants: paged(grants, page('grants'), HOME_PAGE_SIZE.grants),
     decisions: paged(
       votes.map((vote) => ({ request: vote.request, decision: vote.decision, at: vote.createdAt })),
       page('decisions'),

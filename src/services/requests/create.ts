@@ -123,6 +123,8 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       grantEndedAt: null,
       grantEndedBy: null,
       grantEndReason: null,
+      grantEndRepliedAt: null,
+      grantEndDmAt: null,
       callbacksStoppedAt: null,
       createdAt: now,
       updatedAt: now,

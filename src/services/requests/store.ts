@@ -44,6 +44,8 @@ export const REQUEST_SELECT = {
   grantEndedAt: true,
   grantEndedBy: true,
   grantEndReason: true,
+  grantEndRepliedAt: true,
+  grantEndDmAt: true,
   callbacksStoppedAt: true,
   createdAt: true,
   updatedAt: true,

@@ -1,9 +1,11 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
+import { decidedStatus } from '../../domain/request-status.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
 import { describeDecider } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { button, confirm } from './kit/elements.ts';
+import { grantStatusLine, revokeButton } from './kit/grant.ts';
 import { escapeMrkdwn, LIMITS, truncate } from './kit/limits.ts';
 import { riskBadge } from './kit/risk.ts';
 import { context, header, mrkdwn, section } from './kit/text.ts';
@@ -42,10 +44,15 @@ function contextBlocks(fields: Record<string, unknown>): KnownBlock[] {
   return blocks;
 }
 
-/** The one-line decision: on the decided card, in its thread, and in the requester's DM. */
+/**
+ * The one-line decision: on the decided card, in its thread, and in the requester's DM. It says how
+ * the request was decided — an approval stays "Approved" after its grant was executed, revoked or
+ * lapsed (grantStatusLine says that).
+ */
 export function decisionSummary(request: RequestRow): string {
-  if (request.status === 'pending') return 'Pending';
-  const { emoji, label } = STATUS_LABEL[request.status];
+  const decided = decidedStatus(request.status);
+  if (decided === 'pending') return 'Pending';
+  const { emoji, label } = STATUS_LABEL[decided];
   const decider = describeDecider(request);
   const who = decider === '' ? '' : ` ${decider}`;
   const when = request.decidedAt === null ? '' : ` ${slackDate(request.decidedAt)}`;
@@ -63,7 +70,8 @@ function progressText(request: RequestRow): string | null {
 /**
  * The approval card: what is asked, by whom, why, every context field, when it was asked and
  * when it expires, the request id, and Approve/Deny while pending; once decided, the outcome
- * instead of buttons. Stays inside Block Kit limits whatever the input.
+ * instead of buttons — for an approval also how its grant stands, with Revoke access while it can
+ * still be used. Stays inside Block Kit limits whatever the input.
  */
 export function buildCard(request: RequestRow): { text: string; blocks: KnownBlock[] } {
   const title = `${request.status === 'pending' ? 'Approval requested' : STATUS_LABEL[request.status].label}: ${request.action}`;
@@ -102,7 +110,11 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
       elements: [approve, button('Deny', ACTION_IDS.deny, request.id, 'danger')],
     });
   } else {
-    blocks.push(section(decisionSummary(request)));
+    const grant = grantStatusLine(request);
+    blocks.push(section(grant === null ? decisionSummary(request) : `${decisionSummary(request)}\n${grant}`));
+    if (request.status === 'approved') {
+      blocks.push({ type: 'actions', block_id: 'grant', elements: [revokeButton(request)] });
+    }
   }
   const rule = request.ruleName === null ? 'default route' : `rule “${escapeMrkdwn(request.ruleName)}”`;
   blocks.push(context(`Requested ${slackDate(request.createdAt)} · ${rule} · ID \`${request.id}\``));

@@ -1,11 +1,14 @@
 import type { ActionsBlock, Button, HomeView, KnownBlock } from '@slack/types';
 import { describeTimeCondition } from '../../domain/policy.ts';
+import { isGrantEnd } from '../../domain/request-status.ts';
 import type { HomeData, HomePages, HomeSection } from '../../services/home/home-data.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import type { RuleRow } from '../../services/routing/rules-store.ts';
 import { ACTION_IDS, COMMAND_REQUEST_ACTION } from '../ids.ts';
+import { describeDecider } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { button, confirm } from './kit/elements.ts';
+import { grantStatusLine, offersGrant, revokeButton, showGrantButton } from './kit/grant.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
 import { context, header, mrkdwn, section } from './kit/text.ts';
 
@@ -59,7 +62,35 @@ export function describeRule(rule: RuleRow): string {
 }
 
 /**
+ * "Active access": approved requests whose grant is unused and which the user may revoke, as their
+ * requester or an approver — each with when it was approved and until when it is valid, Revoke
+ * access, and for the requester of a request made in Slack, Show grant. Shown only when there is some.
+ */
+function activeAccess(data: HomeData, pages: HomePages): KnownBlock[] {
+  if (data.grants.items.length === 0 && data.grants.page === 0) return [];
+  const blocks: KnownBlock[] = [header('Active access')];
+  if (data.grants.items.length === 0) blocks.push(section('_No active access on this page._'));
+  for (const request of data.grants.items) {
+    const approved = request.decidedAt === null ? '' : ` ${slackDate(request.decidedAt)}`;
+    const lines = [
+      summary(request),
+      `Requested by <@${request.requesterSlackId}> · approved ${describeDecider(request)}${approved}`,
+      grantStatusLine(request),
+    ].filter((line) => line !== null);
+    const mine = request.requesterSlackId === data.userId && offersGrant(request);
+    blocks.push(section(lines.join('\n')), {
+      type: 'actions',
+      block_id: `grant_${request.id}`,
+      elements: [...(mine ? [showGrantButton(request)] : []), revokeButton(request)],
+    });
+  }
+  blocks.push(...pager(pages, 'grants', data.grants));
+  return blocks;
+}
+
+/**
  * The App Home: everyone's open requests (Cancel), requests awaiting their approval (Approve/Deny),
+ * the access they may still revoke (Revoke access, and Show grant for their own Slack requests),
  * their recent decisions; for admins also the routing rules and API keys. Every list is paged, so
  * the view stays inside Slack's 100 blocks however many rows exist.
  */
@@ -108,12 +139,16 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
   }
   blocks.push(...pager(pages, 'mine', data.mine));
 
+  blocks.push(...activeAccess(data, pages));
+
   blocks.push(header('Your recent decisions'));
   if (data.decisions.items.length === 0) blocks.push(section('_No decisions yet._'));
   else {
     const lines = data.decisions.items.map(
       ({ request, decision, at }) =>
-        `${decision === 'approve' ? ':white_check_mark: Approved' : ':no_entry: Denied'} ${summary(request)} ${slackDate(at)} — now *${request.status}*`,
+        `${decision === 'approve' ? ':white_check_mark: Approved' : ':no_entry: Denied'} ${summary(request)} ${slackDate(at)} — ${
+          isGrantEnd(request.status) ? grantStatusLine(request) : `now *${request.status}*`
+        }`,
     );
     blocks.push(section(lines.join('\n')));
   }

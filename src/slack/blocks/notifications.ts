@@ -1,15 +1,25 @@
+import type { KnownBlock } from '@slack/types';
+import { parseActorKey } from '../../domain/actor.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { decisionSummary } from './card.ts';
+import { describeActor } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
+import { offersGrant, showGrantButton } from './kit/grant.ts';
+import { escapeMrkdwn, truncate } from './kit/limits.ts';
+import { section } from './kit/text.ts';
 
 /** A link that opens a message (the card) in Slack. */
 export function messageLink(channel: string, ts: string): string {
   return `https://slack.com/archives/${channel}/p${ts.replace('.', '')}`;
 }
 
-export type DmKind = 'submitted' | 'outcome' | 'card_failed';
+/**
+ * What a DM to the requester is about: the request is waiting, its card failed, how it was decided,
+ * or (after an approval) that their access was revoked or lapsed.
+ */
+export type DmKind = 'submitted' | 'outcome' | 'card_failed' | 'grant_ended';
 
-/** What the requester is told by DM: the request is waiting, its card failed, or how it was decided. */
+/** What the requester is told by DM, as plain mrkdwn (the notification text). */
 export function dmText(request: RequestRow, kind: DmKind): string {
   const what = `\`${request.action}\` on \`${request.resource}\``;
   switch (kind) {
@@ -24,5 +34,31 @@ export function dmText(request: RequestRow, kind: DmKind): string {
       return `:warning: Your request for ${what} could not be shown to approvers in <#${request.channelId}> (Slack said \`${request.slackError}\`). Ask an admin to fix the approval channel; the request expires ${slackDate(request.expiresAt)} unless decided.`;
     case 'outcome':
       return `Your request for ${what}: ${decisionSummary(request)}`;
+    case 'grant_ended':
+      return grantEndedText(request, what);
   }
+}
+
+/** "Your access … was revoked by @x: reason" / "… lapsed unused": the DM when a grant ends unused. */
+function grantEndedText(request: RequestRow, what: string): string {
+  const when = request.grantEndedAt === null ? '' : ` ${slackDate(request.grantEndedAt)}`;
+  if (request.status === 'lapsed') {
+    return `:hourglass: Your access for ${what} lapsed unused${when}: its window ended before it was used. Ask again if you still need it.`;
+  }
+  const by = request.grantEndedBy === null ? '' : ` ${describeActor(parseActorKey(request.grantEndedBy))}`;
+  const reason = request.grantEndReason ? `: ${truncate(escapeMrkdwn(request.grantEndReason), 1500)}` : '.';
+  return `:leftwards_arrow_with_hook: Your access for ${what} was revoked${by}${when}${reason}`;
+}
+
+/**
+ * The DM itself: its text, and blocks where it offers something to press — an approved request made
+ * in Slack gets **Show grant** in its outcome DM, so the requester can fetch the token.
+ */
+export function dmMessage(request: RequestRow, kind: DmKind): { text: string; blocks?: KnownBlock[] } {
+  const text = dmText(request, kind);
+  if (kind !== 'outcome' || !offersGrant(request)) return { text };
+  return {
+    text,
+    blocks: [section(text), { type: 'actions', block_id: 'grant', elements: [showGrantButton(request)] }],
+  };
 }

@@ -1,7 +1,10 @@
 import type { WebClient } from '@slack/web-api';
+import type { AppError } from '../../errors.ts';
 import type { DecideResult } from '../../services/requests/decide.ts';
+import type { RequestRow } from '../../services/requests/store.ts';
 import { describeDecider } from '../blocks/kit/actor.ts';
 import { slackDate } from '../blocks/kit/date.ts';
+import { grantStatusLine } from '../blocks/kit/grant.ts';
 
 /**
  * Tells one user something only they should see: an ephemeral message where they clicked, or a
@@ -61,5 +64,31 @@ export function explainDecision(result: DecideResult, decision: 'approve' | 'den
     case 'recorded':
       if (result.status !== 'pending') return null;
       return `Your approval is recorded: ${result.request.votes.filter((v) => v.decision === 'approve').length} of ${result.request.requiredApprovals} needed.`;
+  }
+}
+
+/** The refusal a person who may not revoke a request's access is shown (the contract's wording). */
+export const REVOKE_FORBIDDEN = 'Only the requester or an approver can revoke this access.';
+
+/**
+ * What the user is told when Revoke access is refused (`revokeGrant` / `precheckRevoke` threw):
+ * who may revoke, or how the grant ended instead — with when and by whom, from `request` as it now stands.
+ */
+export function explainRevokeRefusal(error: AppError, request: RequestRow | null): string {
+  switch (error.code) {
+    case 'not_found':
+      return 'This request no longer exists.';
+    case 'forbidden':
+      return REVOKE_FORBIDDEN;
+    case 'already_executed':
+    case 'revoked':
+    case 'lapsed':
+    case 'conflict': {
+      const line = request === null ? null : grantStatusLine(request);
+      if (line !== null) return `Nothing to revoke: ${line}`;
+      return `Nothing to revoke: ${request === null ? error.message : `this request is ${request.status}`}.`;
+    }
+    default:
+      return `Not revoked: ${error.message}.`;
   }
 }

@@ -8,6 +8,8 @@ import { adminActionCallbacks } from './admin-actions.ts';
 import { approveRequestCallback } from './approve-request.ts';
 import { denyRequestCallback } from './deny-request.ts';
 import { homeCancelCallback, homePageCallback } from './home-actions.ts';
+import { revokeGrantCallback } from './revoke-grant.ts';
+import { showGrantCallback } from './show-grant.ts';
 
 type Callback = (
   args: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>,
@@ -20,6 +22,8 @@ export function register(app: App, deps: CoreDeps): IdMatcher[] {
     [ACTION_IDS.approve, approveRequestCallback(deps)],
     [ACTION_IDS.deny, denyRequestCallback(deps)],
     [ACTION_IDS.cancel, homeCancelCallback(deps)],
+    [ACTION_IDS.revokeGrant, revokeGrantCallback(deps)],
+    [ACTION_IDS.showGrant, showGrantCallback(deps)],
     [new RegExp(`^${ACTION_IDS.page}_`), homePageCallback(deps)],
     ...Object.entries(adminActionCallbacks(deps)),
   ];

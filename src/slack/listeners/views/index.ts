@@ -7,6 +7,7 @@ import { staleForm } from '../stale.ts';
 import { keyModalSubmitCallback, ruleModalSubmitCallback, testModalSubmitCallback } from './admin-views.ts';
 import { reasonModalSubmitCallback } from './reason-modal-submit.ts';
 import { requestModalSubmitCallback } from './request-modal-submit.ts';
+import { revokeModalSubmitCallback } from './revoke-modal-submit.ts';
 
 type Callback = (
   args: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>,
@@ -23,6 +24,7 @@ export function register(app: App, deps: CoreDeps): string[] {
     [CALLBACK_IDS.requestModal, requestModalSubmitCallback(deps)],
     [CALLBACK_IDS.denyModal, reasonModalSubmitCallback(deps), REASON_FIELDS.reason],
     [CALLBACK_IDS.approveModal, reasonModalSubmitCallback(deps), REASON_FIELDS.reason],
+    [CALLBACK_IDS.revokeModal, revokeModalSubmitCallback(deps), REASON_FIELDS.reason],
     [CALLBACK_IDS.ruleModal, ruleModalSubmitCallback(deps)],
     [CALLBACK_IDS.testModal, testModalSubmitCallback(deps)],
     [CALLBACK_IDS.keyModal, keyModalSubmitCallback(deps)],

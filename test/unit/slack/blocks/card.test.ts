@@ -3,58 +3,7 @@ import type { RequestRow } from '../../../../src/services/requests/store.ts';
 import { buildCard, decisionSummary } from '../../../../src/slack/blocks/card.ts';
 import { describeDecider } from '../../../../src/slack/blocks/kit/actor.ts';
 import { validateMessageBlocks } from '../../../support/block-kit.ts';
-
-function row(overrides: Partial<RequestRow> = {}): RequestRow {
-  const now = new Date('2026-11-23T10:00:00Z');
-  return {
-    id: '7f1c1a52-5a8e-4f0e-9d7e-2b1f7a3c9e10',
-    status: 'pending',
-    version: 0,
-    source: 'api',
-    action: 'db.drop_table',
-    resource: 'prod/customers',
-    environment: 'production',
-    risk: 'high',
-    reason: 'Replaced by customers_v2',
-    context: { ticket: 'OPS-1' },
-    paramsHash: 'h',
-    requesterSlackId: 'U0REQUEST1',
-    requesterEmail: null,
-    apiClientId: null,
-    idempotencyKey: null,
-    idempotencyHash: null,
-    callbackUrl: null,
-    ruleId: null,
-    ruleName: null,
-    channelId: 'C0APPROVAL',
-    approverIds: ['U0APPROVA1'],
-    requiredApprovals: 1,
-    requireReason: false,
-    grantSeconds: null,
-    messageTs: null,
-    cardVersion: null,
-    threadRepliedAt: null,
-    outcomeDmAt: null,
-    slackError: null,
-    expiresAt: new Date(now.getTime() + 900_000),
-    decidedAt: null,
-    decidedBy: null,
-    decisionReason: null,
-    grantExpiresAt: null,
-    executedAt: null,
-    grantId: null,
-    grantKid: null,
-    grantToken: null,
-    grantEndedAt: null,
-    grantEndedBy: null,
-    grantEndReason: null,
-    callbacksStoppedAt: null,
-    createdAt: now,
-    updatedAt: now,
-    votes: [],
-    ...overrides,
-  };
-}
+import { approvedRow, requestRow as row } from '../../../support/request-row.ts';
 
 describe('approval card', () => {
   it('stays inside Block Kit limits however large the input', () => {
@@ -116,5 +65,64 @@ describe('decider and outcome', () => {
 
   it('says Pending while pending', () => {
     expect(decisionSummary(row())).toBe('Pending');
+  });
+});
+
+describe('approved card and its grant', () => {
+  const buttons = (request: RequestRow) =>
+    buildCard(request).blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])) as Array<{
+      action_id: string;
+      style?: string;
+      text: { text: string };
+      confirm?: { title: { text: string }; style?: string };
+    }>;
+
+  it('offers Revoke access, danger-styled and confirmed, only while approved', () => {
+    const approved = approvedRow();
+    const [revoke, ...rest] = buttons(approved);
+    expect(rest).toEqual([]);
+    expect(revoke).toMatchObject({ action_id: 'revoke_grant', style: 'danger', text: { text: 'Revoke access' } });
+    expect(revoke?.confirm).toMatchObject({ title: { text: 'Revoke this access?' }, style: 'danger' });
+    for (const status of ['executed', 'revoked', 'lapsed'] as const) {
+      expect(buttons(approvedRow({ status }))).toEqual([]);
+    }
+    expect(
+      validateMessageBlocks(buildCard(approvedRow({ action: 'a'.repeat(200), resource: 'r'.repeat(500) })).blocks),
+    ).toEqual([]);
+  });
+
+  it('shows the approval and, beside it, until when the access is valid, or when and how it ended', () => {
+    const text = (request: RequestRow) => JSON.stringify(buildCard(request).blocks);
+    const at = (iso: string) => `<!date^${Date.parse(iso) / 1000}^`;
+    const approved = text(approvedRow());
+    expect(approved).toContain(`*Approved* by <@U0APPROVA1> ${at('2026-11-23T10:05:00Z')}`);
+    expect(approved).toContain(`Access valid until ${at('2026-11-23T10:20:00Z')}`);
+
+    const executed = text(approvedRow({ status: 'executed', executedAt: new Date('2026-11-23T10:07:00Z') }));
+    expect(executed).toContain(`*Approved* by <@U0APPROVA1> ${at('2026-11-23T10:05:00Z')}`);
+    expect(executed).toContain(`:rocket: *Executed* ${at('2026-11-23T10:07:00Z')}`);
+
+    const revoked = text(
+      approvedRow({
+        status: 'revoked',
+        grantEndedAt: new Date('2026-11-23T10:08:00Z'),
+        grantEndedBy: 'service:deploy-bot',
+        grantEndReason: 'rolled <back>',
+      }),
+    );
+    expect(revoked).toContain(`*Access revoked* by deploy-bot ${at('2026-11-23T10:08:00Z')}`);
+    expect(revoked).toContain('— rolled &lt;back&gt;');
+
+    const lapsed = text(
+      approvedRow({ status: 'lapsed', grantEndedAt: new Date('2026-11-23T10:20:00Z'), grantEndedBy: 'system' }),
+    );
+    expect(lapsed).toContain(`*Access lapsed unused* ${at('2026-11-23T10:20:00Z')}`);
+    expect(lapsed).not.toContain('by Greenlight');
+  });
+
+  it('keeps summarising the decision as an approval after the grant ended', () => {
+    expect(decisionSummary(approvedRow({ status: 'executed', executedAt: new Date() }))).toMatch(
+      /^:white_check_mark: \*Approved\* by <@U0APPROVA1> /,
+    );
   });
 });

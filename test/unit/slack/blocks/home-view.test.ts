@@ -18,6 +18,28 @@ const request = (i: number): RequestRow =>
     channelId: 'C0APPROVAL',
     expiresAt: new Date('2026-11-23T10:00:00Z'),
   }) as RequestRow;
+/** An approved request with its grant window and decision recorded. */
+const approved = (i: number, overrides: Partial<RequestRow> = {}): RequestRow => ({
+  ...request(i),
+  status: 'approved',
+  source: 'slack',
+  decidedAt: new Date('2026-11-23T09:00:00Z'),
+  decidedBy: 'U0APPROVA1',
+  grantExpiresAt: new Date('2026-11-23T09:15:00Z'),
+  executedAt: null,
+  grantEndedAt: null,
+  grantEndedBy: null,
+  grantEndReason: null,
+  ...overrides,
+});
+/** A request whose grant was revoked, with the longest reason there can be. */
+const ended = (i: number): RequestRow =>
+  approved(i, {
+    status: 'revoked',
+    grantEndedAt: new Date('2026-11-23T09:05:00Z'),
+    grantEndedBy: 'U0APPROVA1',
+    grantEndReason: long.slice(0, 3000),
+  });
 const rule = (i: number): RuleRow => ({
   id: `rule-${i}`,
   name: `Rule ${i} ${long}`.slice(0, 80),
@@ -46,9 +68,14 @@ describe('App Home view', () => {
       isAdmin: true,
       mine: { items: Array.from({ length: 5 }, (_, i) => request(i)), page: 1, hasMore: true },
       awaiting: { items: Array.from({ length: 5 }, (_, i) => request(10 + i)), page: 2, hasMore: true },
+      grants: {
+        items: Array.from({ length: 5 }, (_, i) => approved(30 + i, { requesterSlackId: 'U0ADMIN001' })),
+        page: 1,
+        hasMore: true,
+      },
       decisions: {
         items: Array.from({ length: 5 }, (_, i) => ({
-          request: request(20 + i),
+          request: ended(20 + i),
           decision: 'approve' as const,
           at: new Date(),
         })),
@@ -83,6 +110,7 @@ describe('App Home view', () => {
       isAdmin: false,
       mine: empty,
       awaiting: empty,
+      grants: empty,
       decisions: empty,
     });
     expect(validateView(view)).toEqual([]);
@@ -95,6 +123,7 @@ describe('App Home view', () => {
       isAdmin: true,
       mine: { items: [request(1)], page: 0, hasMore: false },
       awaiting: { items: [], page: 0, hasMore: false },
+      grants: { items: [], page: 0, hasMore: false },
       decisions: { items: [], page: 0, hasMore: false },
       rules: { items: [rule(2)], page: 0, hasMore: false, total: 1 },
       keys: {
@@ -120,6 +149,80 @@ describe('App Home view', () => {
     expect(confirms.match(/"deny":\{"type":"plain_text","text":"Keep it","emoji":true\}/g)).toHaveLength(3);
   });
 
+  describe('Active access', () => {
+    const empty = { items: [], page: 0, hasMore: false };
+    const home = (userId: string, grants: RequestRow[], decisions: RequestRow[] = []) =>
+      buildHomeView({
+        userId,
+        isAdmin: false,
+        mine: empty,
+        awaiting: empty,
+        grants: { items: grants, page: 0, hasMore: false },
+        decisions: {
+          items: decisions.map((r) => ({ request: r, decision: 'approve' as const, at: new Date() })),
+          page: 0,
+          hasMore: false,
+        },
+      });
+    const buttons = (view: ReturnType<typeof buildHomeView>, id: string) =>
+      view.blocks
+        .filter((b) => b.type === 'actions' && b.block_id === `grant_${id}`)
+        .flatMap((b) => (b as { elements: Array<{ action_id: string; text: { text: string } }> }).elements)
+        .map((e) => [e.action_id, e.text.text]);
+
+    it('is left out for someone with no access to revoke', () => {
+      expect(JSON.stringify(home('U0MEMBER01', []))).not.toContain('Active access');
+    });
+
+    it('offers Revoke access to an approver, and Show grant as well to the requester of a Slack request', () => {
+      const grant = approved(1);
+      const asApprover = home('U0APPROVA1', [grant]);
+      expect(validateView(asApprover)).toEqual([]);
+      expect(JSON.stringify(asApprover)).toContain('Active access');
+      expect(buttons(asApprover, grant.id)).toEqual([['revoke_grant', 'Revoke access']]);
+      const asRequester = home('U0REQUEST1', [grant]);
+      expect(buttons(asRequester, grant.id)).toEqual([
+        ['show_grant', 'Show grant'],
+        ['revoke_grant', 'Revoke access'],
+      ]);
+      // A service's request: its grant went to the service, so the requester is not offered it.
+      expect(buttons(home('U0REQUEST1', [approved(2, { source: 'api' })]), approved(2).id)).toEqual([
+        ['revoke_grant', 'Revoke access'],
+      ]);
+    });
+
+    it('says who approved it and when, and until when the access is valid', () => {
+      const text = JSON.stringify(home('U0APPROVA1', [approved(1)]));
+      const approvedAt = Date.parse('2026-11-23T09:00:00Z') / 1000;
+      const validUntil = Date.parse('2026-11-23T09:15:00Z') / 1000;
+      expect(text).toContain(`approved by <@U0APPROVA1> <!date^${approvedAt}^`);
+      expect(text).toContain(`Access valid until <!date^${validUntil}^`);
+    });
+
+    it('shows in recent decisions when a grant was executed, revoked (by whom, why) or lapsed', () => {
+      const executedAt = new Date('2026-11-23T09:03:00Z');
+      const view = home(
+        'U0APPROVA1',
+        [],
+        [
+          approved(1, { status: 'executed', executedAt }),
+          approved(2, {
+            status: 'revoked',
+            grantEndedAt: new Date('2026-11-23T09:04:00Z'),
+            grantEndedBy: 'U0APPROVB1',
+            grantEndReason: 'Change freeze',
+          }),
+          approved(3, { status: 'lapsed', grantEndedAt: new Date('2026-11-23T09:15:00Z'), grantEndedBy: 'system' }),
+        ],
+      );
+      expect(validateView(view)).toEqual([]);
+      const text = JSON.stringify(view);
+      expect(text).toContain(`*Executed* <!date^${executedAt.getTime() / 1000}^`);
+      expect(text).toMatch(/\*Access revoked\* by <@U0APPROVB1> <!date\^\d+\^[^>]+> — Change freeze/);
+      expect(text).toContain('*Access lapsed unused* <!date^');
+    });
+  });
+
   it('shows when each API key was last used', () => {
     const key = {
       id: 'k1',
@@ -136,6 +239,7 @@ describe('App Home view', () => {
           isAdmin: true,
           mine: { items: [], page: 0, hasMore: false },
           awaiting: { items: [], page: 0, hasMore: false },
+          grants: { items: [], page: 0, hasMore: false },
           decisions: { items: [], page: 0, hasMore: false },
           rules: { items: [], page: 0, hasMore: false, total: 0 },
           keys: { items: [{ ...key, lastUsedAt }], page: 0, hasMore: false },
