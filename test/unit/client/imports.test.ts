@@ -40,7 +40,9 @@ describe('greenlight/client dependencies', () => {
 
   it('the CLI is built on the client alone (and the spinner)', () => {
     const { files, packages } = closure(path.join(SRC, 'cli/greenlight.ts'));
-    expect(packages.filter((name) => !name.startsWith('node:') && !ALLOWED_PACKAGES.has(name))).toEqual(['nanospinner']);
+    expect(packages.filter((name) => !name.startsWith('node:') && !ALLOWED_PACKAGES.has(name))).toEqual([
+      'nanospinner',
+    ]);
     expect(files.filter((file) => !file.startsWith('client/') && !file.startsWith('cli/')).sort()).toEqual([
       'domain/params-hash.ts',
     ]);
