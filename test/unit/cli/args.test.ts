@@ -4,7 +4,12 @@ import { main } from '../../../src/cli/greenlight/main.ts';
 
 /** Nothing listens here: a command that got past its checks would fail with 69, not 64. */
 const CLOSED = 'http://127.0.0.1:9';
-const ENV = { GREENLIGHT_URL: CLOSED, GREENLIGHT_API_KEY: 'k', GREENLIGHT_REQUESTER: 'rita@example.com', PATH: process.env.PATH };
+const ENV = {
+  GREENLIGHT_URL: CLOSED,
+  GREENLIGHT_API_KEY: 'k',
+  GREENLIGHT_REQUESTER: 'rita@example.com',
+  PATH: process.env.PATH,
+};
 const GOOD = ['--action', 'db.migrate', '--resource', 'prod/main', '--reason', 'release 42'];
 
 async function cli(argv: string[], env: Record<string, string | undefined> = ENV) {

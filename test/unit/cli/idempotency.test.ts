@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CreateRequestInput } from '../../../src/client/index.ts';
 import { UsageError } from '../../../src/cli/greenlight/exit-codes.ts';
 import { ciScope, idempotencyBase, nthKey } from '../../../src/cli/greenlight/idempotency.ts';
+import type { CreateRequestInput } from '../../../src/client/index.ts';
 
 const body: CreateRequestInput = {
   action: 'db.migrate',
@@ -20,7 +20,13 @@ const github = {
   GITHUB_JOB: 'deploy',
   GITHUB_ACTION: '__run_2',
 };
-const gitlab = { GITLAB_CI: 'true', CI_PROJECT_ID: '7', CI_PIPELINE_ID: '555', CI_JOB_NAME: 'deploy', CI_JOB_ID: '9001' };
+const gitlab = {
+  GITLAB_CI: 'true',
+  CI_PROJECT_ID: '7',
+  CI_PIPELINE_ID: '555',
+  CI_JOB_NAME: 'deploy',
+  CI_JOB_ID: '9001',
+};
 const keyOf = (env: Record<string, string>, overrides: Partial<{ body: CreateRequestInput; command: string[] }> = {}) =>
   idempotencyBase({ body, command, explicit: undefined, ...overrides }, env);
 
