@@ -25,6 +25,8 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** Aborting rejects with the signal's reason; the request is left as it is. */
   signal?: AbortSignal;
+  /** The longest single long poll, 1–60 s (default 60): shorter polls refresh `onPoll` more often. */
+  pollSeconds?: number;
   onPoll?: (request: RequestJson) => void;
 }
 
@@ -121,11 +123,12 @@ export function createClient(options: ClientOptions): GreenlightClient {
       return { ...asRequest(answer.body), replayed: answer.headers.get('idempotent-replayed') === 'true' };
     },
     get,
-    async wait(id, { timeoutMs: limit, signal, onPoll } = {}) {
+    async wait(id, { timeoutMs: limit, signal, pollSeconds = MAX_WAIT_SECONDS, onPoll } = {}) {
       const deadline = limit === undefined ? Number.POSITIVE_INFINITY : Date.now() + limit;
+      const longest = Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.floor(pollSeconds)));
       for (;;) {
         const left = deadline - Date.now();
-        const seconds = Math.min(MAX_WAIT_SECONDS, Math.max(0, Math.floor(left / 1000)));
+        const seconds = Math.min(longest, Math.max(0, Math.floor(left / 1000)));
         const request = await get(id, { wait: seconds, ...(signal === undefined ? {} : { signal }) });
         onPoll?.(request);
         if (request.status !== 'pending' || deadline - Date.now() < 1000) return request;

@@ -2,6 +2,9 @@ import type { GreenlightClient, RequestJson } from '../../client/index.ts';
 import type { Io } from './io.ts';
 import { startProgress } from './progress.ts';
 
+/** Short long polls, so the progress shows the card link and votes soon after they change. */
+const POLL_SECONDS = 20;
+
 /**
  * Waits for a pending request's decision, showing progress. Resolves with the decided request, or
  * with it still pending once `waitUntil` (epoch ms; null for no limit) has passed; rejects with
@@ -19,6 +22,7 @@ export async function awaitDecision(
     return await client.wait(request.id, {
       ...(options.waitUntil === null ? {} : { timeoutMs: Math.max(0, options.waitUntil - Date.now()) }),
       signal: options.signal,
+      pollSeconds: POLL_SECONDS,
       onPoll: (next) => progress.update(next),
     });
   } finally {

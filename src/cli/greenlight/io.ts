@@ -13,9 +13,19 @@ export interface Io {
   interactive: boolean;
 }
 
-/** Whether this process talks to a terminal: stdout and stderr are TTYs, TERM is not dumb, CI is unset. */
+/**
+ * Whether this process talks to a terminal: stdout and stderr are TTYs of a known width (the
+ * spinner divides by it: a zero-column pseudo-terminal would make it loop), TERM is not dumb and
+ * CI is unset.
+ */
 export function isInteractive(env: Record<string, string | undefined>): boolean {
-  return process.stdout.isTTY === true && process.stderr.isTTY === true && env.TERM !== 'dumb' && !('CI' in env);
+  return (
+    process.stdout.isTTY === true &&
+    process.stderr.isTTY === true &&
+    (process.stderr.columns ?? 0) > 0 &&
+    env.TERM !== 'dumb' &&
+    !('CI' in env)
+  );
 }
 
 /** Prints one line to stderr with the `greenlight: ` prefix every message of the CLI carries. */

@@ -19,41 +19,42 @@ const SPIN_TEXT_EVERY_MS = 1000;
  */
 export function cardLink(request: RequestJson): string {
   const { channel, messageTs } = request.slack;
-  if (messageTs === null) return `card in Slack channel ${channel} (not posted yet)`;
+  if (messageTs === null) return `being posted to Slack channel ${channel}`;
   return `https://slack.com/archives/${channel}/p${messageTs.replace('.', '')}`;
 }
 
-function describe(request: RequestJson, deadline: number): string {
+/** One progress line; the spinner leaves the id out (the line above it names it) to fit a terminal. */
+function describe(request: RequestJson, deadline: number, withId = true): string {
   const approvals = request.votes.filter((vote) => vote.decision === 'approve').length;
   return [
-    `waiting for approval of ${request.id}`,
+    withId ? `waiting for approval of ${request.id}` : 'waiting for approval',
     `${approvals} of ${request.route.requiredApprovals} approval(s)`,
     `${formatDuration(deadline - Date.now())} left`,
-    cardLink(request),
+    `card ${cardLink(request)}`,
   ].join(' · ');
 }
 
 /**
  * Progress on stderr until a decision: a spinner with the time left on a terminal, else a
- * timestamped line now, every 30 s and whenever the votes change. The time left is until the
+ * timestamped line now, every 30 s and whenever a vote comes or the card's link is known. The time left is until the
  * request expires or `waitUntil` (the `--wait` limit), whichever comes first.
  */
 export function startProgress(io: Io, first: RequestJson, waitUntil: number | null): Progress {
   let request = first;
   const deadline = () => Math.min(new Date(request.expiresAt).getTime(), waitUntil ?? Number.POSITIVE_INFINITY);
   if (io.interactive) {
-    const spinner: Spinner = createSpinner(describe(request, deadline()), {
+    const spinner: Spinner = createSpinner(describe(request, deadline(), false), {
       stream: io.stderr as NodeJS.WriteStream,
     });
     // loop(), not start(): start() installs SIGINT/SIGTERM handlers that exit at once, before the
     // CLI has cancelled the request it is waiting on.
     spinner.loop();
-    const timer = setInterval(() => spinner.update({ text: describe(request, deadline()) }), SPIN_TEXT_EVERY_MS);
+    const timer = setInterval(() => spinner.update({ text: describe(request, deadline(), false) }), SPIN_TEXT_EVERY_MS);
     timer.unref();
     return {
       update(next) {
         request = next;
-        spinner.update({ text: describe(request, deadline()) });
+        spinner.update({ text: describe(request, deadline(), false) });
       },
       stop() {
         clearInterval(timer);
@@ -62,7 +63,8 @@ export function startProgress(io: Io, first: RequestJson, waitUntil: number | nu
       },
     };
   }
-  let votes = request.votes.length;
+  const news = (r: RequestJson) => `${r.votes.length} ${cardLink(r)}`;
+  let told = news(request);
   const line = () => io.stderr.write(`${new Date().toISOString()} greenlight: ${describe(request, deadline())}\n`);
   line();
   const timer = setInterval(line, LINE_EVERY_MS);
@@ -70,8 +72,9 @@ export function startProgress(io: Io, first: RequestJson, waitUntil: number | nu
   return {
     update(next) {
       request = next;
-      if (next.votes.length !== votes && next.status === 'pending') line();
-      votes = next.votes.length;
+      // A vote or the card's link is worth a line at once; otherwise the 30 s rhythm holds.
+      if (news(next) !== told && next.status === 'pending') line();
+      told = news(next);
     },
     stop() {
       clearInterval(timer);

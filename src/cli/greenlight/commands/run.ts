@@ -18,7 +18,6 @@ import { type IdempotencyBase, idempotencyBase, nthKey } from '../idempotency.ts
 import { Interrupted, watchInterrupts } from '../interrupts.ts';
 import { type Io, say } from '../io.ts';
 import { refusalOf } from '../outcome.ts';
-import { cardLink } from '../progress.ts';
 import { apiKey, jwksUrlOf, requester, serviceUrl } from '../settings.ts';
 import { isRunnable, runCommand } from '../spawn-command.ts';
 import { withdraw } from '../withdraw.ts';
@@ -144,7 +143,7 @@ async function createRequest(client: GreenlightClient, io: Io, plan: RunPlan): P
   for (let n = 0; n < MAX_ATTEMPTS; n += 1) {
     const created = await client.request(plan.body, { idempotencyKey: nthKey(plan.keys, n) });
     if (!created.replayed) {
-      say(io, `asked for approval: request ${created.id} (${cardLink(created)})`);
+      say(io, `asked for approval: request ${created.id}`);
       return created;
     }
     if (!ASK_AGAIN.has(created.status)) {
