@@ -128,6 +128,15 @@ describe('the greenlight CLI process', () => {
     expect(run.stderr()).toContain(`request ${id} approved by ${APPROVER_A}`);
   });
 
+  it('exits 128+n when a signal ends the command, and reports the signal', async () => {
+    const run = cli(runArgs(['sh', '-c', 'kill -TERM $$']));
+    const id = await waiting(run);
+    await click(t, APPROVER_A, 'approve_request', id);
+    expect((await run.exited).code).toBe(143);
+    const reported = (await get(id)).audit?.find((event) => event.type === 'execution.reported');
+    expect(reported?.details).toMatchObject({ exitCode: null, signal: 'SIGTERM' });
+  });
+
   it('never runs it after a denial: exits 77', async () => {
     const { marker, command } = marking();
     const run = cli(runArgs(command));
