@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+
 /**
  * The `greenlight` CLI's exit codes (sysexits.h where one fits, `timeout`'s 124, the shell's 128+n),
  * so a pipeline can tell "denied" from "nobody answered" from "Greenlight is down".
@@ -39,4 +41,9 @@ export class CliExit extends Error {
     super(message);
     this.name = 'CliExit';
   }
+}
+
+/** The exit code a shell gives a process that signal ended: 128 + its number (SIGINT → 130). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
 }

@@ -1,4 +1,4 @@
-import { constants } from 'node:os';
+import { signalExitCode } from './exit-codes.ts';
 
 /** Ctrl-C or a CI's termination arrived: what the CLI was waiting on is to be withdrawn. */
 export class Interrupted extends Error {
@@ -7,9 +7,9 @@ export class Interrupted extends Error {
     this.name = 'Interrupted';
   }
 
-  /** The shell's exit code for this signal: 128 + its number (SIGINT → 130). */
+  /** The shell's exit code for this signal (SIGINT → 130). */
   get exitCode(): number {
-    return 128 + (constants.signals[this.signal] ?? 0);
+    return signalExitCode(this.signal);
   }
 }
 

@@ -45,6 +45,7 @@ describe('greenlight usage', () => {
     ['a zero --ttl', ['run', ...GOOD, '--ttl', '0', '--', 'true']],
     ['a bad --risk', ['run', ...GOOD, '--risk', 'extreme', '--', 'true']],
     ['a --context without =', ['run', ...GOOD, '--context', 'ticket', '--', 'true']],
+    ['a --context key given twice', ['run', ...GOOD, '--context', 'a=1', '--context', 'a=2', '--', 'true']],
     ['a bad --requester', ['run', ...GOOD, '--requester', 'rita', '--', 'true']],
     ['a bad --url', ['run', ...GOOD, '--url', 'ftp://example.com', '--', 'true']],
     ['a bad --idempotency-key', ['run', ...GOOD, '--idempotency-key', 'has space', '--', 'true']],

@@ -1,4 +1,3 @@
-import { constants } from 'node:os';
 import {
   type ContextValue,
   type CreateRequestInput,
@@ -13,7 +12,7 @@ import {
 import { listFlag, parseFlags, stringFlag } from '../args.ts';
 import { awaitDecision } from '../await-decision.ts';
 import { parseDuration } from '../duration.ts';
-import { CliExit, EXIT, UsageError } from '../exit-codes.ts';
+import { CliExit, EXIT, signalExitCode, UsageError } from '../exit-codes.ts';
 import { type IdempotencyBase, idempotencyBase, nthKey } from '../idempotency.ts';
 import { Interrupted, watchInterrupts } from '../interrupts.ts';
 import { type Io, say } from '../io.ts';
@@ -87,15 +86,20 @@ function required(values: Record<string, unknown>, name: string): string {
   return value.trim();
 }
 
-/** `--context key=value` flags as a context object; the values stay strings. */
+/**
+ * `--context key=value` flags as a context object; the values stay strings. Built with
+ * Object.fromEntries, so every key (even `__proto__`, which the service refuses by name) is data.
+ */
 function parseContext(pairs: string[]): Record<string, ContextValue> {
-  const context: Record<string, ContextValue> = {};
+  const entries = new Map<string, string>();
   for (const pair of pairs) {
     const at = pair.indexOf('=');
     if (at <= 0) throw new UsageError(`--context must be KEY=VALUE, not ${JSON.stringify(pair)}`);
-    context[pair.slice(0, at)] = pair.slice(at + 1);
+    const key = pair.slice(0, at);
+    if (entries.has(key)) throw new UsageError(`--context ${key} is given twice`);
+    entries.set(key, pair.slice(at + 1));
   }
-  return context;
+  return Object.fromEntries(entries);
 }
 
 /** Reads and checks the flags of `run` (UsageError on anything wrong); null when help was asked for. */
@@ -147,7 +151,7 @@ async function createRequest(client: GreenlightClient, io: Io, plan: RunPlan): P
       return created;
     }
     if (!ASK_AGAIN.has(created.status)) {
-      say(io, `continuing with request ${created.id} from an earlier attempt of this CI step (${created.status})`);
+      say(io, `continuing with request ${created.id} from an earlier attempt (${created.status})`);
       return created;
     }
     say(io, `request ${created.id} from an earlier attempt is ${created.status}; asking again`);
@@ -172,11 +176,6 @@ async function verifiedGrant(plan: RunPlan, request: RequestJson): Promise<strin
     },
   });
   return token;
-}
-
-/** The exit code a shell gives a process a signal ended: 128 + its number. */
-function signalExitCode(signal: NodeJS.Signals): number {
-  return 128 + (constants.signals[signal] ?? 0);
 }
 
 /** `greenlight run`: see {@link RUN_USAGE}. Returns the exit code. */
