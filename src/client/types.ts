@@ -1,0 +1,160 @@
+/**
+ * The service API's JSON, as plain TypeScript types for callers. Hand-written to mirror
+ * `toRequestJson` (src/http/api/v1/request-json.ts) so the client pulls in no server code; a test
+ * holds the two equal.
+ */
+
+/** Every status a request can be in; `pending` is the only one a decision can still change. */
+export type RequestStatus =
+  | 'pending'
+  | 'approved'
+  | 'denied'
+  | 'expired'
+  | 'cancelled'
+  | 'executed'
+  | 'revoked'
+  | 'lapsed';
+
+/** How risky the requester says the action is; routing rules may match on it. */
+export type Risk = 'low' | 'medium' | 'high' | 'critical';
+
+/** A context value: what the approval is bound to besides action, resource and environment. */
+export type ContextValue = string | number | boolean;
+
+/** Who did something, as the API reports it. */
+export type ActorJson =
+  | { type: 'user'; id: string }
+  | { type: 'service'; id: string }
+  | { type: 'rule'; id: string }
+  | { type: 'system'; id?: string }
+  | { type: 'anonymous'; id?: string };
+
+/** One approver's vote. */
+export interface VoteJson {
+  voter: string;
+  decision: string;
+  reason: string | null;
+  at: string;
+}
+
+/** One event of the request's audit trail (only `GET /requests/:id` includes them). */
+export interface AuditEventJson {
+  id: string;
+  type: string;
+  actor: { type: string; id: string | null };
+  details: unknown;
+  at: string;
+}
+
+/** A request as every `/api/v1/requests` route answers it. Times are ISO 8601 strings. */
+export interface RequestJson {
+  id: string;
+  status: RequestStatus;
+  action: string;
+  resource: string;
+  environment: string | null;
+  risk: Risk;
+  reason: string;
+  context: Record<string, ContextValue>;
+  /** SHA-256 of the canonical action, resource, environment and context: what the grant binds. */
+  paramsHash: string;
+  requester: { slackUserId: string; email: string | null };
+  source: string;
+  route: {
+    rule: { id: string; name: string | null } | null;
+    channel: string;
+    approvers: string[];
+    requiredApprovals: number;
+  };
+  /** When a still-pending request expires. */
+  expiresAt: string;
+  createdAt: string;
+  decision: {
+    status: RequestStatus;
+    by: string | null;
+    actor: ActorJson | null;
+    at: string;
+    reason: string | null;
+    grantExpiresAt: string | null;
+  } | null;
+  executedAt: string | null;
+  /** How an approved request's grant ended without being executed (revoked or lapsed). */
+  grantEnd: {
+    status: RequestStatus;
+    at: string;
+    by: string | null;
+    actor: ActorJson | null;
+    reason: string | null;
+  } | null;
+  /** The grant token, present only while the request is approved and the grant unspent. */
+  grant: { token: string; expiresAt: string } | null;
+  votes: VoteJson[];
+  slack: { channel: string; messageTs: string | null; error: string | null };
+  callbackUrl: string | null;
+  audit?: AuditEventJson[];
+}
+
+/** What `client.request()` sends: the body of `POST /api/v1/requests`. */
+export interface CreateRequestInput {
+  /** What is to be done, e.g. `db.drop_table` (letters, digits and `_ . : / * -`). */
+  action: string;
+  /** What it is done to, e.g. `prod/customers`. */
+  resource: string;
+  /** Why, shown to the approvers. */
+  reason: string;
+  /** Who asks: exactly one of a Slack user id or an e-mail address Slack knows. */
+  requester: { slackUserId: string; email?: never } | { email: string; slackUserId?: never };
+  environment?: string;
+  /** Defaults to `medium`. */
+  risk?: Risk;
+  /** Up to 50 flat fields the approval is bound to (they are part of the grant's params hash). */
+  context?: Record<string, ContextValue>;
+  /** Time to decide, within the service's MIN_TTL_SECONDS–MAX_TTL_SECONDS (a rule may shorten it). */
+  ttlSeconds?: number;
+  /** Where signed webhooks about this request are sent. */
+  callbackUrl?: string;
+}
+
+/** What the caller reports about a command it ran under a grant (`POST /requests/:id/result`). */
+export interface ExecutionResult {
+  /** The exit code 0–255, or null when the process ended by a signal. */
+  exitCode: number | null;
+  /** The signal that ended the process (`SIGTERM` …), if one did. */
+  signal?: string | null;
+  durationMs: number;
+}
+
+/** A field-level problem in a refused request body. */
+export interface FieldErrorJson {
+  path: string;
+  message: string;
+}
+
+/** The claims of a verified grant token. */
+export interface GrantClaims {
+  iss: string;
+  aud: string | string[];
+  /** The request id. */
+  sub: string;
+  /** The grant id; the request records it, so only its current grant can be executed. */
+  jti: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  action: string;
+  resource: string;
+  environment: string | null;
+  params_hash: string;
+  /** The requester's Slack user id. */
+  requester: string;
+  approved_by: string[];
+  /** The rule that routed or auto-approved the request, or null. */
+  rule: string | null;
+}
+
+/** A webhook Greenlight sent, once its signature checked out. */
+export interface WebhookEvent<T = unknown> {
+  type: string;
+  timestamp: string;
+  data: T;
+}

@@ -1,0 +1,16 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { RequestJson } from '../../../src/client/index.ts';
+import type { toRequestJson } from '../../../src/http/api/v1/request-json.ts';
+
+type ServerJson = ReturnType<typeof toRequestJson>;
+
+describe('the client’s hand-written types', () => {
+  it('RequestJson accepts everything toRequestJson answers, and names no field it lacks', () => {
+    // Checked by the type checker (npm run typecheck): a field added, renamed or retyped on the
+    // server without the client following fails here. `context` is Prisma's JsonValue on the server;
+    // the API schema makes it a flat object of strings, numbers and booleans.
+    expectTypeOf<Omit<ServerJson, 'context'>>().toExtend<Omit<RequestJson, 'context'>>();
+    expectTypeOf<keyof RequestJson>().toEqualTypeOf<keyof ServerJson | 'audit'>();
+    expect(true).toBe(true);
+  });
+});
