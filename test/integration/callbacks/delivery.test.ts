@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../../../src/client/verify-webhook.ts';
 import { JOB_IDS } from '../../../src/jobs/job-ids.ts';
 import { QUEUES } from '../../../src/jobs/queues.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
@@ -99,6 +100,11 @@ describe('signed callbacks', () => {
     expect(token).toMatch(/^ey/);
     // A wrong secret does not verify: the signature is over this body with this key.
     expect(() => verified(first, `whsec_${Buffer.alloc(32, 1).toString('base64')}`)).toThrow();
+    // The typed client's verifyWebhook reads the same delivery the same way.
+    expect(verifyWebhook(first?.body as string, first?.headers as Record<string, string>, SECRET)).toMatchObject({
+      type: 'request.approved',
+      data: { id: request.id, status: 'approved' },
+    });
 
     expect((await api(t, 'POST', `/requests/${request.id}/execute`, { body: { grant: token } })).status).toBe(200);
     const executed = verified((await received(path, 2))[1]);
