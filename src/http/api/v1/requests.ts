@@ -7,11 +7,11 @@ import { acceptCallbackUrl } from '../../../services/callbacks/accept.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { cancelRequest } from '../../../services/requests/cancel.ts';
 import { createRequest } from '../../../services/requests/create.ts';
-import { executeRequest } from '../../../services/requests/execute.ts';
+import { executeRequest, type ServiceActor } from '../../../services/requests/execute.ts';
 import { fieldErrors } from '../../../services/requests/input.ts';
 import { reportResult } from '../../../services/requests/report-result.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
-import { getAuditTrail, getRequest } from '../../../services/requests/store.ts';
+import { getAuditTrail, getRequest, type RequestRow } from '../../../services/requests/store.ts';
 import { lookupSlackUser } from '../../../services/slack-users.ts';
 import { clientOf } from './auth.ts';
 import { toRequestJson } from './request-json.ts';
@@ -172,49 +172,36 @@ export function requestRoutes(deps: CoreDeps): Router {
     res.json(toRequestJson(request, await getAuditTrail(deps.db, id)));
   });
 
-  router.post('/requests/:id/cancel', json, async (req, res) => {
-    const client = clientOf(req);
-    const body = parseBody(ZCancelBody, req.body ?? {});
-    const request = await cancelRequest(deps, {
-      requestId: String(req.params.id),
-      actor: { type: 'service', id: client.name, clientId: client.id },
-      reason: body.reason || null,
+  /**
+   * `POST /requests/:id/<verb>`: the body checked against `schema` (`optionalBody`: no body is `{}`), the
+   * use case run on behalf of the calling client, the request answered as it now stands.
+   */
+  const change = <T>(
+    verb: string,
+    schema: z.ZodType<T>,
+    optionalBody: boolean,
+    run: (input: { requestId: string; actor: ServiceActor; body: T }) => Promise<RequestRow>,
+  ) => {
+    const checks = optionalBody ? [json] : [requireJson, json];
+    router.post(`/requests/:id/${verb}`, ...checks, async (req: Request, res: Response) => {
+      const client = clientOf(req);
+      const body = parseBody(schema, optionalBody ? (req.body ?? {}) : req.body);
+      const actor: ServiceActor = { type: 'service', id: client.name, clientId: client.id };
+      res.json(toRequestJson(await run({ requestId: String(req.params.id), actor, body })));
     });
-    res.json(toRequestJson(request));
-  });
-
-  router.post('/requests/:id/execute', requireJson, json, async (req, res) => {
-    const client = clientOf(req);
-    const body = parseBody(ZExecuteBody, req.body);
-    const request = await executeRequest(deps, {
-      requestId: String(req.params.id),
-      actor: { type: 'service', id: client.name, clientId: client.id },
-      token: body.grant,
-    });
-    res.json(toRequestJson(request));
-  });
-
-  router.post('/requests/:id/revoke', json, async (req, res) => {
-    const client = clientOf(req);
-    const body = parseBody(ZRevokeBody, req.body ?? {});
-    const request = await revokeGrant(deps, {
-      requestId: String(req.params.id),
-      actor: { type: 'service', id: client.name, clientId: client.id },
-      reason: body.reason || null,
-    });
-    res.json(toRequestJson(request));
-  });
-
-  router.post('/requests/:id/result', requireJson, json, async (req, res) => {
-    const client = clientOf(req);
-    const body = parseBody(ZResultBody, req.body);
-    const request = await reportResult(deps, {
-      requestId: String(req.params.id),
-      actor: { type: 'service', id: client.name, clientId: client.id },
-      result: body,
-    });
-    res.json(toRequestJson(request));
-  });
+  };
+  change('cancel', ZCancelBody, true, ({ requestId, actor, body }) =>
+    cancelRequest(deps, { requestId, actor, reason: body.reason || null }),
+  );
+  change('execute', ZExecuteBody, false, ({ requestId, actor, body }) =>
+    executeRequest(deps, { requestId, actor, token: body.grant }),
+  );
+  change('revoke', ZRevokeBody, true, ({ requestId, actor, body }) =>
+    revokeGrant(deps, { requestId, actor, reason: body.reason || null }),
+  );
+  change('result', ZResultBody, false, ({ requestId, actor, body }) =>
+    reportResult(deps, { requestId, actor, result: body }),
+  );
 
   return router;
 }
