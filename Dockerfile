@@ -31,9 +31,12 @@ RUN npm run build
 FROM node:20-bookworm-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The postinstall script needs the prisma CLI, a devDependency; the runtime needs only the client
-# compiled into dist/ and @prisma/client's runtime, so no script runs here.
-RUN npm install --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+# No script runs here: the project's postinstall needs the prisma CLI, a devDependency, and the
+# runtime needs only the client compiled into dist/ and @prisma/client's runtime.
+# --omit=optional as well: the prisma CLI and TypeScript are optional peers of @prisma/client, so
+# --omit=dev alone keeps them (and Prisma Studio's React tree): 418 MB of node_modules instead of 158 MB.
+# It also drops msgpackr-extract, a native speed-up BullMQ's msgpackr does without.
+RUN npm install --omit=dev --omit=optional --no-audit --no-fund --ignore-scripts && npm cache clean --force
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
