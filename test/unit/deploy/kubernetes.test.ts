@@ -16,6 +16,8 @@ import {
 } from './manifests.ts';
 
 const ROLES = ['web', 'worker'] as const;
+/** Variables Node itself reads, which a Deployment may set beside Greenlight's own. */
+const NODE_VARIABLES: ReadonlySet<string> = new Set(['NODE_OPTIONS']);
 /** The port the image EXPOSEs and the service listens on (PORT). */
 const SERVICE_PORT = 3000;
 
@@ -164,12 +166,19 @@ describe('deploy/kubernetes', () => {
     }
   });
 
-  it('gives every container resource requests and a memory limit', () => {
+  it('gives every container resource requests and a memory limit, with the V8 heap capped below it', () => {
     for (const role of ROLES) {
       const resources = containerOf(deploymentOfRole(role)).resources;
       expect(resources?.requests?.cpu, role).toBeDefined();
       expect(resources?.requests?.memory, role).toBeDefined();
       expect(resources?.limits?.memory, role).toBeDefined();
+      // The V8 heap ceiling stays below the container's memory limit (Mi), leaving room for the rest.
+      const heapMb = Number(
+        /--max-old-space-size=(\d+)/.exec(
+          containerOf(deploymentOfRole(role)).env?.find((v) => v.name === 'NODE_OPTIONS')?.value ?? '',
+        )?.[1],
+      );
+      expect(heapMb, role).toBeLessThan(Number(/^(\d+)Mi$/.exec(String(resources?.limits?.memory))?.[1]) * 0.75);
     }
   });
 
@@ -202,8 +211,13 @@ describe('deploy/kubernetes', () => {
     const inDeployments = ROLES.flatMap((role) =>
       (containerOf(deploymentOfRole(role)).env ?? []).map((variable) => variable.name),
     );
-    for (const name of [...inConfigMap, ...inSecret, ...inDeployments]) {
+    for (const name of [...inConfigMap, ...inSecret]) {
       expect(CONFIG_VARIABLES.has(name), `${name} is not a configuration variable`).toBe(true);
+    }
+    for (const name of inDeployments) {
+      expect(CONFIG_VARIABLES.has(name) || NODE_VARIABLES.has(name), `${name} is not a configuration variable`).toBe(
+        true,
+      );
     }
     expect(inConfigMap.filter((name) => inSecret.includes(name))).toEqual([]);
     expect(inConfigMap.filter((name) => inDeployments.includes(name))).toEqual([]);
