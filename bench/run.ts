@@ -225,6 +225,8 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     // Callbacks go to a receiver in this process, on loopback.
     CALLBACK_SIGNING_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
     CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
+    // The web and worker processes must share it.
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   };
   const services =
     mode === 'web + worker processes'

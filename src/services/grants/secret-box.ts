@@ -46,13 +46,20 @@ const KEY_FILE = 'encryption.key';
 
 /**
  * ENCRYPTION_KEY, or — when it is unset — a key generated once under DATA_DIR and reused after, with
- * a warning: fine for a single-instance trial, wrong for several instances or a lost disk.
+ * a warning: fine for a single-instance trial, wrong for several instances or a lost disk (so split
+ * roles, which mean several instances, require ENCRYPTION_KEY).
  */
 export function loadEncryptionKey(
-  config: { ENCRYPTION_KEY?: Buffer | undefined; DATA_DIR: string },
+  config: { ENCRYPTION_KEY?: Buffer | undefined; DATA_DIR: string; ROLE?: string },
   logger: Logger,
 ): Buffer {
   if (config.ENCRYPTION_KEY !== undefined) return config.ENCRYPTION_KEY;
+  if (config.ROLE === 'web' || config.ROLE === 'worker') {
+    // Split roles mean several instances: a key generated on one disk would not open on another.
+    throw new Error(
+      `ENCRYPTION_KEY is required with ROLE=${config.ROLE}: every instance must share it (openssl rand -base64 32)`,
+    );
+  }
   const path = join(config.DATA_DIR, KEY_FILE);
   mkdirSync(config.DATA_DIR, { recursive: true });
   try {
