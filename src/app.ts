@@ -8,6 +8,8 @@ import { createApiLimits } from './http/api/v1/rate-limits.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { jwksRoutes } from './http/jwks.ts';
+import { metricsRoutes } from './http/metrics.ts';
+import { requestLog } from './http/request-log.ts';
 import { createEffects } from './jobs/effects.ts';
 import { type JobDeps, QUEUES } from './jobs/queues.ts';
 import { type Reconciler, startReconciler } from './jobs/reconciler.ts';
@@ -16,6 +18,7 @@ import { createJobRuntime, type JobRuntime } from './jobs/runtime.ts';
 import { createDb, type Db, pingDb } from './platform/db.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './platform/embedded-db.ts';
 import { redactUrl } from './platform/logger.ts';
+import { createMetrics } from './platform/metrics.ts';
 import { migrate } from './platform/migrate.ts';
 import { connectRedis, createRedis, pingRedis } from './platform/redis.ts';
 import { syncConfiguredKeys } from './services/api-keys/api-keys.ts';
@@ -119,11 +122,15 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     }
     logger.info({ redis: redactUrl(config.REDIS_URL), prefix: config.QUEUE_PREFIX }, 'redis connected');
 
+    // The queue-depth gauges read the runtime's queues when scraped, so `jobs` exists by then.
+    const metrics = createMetrics({ db, logger, now, queues: () => Object.values(QUEUES).map((q) => jobs.queue(q)) });
+    closer.add(async () => metrics.registry.clear());
     const jobs = createJobRuntime<JobDeps>({
       producer,
       prefix: config.QUEUE_PREFIX,
       definitions: JOB_DEFINITIONS,
       logger,
+      metrics,
     });
     closer.add(() => jobs.close());
     const changes = await createRequestChanges(producer, subscriber, config.QUEUE_PREFIX);
@@ -139,7 +146,9 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     const http = express();
     http.disable('x-powered-by');
     http.set('trust proxy', 'loopback');
-    const slack = await createSlackApp(config, logger, http);
+    // First, before Bolt mounts /slack/events: every request is timed, logged and traced.
+    http.use(requestLog(logger, metrics));
+    const slack = await createSlackApp(config, logger, http, metrics);
     closer.add(() => slack.stop());
     // Listeners ack first and keep working after the HTTP response is sent, so the server closing
     // does not mean they are done: track each listener run and let shutdown wait for them.
@@ -156,7 +165,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     closer.add(() => Promise.allSettled([...inFlight]));
 
     let reconciler: Reconciler | undefined;
-    const effects = createEffects({ jobs, changes, logger, now }, () => reconciler?.requestRepair());
+    const effects = createEffects({ jobs, changes, logger, now, metrics }, () => reconciler?.requestRepair());
     const deps: JobDeps = {
       db,
       slack: slack.bolt.client,
@@ -168,6 +177,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       grants,
       box,
       logger,
+      metrics,
       now,
       redis: producer,
       callbackTiming: { ...DEFAULT_CALLBACK_TIMING, ...options.callbackTiming },
@@ -178,6 +188,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
 
     http.use(healthRoutes({ postgres: () => pingDb(db), redis: () => pingRedis(producer) }));
     http.use(jwksRoutes(grants));
+    http.use(metricsRoutes(metrics, config.METRICS_TOKEN));
     http.use('/api/v1', apiV1Routes(deps, createApiLimits(producer, config)));
     http.use(notFoundHandler);
     http.use(errorHandler(logger));

@@ -4,6 +4,7 @@ import { database } from './database.ts';
 import type { TConfigPart, TProblem, TShape } from './fields.ts';
 import { grants } from './grants.ts';
 import { keys } from './keys.ts';
+import { observe } from './observe.ts';
 import { redis } from './redis.ts';
 import { slack } from './slack.ts';
 
@@ -13,7 +14,7 @@ import { slack } from './slack.ts';
  * documented in `.env.example` and README (test/unit/env-example.test.ts keeps them in step), and
  * nothing else reads `process.env`.
  */
-export const CONFIG_PARTS = { core, database, redis, slack, keys, grants } as const;
+export const CONFIG_PARTS = { core, database, redis, slack, keys, grants, observe } as const;
 
 export type TConfigPartName = keyof typeof CONFIG_PARTS;
 
@@ -28,6 +29,7 @@ export const ZConfig = z.object({
   ...slack.shape,
   ...keys.shape,
   ...grants.shape,
+  ...observe.shape,
 });
 
 export type TConfig = Readonly<z.output<typeof ZConfig>>;

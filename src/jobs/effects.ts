@@ -1,5 +1,6 @@
 import { isCallbackStatus, wantsCallbacks } from '../services/callbacks/events.ts';
 import type { Effects } from '../services/ports.ts';
+import { countChanged, countCreated } from '../services/requests/outcome-metrics.ts';
 import type { RequestRow } from '../services/requests/store.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
@@ -12,10 +13,11 @@ import { syncTimers } from './timers.ts';
 /**
  * Effects over the queues. Job ids are deterministic, so a repeated call schedules nothing twice.
  * Failures are logged, never thrown: the change is already committed, and the reconciler re-creates
- * what a failed enqueue left out.
+ * what a failed enqueue left out. Committed outcomes are counted here too (created, decisions,
+ * time to decide), so a transaction that rolled back is never counted.
  */
 export function createEffects(
-  deps: Pick<JobDeps, 'jobs' | 'changes' | 'logger' | 'now'>,
+  deps: Pick<JobDeps, 'jobs' | 'changes' | 'logger' | 'now' | 'metrics'>,
   onFailure: () => void = () => {},
 ): Effects {
   const guarded = async (what: string, request: RequestRow, step: () => Promise<unknown>) => {
@@ -50,6 +52,7 @@ export function createEffects(
   };
   return {
     async requestCreated(request) {
+      countCreated(deps.metrics, request);
       const steps = [
         guarded('card.post', request, () =>
           deps.jobs.enqueue(postCard, { requestId: request.id }, { jobId: JOB_IDS.postCard(request.id) }),
@@ -63,6 +66,7 @@ export function createEffects(
     },
     async requestsChanged(requests) {
       if (requests.length === 0) return;
+      countChanged(deps.metrics, requests);
       const decided = requests.filter((request) => request.status !== 'pending');
       const first = requests[0] as RequestRow;
       const steps: Array<Promise<void>> = [

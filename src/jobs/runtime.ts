@@ -2,6 +2,8 @@ import { type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'b
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { Metrics } from '../platform/metrics.ts';
+import { currentTrace, isTraceId, runWithTrace, traceIdFrom } from '../platform/trace.ts';
 
 /** A kind of background work: where it runs, what its payload is, how it retries, and what it does. */
 export interface JobDefinition<TPayload, TDeps> {
@@ -39,6 +41,40 @@ export interface JobRuntimeOptions<TDeps> {
   prefix: string;
   definitions: AnyJobDefinition<TDeps>[];
   logger: Logger;
+  /** Where workers report how late each job started (greenlight_job_lag_seconds). */
+  metrics?: Pick<Metrics, 'jobLag'>;
+}
+
+/**
+ * The one field the runtime adds to a job's data beside the definition's payload: the trace id of
+ * the work that enqueued it (an HTTP request, a Slack interaction, another job), so the job's log
+ * lines carry it too. A correlation id, never a secret; the worker takes it off before the
+ * definition's strict schema reads the payload.
+ */
+const TRACE_FIELD = 'traceId';
+
+/** The payload as stored: the definition's fields, and the current trace id when there is one. */
+function withTraceId<T>(payload: T): T {
+  const traceId = currentTrace()?.traceId;
+  if (traceId === undefined || typeof payload !== 'object' || payload === null) return payload;
+  return { ...payload, [TRACE_FIELD]: traceId };
+}
+
+/** Splits stored data into the trace id it carries (if well-formed) and the definition's payload. */
+function splitTraceId(data: unknown): { traceId: string | undefined; payload: unknown } {
+  if (typeof data !== 'object' || data === null || !(TRACE_FIELD in data)) return { traceId: undefined, payload: data };
+  const { [TRACE_FIELD]: traceId, ...payload } = data as Record<string, unknown>;
+  return { traceId: isTraceId(traceId) ? traceId : undefined, payload };
+}
+
+/**
+ * Seconds between when a job was due (added, plus its delay) and when this worker took it; null on
+ * a later start (a retry, or a job that moved itself back to delayed), whose due time BullMQ does
+ * not keep.
+ */
+function lagSeconds(job: Job): number | null {
+  if (job.attemptsStarted > 1 || job.processedOn === undefined) return null;
+  return Math.max(0, job.processedOn - (job.timestamp + (job.delay ?? 0))) / 1000;
 }
 
 export interface JobRuntime<TDeps = unknown> {
@@ -68,7 +104,7 @@ export interface JobRuntime<TDeps = unknown> {
  * jobs by name. A payload that fails its schema is unrecoverable: retrying cannot make it valid.
  */
 export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobRuntime<TDeps> {
-  const { producer, prefix, definitions, logger } = options;
+  const { producer, prefix, definitions, logger, metrics } = options;
   const byName = new Map(definitions.map((definition) => [definition.name, definition]));
   const queues = new Map<string, Queue>();
   for (const queueName of new Set(definitions.map((definition) => definition.queue))) {
@@ -97,7 +133,7 @@ export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobR
     async enqueue(definition, payload, jobOptions = {}) {
       return queueOf(definition).add(
         definition.name,
-        definition.schema.parse(payload),
+        withTraceId(definition.schema.parse(payload)),
         optionsOf(definition, jobOptions),
       );
     },
@@ -106,7 +142,7 @@ export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobR
       return queueOf(definition).addBulk(
         items.map((item) => ({
           name: definition.name,
-          data: definition.schema.parse(item.payload),
+          data: withTraceId(definition.schema.parse(item.payload)),
           opts: optionsOf(definition, item.options ?? {}),
         })),
       );
@@ -119,12 +155,23 @@ export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobR
         const worker = new Worker(
           queueName,
           async (job, token) => {
-            const definition = byName.get(job.name);
-            if (definition === undefined) throw new UnrecoverableError(`no job definition named ${job.name}`);
-            const parsed = definition.schema.safeParse(job.data);
-            if (!parsed.success)
-              throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.message}`);
-            await definition.handle(parsed.data, deps, job, token);
+            const lag = lagSeconds(job);
+            if (lag !== null) metrics?.jobLag.observe({ queue: queueName }, lag);
+            const { traceId, payload } = splitTraceId(job.data);
+            // Everything the job logs carries its trace id (fresh when nothing traced enqueued it) and which job it is.
+            const trace = {
+              traceId: traceIdFrom(traceId),
+              job: job.name,
+              ...(job.id === undefined ? {} : { jobId: job.id }),
+            };
+            await runWithTrace(trace, async () => {
+              const definition = byName.get(job.name);
+              if (definition === undefined) throw new UnrecoverableError(`no job definition named ${job.name}`);
+              const parsed = definition.schema.safeParse(payload);
+              if (!parsed.success)
+                throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.message}`);
+              await definition.handle(parsed.data, deps, job, token);
+            });
           },
           {
             connection,
@@ -142,7 +189,11 @@ export function createJobRuntime<TDeps>(options: JobRuntimeOptions<TDeps>): JobR
           },
         );
         worker.on('failed', (job, error) => {
-          logger.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed');
+          const { traceId } = splitTraceId(job?.data);
+          logger.warn(
+            { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error, ...(traceId ? { traceId } : {}) },
+            'job failed',
+          );
         });
         worker.on('error', (error) => logger.debug({ err: error, queue: queueName }, 'worker connection error'));
         workers.push(worker);

@@ -1,6 +1,7 @@
 import type { Logger as SlackLogger } from '@slack/bolt';
 import { LogLevel } from '@slack/bolt';
 import { type Logger, pino } from 'pino';
+import { currentTrace } from './trace.ts';
 
 /** Paths that may carry a secret anywhere in a log object; pino replaces their values. */
 const REDACT_PATHS = [
@@ -12,14 +13,27 @@ const REDACT_PATHS = [
   'apiKey',
   'authorization',
   'password',
+  'grantToken',
+  'callbackSecret',
+  'privateKey',
+  'cookie',
   '*.token',
   '*.botToken',
   '*.secret',
   '*.apiKey',
   '*.authorization',
   '*.password',
+  '*.grantToken',
+  '*.callbackSecret',
+  '*.privateKey',
+  'grant.token',
+  '*.grant.token',
   'headers.authorization',
+  'headers.cookie',
+  'headers["x-slack-signature"]',
+  'headers["webhook-signature"]',
   'req.headers.authorization',
+  'req.headers.cookie',
   'req.headers["x-slack-signature"]',
   'config.SLACK_BOT_TOKEN',
   'config.SLACK_SIGNING_SECRET',
@@ -27,9 +41,16 @@ const REDACT_PATHS = [
   'config.SERVICE_API_KEYS',
   'config.DATABASE_URL',
   'config.REDIS_URL',
+  'config.ENCRYPTION_KEY',
+  'config.CALLBACK_SIGNING_SECRET',
+  'config.METRICS_TOKEN',
 ];
 
-/** Builds the one JSON logger of the process; secrets are redacted. */
+/**
+ * Builds the one JSON logger of the process; secrets are redacted, and every line written inside an
+ * HTTP request, a Slack interaction or a job carries its trace fields (`traceId`, and `job`/`jobId`
+ * in a job; see platform/trace.ts). Fields the line sets itself win over the trace's.
+ */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino(
     {
@@ -37,6 +58,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       base: { service: 'greenlight' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: () => ({ ...currentTrace() }),
     },
     destination as pino.DestinationStream | undefined,
   );

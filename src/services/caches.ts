@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { HomePages } from './home/home-data.ts';
 import type { RuleRow } from './routing/rules-store.ts';
 import type { SlackUserInfo } from './slack-users.ts';
+import type { WindowStats } from './stats/approval-stats.ts';
 
 /**
  * Every in-memory cache of the process, bounded in size and age by one library. Built in the
@@ -19,6 +20,8 @@ export interface Caches {
   dmChannels: LRUCache<string, string>;
   /** The App Home pages each user last asked for. */
   homePages: LRUCache<string, HomePages>;
+  /** The approval stats admins see, for a minute: computing them scans a month of requests. */
+  stats: LRUCache<'all', WindowStats[]>;
 }
 
 export function createCaches(): Caches {
@@ -28,6 +31,7 @@ export function createCaches(): Caches {
     slackUsers: new LRUCache({ max: 10_000, ttl: 5 * 60_000 }),
     dmChannels: new LRUCache({ max: 10_000, ttl: 60 * 60_000 }),
     homePages: new LRUCache({ max: 10_000 }),
+    stats: new LRUCache({ max: 1, ttl: 60_000 }),
   };
 }
 

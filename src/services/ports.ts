@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { TConfig } from '../config/index.ts';
 import type { Db } from '../platform/db.ts';
+import type { Metrics } from '../platform/metrics.ts';
 import type { Caches } from './caches.ts';
 import type { Grants } from './grants/grants.ts';
 import type { SecretBox } from './grants/secret-box.ts';
@@ -23,6 +24,8 @@ export interface CoreDeps {
   /** Bounded in-memory caches, built with the app. */
   caches: Caches;
   logger: Logger;
+  /** The app's Prometheus metrics (its own registry), for use cases that count what they do. */
+  metrics: Metrics;
   /** The clock; tests may pin it. */
   now(): Date;
 }

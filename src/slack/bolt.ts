@@ -4,6 +4,9 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { TConfig } from '../config/index.ts';
 import { toSlackLogger } from '../platform/logger.ts';
+import type { Metrics } from '../platform/metrics.ts';
+import { countingFetch } from './api-metrics.ts';
+import { interactionLog } from './interaction-log.ts';
 import { staleAnswer } from './listeners/stale.ts';
 import { ZEnvelope } from './payloads.ts';
 
@@ -78,12 +81,20 @@ export interface SlackApp {
  * POST /slack/events and verifies Slack's signature itself (401 on a bad or stale one).
  * With SLACK_APP_TOKEN set, Socket Mode is used instead. The Web API client talks to
  * SLACK_API_URL and does not sit out rate limits in-process: a 429 surfaces to the caller
- * (a queued job reschedules by Retry-After).
+ * (a queued job reschedules by Retry-After). Every client calls Slack through one counting `fetch`
+ * (greenlight_slack_api_calls_total), and every interaction is logged and timed by the first global
+ * middleware (interaction-log.ts).
  */
-export async function createSlackApp(config: TConfig, logger: Logger, expressApp: Express): Promise<SlackApp> {
+export async function createSlackApp(
+  config: TConfig,
+  logger: Logger,
+  expressApp: Express,
+  metrics: Pick<Metrics, 'slackApiCalls' | 'slackInteractions'>,
+): Promise<SlackApp> {
   const slackLogger = toSlackLogger(logger);
   const clientOptions = {
     slackApiUrl: config.SLACK_API_URL,
+    fetch: countingFetch(metrics),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 2, factor: 2, minTimeout: 100, maxTimeout: 1000 },
     timeout: 10_000,
@@ -110,6 +121,7 @@ export async function createSlackApp(config: TConfig, logger: Logger, expressApp
         bodyLimit: '1mb',
       });
   const app = new GuardedApp({ ...common, receiver });
+  app.use(interactionLog(logger, metrics));
   // A listener that throws is logged here and the error goes no further: GuardedApp acks whatever is
   // still unacked, so the request is answered with a 200 instead of the receiver's 500.
   // (Bolt's ExtendedErrorHandlerArgs is not exported; this is the part of it we read.)

@@ -35,6 +35,8 @@ export interface StartOptions {
   now?: () => Date;
   /** Callback retry waits and attempt timeout (see BuildOptions). */
   callbackTiming?: BuildOptions['callbackTiming'];
+  /** Where the app's JSON log lines go (default stdout); set LOG_LEVEL too, tests default to silent. */
+  logDestination?: NodeJS.WritableStream;
 }
 
 /** Runs every step even when one fails, then throws the first failure (the others are attached). */
@@ -89,7 +91,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
       ...(options.now ? { now: options.now } : {}),
       ...(options.callbackTiming ? { callbackTiming: options.callbackTiming } : {}),
     };
-    const app = await buildApp(config, createLogger(config.LOG_LEVEL), build);
+    const app = await buildApp(config, createLogger(config.LOG_LEVEL, options.logDestination), build);
     // Pushed last, so it runs first: nothing may write to Redis or the database once they are removed.
     cleanups.push(() => app.close());
     const server = await app.listen(0, '127.0.0.1');

@@ -31,6 +31,15 @@ type DeliverDeps = CoreDeps & { callbackTiming: CallbackTiming };
 
 const DONE: DeliveryOutcome = { done: true };
 
+/** How an attempt ended, as greenlight_callback_deliveries_total counts it. */
+type CountedOutcome = 'delivered' | 'failed' | 'gone' | 'blocked' | 'skipped';
+
+/** Counts one audited attempt; `durationMs` only for an attempt that was sent. */
+function count(deps: Pick<CoreDeps, 'metrics'>, outcome: CountedOutcome, final: boolean, durationMs?: number): void {
+  deps.metrics.callbackDeliveries.inc({ outcome, final: String(final) });
+  if (durationMs !== undefined) deps.metrics.callbackDuration.observe({ outcome }, durationMs / 1000);
+}
+
 /**
  * Delivers one callback attempt. The request is loaded now, so the body shows the row as it is at
  * delivery (an `approved` callback carries the grant only while the request is still approved),
@@ -53,6 +62,7 @@ export async function deliverCallback(deps: DeliverDeps, input: DeliveryAttempt)
       'callback not sent: no CALLBACK_SIGNING_SECRET to sign it (set it, or use an App Home key)',
     );
     await record(deps, requestId, 'callback.skipped', { event, reason: 'no_signing_secret' });
+    count(deps, 'skipped', true);
     return DONE;
   }
 
@@ -71,6 +81,7 @@ export async function deliverCallback(deps: DeliverDeps, input: DeliveryAttempt)
         : { reason: vetted.reason === 'scheme' ? 'scheme_not_allowed' : 'blocked_address' }),
       ...(retry ? {} : { final: true }),
     });
+    count(deps, vetted.reason === 'unresolvable' ? 'failed' : 'blocked', !retry);
     return retry ? { done: false, why: vetted.message } : DONE;
   }
 
@@ -119,6 +130,7 @@ async function recordAttempt(
     },
     gone,
   );
+  count(deps, delivered ? 'delivered' : gone ? 'gone' : 'failed', done, result.durationMs);
   if (done) return DONE;
   return { done: false, why: 'error' in result ? result.error : `receiver answered ${status}` };
 }

@@ -91,7 +91,7 @@ function activeAccess(data: HomeData, pages: HomePages): KnownBlock[] {
 /**
  * The App Home: everyone's open requests (Cancel), requests awaiting their approval (Approve/Deny),
  * the access they may still revoke (Revoke access, and Show grant for their own Slack requests),
- * their recent decisions; for admins also the routing rules and API keys. Every list is paged, so
+ * their recent decisions; for admins also Approval stats (a modal), the routing rules and API keys. Every list is paged, so
  * the view stays inside Slack's 100 blocks however many rows exist.
  */
 export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
@@ -157,6 +157,11 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
   if (data.rules !== undefined && data.keys !== undefined) {
     blocks.push(
       { type: 'divider' },
+      {
+        type: 'actions',
+        block_id: 'admin_toolbar',
+        elements: [button('Approval stats', ACTION_IDS.stats, 'stats')],
+      },
       header('Routing rules'),
       context(`First enabled match wins, top to bottom; no match uses the default route. ${data.rules.total} rule(s).`),
     );

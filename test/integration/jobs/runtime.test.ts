@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createJobRuntime, defineJob, type JobRuntime } from '../../../src/jobs/runtime.ts';
 import { createLogger } from '../../../src/platform/logger.ts';
 import { createRedis } from '../../../src/platform/redis.ts';
+import { currentTrace, runWithTrace, type Trace } from '../../../src/platform/trace.ts';
 import { keysUnder, removeKeys } from '../../support/redis-keys.ts';
 import { REDIS_URL, uniquePrefix } from '../../support/run.ts';
 
@@ -12,6 +13,8 @@ interface Deps {
   failUntilAttempt: number;
   /** The waits the custom schedule was asked for, by attempts failed so far. */
   asked?: number[];
+  /** The trace each `traced` job ran under, with the payload it was handed. */
+  traces?: Array<{ payload: unknown; trace: Trace | undefined }>;
 }
 
 const echo = defineJob<{ id: string }, Deps>({
@@ -40,6 +43,15 @@ const paced = defineJob<{ id: string }, Deps>({
   },
 });
 
+/** Records the trace it runs under. */
+const traced = defineJob<{ id: string }, Deps>({
+  ...echo,
+  name: 'traced',
+  async handle(payload, deps) {
+    deps.traces?.push({ payload, trace: currentTrace() });
+  },
+});
+
 async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
@@ -61,7 +73,7 @@ describe('job runtime on real Redis', () => {
     runtime = createJobRuntime<Deps>({
       producer,
       prefix,
-      definitions: [echo, paced],
+      definitions: [echo, paced, traced],
       logger: createLogger('silent'),
     });
     runtime.startWorkers(worker, deps);
@@ -101,6 +113,28 @@ describe('job runtime on real Redis', () => {
     await until(() => deps.seen.length === 4);
     expect(deps.seen.map((s) => s.attempt)).toEqual([1, 2, 3, 4]);
     expect(deps.asked).toEqual([1, 2, 3]);
+  });
+
+  it('stores the enqueuing trace id beside the payload and runs the job under it', async () => {
+    deps.traces = [];
+    const id = crypto.randomUUID();
+    const job = await runWithTrace({ traceId: 'trace-from-http-1' }, () => runtime.enqueue(traced, { id }));
+    expect(job.data).toEqual({ id, traceId: 'trace-from-http-1' });
+    await until(() => deps.traces?.length === 1);
+    // The strict schema reads the payload without the trace id; the job's lines carry trace, name and id.
+    expect(deps.traces).toEqual([
+      { payload: { id }, trace: { traceId: 'trace-from-http-1', job: 'traced', jobId: job.id } },
+    ]);
+
+    // Untraced, or a malformed id in the stored data: the job still runs, under a fresh trace id.
+    const untraced = await runtime.enqueue(traced, { id });
+    expect(untraced.data).toEqual({ id });
+    await runtime.queue('test').add('traced', { id, traceId: 'not a trace id' });
+    await until(() => deps.traces?.length === 3);
+    for (const run of deps.traces.slice(1)) {
+      expect(run.payload).toEqual({ id });
+      expect(run.trace?.traceId).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 
   it('refuses to enqueue a payload that breaks its schema', async () => {

@@ -248,6 +248,23 @@ function operations(): Operation[] {
     },
     {
       method: 'get',
+      path: '/metrics',
+      operationId: 'getMetrics',
+      tags: ['meta'],
+      summary: 'Prometheus metrics',
+      description:
+        'The service’s metrics in the Prometheus text format (0.0.4): requests, decisions, time to decide, pending requests, queue depth and job lag, Slack API calls, callback deliveries, HTTP latency, and Node’s process metrics. Not an API-key route: with METRICS_TOKEN set, send `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open.',
+      auth: false,
+      ok: {
+        status: 200,
+        description: 'The current metrics.',
+        schema: { type: 'string' },
+        mediaType: 'text/plain',
+      },
+      errors: ['unauthorized'],
+    },
+    {
+      method: 'get',
       path: '/readyz',
       operationId: 'getReadiness',
       tags: ['meta'],

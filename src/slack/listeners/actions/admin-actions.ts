@@ -4,10 +4,12 @@ import { AppError } from '../../../errors.ts';
 import { revokeApiClient } from '../../../services/api-keys/api-keys.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { deleteRule, listRules, moveRule, setRuleEnabled } from '../../../services/routing/rules-store.ts';
+import { approvalStats } from '../../../services/stats/approval-stats.ts';
 import { requireAdmin } from '../../admin-guard.ts';
 import { buildApiKeyModal } from '../../blocks/api-key-modal.ts';
 import { buildRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
 import { buildRuleSimulatorModal } from '../../blocks/rule-simulator-modal.ts';
+import { buildStatsModal } from '../../blocks/stats-modal.ts';
 import { parsePages, publishHome } from '../../home-publisher.ts';
 import { ACTION_IDS } from '../../ids.ts';
 import type { TBlockActions } from '../../payloads.ts';
@@ -79,5 +81,15 @@ export function adminActionCallbacks(
     [ACTION_IDS.keyRevoke]: adminAction(deps, ACTION_IDS.keyRevoke, ({ value }, actor) =>
       revokeApiClient(deps, actor, value),
     ),
+    // Opened at once (the trigger lasts three seconds), then filled in once the numbers are computed.
+    [ACTION_IDS.stats]: adminAction(deps, ACTION_IDS.stats, async ({ triggerId, client }) => {
+      const opened = await client.views.open({ trigger_id: triggerId, view: buildStatsModal(null) });
+      const stats = await approvalStats(deps);
+      await client.views.update({
+        view_id: opened.view?.id ?? '',
+        ...(opened.view?.hash === undefined ? {} : { hash: opened.view.hash }),
+        view: buildStatsModal(stats),
+      });
+    }),
   };
 }
