@@ -55,6 +55,7 @@ const VALID_SECRET_VALUES: Record<string, string> = {
   ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   SERVICE_API_KEYS: `ci:${'s'.repeat(32)}`,
   CALLBACK_SIGNING_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+  METRICS_TOKEN: randomBytes(24).toString('hex'),
 };
 
 describe('deploy/kubernetes', () => {
