@@ -16,8 +16,11 @@ export interface SocketStartLimits {
   withinMs: number;
 }
 
-/** Four tries (about 30 s of waiting between them), and never more than a minute in all. */
-export const SOCKET_START_LIMITS: SocketStartLimits = { tries: 4, withinMs: 60_000 };
+/**
+ * Four tries (the client waits 5 s, 10 s and 15 s between them), and never more than 40 s in all:
+ * time for the fourth try to fail, and for a socket that opened to hear Slack's hello.
+ */
+export const SOCKET_START_LIMITS: SocketStartLimits = { tries: 4, withinMs: 40_000 };
 
 /**
  * Follows the Socket Mode client's lifecycle: true from Slack's hello until the socket closes or
@@ -47,10 +50,11 @@ export interface SocketStart {
   limits?: SocketStartLimits;
 }
 
-function gaveUp(how: string): SettingError {
+function gaveUp(tries: number, startedAt: number): SettingError {
+  const seconds = Math.round((Date.now() - startedAt) / 1000);
   return new SettingError(
     'SLACK_APP_TOKEN',
-    `could not connect to Slack in Socket Mode ${how} (the errors logged above say why): check SLACK_APP_TOKEN (an app-level token with connections:write, Socket Mode turned on for the app) and that this machine reaches wss-primary.slack.com`,
+    `could not connect to Slack in Socket Mode (${tries} ${tries === 1 ? 'try' : 'tries'} in ${seconds} s; the errors logged above say why): check SLACK_APP_TOKEN (an app-level token with connections:write, Socket Mode turned on for the app) and that this machine reaches wss-primary.slack.com`,
   );
 }
 
@@ -63,6 +67,7 @@ function gaveUp(how: string): SettingError {
  */
 export function startSocket({ start, stop, events, apiUrl, logger, limits = SOCKET_START_LIMITS }: SocketStart) {
   return new Promise<void>((resolve, reject) => {
+    const startedAt = Date.now();
     let tries = 1;
     let settled = false;
     const finish = (error?: Error) => {
@@ -84,14 +89,14 @@ export function startSocket({ start, stop, events, apiUrl, logger, limits = SOCK
     };
     const onConnected = () => finish();
     const onRetry = () => {
-      tries += 1;
-      if (tries > limits.tries) {
-        finish(gaveUp(`after ${limits.tries} tries`));
+      if (tries >= limits.tries) {
+        finish(gaveUp(tries, startedAt));
         return;
       }
+      tries += 1;
       logger.warn({ attempt: tries, of: limits.tries }, 'Socket Mode: connecting to Slack again');
     };
-    const timer = setTimeout(() => finish(gaveUp(`within ${Math.round(limits.withinMs / 1000)} s`)), limits.withinMs);
+    const timer = setTimeout(() => finish(gaveUp(tries, startedAt)), limits.withinMs);
     events.on('connected', onConnected);
     events.on('reconnecting', onRetry);
     logger.info('Socket Mode: connecting to Slack (/readyz answers 503 until the socket is connected)');
@@ -100,7 +105,7 @@ export function startSocket({ start, stop, events, apiUrl, logger, limits = SOCK
       (error: unknown) =>
         finish(
           error === undefined
-            ? gaveUp('(the socket closed before Slack said hello)')
+            ? gaveUp(tries, startedAt)
             : slackStartupError(error, { method: 'apps.connections.open', token: 'SLACK_APP_TOKEN', apiUrl }),
         ),
     );
