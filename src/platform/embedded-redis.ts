@@ -94,7 +94,11 @@ function tail(lines: string[]): string {
 }
 
 /** Starts `command` on a free port with AOF persistence under `dir`, and waits until it answers PING. */
-async function spawnRedis(command: string, dir: string): Promise<{ child: ChildProcess; url: string }> {
+async function spawnRedis(
+  command: string,
+  dir: string,
+  probeUrl: string,
+): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = spawn(
     command,
@@ -116,7 +120,7 @@ async function spawnRedis(command: string, dir: string): Promise<{ child: ChildP
         error.code === 'ENOENT'
           ? new SettingError(
               'REDIS_URL',
-              `REDIS_URL is not set, no Redis answers at ${DEFAULT_REDIS_URL}, and there is no ${command} on PATH to start a private one under DATA_DIR: ${INSTALL_HINT}`,
+              `REDIS_URL is not set, no Redis answers at ${redactUrl(probeUrl)}, and there is no ${command} on PATH to start a private one under DATA_DIR: ${INSTALL_HINT}`,
             )
           : new Error(`could not start ${command}: ${error.message}`),
       ),
@@ -219,7 +223,7 @@ export async function resolveRedis(options: ResolveRedisOptions): Promise<Resolv
     }
   }
 
-  const { child, url: started } = await spawnRedis(command, dir);
+  const { child, url: started } = await spawnRedis(command, dir, probeUrl);
   await writeFile(stateFile, `${JSON.stringify({ url: started, pid: child.pid })}\n`);
   logger.warn({ redis: started, pid: child.pid }, warning('started a private redis-server'));
   return {
