@@ -36,7 +36,8 @@ const SQLSTATE_ADVICE: Record<string, (why: string) => string> = {
 };
 
 /**
- * Turns the first connection failure to PostgreSQL into an error naming `setting` (DATABASE_URL),
+ * Turns the first connection failure to PostgreSQL into an error naming `setting` (DATABASE_URL, or
+ * DATA_DIR for the embedded database),
  * the host, port and database it points at, and what to do — never the password.
  */
 export function databaseConnectError(error: unknown, url: string, setting = 'DATABASE_URL'): SettingError {
@@ -50,11 +51,8 @@ export function databaseConnectError(error: unknown, url: string, setting = 'DAT
       : /timeout/i.test(message)
         ? 'no answer in time (a firewall, or the wrong host or port?)'
         : `unreachable: ${networkReason(error)}`;
-  return new SettingError(
-    setting,
-    withoutPassword(`cannot connect to PostgreSQL at ${setting} (${where}): ${why}`, url),
-    {
-      cause: error,
-    },
-  );
+  const what = setting === 'DATABASE_URL' ? 'PostgreSQL at DATABASE_URL' : `the embedded PostgreSQL (${setting})`;
+  return new SettingError(setting, withoutPassword(`cannot connect to ${what} (${where}): ${why}`, url), {
+    cause: error,
+  });
 }
