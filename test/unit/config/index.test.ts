@@ -8,7 +8,8 @@ describe('parseConfig', () => {
     const config = parseConfig(VALID);
     expect(config).toMatchObject({
       SLACK_API_URL: 'https://slack.com/api/',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      // Unset: resolved at startup (127.0.0.1:6379 if a Redis answers, else a private redis-server).
+      REDIS_URL: undefined,
       PORT: 3000,
       LOG_LEVEL: 'info',
       REQUIRED_APPROVALS: 1,
