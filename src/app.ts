@@ -15,12 +15,15 @@ import { type JobDeps, QUEUES } from './jobs/queues.ts';
 import { type Reconciler, startReconciler } from './jobs/reconciler.ts';
 import { JOB_DEFINITIONS } from './jobs/registry.ts';
 import { createJobRuntime, type JobRuntime } from './jobs/runtime.ts';
+import { dataDirLock } from './platform/data-dir-lock.ts';
 import { createDb, type Db, pingDb } from './platform/db.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './platform/embedded-db.ts';
+import { resolveRedis } from './platform/embedded-redis.ts';
 import { redactUrl } from './platform/logger.ts';
 import { createMetrics } from './platform/metrics.ts';
 import { migrate } from './platform/migrate.ts';
 import { connectRedis, createRedis, pingRedis } from './platform/redis.ts';
+import { buildStartupSummary } from './platform/startup-summary.ts';
 import { syncConfiguredKeys } from './services/api-keys/api-keys.ts';
 import { clearCaches, createCaches } from './services/caches.ts';
 import { type CallbackTiming, DEFAULT_CALLBACK_TIMING } from './services/callbacks/schedule.ts';
@@ -28,6 +31,7 @@ import { createGrants } from './services/grants/grants.ts';
 import { createGrantKeys } from './services/grants/keys.ts';
 import { createSecretBox, loadEncryptionKey } from './services/grants/secret-box.ts';
 import { createRequestChanges } from './services/request-changes.ts';
+import { loadStartupFacts } from './services/startup-facts.ts';
 import { createSlackApp, type SlackApp } from './slack/bolt.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 
@@ -91,8 +95,12 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
   const now = options.now ?? (() => new Date());
   const closer = new Closer();
   try {
+    // The embedded databases under DATA_DIR serve one process: the lock refuses a second one.
+    const lock = dataDirLock(config.DATA_DIR);
+    closer.add(() => lock.release());
     let databaseUrl = config.DATABASE_URL;
     if (databaseUrl === undefined) {
+      await lock.acquire();
       const embedded: EmbeddedDatabase = await startEmbeddedDatabase(config.DATA_DIR);
       closer.add(() => embedded.close());
       databaseUrl = embedded.url;
@@ -101,7 +109,11 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
         'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite) under DATA_DIR — for single-instance trials only',
       );
     }
-    const migrated = await migrate({ url: databaseUrl, log: (message) => logger.info(message) });
+    const migrated = await migrate({
+      url: databaseUrl,
+      log: (message) => logger.info(message),
+      ...(config.DATABASE_URL === undefined ? { setting: 'DATA_DIR' } : {}),
+    });
     logger.info(
       { applied: migrated.applied.length, alreadyApplied: migrated.alreadyApplied.length },
       'database migrations up to date',
@@ -113,14 +125,22 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     });
     closer.add(() => db.$disconnect());
 
-    const producer = createRedis(config.REDIS_URL, 'producer');
-    const workerConnection = createRedis(config.REDIS_URL, 'worker');
-    const subscriber = createRedis(config.REDIS_URL, 'worker');
+    // REDIS_URL unset: 127.0.0.1:6379 if a Redis answers there, else a private redis-server under DATA_DIR.
+    const redis = await resolveRedis({
+      url: config.REDIS_URL,
+      dataDir: config.DATA_DIR,
+      logger,
+      claimDataDir: () => lock.acquire(),
+    });
+    closer.add(() => redis.stop());
+    const producer = createRedis(redis.url, 'producer');
+    const workerConnection = createRedis(redis.url, 'worker');
+    const subscriber = createRedis(redis.url, 'worker');
     for (const connection of [producer, workerConnection, subscriber]) {
       closer.add(() => connection.quit().catch(() => connection.disconnect()));
-      await connectRedis(connection, config.REDIS_URL);
+      await connectRedis(connection, redis.url);
     }
-    logger.info({ redis: redactUrl(config.REDIS_URL), prefix: config.QUEUE_PREFIX }, 'redis connected');
+    logger.info({ redis: redactUrl(redis.url), prefix: config.QUEUE_PREFIX }, 'redis connected');
 
     // The queue-depth gauges read the runtime's queues when scraped, so `jobs` exists by then.
     const metrics = createMetrics({ db, logger, now, queues: () => Object.values(QUEUES).map((q) => jobs.queue(q)) });
@@ -185,8 +205,23 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     await syncConfiguredKeys(db, config.SERVICE_API_KEYS);
     registerListeners(slack.bolt, deps);
     logger.info({ mode: slack.mode, botUserId: slack.botUserId }, 'slack app ready');
+    const summary = buildStartupSummary({
+      config,
+      mode: slack.mode,
+      redis,
+      publicUrl: publicUrl(config),
+      ...(await loadStartupFacts(db)),
+    });
+    logger.info(summary.fields, `configured: ${summary.line}`);
+    for (const warning of summary.warnings) logger.warn(warning);
 
-    http.use(healthRoutes({ postgres: () => pingDb(db), redis: () => pingRedis(producer) }));
+    http.use(
+      healthRoutes({
+        postgres: () => pingDb(db),
+        redis: () => pingRedis(producer),
+        ...(slack.socketConnected === undefined ? {} : { slackSocket: slack.socketConnected }),
+      }),
+    );
     http.use(jwksRoutes(grants));
     http.use(metricsRoutes(metrics, config.METRICS_TOKEN));
     http.use('/api/v1', apiV1Routes(deps, createApiLimits(producer, config)));
@@ -219,7 +254,6 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       jobs,
       deps,
       async listen(port, host = '127.0.0.1') {
-        await slack.start();
         server = await new Promise<Server>((resolve, reject) => {
           // Express 5 hands a listen error (EADDRINUSE, EACCES) to this callback instead of throwing.
           const listening = http.listen(port, host, (error?: Error) => {
@@ -227,10 +261,14 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
             else reject(listenError(error, port, host));
           });
         });
+        // HTTP first: while the Slack socket connects, /healthz answers and /readyz says what is missing.
+        await slack.start();
         return server;
       },
       close() {
         closing ??= (async () => {
+          // Open long-polls answer now with the request as it is, instead of holding shutdown up.
+          changes.release();
           if (server !== undefined) {
             const current = server;
             // Stop accepting; idle keep-alive sockets are closed so in-flight requests can finish alone.

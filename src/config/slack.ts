@@ -21,7 +21,8 @@ const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 export const slack = definePart(
   {
     SLACK_BOT_TOKEN: required(token('xoxb-', 'a bot token')),
-    SLACK_SIGNING_SECRET: required(secret(8, 'a Slack signing secret')),
+    // Verifies requests Slack sends over HTTP; Socket Mode receives nothing over HTTP and does not use it.
+    SLACK_SIGNING_SECRET: optional(secret(8, 'a Slack signing secret')),
     SLACK_APP_TOKEN: optional(token('xapp-', 'an app-level token')),
     SLACK_API_URL: withDefault(url(['https:', 'http:'], 'https://slack.com/api/'), 'https://slack.com/api/'),
     APPROVAL_CHANNEL: optional(matching(SLACK_CHANNEL_ID, 'a Slack channel id like C0123456789')),
@@ -32,6 +33,18 @@ export const slack = definePart(
   (values) => {
     const { APPROVERS, APPROVAL_CHANNEL, REQUIRED_APPROVALS } = values;
     const problems: TProblem[] = [];
+    // Only when both are unset: a malformed value of either is already reported as such.
+    if (
+      Object.hasOwn(values, 'SLACK_APP_TOKEN') &&
+      values.SLACK_APP_TOKEN === undefined &&
+      Object.hasOwn(values, 'SLACK_SIGNING_SECRET') &&
+      values.SLACK_SIGNING_SECRET === undefined
+    ) {
+      problems.push({
+        name: 'SLACK_SIGNING_SECRET',
+        message: 'is required unless SLACK_APP_TOKEN is set (Socket Mode)',
+      });
+    }
     if (APPROVERS === undefined || APPROVERS.length === 0) return problems;
     // A user group may hold any number of people, so N is checked when the group is expanded, not here.
     const hasGroup = APPROVERS.some((id) => id.startsWith('S'));

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { databaseConnectError } from './database-errors.ts';
 
 /** Prisma Migrate's own advisory lock key, so our runner and `prisma migrate deploy` exclude each other. */
 export const MIGRATION_LOCK_KEY = 72707369;
@@ -39,6 +40,8 @@ export interface MigrateOptions {
   schema?: string;
   dir?: string;
   log?: (message: string) => void;
+  /** The setting a connection failure names (default DATABASE_URL; the embedded database names DATA_DIR). */
+  setting?: string;
 }
 
 /** Reads `prisma/migrations/<name>/migration.sql` in name order, with Prisma's checksum (SHA-256 hex of the file). */
@@ -66,10 +69,13 @@ export function quoteIdent(name: string): string {
  * instances that start together apply each migration once. Each migration runs in one transaction;
  * a failure rolls it back, is recorded in `_prisma_migrations` (logs, rolled_back_at) and thrown.
  */
-export async function migrate({ url, schema, dir, log = () => {} }: MigrateOptions): Promise<MigrateResult> {
+export async function migrate({ url, schema, dir, log = () => {}, setting }: MigrateOptions): Promise<MigrateResult> {
   const migrations = await readMigrations(dir);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  await client.connect();
+  // The first connection of the process: its failure names the setting, host and port (never the password).
+  await client.connect().catch((error: unknown) => {
+    throw databaseConnectError(error, url, setting);
+  });
   try {
     if (schema !== undefined) {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Redis } from 'ioredis';
 
 /**
@@ -8,8 +8,16 @@ import type { Redis } from 'ioredis';
 export interface RequestChanges {
   /** Announces that these requests changed (one round trip to Redis however many). */
   publish(...requestIds: string[]): Promise<void>;
-  /** Resolves true when `requestId` changes, false after `timeoutMs` or when `signal` aborts. */
+  /**
+   * Resolves true when `requestId` changes, false after `timeoutMs`, when `signal` aborts, or once
+   * {@link RequestChanges.release} was called.
+   */
   waitForChange(requestId: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Ends every wait now (false) and makes later waits end at once: shutdown calls it first, so
+   * open long-polls answer with the request as it is instead of holding the server open.
+   */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -21,6 +29,9 @@ export async function createRequestChanges(
   const channel = `${prefix}:request-changed`;
   const local = new EventEmitter();
   local.setMaxListeners(0);
+  // Every open long-poll listens on it; there may be thousands.
+  const released = new AbortController();
+  setMaxListeners(0, released.signal);
   subscriber.on('message', (from: string, requestId: string) => {
     if (from === channel) local.emit(requestId);
   });
@@ -36,11 +47,13 @@ export async function createRequestChanges(
       await pipeline.exec();
     },
     waitForChange(requestId, timeoutMs, signal) {
+      if (released.signal.aborted || signal?.aborted) return Promise.resolve(false);
       return new Promise<boolean>((resolve) => {
         const finish = (changed: boolean) => {
           clearTimeout(timer);
           local.off(requestId, onChange);
           signal?.removeEventListener('abort', onAbort);
+          released.signal.removeEventListener('abort', onAbort);
           resolve(changed);
         };
         const onChange = () => finish(true);
@@ -48,7 +61,11 @@ export async function createRequestChanges(
         const timer = setTimeout(() => finish(false), timeoutMs);
         local.on(requestId, onChange);
         signal?.addEventListener('abort', onAbort, { once: true });
+        released.signal.addEventListener('abort', onAbort, { once: true });
       });
+    },
+    release() {
+      released.abort();
     },
     async close() {
       local.removeAllListeners();

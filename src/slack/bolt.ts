@@ -9,6 +9,8 @@ import { countingFetch } from './api-metrics.ts';
 import { interactionLog } from './interaction-log.ts';
 import { staleAnswer } from './listeners/stale.ts';
 import { ZEnvelope } from './payloads.ts';
+import { startSocket, watchSocket } from './socket-start.ts';
+import { slackStartupError } from './startup-errors.ts';
 
 /** What a log line may say about a payload: its type and the ids that route it, cut short. */
 function describePayload(body: unknown): string {
@@ -69,11 +71,23 @@ export interface SlackApp {
    * first look for what the lost attempt did.
    */
   jobClient: WebClient;
-  /** Socket Mode opens its WebSocket here; over HTTP, requests arrive through the shared Express app. */
+  /**
+   * Socket Mode opens its WebSocket here, within a bounded number of tries (an error naming
+   * SLACK_APP_TOKEN otherwise); over HTTP, requests arrive through the shared Express app.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
   botUserId?: string;
   mode: 'http' | 'socket';
+  /** Socket Mode: whether the WebSocket is connected now (for /readyz); undefined over HTTP. */
+  socketConnected?: () => boolean;
+}
+
+/** Bolt's ExpressReceiver on our Express app; the config check guarantees the signing secret over HTTP. */
+function httpReceiver(config: TConfig, expressApp: Express, logger: ReturnType<typeof toSlackLogger>) {
+  const signingSecret = config.SLACK_SIGNING_SECRET;
+  if (signingSecret === undefined) throw new Error('SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN is set');
+  return new ExpressReceiver({ signingSecret, endpoints: '/slack/events', app: expressApp, logger, bodyLimit: '1mb' });
 }
 
 /**
@@ -106,20 +120,13 @@ export async function createSlackApp(
     deferInitialization: true,
     extendedErrorHandler: true,
   };
-  const socket = config.SLACK_APP_TOKEN !== undefined;
-  const receiver = socket
-    ? new SocketModeReceiver({
-        appToken: config.SLACK_APP_TOKEN as string,
-        logger: slackLogger,
-        installerOptions: { clientOptions },
-      })
-    : new ExpressReceiver({
-        signingSecret: config.SLACK_SIGNING_SECRET,
-        endpoints: '/slack/events',
-        app: expressApp,
-        logger: slackLogger,
-        bodyLimit: '1mb',
-      });
+  const appToken = config.SLACK_APP_TOKEN;
+  const socketReceiver =
+    appToken === undefined
+      ? undefined
+      : new SocketModeReceiver({ appToken, logger: slackLogger, installerOptions: { clientOptions } });
+  const socket = socketReceiver !== undefined;
+  const receiver = socketReceiver ?? httpReceiver(config, expressApp, slackLogger);
   const app = new GuardedApp({ ...common, receiver });
   app.use(interactionLog(logger, metrics));
   // A listener that throws is logged here and the error goes no further: GuardedApp acks whatever is
@@ -128,9 +135,15 @@ export async function createSlackApp(
   app.error(async ({ error, body }: { error: CodedError; body: unknown }) => {
     logger.error({ err: error.original ?? error, payload: describePayload(body) }, 'slack listener failed');
   });
-  // Runs auth.test: a wrong token or an unreachable SLACK_API_URL stops startup here.
-  await app.init();
-  const auth = await app.client.auth.test();
+  // Runs auth.test: a wrong token or an unreachable SLACK_API_URL stops startup here, naming the setting.
+  const auth = await (async () => {
+    await app.init();
+    return app.client.auth.test();
+  })().catch((error: unknown) => {
+    throw slackStartupError(error, { method: 'auth.test', token: 'SLACK_BOT_TOKEN', apiUrl: config.SLACK_API_URL });
+  });
+  const socketEvents = socketReceiver?.client;
+  const socketConnected = socketEvents === undefined ? undefined : watchSocket(socketEvents);
   return {
     bolt: app,
     jobClient: new WebClient(config.SLACK_BOT_TOKEN, {
@@ -140,8 +153,16 @@ export async function createSlackApp(
     }),
     mode: socket ? 'socket' : 'http',
     botUserId: auth.user_id,
+    ...(socketConnected === undefined ? {} : { socketConnected }),
     async start() {
-      if (socket) await app.start();
+      if (socketEvents === undefined) return;
+      await startSocket({
+        start: () => app.start(),
+        stop: () => app.stop(),
+        events: socketEvents,
+        apiUrl: config.SLACK_API_URL,
+        logger,
+      });
     },
     async stop() {
       if (socket) await app.stop();

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LOCK_FILE } from '../../../src/platform/data-dir-lock.ts';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '../../../src/platform/migrate.ts';
 import { query, useTestDatabase } from '../../support/database.ts';
 import { ROOT } from '../../support/process.ts';
@@ -132,5 +133,19 @@ describe('migration runner', () => {
         '  - DATABASE_URL must be a URL like postgresql://user:pass@host:5432/db (got "mysql://gl:***@db/gl")\n' +
         '  - DATABASE_POOL_SIZE "x" is not a number\n',
     );
+  });
+
+  it('the CLI leaves the embedded database alone while a running service holds DATA_DIR', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'greenlight-data-'));
+    // This test process stands for the running service: alive, and not the CLI.
+    await writeFile(path.join(dataDir, LOCK_FILE), `${process.pid}\n`);
+    try {
+      const { code, output } = await runMigrateCli({ DATA_DIR: dataDir });
+      expect(code).toBe(1);
+      expect(output).toContain(`DATA_DIR ${dataDir} is in use by another Greenlight (pid ${process.pid})`);
+      expect(await readdir(dataDir)).toEqual([LOCK_FILE]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,7 +8,8 @@ describe('parseConfig', () => {
     const config = parseConfig(VALID);
     expect(config).toMatchObject({
       SLACK_API_URL: 'https://slack.com/api/',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      // Unset: resolved at startup (127.0.0.1:6379 if a Redis answers, else a private redis-server).
+      REDIS_URL: undefined,
       PORT: 3000,
       LOG_LEVEL: 'info',
       REQUIRED_APPROVALS: 1,
@@ -67,7 +68,7 @@ describe('parseConfig', () => {
       'DATABASE_POOL_SIZE "1.5" is not a whole number',
       'REDIS_URL must be a URL like redis://127.0.0.1:6379 (got "not a url")',
       'SLACK_BOT_TOKEN starts with xoxp-, but must be a bot token starting with xoxb-',
-      'SLACK_SIGNING_SECRET is required',
+      'SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN is set (Socket Mode)',
       'REQUIRED_APPROVALS is 3 but APPROVERS names only 1',
       'APPROVAL_CHANNEL is required when APPROVERS is set',
       'SERVICE_API_KEYS entry "ci" has a secret of 5 characters; secrets need 24 or more',

@@ -3,9 +3,9 @@ import { parseConfigParts } from '../../../src/config/index.ts';
 import { problemsOf } from './problems.ts';
 
 describe('redis config', () => {
-  it('defaults to a local Redis', () => {
+  it('leaves REDIS_URL unset when it is not given (resolved at startup: 127.0.0.1:6379, else a private Redis)', () => {
     expect(parseConfigParts({}, ['redis'])).toEqual({
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL: undefined,
       QUEUE_PREFIX: 'greenlight',
       WORKER_CONCURRENCY: 32,
       RECONCILE_INTERVAL_SECONDS: 60,

@@ -6,10 +6,20 @@ const slack = (env: Record<string, string>) => problemsOf({ ...VALID_SLACK, ...e
 
 describe('slack config', () => {
   it('requires the bot token and signing secret', () => {
-    expect(problemsOf({}, ['slack'])).toEqual(['SLACK_BOT_TOKEN is required', 'SLACK_SIGNING_SECRET is required']);
+    const secretRequired = 'SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN is set (Socket Mode)';
+    expect(problemsOf({}, ['slack'])).toEqual(['SLACK_BOT_TOKEN is required', secretRequired]);
     expect(problemsOf({ SLACK_BOT_TOKEN: ' ', SLACK_SIGNING_SECRET: '' }, ['slack'])).toEqual([
       'SLACK_BOT_TOKEN is required',
-      'SLACK_SIGNING_SECRET is required',
+      secretRequired,
+    ]);
+  });
+
+  it('does not require the signing secret in Socket Mode, where nothing arrives over HTTP', () => {
+    const config = parseConfigParts({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-abc' }, ['slack']);
+    expect(config.SLACK_SIGNING_SECRET).toBeUndefined();
+    // A malformed app token is reported as such, not as a missing signing secret.
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'oops' }, ['slack'])).toEqual([
+      'SLACK_APP_TOKEN must be an app-level token starting with xapp- (value not shown)',
     ]);
   });
 

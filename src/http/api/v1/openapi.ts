@@ -46,7 +46,7 @@ const CODE_MEANING: Record<ErrorCode, string> = {
   rate_limited: 'too many requests, or too many failed authentications from this address; see Retry-After',
   internal: 'an unexpected error (logged)',
   busy: 'the request is being changed by many at once; nothing was recorded, retry at once',
-  not_ready: 'PostgreSQL or Redis is down',
+  not_ready: 'PostgreSQL or Redis is down, or (Socket Mode) the Slack socket is not connected',
   unavailable: 'the database is unreachable; nothing was recorded, retry after Retry-After',
   not_configured: 'no routing rule matches and no default route is configured',
   slack_unavailable: 'Slack could not be reached; retry (with the same Idempotency-Key)',
@@ -269,13 +269,14 @@ function operations(): Operation[] {
       operationId: 'getReadiness',
       tags: ['meta'],
       summary: 'Readiness',
-      description: 'Answers 200 only while PostgreSQL and Redis both answer.',
+      description:
+        'Answers 200 only while PostgreSQL and Redis both answer and, in Socket Mode, the Slack socket is connected (while it connects at startup: 503 `slack socket not connected`).',
       auth: false,
       ok: { status: 200, description: 'Ready.', schema: ref('Readiness') },
       errors: [],
       extraResponses: {
         '503': {
-          description: 'PostgreSQL or Redis is down (code not_ready).',
+          description: 'PostgreSQL or Redis is down, or the Slack socket is not connected (code not_ready).',
           content: { 'application/json': { schema: ref('Readiness') } },
         },
       },

@@ -229,11 +229,21 @@ export type CallbackEvent = z.output<typeof ZCallbackEvent>;
 /** `GET /healthz`. */
 export const ZHealth = z.object({ status: z.literal('ok') }).meta({ description: 'The process is running.' });
 
-/** `GET /readyz`: PostgreSQL and Redis, each up or down. */
+/** `GET /readyz`: PostgreSQL and Redis, each up or down, and in Socket Mode the Slack socket. */
 export const ZReadiness = z
   .object({
     status: z.enum(['ready', 'unavailable']),
-    checks: z.object({ postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) }),
+    checks: z.object({
+      postgres: z.enum(['up', 'down']),
+      redis: z.enum(['up', 'down']),
+      slackSocket: z
+        .enum(['connected', 'not connected'])
+        .optional()
+        .meta({ description: 'Socket Mode only: whether the WebSocket to Slack is connected.' }),
+    }),
     error: z.object({ code: z.literal('not_ready'), message: z.string() }).optional(),
   })
-  .meta({ description: 'Whether this instance can serve: PostgreSQL and Redis both answer.' });
+  .meta({
+    description:
+      'Whether this instance can serve: PostgreSQL and Redis both answer (and, in Socket Mode, the Slack socket is connected).',
+  });
