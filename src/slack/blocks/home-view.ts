@@ -201,7 +201,7 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
       blocks.push({
         type: 'section',
         text: mrkdwn(
-          `*${escapeMrkdwn(key.name)}* · \`${escapeMrkdwn(key.keyPrefix)}…\` · ${key.origin === 'env' ? 'from SERVICE_API_KEYS' : `created by <@${key.createdBy}>`} ${slackDate(key.createdAt, '{date_short}')} · ${key.lastUsedAt === null ? 'never used' : `last used ${slackDate(key.lastUsedAt, '{date_short_pretty} at {time}')}`}`,
+          `*${escapeMrkdwn(key.name)}* · \`${escapeMrkdwn(key.keyPrefix)}…\` · ${key.scope === 'admin' ? '*admin*' : 'request'} scope · ${key.origin === 'env' ? 'from SERVICE_API_KEYS' : `created by <@${key.createdBy}>`} ${slackDate(key.createdAt, '{date_short}')} · ${key.lastUsedAt === null ? 'never used' : `last used ${slackDate(key.lastUsedAt, '{date_short_pretty} at {time}')}`}`,
         ),
         ...(key.origin === 'admin'
           ? {

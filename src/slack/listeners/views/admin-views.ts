@@ -121,8 +121,8 @@ export function testModalSubmitCallback(deps: CoreDeps) {
 const KEY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 
 /**
- * Create API key submit: the key is shown once, in the modal, and stored only hashed; its callback
- * signing secret is shown once beside it.
+ * Create API key submit: the key, with the scope chosen, is shown once, in the modal, and stored
+ * only hashed; its callback signing secret is shown once beside it.
  */
 export function keyModalSubmitCallback(deps: CoreDeps) {
   return async (args: Args, input: TViewSubmission) => {
@@ -130,7 +130,7 @@ export function keyModalSubmitCallback(deps: CoreDeps) {
     const user = input.user.id;
     const refusal = { blockId: API_KEY_FIELDS.name, message: 'Only Greenlight admins can create API keys.' };
     if (!(await adminOrRefused(deps, args, input, CALLBACK_IDS.keyModal, refusal))) return;
-    const { name } = readApiKeyModal(input.values);
+    const { name, scope } = readApiKeyModal(input.values);
     if (!KEY_NAME.test(name)) {
       await ack({
         response_action: 'errors',
@@ -139,8 +139,8 @@ export function keyModalSubmitCallback(deps: CoreDeps) {
       return;
     }
     try {
-      const created = await createApiClient(deps, { type: 'user', id: user }, name);
-      await ack({ response_action: 'update', view: buildApiKeyCreatedModal(name, created) });
+      const created = await createApiClient(deps, { type: 'user', id: user }, name, scope);
+      await ack({ response_action: 'update', view: buildApiKeyCreatedModal(name, { ...created, scope }) });
     } catch (error) {
       await ack({
         response_action: 'errors',
