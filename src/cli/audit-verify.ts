@@ -2,6 +2,7 @@ import { loadDotenv } from '../config/dotenv.ts';
 import { parseDatabaseConfig, parseOrExit } from '../config/index.ts';
 import { createDb } from '../platform/db.ts';
 import { startEmbeddedDatabase } from '../platform/embedded-db.ts';
+import { redactUrl } from '../platform/logger.ts';
 import { verifyAuditTrail } from '../services/audit/verify.ts';
 import { describeAuditReport } from './greenlight/audit-report.ts';
 import { EXIT } from './greenlight/exit-codes.ts';
@@ -25,7 +26,13 @@ async function run(argv: string[]): Promise<number> {
   const embedded = url === undefined ? await startEmbeddedDatabase(dataDir) : undefined;
   const db = createDb({ url: embedded?.url ?? (url as string), poolSize: 2 });
   try {
-    const report = await verifyAuditTrail(db);
+    const report = await verifyAuditTrail(db).catch((error: unknown) => {
+      // Prisma's message leads with the call it was in; its last line says what went wrong.
+      const reason = (error instanceof Error ? error.message : String(error)).trim().split('\n').at(-1);
+      const where =
+        url === undefined ? `the embedded database in ${dataDir} (DATA_DIR)` : `DATABASE_URL ${redactUrl(url)}`;
+      throw new Error(`${reason} — reading ${where}`, { cause: error });
+    });
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${describeAuditReport(report).join('\n')}\n`);
     return report.ok ? EXIT.ok : EXIT.broken;
   } finally {
