@@ -15,6 +15,8 @@ export const ACTION_IDS = {
   ruleTest: 'home_rule_test',
   keyCreate: 'home_key_create',
   keyRevoke: 'home_key_revoke',
+  /** Export the audit trail (admins): opens the export modal. */
+  auditExport: 'home_audit_export',
   /** Revoke access: on an approved card, and in App Home. */
   revokeGrant: 'revoke_grant',
   /** Show grant: in a Slack requester's outcome DM, and in their App Home. */
@@ -29,4 +31,5 @@ export const CALLBACK_IDS = {
   testModal: 'rule_test_modal',
   keyModal: 'api_key_modal',
   revokeModal: 'revoke_grant_modal',
+  exportModal: 'audit_export_modal',
 } as const;

@@ -74,3 +74,9 @@ export function exportLine(format: ExportFormat, row: ExportRow): string {
   if (format === 'jsonl') return `${JSON.stringify(row)}\n`;
   return csvRecord(EXPORT_COLUMNS.map((column) => (column === 'details' ? JSON.stringify(row.details) : row[column])));
 }
+
+/** `greenlight-audit-<from>-<to>.<format>` (dates, `start` when the range has no start): the file an export is saved as. */
+export function exportFileName(from: Date | null, to: Date, format: ExportFormat): string {
+  const day = (at: Date) => at.toISOString().slice(0, 10);
+  return `greenlight-audit-${from === null ? 'start' : day(from)}-${day(to)}.${format}`;
+}

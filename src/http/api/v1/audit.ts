@@ -2,7 +2,7 @@ import { type Response, Router } from 'express';
 import type { Actor } from '../../../domain/actor.ts';
 import { recordAudit } from '../../../services/audit/audit.ts';
 import { exportChunks, recordExport } from '../../../services/audit/export.ts';
-import { EXPORT_MEDIA_TYPES } from '../../../services/audit/export-format.ts';
+import { EXPORT_MEDIA_TYPES, exportFileName } from '../../../services/audit/export-format.ts';
 import { type AuditVerifyReport, verifyAuditTrail } from '../../../services/audit/verify.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { parseExportQuery } from './audit-query.ts';
@@ -22,12 +22,6 @@ async function send(res: Response, text: string): Promise<boolean> {
     res.on('close', done);
   });
   return !res.destroyed;
-}
-
-/** `greenlight-audit-<from>-<to>.<format>`, dates only. */
-function fileName(from: Date | null, to: Date, format: string): string {
-  const day = (at: Date) => at.toISOString().slice(0, 10);
-  return `greenlight-audit-${from === null ? 'start' : day(from)}-${day(to)}.${format}`;
 }
 
 /**
@@ -74,7 +68,7 @@ export function auditRoutes(deps: CoreDeps): Router {
     let next = await chunks.next();
     res.status(200).set({
       'content-type': EXPORT_MEDIA_TYPES[format],
-      'content-disposition': `attachment; filename="${fileName(range.from, range.to, format)}"`,
+      'content-disposition': `attachment; filename="${exportFileName(range.from, range.to, format)}"`,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     });

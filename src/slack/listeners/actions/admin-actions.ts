@@ -6,6 +6,7 @@ import type { CoreDeps } from '../../../services/ports.ts';
 import { deleteRule, listRules, moveRule, setRuleEnabled } from '../../../services/routing/rules-store.ts';
 import { requireAdmin } from '../../admin-guard.ts';
 import { buildApiKeyModal } from '../../blocks/api-key-modal.ts';
+import { buildExportModal } from '../../blocks/export-modal.ts';
 import { buildRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
 import { buildRuleSimulatorModal } from '../../blocks/rule-simulator-modal.ts';
 import { parsePages, publishHome } from '../../home-publisher.ts';
@@ -79,5 +80,8 @@ export function adminActionCallbacks(
     [ACTION_IDS.keyRevoke]: adminAction(deps, ACTION_IDS.keyRevoke, ({ value }, actor) =>
       revokeApiClient(deps, actor, value),
     ),
+    [ACTION_IDS.auditExport]: adminAction(deps, ACTION_IDS.auditExport, async ({ triggerId, client }) => {
+      await client.views.open({ trigger_id: triggerId, view: buildExportModal() });
+    }),
   };
 }
