@@ -37,6 +37,26 @@ const EVENT_SELECT = {
   createdAt: true,
 } as const;
 
+/**
+ * The ids of the next page of request events in (request id, id) order. A row comparison, which
+ * PostgreSQL answers from the `(request_id, id)` index starting right at the cursor; the equivalent
+ * `a > x OR (a = x AND b > y)` would rescan every earlier row on each page.
+ */
+async function requestPage(
+  db: Tx,
+  after: { requestId: string; id: bigint } | null,
+  pageSize: number,
+): Promise<bigint[]> {
+  const rows =
+    after === null
+      ? await db.$queryRaw<Array<{ id: bigint }>>`
+          SELECT id FROM audit_events WHERE request_id IS NOT NULL ORDER BY request_id, id LIMIT ${pageSize}`
+      : await db.$queryRaw<Array<{ id: bigint }>>`
+          SELECT id FROM audit_events WHERE (request_id, id) > (${after.requestId}::uuid, ${after.id})
+           ORDER BY request_id, id LIMIT ${pageSize}`;
+  return rows.map((row) => BigInt(row.id));
+}
+
 /** Collects the report as the walk goes; lists breaks up to the cap and counts the rest. */
 class ReportBuilder {
   readonly report: AuditVerifyReport = { ok: true, chainsChecked: 0, eventsChecked: 0, breaksFound: 0, breaks: [] };
@@ -105,18 +125,15 @@ export async function verifyAuditTrail(db: Tx, options: VerifyOptions = {}): Pro
 
   const requests = new ChainWalker(builder);
   for (let after: { requestId: string; id: bigint } | null = null; ; ) {
+    const ids = await requestPage(db, after, pageSize);
     const page: ChainedEvent[] = await db.auditEvent.findMany({
-      where:
-        after === null
-          ? { requestId: { not: null } }
-          : { OR: [{ requestId: { gt: after.requestId } }, { requestId: after.requestId, id: { gt: after.id } }] },
+      where: { id: { in: ids } },
       orderBy: [{ requestId: 'asc' }, { id: 'asc' }],
-      take: pageSize,
       select: EVENT_SELECT,
     });
     for (const event of page) requests.visit(event);
     const last = page.at(-1);
-    if (last === undefined || last.requestId === null || page.length < pageSize) break;
+    if (last === undefined || last.requestId === null || ids.length < pageSize) break;
     after = { requestId: last.requestId, id: last.id };
   }
 
