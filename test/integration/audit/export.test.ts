@@ -186,6 +186,18 @@ describe('GET /api/v1/audit (export)', () => {
     }
   });
 
+  it('answers HEAD with the headers only, exporting (and auditing) nothing', async () => {
+    const before = (await exportsAudited()).length;
+    const res = await fetch(`${t.baseUrl}/api/v1/audit?format=csv`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect(await res.text()).toBe('');
+    expect((await exportsAudited()).length).toBe(before);
+  });
+
   it('refuses bad parameters field by field, writing nothing', async () => {
     const before = (await exportsAudited()).length;
     const res = await exportAudit('?from=yesterday&format=pdf&limit=5');

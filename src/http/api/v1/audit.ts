@@ -27,8 +27,9 @@ async function send(res: Response, text: string): Promise<boolean> {
 /**
  * `/api/v1/audit` for admin keys (mounted behind requireScope('admin')):
  * - `GET /audit?from&to&format&cursor` streams the trail's events in the range, page by page as
- *   they are read (bounded memory), as JSONL or CSV; every export is audited as `audit.exported`,
- *   also one the client abandoned (`complete: false`, with the last id it was sent).
+ *   they are read (bounded memory), as JSONL or CSV; every export is audited as `audit.exported`
+ *   before its last chunk is sent (one that cannot be audited is cut off), also one the client
+ *   abandoned (`complete: false`, with the last id it was sent).
  * - `GET /audit/verify` walks every chain and answers the report (200 either way; `ok` tells);
  *   audited as `audit.verified`. Concurrent calls share one walk.
  */
@@ -81,6 +82,7 @@ export function auditRoutes(deps: CoreDeps): Router {
     let rows = 0;
     let lastId: string | null = null;
     let complete = false;
+    let failed = false;
     try {
       for (; !next.done; next = await chunks.next()) {
         if (!(await send(res, next.value.text))) break;
@@ -88,17 +90,23 @@ export function auditRoutes(deps: CoreDeps): Router {
         lastId = next.value.lastId ?? lastId;
       }
       complete = next.done === true;
-      res.end();
     } catch (error) {
-      // Headers are sent: the only honest signal left is a cut connection (no final chunk).
+      failed = true;
       deps.logger.warn({ err: error }, 'audit export failed while streaming');
-      res.destroy();
     } finally {
       await chunks.return(undefined);
-      await recordExport(deps.db, actor, { via: 'api', format, range, rows, complete, lastId }).catch(
-        (error: unknown) => deps.logger.error({ err: error }, 'could not audit an audit export'),
-      );
     }
+    // Audited before the response ends: a client never holds a finished export the trail lacks.
+    const audited = await recordExport(deps.db, actor, { via: 'api', format, range, rows, complete, lastId }).then(
+      () => true,
+      (error: unknown) => {
+        deps.logger.error({ err: error }, 'could not audit an audit export; cutting it off');
+        return false;
+      },
+    );
+    // Headers are sent: the only honest signal of a failure left is a cut connection (no final chunk).
+    if (failed || !audited) res.destroy();
+    else res.end();
   });
   return router;
 }
