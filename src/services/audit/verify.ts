@@ -138,13 +138,18 @@ export async function verifyAuditTrail(db: Tx, options: VerifyOptions = {}): Pro
   }
 
   // Every request is created together with its first event; one with none has lost its whole chain.
+  // NOT EXISTS probes the (request_id, id) index once per request, in primary-key pages.
   for (let after: string | null = null; ; ) {
-    const page: Array<{ id: string }> = await db.approvalRequest.findMany({
-      where: { events: { none: {} }, ...(after === null ? {} : { id: { gt: after } }) },
-      orderBy: { id: 'asc' },
-      take: pageSize,
-      select: { id: true },
-    });
+    const page: Array<{ id: string }> =
+      after === null
+        ? await db.$queryRaw`
+            SELECT r.id::text AS id FROM approval_requests r
+             WHERE NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.request_id = r.id)
+             ORDER BY r.id LIMIT ${pageSize}`
+        : await db.$queryRaw`
+            SELECT r.id::text AS id FROM approval_requests r
+             WHERE r.id > ${after}::uuid AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.request_id = r.id)
+             ORDER BY r.id LIMIT ${pageSize}`;
     for (const { id } of page) {
       builder.report.chainsChecked += 1;
       builder.add({

@@ -124,6 +124,7 @@ describe('verifying the audit trail', () => {
     expect(byRequest.get(gap.id)).toMatchObject({ eventId: gapNext?.id, kind: 'prev_hash_mismatch' });
     expect(byRequest.get(headless.id)).toMatchObject({ eventId: headlessSecond?.id, kind: 'missing_start' });
     expect(byRequest.get(gone.id)).toMatchObject({ eventId: null, kind: 'missing_chain' });
+    for (const pageSize of [1, 2, 1000]) expect(await verifyAuditTrail(t.app.db, { pageSize })).toEqual(report);
     // The per-request check of audit.ts agrees.
     expect(await verifyAuditChain(t.app.db, altered.id)).toBe(BigInt(alteredEvent));
     expect(await verifyAuditChain(t.app.db, gap.id)).toBe(BigInt(gapNext?.id as string));
