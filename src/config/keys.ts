@@ -5,6 +5,7 @@ import { definePart, integer, quote, splitList, type TParse, withDefault } from 
 const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 const MIN_SECRET_LENGTH = 24;
 
+/** One SERVICE_API_KEYS entry. */
 export interface TServiceKey {
   name: string;
   secret: string;

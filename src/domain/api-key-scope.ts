@@ -5,6 +5,7 @@
  */
 export const API_KEY_SCOPES = ['request', 'admin'] as const;
 
+/** `request` or `admin`. */
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** Whether a key of scope `has` may call a route that needs `needs` (admin ⊇ request). */

@@ -3,6 +3,7 @@ import { csvRecord } from './csv.ts';
 /** How an export is written: one JSON object per line (exact, verifiable), or CSV for spreadsheets. */
 export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
 
+/** `jsonl` or `csv`. */
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** What each format is served as. */

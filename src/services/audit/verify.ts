@@ -15,6 +15,7 @@ export interface AuditVerifyReport {
   breaks: ChainBreak[];
 }
 
+/** How the walk reads and how much the report lists; the defaults suit any trail. */
 export interface VerifyOptions {
   /** Events read per query (keyset pages, so memory stays bounded however long the trail). Default 1000. */
   pageSize?: number;
