@@ -1,6 +1,6 @@
 import { GreenlightError } from './errors.ts';
 import { type Call, type FetchLike, send, type Transport } from './http.ts';
-import type { CreateRequestInput, ExecutionResult, RequestJson } from './types.ts';
+import type { AuditVerifyReport, CreateRequestInput, ExecutionResult, RequestJson } from './types.ts';
 
 /** How to reach a Greenlight service. */
 export interface ClientOptions {
@@ -30,7 +30,7 @@ export interface WaitOptions {
   onPoll?: (request: RequestJson) => void;
 }
 
-/** The typed Greenlight API: one method per route of `/api/v1/requests`. */
+/** The typed Greenlight API: one method per route of `/api/v1/requests`, and the audit check for admin keys. */
 export interface GreenlightClient {
   /**
    * Asks for approval (`POST /requests`). With an `idempotencyKey`, a repeat of the same body answers
@@ -55,6 +55,12 @@ export interface GreenlightClient {
   cancel(id: string, reason?: string): Promise<RequestJson>;
   /** Records how the command run under the grant ended (audited as `execution.reported`). */
   reportResult(id: string, result: ExecutionResult): Promise<RequestJson>;
+  /**
+   * Walks every audit chain on the server (`GET /api/v1/audit/verify`; admin keys only, others get
+   * 403 `forbidden`) and resolves with the report, intact or not. A long trail takes a while:
+   * `timeoutMs` defaults to 10 minutes.
+   */
+  verifyAuditTrail(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<AuditVerifyReport>;
 }
 
 /** The longest `?wait=` the service accepts. */
@@ -63,9 +69,19 @@ const MAX_WAIT_SECONDS = 60;
 const POLL_SLACK_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRIES = 3;
+const VERIFY_TIMEOUT_MS = 10 * 60_000;
 
 function requestPath(id: string, tail = ''): string {
   return `/api/v1/requests/${encodeURIComponent(id)}${tail}`;
+}
+
+/** Checks that an answer is a verification report, so a wrong URL fails loudly rather than later. */
+function asReport(body: unknown): AuditVerifyReport {
+  const candidate = body as Partial<AuditVerifyReport> | null;
+  if (typeof candidate?.ok !== 'boolean' || !Array.isArray(candidate.breaks)) {
+    throw new GreenlightError(200, 'bad_response', 'the service answered something that is not an audit report');
+  }
+  return candidate as AuditVerifyReport;
 }
 
 /** Checks that an answer is a request at all, so a wrong URL fails loudly rather than later. */
@@ -139,5 +155,16 @@ export function createClient(options: ClientOptions): GreenlightClient {
     cancel: (id, reason) => post(id, '/cancel', reason === undefined ? {} : { reason }),
     reportResult: (id, result) =>
       post(id, '/result', { exitCode: result.exitCode, signal: result.signal ?? null, durationMs: result.durationMs }),
+    async verifyAuditTrail({ timeoutMs: limit = VERIFY_TIMEOUT_MS, signal } = {}) {
+      const answer = await send<unknown>(transport, {
+        method: 'GET',
+        path: '/api/v1/audit/verify',
+        signal,
+        timeoutMs: limit,
+        // Only reads the trail (and notes that it was checked): safe to ask again.
+        retryUnanswered: true,
+      });
+      return asReport(answer.body);
+    },
   };
 }

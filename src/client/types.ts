@@ -158,3 +158,33 @@ export interface WebhookEvent<T = unknown> {
   timestamp: string;
   data: T;
 }
+
+/**
+ * How an audit chain is broken at an event: altered (`hash_mismatch`), not linked to the event before
+ * it (`prev_hash_mismatch`: events missing between, or that one rewritten), its first events
+ * missing (`missing_start`), or a request with no events at all (`missing_chain`).
+ */
+export type AuditBreakKind = 'hash_mismatch' | 'prev_hash_mismatch' | 'missing_start' | 'missing_chain';
+
+/** The first break of one audit chain (a request's, or the global one when `requestId` is null). */
+export interface AuditChainBreak {
+  requestId: string | null;
+  /** The event where the chain breaks (a decimal id); null for `missing_chain`. */
+  eventId: string | null;
+  kind: AuditBreakKind;
+  previousEventId: string | null;
+  /** The hash the check expected, and the one the row holds. */
+  expected: string | null;
+  found: string | null;
+  message: string;
+}
+
+/** What `GET /api/v1/audit/verify` answers (admin keys): every chain walked, the first break of each. */
+export interface AuditVerifyReport {
+  ok: boolean;
+  chainsChecked: number;
+  eventsChecked: number;
+  breaksFound: number;
+  /** At most 100; `breaksFound` counts them all. */
+  breaks: AuditChainBreak[];
+}

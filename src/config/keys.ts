@@ -1,17 +1,22 @@
 import { z } from 'zod';
+import type { ApiKeyScope } from '../domain/api-key-scope.ts';
 import { definePart, integer, quote, splitList, type TParse, withDefault } from './fields.ts';
 
 const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 const MIN_SECRET_LENGTH = 24;
 
+/** One SERVICE_API_KEYS entry. */
 export interface TServiceKey {
   name: string;
   secret: string;
+  /** `admin` when the entry ends in `:admin`, else `request`. */
+  scope: ApiKeyScope;
 }
 
 /**
- * `name:secret,name:secret`. Problems name an entry by its name, or by its position when the name
- * itself is malformed (it might be a secret pasted in the wrong place); a secret is never shown.
+ * `name:secret[:admin],…`. Problems name an entry by its name, or by its position when the name
+ * itself is malformed (it might be a secret pasted in the wrong place); a secret is never shown, nor
+ * a third part that is not `admin` (it may be the rest of a secret that held a colon).
  */
 const serviceKeys: TParse<TServiceKey[]> = (value, report) => {
   const keys: TServiceKey[] = [];
@@ -28,7 +33,7 @@ const serviceKeys: TParse<TServiceKey[]> = (value, report) => {
       continue;
     }
     const name = entry.slice(0, at);
-    const secret = entry.slice(at + 1);
+    const [secret = '', scopePart, ...extra] = entry.slice(at + 1).split(':');
     if (!SERVICE_NAME.test(name)) {
       fail(
         `entry ${index + 1} has a name that is not 1–64 letters, digits, _ . or - starting with a letter or digit (value not shown)`,
@@ -37,12 +42,18 @@ const serviceKeys: TParse<TServiceKey[]> = (value, report) => {
     }
     if (seen.has(name)) fail(`entry ${quote(name)} appears more than once; service names must be unique`);
     seen.add(name);
+    if (extra.length > 0 || (scopePart !== undefined && scopePart !== 'admin')) {
+      fail(
+        `entry ${quote(name)} has a third part that is not "admin": write name:secret or name:secret:admin, and no ":" in a secret (value not shown)`,
+      );
+      continue;
+    }
     if (secret.length < MIN_SECRET_LENGTH) {
       fail(
         `entry ${quote(name)} has a secret of ${secret.length} characters; secrets need ${MIN_SECRET_LENGTH} or more`,
       );
     }
-    keys.push({ name, secret });
+    keys.push({ name, secret, scope: scopePart === 'admin' ? 'admin' : 'request' });
   }
   return failed ? z.NEVER : keys;
 };

@@ -28,8 +28,9 @@ export async function requireAdmin(
   await deps.db.$transaction((tx) =>
     recordAudit(tx, { type: 'admin.refused', actor: { type: 'user', id: userId }, details: storable }),
   );
-  await tellUser(client, { user: userId, text: 'Only Greenlight admins can change routing rules and API keys.' }).catch(
-    () => {},
-  );
+  await tellUser(client, {
+    user: userId,
+    text: 'Only Greenlight admins can change routing rules and API keys, or export the audit trail.',
+  }).catch(() => {});
   return false;
 }

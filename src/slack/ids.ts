@@ -17,6 +17,8 @@ export const ACTION_IDS = {
   keyRevoke: 'home_key_revoke',
   /** Approval stats, an admin's button in App Home. */
   stats: 'home_stats',
+  /** Export the audit trail (admins): opens the export modal. */
+  auditExport: 'home_audit_export',
   /** Revoke access: on an approved card, and in App Home. */
   revokeGrant: 'revoke_grant',
   /** Show grant: in a Slack requester's outcome DM, and in their App Home. */
@@ -32,4 +34,5 @@ export const CALLBACK_IDS = {
   keyModal: 'api_key_modal',
   revokeModal: 'revoke_grant_modal',
   statsModal: 'approval_stats_modal',
+  exportModal: 'audit_export_modal',
 } as const;

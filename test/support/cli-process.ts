@@ -17,17 +17,25 @@ export interface CliRun {
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
-/** Fails clearly when the CLI has not been built (`npm run build`, which `npm test` runs first). */
-export function assertBuilt(): void {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+/** Fails clearly when the CLI (or another built script) is missing: run `npm run build`, which `npm test` runs first. */
+export function assertBuilt(script = CLI): void {
+  if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
 }
+
+/** The built `npm run audit:verify` script. */
+export const AUDIT_VERIFY = path.join(ROOT, 'dist', 'cli', 'audit-verify.js');
 
 /**
  * Runs `node dist/cli/greenlight.js args…` with exactly `env` (plus PATH), stdin closed and output
  * captured: as a CI step runs it, with no terminal.
  */
 export function runCli(args: string[], env: Record<string, string>, cwd = ROOT): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  return runNodeScript(CLI, args, env, cwd);
+}
+
+/** Runs a built script (`node <script> args…`) the way {@link runCli} runs the CLI. */
+export function runNodeScript(script: string, args: string[], env: Record<string, string>, cwd = ROOT): CliRun {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

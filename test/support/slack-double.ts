@@ -35,6 +35,21 @@ export interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
+/** A file uploaded through files.getUploadURLExternal, the upload URL and files.completeUploadExternal. */
+export interface StoredFile {
+  id: string;
+  filename: string;
+  /** The length announced to files.getUploadURLExternal. */
+  length: number;
+  /** The bytes POSTed to the upload URL; undefined until then. */
+  content?: Buffer;
+  title?: string;
+  /** Where completeUploadExternal shared it (none: private to the uploader). */
+  channels: string[];
+  initialComment?: string;
+  completed: boolean;
+}
+
 /**
  * A failure to inject: a Slack error (HTTP 200, ok:false), a rate limit (HTTP 429 + Retry-After), an
  * HTTP error status, or `dropAnswer`: Slack does the work (the message is posted) and the connection
@@ -44,6 +59,9 @@ export type Failure = { error: string } | { rateLimited: number } | { httpStatus
 
 type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
 type Match = (args: Record<string, unknown>) => boolean;
+
+/** Where the double takes uploaded file bytes (files.getUploadURLExternal points here). */
+const UPLOAD_PATH = '/upload/v1/';
 
 const BOT = { token: 'xoxb-greenlight-test', userId: 'UBOT00001', botId: 'BBOT00001', teamId: 'T0TEST001' };
 /** The app-level token Socket Mode opens connections with. */
@@ -63,6 +81,9 @@ export class SlackDouble {
   readonly channels = new Set<string>();
   readonly messages = new Map<string, StoredMessage>();
   readonly views = new Map<string, Record<string, unknown>>();
+  /** Files uploaded by the app, by id. */
+  readonly files = new Map<string, StoredFile>();
+  private fileCounter = 0;
   /** The Home view last published per user. */
   readonly homes = new Map<string, Record<string, unknown>>();
   readonly botToken = BOT.token;
@@ -132,6 +153,8 @@ export class SlackDouble {
         }
         return { channel: { id } };
       },
+      'files.getUploadURLExternal': (args) => this.startUpload(args),
+      'files.completeUploadExternal': (args) => this.completeUpload(args),
       'users.info': (args) => ({ user: this.requireUser(args.user) }),
       'users.lookupByEmail': (args) => {
         const email = String(args.email ?? '').toLowerCase();
@@ -333,6 +356,10 @@ export class SlackDouble {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if ((req.url ?? '').startsWith(UPLOAD_PATH)) {
+      await this.receiveUpload(req, res);
+      return;
+    }
     const at = Date.now();
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const chunks: Buffer[] = [];
@@ -395,6 +422,77 @@ export class SlackDouble {
     }
     res.writeHead(status, headers);
     res.end(JSON.stringify(response));
+  }
+
+  /**
+   * files.getUploadURLExternal: reserves a file id and answers an upload URL on this double, as
+   * Slack answers one on files.slack.com. `filename` and a positive whole `length` are required.
+   */
+  private startUpload(args: Record<string, unknown>): Record<string, unknown> {
+    const filename = String(args.filename ?? '');
+    const length = Number(args.length);
+    if (filename === '') throw new SlackApiError('invalid_arguments', ['[ERROR] missing required field: filename']);
+    if (!Number.isInteger(length) || length < 1) {
+      throw new SlackApiError('invalid_arguments', ['[ERROR] missing required field: length']);
+    }
+    const id = `F${String(++this.fileCounter).padStart(10, '0')}`;
+    this.files.set(id, { id, filename, length, channels: [], completed: false });
+    return { upload_url: `${this.url.replace(/\/api\/$/, '')}${UPLOAD_PATH}${id}`, file_id: id };
+  }
+
+  /**
+   * The upload URL: takes the file's bytes, raw or as the one file of a multipart form (what
+   * @slack/web-api sends), and answers 200 `OK - <bytes>` like Slack; an unknown id is a 404.
+   */
+  private async receiveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const file = this.files.get((req.url ?? '').slice(UPLOAD_PATH.length).split('?')[0] ?? '');
+    if (req.method !== 'POST' || file === undefined) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      return;
+    }
+    const body = Buffer.concat(chunks);
+    const type = req.headers['content-type'] ?? '';
+    let content = body;
+    if (type.startsWith('multipart/form-data')) {
+      const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+      const part = [...form.values()].find((value) => typeof value !== 'string');
+      content =
+        part === undefined || typeof part === 'string' ? Buffer.alloc(0) : Buffer.from(await part.arrayBuffer());
+    }
+    file.content = content;
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${content.length}`);
+  }
+
+  /**
+   * files.completeUploadExternal: shares uploaded files to `channel_id` (a channel, or a DM that
+   * conversations.open made), with `initial_comment`. A file never uploaded, or whose bytes differ in
+   * length from what was announced, is `file_not_found`, as Slack cannot find a completed upload.
+   */
+  private completeUpload(args: Record<string, unknown>): Record<string, unknown> {
+    const requested = args.files;
+    if (!Array.isArray(requested) || requested.length === 0) {
+      throw new SlackApiError('invalid_arguments', ['[ERROR] missing required field: files']);
+    }
+    const channel = args.channel_id === undefined ? undefined : this.requireChannel(args.channel_id);
+    const files = requested.map((entry) => {
+      const { id, title } = entry as { id?: unknown; title?: unknown };
+      const file = this.files.get(String(id ?? ''));
+      if (file === undefined || file.content === undefined || file.content.length !== file.length) {
+        throw new SlackApiError('file_not_found');
+      }
+      return { file, title: typeof title === 'string' ? title : file.filename };
+    });
+    return {
+      files: files.map(({ file, title }) => {
+        file.completed = true;
+        file.title = title;
+        if (channel !== undefined) file.channels.push(channel);
+        if (typeof args.initial_comment === 'string') file.initialComment = args.initial_comment;
+        return { id: file.id, title, name: file.filename, size: file.length };
+      }),
+    };
   }
 
   private emit(call: SlackCall): void {

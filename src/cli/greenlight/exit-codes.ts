@@ -10,6 +10,8 @@ export const EXIT = {
   invalid: 1,
   /** Bad usage: unknown flag, missing setting, bad duration (EX_USAGE). */
   usage: 64,
+  /** `greenlight audit verify`: an audit chain is broken (EX_DATAERR). */
+  broken: 65,
   /** The service is unreachable or refuses, or the grant fails verification (EX_UNAVAILABLE). */
   unavailable: 69,
   /** Expired, cancelled, revoked or lapsed: nobody said no; trying again may work (EX_TEMPFAIL). */

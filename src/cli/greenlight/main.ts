@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { audit } from './commands/audit.ts';
 import { run } from './commands/run.ts';
 import { status } from './commands/status.ts';
 import { verify } from './commands/verify.ts';
@@ -15,6 +16,7 @@ Commands:
   wait     wait for a request's decision and print its grant
   status   show a request
   verify   check a grant token offline
+  audit    audit verify: check the service's audit trail (admin keys)
 
 Settings (flags win over the environment):
   GREENLIGHT_URL         --url        the Greenlight service, e.g. https://greenlight.example.com
@@ -24,7 +26,7 @@ Settings (flags win over the environment):
 Run "greenlight <command> --help" for a command's options and exit codes.
 `;
 
-const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { run, wait, status, verify };
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { run, wait, status, verify, audit };
 
 /** The package version, read from package.json next to src/ or dist/. */
 function version(): string {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
+import type { ApiKeyScope } from '../../domain/api-key-scope.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { generateCallbackSecret } from '../callbacks/secrets.ts';
@@ -16,22 +17,29 @@ export function generateSecret(): string {
   return `gl_${randomBytes(24).toString('base64url')}`;
 }
 
+/** Who an authenticated API call comes from, and what its key may do. */
 export interface ApiClientIdentity {
   id: string;
   name: string;
+  scope: ApiKeyScope;
 }
 
 /**
- * Makes the `env`-origin API clients match SERVICE_API_KEYS: creates or re-keys the listed ones
- * and revokes those no longer listed. Keys created in App Home (`admin` origin) are untouched.
+ * Makes the `env`-origin API clients match SERVICE_API_KEYS: creates or re-keys the listed ones,
+ * gives each the scope its entry names, and revokes those no longer listed. Keys created in App
+ * Home (`admin` origin) are untouched.
  */
-export async function syncConfiguredKeys(tx: Tx, keys: ReadonlyArray<{ name: string; secret: string }>): Promise<void> {
+export async function syncConfiguredKeys(
+  tx: Tx,
+  keys: ReadonlyArray<{ name: string; secret: string; scope: ApiKeyScope }>,
+): Promise<void> {
   for (const key of keys) {
     const keyHash = hashSecret(key.secret);
+    const fields = { keyHash, keyPrefix: key.secret.slice(0, 4), origin: 'env', scope: key.scope };
     await tx.apiClient.upsert({
       where: { name: key.name },
-      create: { name: key.name, keyHash, keyPrefix: key.secret.slice(0, 4), origin: 'env' },
-      update: { keyHash, keyPrefix: key.secret.slice(0, 4), origin: 'env', revokedAt: null },
+      create: { name: key.name, ...fields },
+      update: { ...fields, revokedAt: null },
     });
   }
   await tx.apiClient.updateMany({
@@ -51,7 +59,7 @@ export async function authenticateApiKey(
   const keyHash = hashSecret(presented);
   const client = await deps.db.apiClient.findUnique({
     where: { keyHash },
-    select: { id: true, name: true, keyHash: true, revokedAt: true, lastUsedAt: true },
+    select: { id: true, name: true, scope: true, keyHash: true, revokedAt: true, lastUsedAt: true },
   });
   if (client === null || client.revokedAt !== null) return null;
   if (!timingSafeEqual(Buffer.from(client.keyHash, 'hex'), Buffer.from(keyHash, 'hex'))) return null;
@@ -66,7 +74,7 @@ export async function authenticateApiKey(
       data: { lastUsedAt: now },
     });
   }
-  return { id: client.id, name: client.name };
+  return { id: client.id, name: client.name, scope: client.scope };
 }
 
 const LAST_USED_EVERY_MS = 60_000;
@@ -76,17 +84,29 @@ export interface ApiClientSummary {
   name: string;
   keyPrefix: string;
   origin: string;
+  scope: ApiKeyScope;
   createdBy: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
 }
+
+const API_CLIENT_SUMMARY = {
+  id: true,
+  name: true,
+  keyPrefix: true,
+  origin: true,
+  scope: true,
+  createdBy: true,
+  createdAt: true,
+  lastUsedAt: true,
+} as const;
 
 /** Active API clients, newest first. */
 export async function listApiClients(tx: Tx): Promise<ApiClientSummary[]> {
   return tx.apiClient.findMany({
     where: { revokedAt: null },
     orderBy: { createdAt: 'desc' },
-    select: { id: true, name: true, keyPrefix: true, origin: true, createdBy: true, createdAt: true, lastUsedAt: true },
+    select: API_CLIENT_SUMMARY,
   });
 }
 
@@ -94,12 +114,13 @@ export async function listApiClients(tx: Tx): Promise<ApiClientSummary[]> {
  * Creates an API client from App Home and returns its secret, which is shown once and stored only
  * as its SHA-256, with the client's own callback signing secret (`whsec_…`), shown once beside it
  * and stored sealed with ENCRYPTION_KEY (deliveries need it back). Names are unique among all
- * clients, revoked ones included.
+ * clients, revoked ones included. `scope` is `request` unless the admin chose `admin`.
  */
 export async function createApiClient(
   deps: Pick<CoreDeps, 'db' | 'box'>,
   actor: Actor,
   name: string,
+  scope: ApiKeyScope = 'request',
 ): Promise<{ client: ApiClientSummary; secret: string; callbackSecret: string }> {
   const secret = generateSecret();
   const callbackSecret = generateCallbackSecret();
@@ -113,23 +134,16 @@ export async function createApiClient(
         keyHash: hashSecret(secret),
         keyPrefix: secret.slice(0, 7),
         origin: 'admin',
+        scope,
         createdBy: actor.id ?? null,
         callbackSecret: deps.box.seal(callbackSecret),
       },
-      select: {
-        id: true,
-        name: true,
-        keyPrefix: true,
-        origin: true,
-        createdBy: true,
-        createdAt: true,
-        lastUsedAt: true,
-      },
+      select: API_CLIENT_SUMMARY,
     });
     await recordAudit(tx, {
       type: 'apikey.created',
       actor,
-      details: { before: null, after: { id: client.id, name, keyPrefix: client.keyPrefix, origin: 'admin' } },
+      details: { before: null, after: { id: client.id, name, keyPrefix: client.keyPrefix, origin: 'admin', scope } },
     });
     return { client, secret, callbackSecret };
   });

@@ -1,34 +1,8 @@
-import { createHash } from 'node:crypto';
 import { type Actor, auditActor } from '../../domain/actor.ts';
-import { canonicalJson } from '../../domain/params-hash.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Tx } from '../types.ts';
-
-function eventHash(
-  prevHash: string | null,
-  event: {
-    requestId: string | null;
-    type: string;
-    actorType: string;
-    actorId: string | null;
-    details: unknown;
-    createdAt: Date;
-  },
-): string {
-  return createHash('sha256')
-    .update(
-      canonicalJson({
-        prev: prevHash,
-        requestId: event.requestId,
-        type: event.type,
-        actorType: event.actorType,
-        actorId: event.actorId,
-        details: event.details,
-        createdAt: event.createdAt.toISOString(),
-      }),
-    )
-    .digest('hex');
-}
+import { ChainCursor } from './chain-check.ts';
+import { eventHash } from './event-hash.ts';
 
 export interface AuditInput {
   requestId?: string | null;
@@ -120,23 +94,15 @@ export function initialAuditEvents(requestId: string, inputs: Array<Omit<AuditIn
 }
 
 /**
- * Recomputes a stream's chain; returns the id of the first event that does not match (its content or
- * its link was changed), or null when the whole stream is intact.
+ * Recomputes one stream's chain (a request's, or the global one for null); returns the id of the
+ * first event that does not match (its content, its link, or a missing predecessor), or null when
+ * the whole stream is intact. The checks are verify.ts's, which walks every chain.
  */
 export async function verifyAuditChain(tx: Tx, requestId: string | null): Promise<bigint | null> {
   const events = await tx.auditEvent.findMany({ where: { requestId }, orderBy: { id: 'asc' } });
-  let prevHash: string | null = null;
+  const chain = new ChainCursor();
   for (const event of events) {
-    const expected = eventHash(prevHash, {
-      requestId: event.requestId,
-      type: event.type,
-      actorType: event.actorType,
-      actorId: event.actorId,
-      details: event.details,
-      createdAt: event.createdAt,
-    });
-    if (event.prevHash !== prevHash || event.hash !== expected) return event.id;
-    prevHash = event.hash;
+    if (chain.check(event) !== null) return event.id;
   }
   return null;
 }

@@ -91,7 +91,8 @@ function activeAccess(data: HomeData, pages: HomePages): KnownBlock[] {
 /**
  * The App Home: everyone's open requests (Cancel), requests awaiting their approval (Approve/Deny),
  * the access they may still revoke (Revoke access, and Show grant for their own Slack requests),
- * their recent decisions; for admins also Approval stats (a modal), the routing rules and API keys. Every list is paged, so
+ * their recent decisions; for admins also Approval stats (a modal), the routing rules, API keys and the audit
+ * trail's Export. Every list is paged, so
  * the view stays inside Slack's 100 blocks however many rows exist.
  */
 export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
@@ -206,7 +207,7 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
       blocks.push({
         type: 'section',
         text: mrkdwn(
-          `*${escapeMrkdwn(key.name)}* · \`${escapeMrkdwn(key.keyPrefix)}…\` · ${key.origin === 'env' ? 'from SERVICE_API_KEYS' : `created by <@${key.createdBy}>`} ${slackDate(key.createdAt, '{date_short}')} · ${key.lastUsedAt === null ? 'never used' : `last used ${slackDate(key.lastUsedAt, '{date_short_pretty} at {time}')}`}`,
+          `*${escapeMrkdwn(key.name)}* · \`${escapeMrkdwn(key.keyPrefix)}…\` · ${key.scope === 'admin' ? '*admin*' : 'request'} scope · ${key.origin === 'env' ? 'from SERVICE_API_KEYS' : `created by <@${key.createdBy}>`} ${slackDate(key.createdAt, '{date_short}')} · ${key.lastUsedAt === null ? 'never used' : `last used ${slackDate(key.lastUsedAt, '{date_short_pretty} at {time}')}`}`,
         ),
         ...(key.origin === 'admin'
           ? {
@@ -224,6 +225,18 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
       });
     }
     blocks.push(...pager(pages, 'keys', data.keys));
+
+    blocks.push(
+      header('Audit trail'),
+      context(
+        'Every request, vote, decision and admin change, hash-chained. Export a range as a file in your DMs (recorded in the trail too); verify it with `npm run audit:verify`.',
+      ),
+      {
+        type: 'actions',
+        block_id: 'audit_toolbar',
+        elements: [button('Export', ACTION_IDS.auditExport, 'export')],
+      },
+    );
   }
   return { type: 'home', private_metadata: JSON.stringify(pages), blocks };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -13,6 +14,7 @@ import {
   click,
   createViaApi,
   eventually,
+  OTHER_KEY,
   REQUESTER,
   startLifecycleApp,
   VALID_BODY,
@@ -20,6 +22,9 @@ import {
 import { useTestApp } from '../../support/use-test-app.ts';
 
 type Json = Record<string, unknown>;
+
+/** An admin-scoped key, for the audit routes. */
+const ADMIN_KEY = `audit-${randomBytes(16).toString('hex')}`;
 
 /** Served but deliberately not in the document: Slack's own signed protocol, not for services. */
 const UNDOCUMENTED = new Set(['POST /slack/events']);
@@ -63,7 +68,10 @@ function documentedOperations(doc: Json): string[] {
 const pointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
 describe('GET /api/v1/openapi.json', () => {
-  const t = useTestApp({}, { start: startLifecycleApp });
+  const t = useTestApp(
+    { SERVICE_API_KEYS: `ci:${API_KEY},deploy:${OTHER_KEY},auditor:${ADMIN_KEY}:admin` },
+    { start: startLifecycleApp },
+  );
   let doc: Json;
   let ajv: Ajv2020;
 
@@ -269,6 +277,33 @@ describe('GET /api/v1/openapi.json', () => {
     const badWait = await api(t, 'GET', '/requests/00000000-0000-4000-8000-000000000000?wait=1e1');
     expect(badWait.status).toBe(400);
     expectDocumented('get', '/api/v1/requests/{id}', badWait);
+  });
+
+  it('describes the audit answers: export as JSONL and CSV, the report, 400 and 403', async () => {
+    await createViaApi(t);
+    const text = async (path: string, key = ADMIN_KEY) => {
+      const res = await fetch(`${t.baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } });
+      return { status: res.status, headers: res.headers, body: await res.text() };
+    };
+    const jsonl = await text('/audit');
+    expect(jsonl.status).toBe(200);
+    expectDocumented('get', '/api/v1/audit', jsonl, 'application/x-ndjson');
+    const row = schemaAt('components', 'schemas', 'AuditExportRow');
+    for (const line of jsonl.body.trimEnd().split('\n')) {
+      expect(row(JSON.parse(line)), ajv.errorsText(row.errors)).toBe(true);
+    }
+    const csv = await text('/audit?format=csv');
+    expect(csv.status).toBe(200);
+    expectDocumented('get', '/api/v1/audit', csv, 'text/csv');
+
+    const report = await api(t, 'GET', '/audit/verify', { key: ADMIN_KEY });
+    expect(report.body).toMatchObject({ ok: true });
+    expectDocumented('get', '/api/v1/audit/verify', report);
+    expectDocumented('get', '/api/v1/audit', await api(t, 'GET', '/audit?from=soon', { key: ADMIN_KEY }));
+    const forbidden = await api(t, 'GET', '/audit/verify');
+    expect(forbidden.status).toBe(403);
+    expectDocumented('get', '/api/v1/audit/verify', forbidden);
+    expectDocumented('get', '/api/v1/audit', await api(t, 'GET', '/audit'));
   });
 
   it('describes the key set and the health answers', async () => {

@@ -199,4 +199,42 @@ describe('Slack test double', () => {
     // The failure is used up: the next call goes through.
     expect((await client.chat.postMessage({ channel: 'C0APPROVAL', text: 'x' })).ok).toBe(true);
   });
+
+  it('takes a file through filesUploadV2 (upload URL, bytes, completion) and shares it to a DM', async () => {
+    const dm = await client.conversations.open({ users: 'U0ALICE001' });
+    const content = Buffer.from('{"id":"1"}\n{"id":"2"}\n', 'utf8');
+    const result = await client.filesUploadV2({
+      channel_id: dm.channel?.id as string,
+      file: content,
+      filename: 'export.jsonl',
+      title: 'Export',
+      initial_comment: 'here it is',
+    });
+    expect(result.ok).toBe(true);
+    const [file] = [...slack.files.values()];
+    expect(file).toMatchObject({
+      filename: 'export.jsonl',
+      title: 'Export',
+      length: content.length,
+      channels: [dm.channel?.id],
+      initialComment: 'here it is',
+      completed: true,
+    });
+    expect(file?.content?.equals(content)).toBe(true);
+  });
+
+  it('refuses an upload without a length, and completing a file never uploaded', async () => {
+    const noLength = await slackError(client.files.getUploadURLExternal({ filename: 'x.csv', length: 0 }));
+    expect(noLength.error).toBe('invalid_arguments');
+    const started = await client.files.getUploadURLExternal({ filename: 'x.csv', length: 10 });
+    expect(started.upload_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/upload\/v1\/F\d+$/);
+    const missing = await slackError(
+      client.files.completeUploadExternal({ files: [{ id: started.file_id as string }], channel_id: 'C0APPROVAL' }),
+    );
+    expect(missing.error).toBe('file_not_found');
+    const unknownChannel = await slackError(
+      client.files.completeUploadExternal({ files: [{ id: started.file_id as string }], channel_id: 'C0NOWHERE1' }),
+    );
+    expect(unknownChannel.error).toBe('channel_not_found');
+  });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { RequestJson } from '../../../src/client/index.ts';
+import type { z } from 'zod';
+import type { AuditVerifyReport, RequestJson } from '../../../src/client/index.ts';
 import type { toRequestJson } from '../../../src/http/api/v1/request-json.ts';
+import type { ZAuditVerifyReport } from '../../../src/http/api/v1/schemas.ts';
+import type { AuditVerifyReport as ServerReport } from '../../../src/services/audit/verify.ts';
 
 type ServerJson = ReturnType<typeof toRequestJson>;
 
@@ -11,6 +14,14 @@ describe('the client’s hand-written types', () => {
     // the API schema makes it a flat object of strings, numbers and booleans.
     expectTypeOf<Omit<ServerJson, 'context'>>().toExtend<Omit<RequestJson, 'context'>>();
     expectTypeOf<keyof RequestJson>().toEqualTypeOf<keyof ServerJson | 'audit'>();
+    expect(true).toBe(true);
+  });
+});
+
+describe('the audit report types', () => {
+  it('the client’s, the server’s and the documented one are the same', () => {
+    expectTypeOf<AuditVerifyReport>().toEqualTypeOf<ServerReport>();
+    expectTypeOf<z.output<typeof ZAuditVerifyReport>>().toEqualTypeOf<ServerReport>();
     expect(true).toBe(true);
   });
 });

@@ -46,7 +46,7 @@ describe('parseConfig', () => {
     expect(config.PORT).toBe(8080);
     expect(config.APPROVERS).toEqual(['U0AAA111', 'W0BBB222', 'S0GROUP01']);
     expect(config.REQUIRED_APPROVALS).toBe(2);
-    expect(config.SERVICE_API_KEYS).toEqual([{ name: 'ci', secret: '0123456789abcdef0123456789' }]);
+    expect(config.SERVICE_API_KEYS).toEqual([{ name: 'ci', secret: '0123456789abcdef0123456789', scope: 'request' }]);
   });
 
   it('lists every problem of every part at once, checks between variables included, each naming its variable', () => {

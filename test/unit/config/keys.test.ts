@@ -7,14 +7,32 @@ const keys = (value: string) => problemsOf({ SERVICE_API_KEYS: value }, ['keys']
 const SECRET = '0123456789abcdef0123456789';
 
 describe('service API keys config', () => {
-  it('splits name:secret pairs; a secret may hold colons', () => {
+  it('splits name:secret pairs; a third part :admin makes an admin key, anything else is request-scoped', () => {
     expect(
-      parseConfigParts({ SERVICE_API_KEYS: `ci:${SECRET}, deploy-bot:zyxwvutsrqponmlkjihgfedcba:with:colons` }, [
-        'keys',
-      ]).SERVICE_API_KEYS,
+      parseConfigParts({ SERVICE_API_KEYS: `ci:${SECRET}, auditor:zyxwvutsrqponmlkjihgfedcba:admin` }, ['keys'])
+        .SERVICE_API_KEYS,
     ).toEqual([
-      { name: 'ci', secret: SECRET },
-      { name: 'deploy-bot', secret: 'zyxwvutsrqponmlkjihgfedcba:with:colons' },
+      { name: 'ci', secret: SECRET, scope: 'request' },
+      { name: 'auditor', secret: 'zyxwvutsrqponmlkjihgfedcba', scope: 'admin' },
+    ]);
+  });
+
+  it('refuses a third part other than admin, naming the entry and showing neither part', () => {
+    const problems = keys(
+      `ci:${SECRET}:Admin,deploy:${SECRET}:with:colons,audit:${SECRET}:,ops:${SECRET}:admin:admin,ok:${SECRET}:admin`,
+    );
+    const refused = (name: string) =>
+      `SERVICE_API_KEYS entry "${name}" has a third part that is not "admin": write name:secret or name:secret:admin, and no ":" in a secret (value not shown)`;
+    expect(problems).toEqual([refused('ci'), refused('deploy'), refused('audit'), refused('ops')]);
+    expect(problems.join('\n')).not.toContain(SECRET);
+    expect(problems.join('\n')).not.toContain('colons');
+  });
+
+  it('checks an admin key’s secret length and name like any other', () => {
+    expect(keys(`audit:short:admin,bad name!:${SECRET}:admin,audit:${SECRET}:admin`)).toEqual([
+      'SERVICE_API_KEYS entry "audit" has a secret of 5 characters; secrets need 24 or more',
+      'SERVICE_API_KEYS entry 2 has a name that is not 1–64 letters, digits, _ . or - starting with a letter or digit (value not shown)',
+      'SERVICE_API_KEYS entry "audit" appears more than once; service names must be unique',
     ]);
   });
 
@@ -29,13 +47,16 @@ describe('service API keys config', () => {
 
   it('never shows a secret, whatever is wrong with the list', () => {
     const secret = fc.stringMatching(/^[A-Za-z0-9+/=_-]{12,40}$/);
+    const scope = fc.constantFrom('', ':admin', ':request', ':', ':admin:x');
     const entry = fc.oneof(
-      fc.record({ name: fc.constantFrom('ci', 'deploy', 'bad name', ''), secret }),
-      secret.map((alone) => ({ name: undefined, secret: alone })),
+      fc.record({ name: fc.constantFrom('ci', 'deploy', 'bad name', ''), secret, scope }),
+      secret.map((alone) => ({ name: undefined, secret: alone, scope: '' })),
     );
     fc.assert(
       fc.property(fc.array(entry, { minLength: 1, maxLength: 5 }), (entries) => {
-        const value = entries.map((e) => (e.name === undefined ? e.secret : `${e.name}:${e.secret}`)).join(',');
+        const value = entries
+          .map((e) => (e.name === undefined ? e.secret : `${e.name}:${e.secret}${e.scope}`))
+          .join(',');
         let problems: string[];
         try {
           parseConfigParts({ SERVICE_API_KEYS: value }, ['keys']);

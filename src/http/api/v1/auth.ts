@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { type ApiKeyScope, scopeAllows } from '../../../domain/api-key-scope.ts';
 import { AppError } from '../../../errors.ts';
 import { type ApiClientIdentity, authenticateApiKey, hashSecret } from '../../../services/api-keys/api-keys.ts';
 import { recordAudit } from '../../../services/audit/audit.ts';
@@ -75,5 +76,43 @@ export function requireApiKey(deps: Pick<CoreDeps, 'db' | 'now'>, limits: ApiLim
     }
     (req as Authed).client = client;
     next();
+  };
+}
+
+/**
+ * Lets only keys whose scope includes `needed` through (admin ⊇ request); behind `requireApiKey`.
+ * Any other key is answered 403 `forbidden` and changes nothing. The refusal is audited as a global
+ * `access.refused` naming the client, at most once a minute per client (the next row reports how
+ * many followed, as `auth.refused` does per address), so a misconfigured job cannot flood the trail.
+ */
+export function requireScope(
+  deps: Pick<CoreDeps, 'db' | 'now'>,
+  limits: Pick<ApiLimits, 'refusals'>,
+  needed: ApiKeyScope,
+): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const client = clientOf(req);
+    if (scopeAllows(client.scope, needed)) {
+      next();
+      return;
+    }
+    const noted = await limits.refusals.note(`scope:${client.id}`, 'refused', deps.now());
+    if (noted.opened) {
+      await deps.db.$transaction((tx) =>
+        recordAudit(tx, {
+          type: 'access.refused',
+          actor: { type: 'service', id: client.name, clientId: client.id },
+          details: {
+            method: req.method,
+            path: truncate(req.originalUrl.split('?')[0] ?? '', AUDIT_PATH_CHARS),
+            reason: 'scope',
+            scope: client.scope,
+            needed,
+            previousWindow: noted.previous,
+          },
+        }),
+      );
+    }
+    throw new AppError('forbidden', `this API key is ${client.scope}-scoped; ${needed} keys only`);
   };
 }

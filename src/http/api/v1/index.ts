@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { CoreDeps } from '../../../services/ports.ts';
-import { requireApiKey } from './auth.ts';
+import { auditRoutes } from './audit.ts';
+import { requireApiKey, requireScope } from './auth.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { ApiLimits } from './rate-limits.ts';
 import { requestRoutes } from './requests.ts';
@@ -18,6 +19,9 @@ export function apiV1Routes(deps: CoreDeps, limits: ApiLimits): Router {
     res.type('application/json').send(openapi);
   });
   router.use(requireApiKey(deps, limits));
+  // Every key may ask for approvals (admin keys too); only admin keys reach the audit trail.
+  router.use('/audit', requireScope(deps, limits, 'admin'));
   router.use(requestRoutes(deps));
+  router.use(auditRoutes(deps));
   return router;
 }

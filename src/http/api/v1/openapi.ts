@@ -4,10 +4,14 @@ import { publicUrl } from '../../../config/grants.ts';
 import type { TConfig } from '../../../config/index.ts';
 import { ERROR_STATUS, type ErrorCode } from '../../../errors.ts';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../errors.ts';
+import { EXPORT_PARAMETERS } from './audit-query.ts';
 import {
   createRequestSchema,
   MAX_WAIT_SECONDS,
   ZActor,
+  ZAuditChainBreak,
+  ZAuditExportRow,
+  ZAuditVerifyReport,
   ZCallbackEvent,
   ZCancelBody,
   ZErrorBody,
@@ -33,7 +37,7 @@ const CODE_MEANING: Record<ErrorCode, string> = {
   bad_request: 'the body is not valid JSON, was cut short, or the path holds malformed percent-encoding',
   validation_failed: 'a field is invalid; `fields` lists each one',
   unauthorized: 'no API key, or an unknown or revoked one',
-  forbidden: 'not allowed',
+  forbidden: 'the API key’s scope does not allow this: admin keys only',
   not_found: 'no such request for this API key (another client’s requests are not found either)',
   conflict: 'the request’s status does not allow this (on create: the Idempotency-Key was used with another body)',
   already_executed: 'the grant was already spent',
@@ -73,7 +77,15 @@ interface Operation {
   auth: boolean;
   parameters?: Json[];
   body?: { schema: Json; required: boolean };
-  ok: { status: number; description: string; schema: Json; mediaType?: string; headers?: Json };
+  ok: {
+    status: number;
+    description: string;
+    schema: Json;
+    mediaType?: string;
+    headers?: Json;
+    /** Media type → schema, when the answer comes in several types (replaces `schema`/`mediaType`). */
+    content?: Record<string, Json>;
+  };
   errors: ErrorCode[];
   /** Answers other than JSON error bodies (e.g. /readyz's own 503). */
   extraResponses?: Json;
@@ -85,6 +97,15 @@ const ID_PARAMETER: Json = {
   required: true,
   description: 'The request id returned by POST /api/v1/requests.',
   schema: { type: 'string', format: 'uuid' },
+};
+
+/** A route for admin keys only (`requireScope('admin')`). */
+const ADMIN: ErrorCode[] = ['forbidden'];
+
+const ISO_INSTANT_PARAMETER: Json = {
+  type: 'string',
+  examples: ['2026-11-01', '2026-11-01T09:00:00Z'],
+  description: 'ISO 8601: a date (midnight UTC) or a date-time with Z or an offset.',
 };
 
 /** The table of every operation the server answers (the test checks it against the real router). */
@@ -205,6 +226,80 @@ function operations(): Operation[] {
       body: { schema: ref('ResultBody'), required: true },
       ok: { status: 200, description: 'The request.', schema: ref('Request') },
       errors: [...AUTHED, ...BY_ID, ...WITH_BODY, ...LOCKED, 'conflict'],
+    },
+    {
+      method: 'get',
+      path: '/api/v1/audit',
+      operationId: 'exportAudit',
+      tags: ['audit'],
+      summary: 'Export the audit trail (admin keys)',
+      description:
+        'Streams every audit event created in [from, to) by ascending id, as JSONL (exact: each line verifies against its hash chain) or CSV for spreadsheets. The export is written while it is read, so an interrupted one ends without its final chunk: resume with `cursor` set to the last id received. Each export is itself audited (`audit.exported`: who, range, format, rows, complete). Unknown parameters are refused.',
+      auth: true,
+      parameters: [
+        {
+          name: 'from',
+          in: 'query',
+          required: false,
+          description: 'Events created at or after this instant (default: the first).',
+          schema: ISO_INSTANT_PARAMETER,
+        },
+        {
+          name: 'to',
+          in: 'query',
+          required: false,
+          description: 'Events created before this instant (default: now).',
+          schema: ISO_INSTANT_PARAMETER,
+        },
+        {
+          name: 'format',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['jsonl', 'csv'], default: 'jsonl' },
+        },
+        {
+          name: 'cursor',
+          in: 'query',
+          required: false,
+          description: 'Only events after this id: the last id of an interrupted export.',
+          schema: { type: 'string', pattern: '^[0-9]{1,19}$' },
+        },
+      ],
+      ok: {
+        status: 200,
+        description: `The events, streamed. Parameters: ${EXPORT_PARAMETERS.join(', ')}.`,
+        schema: { type: 'string' },
+        headers: {
+          'Content-Disposition': {
+            description: 'attachment; filename="greenlight-audit-<from>-<to>.<format>"',
+            schema: { type: 'string' },
+          },
+        },
+        content: {
+          'application/x-ndjson': {
+            type: 'string',
+            description: 'One AuditExportRow JSON object per line (LF-terminated), by ascending id.',
+          },
+          'text/csv': {
+            type: 'string',
+            description:
+              "A header record (id,requestId,type,actorType,actorId,details,prevHash,hash,createdAt), then one record per event; RFC 4180 quoting, CRLF line ends, details as JSON text. A field beginning with = + - @ (or tab, CR) gets a leading ' so spreadsheets never run it as a formula; verify from JSONL, which is exact.",
+          },
+        },
+      },
+      errors: [...AUTHED, ...ADMIN, 'validation_failed'],
+    },
+    {
+      method: 'get',
+      path: '/api/v1/audit/verify',
+      operationId: 'verifyAudit',
+      tags: ['audit'],
+      summary: 'Verify every audit hash chain (admin keys)',
+      description:
+        'Walks the hash chain of every request and of the global events and reports the first altered or missing event of each broken chain. Answers 200 whether or not the trail is intact: `ok` tells. Audited as `audit.verified`.',
+      auth: true,
+      ok: { status: 200, description: 'The report.', schema: ref('AuditVerifyReport') },
+      errors: [...AUTHED, ...ADMIN],
     },
     {
       method: 'get',
@@ -382,7 +477,10 @@ function operationObject(op: Operation): Json {
       [String(op.ok.status)]: {
         description: op.ok.description,
         ...(op.ok.headers === undefined ? {} : { headers: op.ok.headers }),
-        content: { [op.ok.mediaType ?? 'application/json']: { schema: op.ok.schema } },
+        content:
+          op.ok.content === undefined
+            ? { [op.ok.mediaType ?? 'application/json']: { schema: op.ok.schema } }
+            : Object.fromEntries(Object.entries(op.ok.content).map(([type, schema]) => [type, { schema }])),
       },
       ...errorResponses(op.errors),
       ...op.extraResponses,
@@ -446,6 +544,7 @@ export function buildOpenApiDocument(
     tags: [
       { name: 'requests', description: 'Approval requests.' },
       { name: 'grants', description: 'What an approval yields: a signed, single-use grant.' },
+      { name: 'audit', description: 'The tamper-evident audit trail: export and verify (admin keys).' },
       { name: 'meta', description: 'Health and this document.' },
     ],
     paths,
@@ -471,7 +570,8 @@ export function buildOpenApiDocument(
         apiKey: {
           type: 'http',
           scheme: 'bearer',
-          description: 'An API key (SERVICE_API_KEYS, or created in App Home): `Authorization: Bearer <key>`.',
+          description:
+            'An API key (SERVICE_API_KEYS, or created in App Home): `Authorization: Bearer <key>`. Request-scoped keys use the requests and grants routes; admin keys (`name:secret:admin`, or chosen in App Home) also the audit routes.',
         },
       },
       schemas: {
@@ -495,6 +595,9 @@ export function buildOpenApiDocument(
             CallbackEvent: ZCallbackEvent,
             Health: ZHealth,
             Readiness: ZReadiness,
+            AuditExportRow: ZAuditExportRow,
+            AuditChainBreak: ZAuditChainBreak,
+            AuditVerifyReport: ZAuditVerifyReport,
           },
           'output',
         ),

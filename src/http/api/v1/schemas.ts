@@ -247,3 +247,54 @@ export const ZReadiness = z
     description:
       'Whether this instance can serve: PostgreSQL and Redis both answer (and, in Socket Mode, the Slack socket is connected).',
   });
+
+/** One event of the audit trail as `GET /api/v1/audit` exports it (one JSONL line, or one CSV record). */
+export const ZAuditExportRow = z
+  .object({
+    id: z.string().regex(/^\d+$/).meta({ description: 'The event id (a decimal integer); ascending in the export.' }),
+    requestId: z
+      .uuid()
+      .nullable()
+      .meta({ description: 'The request whose chain it belongs to; null: the global chain.' }),
+    type: z.string().meta({ examples: ['request.created', 'request.approved', 'audit.exported'] }),
+    actorType: z.string().meta({ examples: ['user', 'service', 'rule', 'system', 'anonymous'] }),
+    actorId: z.string().nullable(),
+    details: z.unknown().meta({ description: 'Facts of the event (JSON; a JSON text in CSV).' }),
+    prevHash: z
+      .string()
+      .nullable()
+      .meta({ description: 'The hash of the event before it in its chain; null for the first.' }),
+    hash: z.string().nullable().meta({
+      description:
+        'SHA-256 (hex) of the canonical JSON (keys sorted, no whitespace) of {prev: prevHash, requestId, type, actorType, actorId, details, createdAt}.',
+    }),
+    createdAt: ZInstant,
+  })
+  .meta({ description: 'An audit event with its hash-chain links.' });
+
+/** How an audit chain breaks at an event (see src/services/audit/chain-check.ts). */
+export const ZAuditChainBreak = z
+  .object({
+    requestId: z.uuid().nullable().meta({ description: 'The broken request chain; null: the global chain.' }),
+    eventId: z.string().nullable().meta({ description: 'Where it breaks (a decimal id); null for missing_chain.' }),
+    kind: z.enum(['hash_mismatch', 'prev_hash_mismatch', 'missing_start', 'missing_chain']).meta({
+      description:
+        'hash_mismatch: the event was altered; prev_hash_mismatch: it does not link to the event before it (events missing between, or that one rewritten); missing_start: the chain’s first events are missing; missing_chain: the request has no events.',
+    }),
+    previousEventId: z.string().nullable(),
+    expected: z.string().nullable().meta({ description: 'The hash the check expected.' }),
+    found: z.string().nullable().meta({ description: 'The hash the row holds.' }),
+    message: z.string(),
+  })
+  .meta({ description: 'The first break of one audit chain.' });
+
+/** `GET /api/v1/audit/verify`: every chain walked. */
+export const ZAuditVerifyReport = z
+  .object({
+    ok: z.boolean().meta({ description: 'True when every chain is intact.' }),
+    chainsChecked: z.int().min(0),
+    eventsChecked: z.int().min(0),
+    breaksFound: z.int().min(0).meta({ description: 'Broken chains, each counted once.' }),
+    breaks: z.array(ZAuditChainBreak).meta({ description: 'The first break of each broken chain, at most 100.' }),
+  })
+  .meta({ description: 'The audit trail’s hash chains, checked.' });

@@ -7,6 +7,7 @@ import { deleteRule, listRules, moveRule, setRuleEnabled } from '../../../servic
 import { approvalStats } from '../../../services/stats/approval-stats.ts';
 import { requireAdmin } from '../../admin-guard.ts';
 import { buildApiKeyModal } from '../../blocks/api-key-modal.ts';
+import { buildExportModal } from '../../blocks/export-modal.ts';
 import { buildRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
 import { buildRuleSimulatorModal } from '../../blocks/rule-simulator-modal.ts';
 import { buildStatsModal } from '../../blocks/stats-modal.ts';
@@ -90,6 +91,9 @@ export function adminActionCallbacks(
         ...(opened.view?.hash === undefined ? {} : { hash: opened.view.hash }),
         view: buildStatsModal(stats),
       });
+    }),
+    [ACTION_IDS.auditExport]: adminAction(deps, ACTION_IDS.auditExport, async ({ triggerId, client }) => {
+      await client.views.open({ trigger_id: triggerId, view: buildExportModal() });
     }),
   };
 }

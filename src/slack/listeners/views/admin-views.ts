@@ -9,7 +9,9 @@ import { simulateRoute } from '../../../services/routing/route.ts';
 import { ruleProblems, ZRuleInput } from '../../../services/routing/rule-schema.ts';
 import { createRule, updateRule } from '../../../services/routing/rules-store.ts';
 import { requireAdmin } from '../../admin-guard.ts';
+import { uploadAuditExport } from '../../audit-upload.ts';
 import { API_KEY_FIELDS, buildApiKeyCreatedModal, readApiKeyModal } from '../../blocks/api-key-modal.ts';
+import { EXPORT_FIELDS, readExportModal } from '../../blocks/export-modal.ts';
 import { FIELD_BLOCK, RULE_FIELDS, readRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
 import {
   buildRuleSimulatorResult,
@@ -19,6 +21,7 @@ import {
 import { publishHome } from '../../home-publisher.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
+import { tellUser } from '../feedback.ts';
 import { STALE_TEXT } from '../stale.ts';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
@@ -121,8 +124,8 @@ export function testModalSubmitCallback(deps: CoreDeps) {
 const KEY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 
 /**
- * Create API key submit: the key is shown once, in the modal, and stored only hashed; its callback
- * signing secret is shown once beside it.
+ * Create API key submit: the key, with the scope chosen, is shown once, in the modal, and stored
+ * only hashed; its callback signing secret is shown once beside it.
  */
 export function keyModalSubmitCallback(deps: CoreDeps) {
   return async (args: Args, input: TViewSubmission) => {
@@ -130,7 +133,7 @@ export function keyModalSubmitCallback(deps: CoreDeps) {
     const user = input.user.id;
     const refusal = { blockId: API_KEY_FIELDS.name, message: 'Only Greenlight admins can create API keys.' };
     if (!(await adminOrRefused(deps, args, input, CALLBACK_IDS.keyModal, refusal))) return;
-    const { name } = readApiKeyModal(input.values);
+    const { name, scope } = readApiKeyModal(input.values);
     if (!KEY_NAME.test(name)) {
       await ack({
         response_action: 'errors',
@@ -139,8 +142,8 @@ export function keyModalSubmitCallback(deps: CoreDeps) {
       return;
     }
     try {
-      const created = await createApiClient(deps, { type: 'user', id: user }, name);
-      await ack({ response_action: 'update', view: buildApiKeyCreatedModal(name, created) });
+      const created = await createApiClient(deps, { type: 'user', id: user }, name, scope);
+      await ack({ response_action: 'update', view: buildApiKeyCreatedModal(name, { ...created, scope }) });
     } catch (error) {
       await ack({
         response_action: 'errors',
@@ -149,5 +152,29 @@ export function keyModalSubmitCallback(deps: CoreDeps) {
       return;
     }
     await publishHome(deps, client, user);
+  };
+}
+
+/**
+ * "Export audit trail" submit: admin check on the server (refused and audited otherwise), then the
+ * modal closes at once and the file follows in a DM (building and uploading it may take longer than
+ * Slack waits for an answer).
+ */
+export function exportModalSubmitCallback(deps: CoreDeps) {
+  return async (args: Args, input: TViewSubmission) => {
+    const { ack, client, logger } = args;
+    const user = input.user.id;
+    const refusal = { blockId: EXPORT_FIELDS.range, message: 'Only Greenlight admins can export the audit trail.' };
+    if (!(await adminOrRefused(deps, args, input, CALLBACK_IDS.exportModal, refusal))) return;
+    const request = readExportModal(input.values);
+    if (request === null) {
+      await ack({ response_action: 'errors', errors: { [EXPORT_FIELDS.range]: STALE_TEXT.form } });
+      return;
+    }
+    await ack();
+    await uploadAuditExport(deps, client, user, request).catch(async (error: unknown) => {
+      logger.error(`audit export for ${user}: ${String(error)}`);
+      await tellUser(client, { user, text: 'The audit export failed; please try again.' }).catch(() => {});
+    });
   };
 }

@@ -4,7 +4,12 @@ import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 import { type TViewSubmission, validated, ZViewSubmission } from '../../payloads.ts';
 import { staleForm } from '../stale.ts';
-import { keyModalSubmitCallback, ruleModalSubmitCallback, testModalSubmitCallback } from './admin-views.ts';
+import {
+  exportModalSubmitCallback,
+  keyModalSubmitCallback,
+  ruleModalSubmitCallback,
+  testModalSubmitCallback,
+} from './admin-views.ts';
 import { reasonModalSubmitCallback } from './reason-modal-submit.ts';
 import { requestModalSubmitCallback } from './request-modal-submit.ts';
 import { revokeModalSubmitCallback } from './revoke-modal-submit.ts';
@@ -28,6 +33,7 @@ export function register(app: App, deps: CoreDeps): string[] {
     [CALLBACK_IDS.ruleModal, ruleModalSubmitCallback(deps)],
     [CALLBACK_IDS.testModal, testModalSubmitCallback(deps)],
     [CALLBACK_IDS.keyModal, keyModalSubmitCallback(deps)],
+    [CALLBACK_IDS.exportModal, exportModalSubmitCallback(deps)],
   ];
   for (const [callbackId, callback, blockId] of listeners) {
     app.view<ViewSubmitAction>(callbackId, validated(ZViewSubmission, callback, staleForm(blockId)));

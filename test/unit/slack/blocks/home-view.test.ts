@@ -89,6 +89,7 @@ describe('App Home view', () => {
           name: `key-${i}`,
           keyPrefix: 'gl_abcd',
           origin: i % 2 ? 'env' : 'admin',
+          scope: i % 2 ? ('admin' as const) : ('request' as const),
           createdBy: 'U0ADMIN001',
           createdAt: new Date(),
           lastUsedAt: null,
@@ -133,6 +134,7 @@ describe('App Home view', () => {
             name: 'deploy-bot',
             keyPrefix: 'gl_abcd',
             origin: 'admin',
+            scope: 'request',
             createdBy: 'U0ADMIN001',
             createdAt: new Date(),
             lastUsedAt: null,
@@ -223,12 +225,13 @@ describe('App Home view', () => {
     });
   });
 
-  it('shows when each API key was last used', () => {
+  it('shows when each API key was last used, and its scope', () => {
     const key = {
       id: 'k1',
       name: 'deploy-bot',
       keyPrefix: 'gl_abcd',
       origin: 'admin',
+      scope: 'request' as const,
       createdBy: 'U0ADMIN001',
       createdAt: new Date('2026-11-01T00:00:00Z'),
     };
@@ -246,6 +249,7 @@ describe('App Home view', () => {
         }),
       );
     expect(home(null)).toContain('never used');
+    expect(home(null)).toContain('request scope');
     const seconds = Date.parse('2026-11-20T12:00:00Z') / 1000;
     expect(home(new Date(seconds * 1000))).toContain(`last used <!date^${seconds}^`);
   });
