@@ -3,6 +3,7 @@ import { core } from './core.ts';
 import { database } from './database.ts';
 import type { TConfigPart, TProblem, TShape } from './fields.ts';
 import { grants } from './grants.ts';
+import { integrations } from './integrations.ts';
 import { keys } from './keys.ts';
 import { observe } from './observe.ts';
 import { redis } from './redis.ts';
@@ -14,7 +15,7 @@ import { slack } from './slack.ts';
  * documented in `.env.example` and README (test/unit/env-example.test.ts keeps them in step), and
  * nothing else reads `process.env`.
  */
-export const CONFIG_PARTS = { core, database, redis, slack, keys, grants, observe } as const;
+export const CONFIG_PARTS = { core, database, redis, slack, keys, grants, observe, integrations } as const;
 
 export type TConfigPartName = keyof typeof CONFIG_PARTS;
 
@@ -30,6 +31,7 @@ export const ZConfig = z.object({
   ...keys.shape,
   ...grants.shape,
   ...observe.shape,
+  ...integrations.shape,
 });
 
 export type TConfig = Readonly<z.output<typeof ZConfig>>;

@@ -26,8 +26,11 @@ type Json = Record<string, unknown>;
 /** An admin-scoped key, for the audit routes. */
 const ADMIN_KEY = `audit-${randomBytes(16).toString('hex')}`;
 
-/** Served but deliberately not in the document: Slack's own signed protocol, not for services. */
-const UNDOCUMENTED = new Set(['POST /slack/events']);
+/**
+ * Served but deliberately not in the document: platforms' own signed webhook protocols (Slack's
+ * events, HCP Terraform's run tasks), called by those platforms, not by services using the API.
+ */
+const UNDOCUMENTED = new Set(['POST /slack/events', 'POST /integrations/terraform/run-task']);
 
 /** The parts of an Express 5 router layer (router 2.x) the route walk reads. */
 interface RouterLayer {
