@@ -16,6 +16,15 @@ export type Actor =
 
 export type ActorType = Actor['type'];
 
+/** A person in Slack. */
+export type UserActor = Extract<Actor, { type: 'user' }>;
+
+/** An API client acting through its key: its row id is known, so ownership can be checked. */
+export type ClientActor = Extract<Actor, { type: 'service' }> & { clientId: string };
+
+/** A person in Slack or an API client: who cancels and revokes (each use case checks which of them may). */
+export type UserOrClientActor = UserActor | ClientActor;
+
 /**
  * The compact form stored in `decided_by` and shown as `decision.by` in the API: a user's id as it
  * is, `service:<name>`, `rule:<name>`, or `system`.

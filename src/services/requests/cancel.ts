@@ -1,4 +1,4 @@
-import type { Actor } from '../../domain/actor.ts';
+import type { UserOrClientActor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
@@ -6,10 +6,7 @@ import { withLockedRequest } from './locking.ts';
 import { isRequestId, type RequestRow } from './store.ts';
 import { transition } from './transition.ts';
 
-/** Who may cancel: the API client that created the request, or the person it is for. */
-export type Canceller = Extract<Actor, { type: 'user' }> | (Extract<Actor, { type: 'service' }> & { clientId: string });
-
-function owns(actor: Canceller, request: RequestRow): boolean {
+function owns(actor: UserOrClientActor, request: RequestRow): boolean {
   return actor.type === 'service' ? request.apiClientId === actor.clientId : request.requesterSlackId === actor.id;
 }
 
@@ -20,7 +17,7 @@ function owns(actor: Canceller, request: RequestRow): boolean {
  */
 export async function cancelRequest(
   deps: CoreDeps,
-  input: { requestId: string; actor: Canceller; reason?: string | null },
+  input: { requestId: string; actor: UserOrClientActor; reason?: string | null },
 ): Promise<RequestRow> {
   const { actor } = input;
   let expiredNow = false;

@@ -1,4 +1,4 @@
-import type { Actor } from '../../domain/actor.ts';
+import type { ClientActor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { type GrantClaims, InvalidGrantError } from '../grants/grants.ts';
@@ -6,9 +6,6 @@ import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
 import { isRequestId, type RequestRow } from './store.ts';
 import { transition } from './transition.ts';
-
-/** The API client spending a grant. */
-export type ServiceActor = Extract<Actor, { type: 'service' }> & { clientId: string };
 
 /** Why a grant cannot be spent, once it verified: the request's grant has ended, or was never given. */
 const ENDED: Partial<Record<RequestRow['status'], { code: 'already_executed' | 'revoked' | 'lapsed'; says: string }>> =
@@ -26,7 +23,7 @@ const ENDED: Partial<Record<RequestRow['status'], { code: 'already_executed' | '
  */
 export async function executeRequest(
   deps: CoreDeps,
-  input: { requestId: string; actor: ServiceActor; token: string },
+  input: { requestId: string; actor: ClientActor; token: string },
 ): Promise<RequestRow> {
   const { actor, requestId } = input;
   let claims: GrantClaims | undefined;

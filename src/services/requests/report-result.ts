@@ -1,7 +1,7 @@
+import type { ClientActor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
-import type { ServiceActor } from './execute.ts';
 import { withLockedRequest } from './locking.ts';
 import { isRequestId, type RequestRow } from './store.ts';
 
@@ -19,7 +19,7 @@ export interface ExecutionResult {
  */
 export async function reportResult(
   deps: CoreDeps,
-  input: { requestId: string; actor: ServiceActor; result: ExecutionResult },
+  input: { requestId: string; actor: ClientActor; result: ExecutionResult },
 ): Promise<RequestRow> {
   const { actor, requestId, result } = input;
   const outcome = await withLockedRequest(deps, requestId, async (tx, locked) => {

@@ -1,4 +1,4 @@
-import type { Actor } from '../../domain/actor.ts';
+import type { UserOrClientActor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -7,12 +7,9 @@ import { withLockedRequest } from './locking.ts';
 import { isRequestId, type RequestRow } from './store.ts';
 import { transition } from './transition.ts';
 
-/** Who may revoke: the owning API client, or a person (the requester or a routed approver). */
-export type Revoker = Extract<Actor, { type: 'user' }> | (Extract<Actor, { type: 'service' }> & { clientId: string });
-
 /** Whether `actor` may revoke this request's grant; a service only its own requests. */
 export function mayRevoke(
-  actor: Revoker,
+  actor: UserOrClientActor,
   request: Pick<RequestRow, 'apiClientId' | 'requesterSlackId' | 'approverIds'>,
 ): boolean {
   if (actor.type === 'service') return request.apiClientId === actor.clientId;
@@ -31,7 +28,7 @@ type Screened =
 async function screen(
   tx: Prisma.TransactionClient,
   locked: { request: RequestRow } | null,
-  actor: Revoker,
+  actor: UserOrClientActor,
 ): Promise<Screened> {
   if (locked === null) return { kind: 'not_found', request: null };
   const { request } = locked;
@@ -76,7 +73,7 @@ function refusal(requestId: string, screened: Exclude<Screened, { kind: 'ok' }>)
  */
 export async function revokeGrant(
   deps: CoreDeps,
-  input: { requestId: string; actor: Revoker; reason?: string | null },
+  input: { requestId: string; actor: UserOrClientActor; reason?: string | null },
 ): Promise<RequestRow> {
   const { actor, requestId } = input;
   let changed = false;
@@ -100,7 +97,7 @@ export async function revokeGrant(
  */
 export async function precheckRevoke(
   deps: CoreDeps,
-  input: { requestId: string; actor: Revoker },
+  input: { requestId: string; actor: UserOrClientActor },
 ): Promise<RequestRow> {
   let expiredNow = false;
   const result = await withLockedRequest(deps, input.requestId, async (tx, locked) => {

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { z } from 'zod';
+import type { ClientActor } from '../../../domain/actor.ts';
 import { hashJson } from '../../../domain/params-hash.ts';
 import { AppError } from '../../../errors.ts';
 import { auditRefusedRead } from '../../../services/audit/refused-read.ts';
@@ -7,7 +8,7 @@ import { acceptCallbackUrl } from '../../../services/callbacks/accept.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { cancelRequest } from '../../../services/requests/cancel.ts';
 import { createRequest } from '../../../services/requests/create.ts';
-import { executeRequest, type ServiceActor } from '../../../services/requests/execute.ts';
+import { executeRequest } from '../../../services/requests/execute.ts';
 import { fieldErrors } from '../../../services/requests/input.ts';
 import { reportResult } from '../../../services/requests/report-result.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
@@ -180,13 +181,13 @@ export function requestRoutes(deps: CoreDeps): Router {
     verb: string,
     schema: z.ZodType<T>,
     optionalBody: boolean,
-    run: (input: { requestId: string; actor: ServiceActor; body: T }) => Promise<RequestRow>,
+    run: (input: { requestId: string; actor: ClientActor; body: T }) => Promise<RequestRow>,
   ) => {
     const checks = optionalBody ? [json] : [requireJson, json];
     router.post(`/requests/:id/${verb}`, ...checks, async (req: Request, res: Response) => {
       const client = clientOf(req);
       const body = parseBody(schema, optionalBody ? (req.body ?? {}) : req.body);
-      const actor: ServiceActor = { type: 'service', id: client.name, clientId: client.id };
+      const actor: ClientActor = { type: 'service', id: client.name, clientId: client.id };
       res.json(toRequestJson(await run({ requestId: String(req.params.id), actor, body })));
     });
   };
