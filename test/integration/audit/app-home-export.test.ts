@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ChainCursor } from '../../../src/services/audit/chain-check.ts';
+import type { ExportRow as Row } from '../../../src/services/audit/export-format.ts';
 import { uploadAuditExport } from '../../../src/slack/audit-upload.ts';
 import { appendGlobalEvents } from '../../support/audit-events.ts';
 import { query } from '../../support/database.ts';
@@ -8,18 +9,6 @@ import type { StoredFile } from '../../support/slack-double.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
 const ADMIN = 'U0ADMIN001';
-
-interface Row {
-  id: string;
-  requestId: string | null;
-  type: string;
-  actorType: string;
-  actorId: string | null;
-  details: unknown;
-  prevHash: string | null;
-  hash: string | null;
-  createdAt: string;
-}
 
 /** A selected option as Slack sends it in a submission's state. */
 const selected = (value: string) => ({

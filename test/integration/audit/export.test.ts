@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ChainCursor } from '../../../src/services/audit/chain-check.ts';
+import type { ExportRow } from '../../../src/services/audit/export-format.ts';
 import { appendGlobalEvents } from '../../support/audit-events.ts';
 import { query } from '../../support/database.ts';
 import { API_KEY, createViaApi, startLifecycleApp } from '../../support/lifecycle.ts';
@@ -8,17 +9,8 @@ import { useTestApp } from '../../support/use-test-app.ts';
 
 const ADMIN_KEY = `audit-${randomBytes(16).toString('hex')}`;
 
-interface Row {
-  id: string;
-  requestId: string | null;
-  type: string;
-  actorType: string;
-  actorId: string | null;
-  details: Record<string, unknown>;
-  prevHash: string | null;
-  hash: string | null;
-  createdAt: string;
-}
+/** An exported row as the tests read it: details are always an object here. */
+type Row = ExportRow & { details: Record<string, unknown> };
 
 /** Splits CSV text into records of fields (RFC 4180: quoted fields may hold commas, quotes and CRLF). */
 function parseCsv(text: string): string[][] {
