@@ -1,18 +1,13 @@
-import type { RequestStatus } from '../../domain/request-status.ts';
+import { REQUEST_STATUSES, type RequestStatus } from '../../domain/request-status.ts';
 import type { RequestRow } from '../requests/store.ts';
 
-/** The statuses whose reaching sends a callback: every status but `pending`. */
-export const CALLBACK_STATUSES = [
-  'approved',
-  'denied',
-  'expired',
-  'cancelled',
-  'executed',
-  'revoked',
-  'lapsed',
-] as const satisfies readonly RequestStatus[];
+/** A status whose reaching sends a callback: every status but `pending`. */
+export type CallbackStatus = Exclude<RequestStatus, 'pending'>;
 
-export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
+/** The statuses whose reaching sends a callback, derived from the state machine's list. */
+export const CALLBACK_STATUSES: readonly CallbackStatus[] = REQUEST_STATUSES.filter(
+  (status): status is CallbackStatus => status !== 'pending',
+);
 
 /** Whether reaching `status` sends a callback. */
 export function isCallbackStatus(status: RequestStatus): status is CallbackStatus {
