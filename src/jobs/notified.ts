@@ -1,7 +1,8 @@
-import { DelayedError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { isGrantEnd, type RequestStatus } from '../domain/request-status.ts';
 import type { RequestRow } from '../services/requests/store.ts';
 import type { JobDeps } from './queues.ts';
+import { delayUntil } from './runtime.ts';
 
 /**
  * The outcome notices a request gets, one after the other: its decision (approved, denied, expired,
@@ -64,8 +65,7 @@ export async function waitForDecisionNotice(
 ): Promise<void> {
   if (stage !== 'grant_end' || request[NOTICE_GUARDS[place].decision] !== null) return;
   if (token === undefined) throw new NoticeOutOfOrderError(request.id, place);
-  await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
-  throw new DelayedError();
+  await delayUntil(job, token, Date.now() + ORDER_WAIT_MS);
 }
 
 /** Records that a notice went out (or was given up on), so nothing sends it again. */

@@ -1,4 +1,4 @@
-import { type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -31,6 +31,16 @@ export type JobBackoff<TDeps> =
 export type AnyJobDefinition<TDeps> = JobDefinition<any, TDeps>;
 
 /** Builds a definition; a function only so the payload type is inferred from the schema. */
+/**
+ * Puts the running job back in the delayed set until `at` (ms since the epoch) without using up an
+ * attempt: BullMQ's manual delay, for a timer that fired early, a rate limit, or a notice that must
+ * wait its turn. Never returns; the worker reads the thrown DelayedError as "moved, not failed".
+ */
+export async function delayUntil(job: Job, token: string, at: number): Promise<never> {
+  await job.moveToDelayed(at, token);
+  throw new DelayedError();
+}
+
 export function defineJob<TPayload, TDeps>(definition: JobDefinition<TPayload, TDeps>): JobDefinition<TPayload, TDeps> {
   return definition;
 }

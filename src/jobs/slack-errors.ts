@@ -1,5 +1,6 @@
 import { ErrorCode } from '@slack/web-api';
-import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { delayUntil } from './runtime.ts';
 
 /** Slack errors that retrying cannot fix: the request records them and the requester is told. */
 const PERMANENT = new Set([
@@ -43,8 +44,7 @@ export async function callSlack<T>(job: Job, token: string | undefined, call: ()
   } catch (error) {
     const e = error as { code?: string; retryAfter?: number; data?: { error?: string } };
     if (e.code === ErrorCode.RateLimitedError && token !== undefined) {
-      await job.moveToDelayed(Date.now() + Math.max(1, e.retryAfter ?? 1) * 1000, token);
-      throw new DelayedError();
+      await delayUntil(job, token, Date.now() + Math.max(1, e.retryAfter ?? 1) * 1000);
     }
     if (e.code === ErrorCode.PlatformError && e.data?.error !== undefined && PERMANENT.has(e.data.error)) {
       throw new PermanentSlackError(e.data.error);

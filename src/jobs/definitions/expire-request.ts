@@ -1,7 +1,6 @@
-import { DelayedError } from 'bullmq';
 import { expireDue } from '../../services/requests/expire.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
-import { defineJob } from '../runtime.ts';
+import { defineJob, delayUntil } from '../runtime.ts';
 import { type TRequestRef, ZRequestRef } from './payloads.ts';
 
 /** A request's deadline: expires it, and everything else due with it. */
@@ -18,8 +17,7 @@ export const expireRequest = defineJob<TRequestRef, JobDeps>({
     if (request?.status !== 'pending') return; // decided, or swept by another timer: nothing to do
     if (request.expiresAt.getTime() > deps.now().getTime() && token !== undefined) {
       // The timer fired before the deadline (clocks differ, or the deadline moved): wait for it.
-      await job.moveToDelayed(request.expiresAt.getTime(), token);
-      throw new DelayedError();
+      await delayUntil(job, token, request.expiresAt.getTime());
     }
     // Expire everything due, not just this request: a burst of deadlines costs a few statements.
     await expireDue(deps);

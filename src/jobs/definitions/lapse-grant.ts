@@ -1,7 +1,6 @@
-import { DelayedError } from 'bullmq';
 import { lapseIfDue } from '../../services/requests/lapse.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
-import { defineJob } from '../runtime.ts';
+import { defineJob, delayUntil } from '../runtime.ts';
 import { type TRequestRef, ZRequestRef } from './payloads.ts';
 
 /** The end of an approval's grant window: an approved grant nobody executed lapses. */
@@ -19,8 +18,7 @@ export const lapseGrant = defineJob<TRequestRef, JobDeps>({
     if (request?.status !== 'approved' || request.grantExpiresAt === null) return; // spent, revoked or gone
     if (request.grantExpiresAt.getTime() > deps.now().getTime() && token !== undefined) {
       // Fired early (clocks differ): wait for the window's end.
-      await job.moveToDelayed(request.grantExpiresAt.getTime(), token);
-      throw new DelayedError();
+      await delayUntil(job, token, request.grantExpiresAt.getTime());
     }
     const after = await lapseIfDue(deps, requestId);
     if (after?.status === 'approved') throw new Error(`grant of ${requestId} is due but did not lapse; retrying`);
