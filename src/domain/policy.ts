@@ -15,8 +15,9 @@ export interface RuleLike {
   name: string;
   priority: number;
   enabled: boolean;
-  actionPattern: string;
-  resourcePattern: string;
+  /** Globs: the condition holds when any one matches. */
+  actionPatterns: string[];
+  resourcePatterns: string[];
   environments: string[];
   minRisk: Risk | null;
   timeCondition: TimeCondition | null;
@@ -127,6 +128,11 @@ export function describeTimeCondition(condition: TimeCondition): string {
   return `${condition.mode} ${condition.start}–${condition.end} ${days} ${condition.timeZone}`;
 }
 
+/** A list of globs as one phrase: `db.*` or `db.* or schema.*`. */
+export function describePatterns(patterns: readonly string[]): string {
+  return patterns.join(' or ');
+}
+
 /** Evaluates one rule against a request, with a reason per condition. */
 export function evaluateRule<R extends RuleLike>(rule: R, input: PolicyInput): RuleVerdict<R> {
   const reasons: string[] = [];
@@ -136,15 +142,17 @@ export function evaluateRule<R extends RuleLike>(rule: R, input: PolicyInput): R
     reasons.push(ok ? `✓ ${yes}` : `✗ ${no}`);
     if (!ok) matched = false;
   };
+  const actions = describePatterns(rule.actionPatterns);
   check(
-    picomatch.isMatch(input.action, rule.actionPattern, GLOB_OPTIONS),
-    `action ${input.action} matches ${rule.actionPattern}`,
-    `action ${input.action} does not match ${rule.actionPattern}`,
+    picomatch.isMatch(input.action, rule.actionPatterns, GLOB_OPTIONS),
+    `action ${input.action} matches ${actions}`,
+    `action ${input.action} does not match ${actions}`,
   );
+  const resources = describePatterns(rule.resourcePatterns);
   check(
-    picomatch.isMatch(input.resource, rule.resourcePattern, GLOB_OPTIONS),
-    `resource ${input.resource} matches ${rule.resourcePattern}`,
-    `resource ${input.resource} does not match ${rule.resourcePattern}`,
+    picomatch.isMatch(input.resource, rule.resourcePatterns, GLOB_OPTIONS),
+    `resource ${input.resource} matches ${resources}`,
+    `resource ${input.resource} does not match ${resources}`,
   );
   if (rule.environments.length > 0) {
     const env = input.environment ?? '';

@@ -48,6 +48,7 @@ export function requestRow(overrides: Partial<RequestRow> = {}): RequestRow {
     grantEndRepliedAt: null,
     grantEndDmAt: null,
     callbacksStoppedAt: null,
+    workflow: {},
     createdAt: now,
     updatedAt: now,
     votes: [],

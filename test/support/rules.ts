@@ -1,4 +1,4 @@
-import type { TRuleInput } from '../../src/services/routing/rule-schema.ts';
+import { NO_WORKFLOW, type TRuleInput } from '../../src/services/routing/rule-schema.ts';
 import { APPROVER_B, GROUP } from './lifecycle.ts';
 
 export const DBA_CHANNEL = 'C0DBAPPROV';
@@ -8,8 +8,8 @@ export function ruleInput(overrides: Partial<TRuleInput> = {}): TRuleInput {
   return {
     name: 'Production databases',
     enabled: true,
-    actionPattern: 'db.*',
-    resourcePattern: 'prod/**',
+    actionPatterns: ['db.*'],
+    resourcePatterns: ['prod/**'],
     environments: [],
     minRisk: null,
     timeCondition: null,
@@ -21,6 +21,7 @@ export function ruleInput(overrides: Partial<TRuleInput> = {}): TRuleInput {
     ttlSeconds: null,
     grantSeconds: null,
     requireReason: false,
+    ...NO_WORKFLOW,
     ...overrides,
   };
 }

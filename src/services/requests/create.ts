@@ -126,6 +126,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       grantEndRepliedAt: null,
       grantEndDmAt: null,
       callbacksStoppedAt: null,
+      workflow: route.workflow,
       createdAt: now,
       updatedAt: now,
       votes: [],

@@ -2,7 +2,7 @@ import { matchRules, type PolicyInput } from '../../domain/policy.ts';
 import { AppError } from '../../errors.ts';
 import type { CoreDeps } from '../ports.ts';
 import { expandApprovers } from './approvers.ts';
-import type { RuleOutcome } from './rule-schema.ts';
+import { NO_WORKFLOW, type RuleOutcome, ruleWorkflow, type Workflow } from './rule-schema.ts';
 import { listRules, listRulesForRouting } from './rules-store.ts';
 
 /** Where a request goes and what it needs: the outcome of routing. */
@@ -18,6 +18,8 @@ export interface Route {
   ttlSeconds: number | null;
   outcome: RuleOutcome;
   denyMessage: string | null;
+  /** The rule's stages, reminder, escalation, break-glass and needs-info settings (none for the default route). */
+  workflow: Workflow;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function resolveRoute(
       ttlSeconds: rule.ttlSeconds,
       outcome: rule.outcome,
       denyMessage: rule.denyMessage,
+      workflow: ruleWorkflow(rule),
     };
   }
   if (config.APPROVAL_CHANNEL === undefined || config.APPROVERS.length === 0) {
@@ -66,6 +69,7 @@ export async function resolveRoute(
     ttlSeconds: null,
     outcome: 'require_approval',
     denyMessage: null,
+    workflow: NO_WORKFLOW,
   };
 }
 

@@ -10,12 +10,91 @@ export const OUTCOMES = ['require_approval', 'auto_approve', 'auto_deny'] as con
 /** What a matching rule does with a request (not to be confused with a request's status). */
 export type RuleOutcome = (typeof OUTCOMES)[number];
 
-/** A routing rule as admins edit it. Every text must be storable (no NUL, no lone surrogate). */
+/** Delays of workflow timers (reminders, escalation) accept anything from 10 seconds up, so trials can use short ones. */
+export const MIN_WORKFLOW_DELAY_SECONDS = 10;
+const MAX_WORKFLOW_DELAY_SECONDS = 30 * 86400;
+
+const ZDelay = z
+  .number()
+  .int('must be a whole number of seconds')
+  .min(MIN_WORKFLOW_DELAY_SECONDS, `must be at least ${MIN_WORKFLOW_DELAY_SECONDS} seconds`)
+  .max(MAX_WORKFLOW_DELAY_SECONDS, 'must be at most 30 days');
+const ZApprovers = z
+  .array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user (U…/W…) or user group (S…) id'))
+  .max(50);
+const ZChannelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel');
+const ZQuorum = z.number().int().min(1, 'must be at least 1').max(50);
+
+/** One stage of a sequential chain: its approvers must reach its quorum before the next stage starts. */
+export const ZStage = z.object({
+  name: storable(z.string()).trim().min(1, 'is required').max(80, 'must be at most 80 characters'),
+  approvers: ZApprovers,
+  requiredApprovals: ZQuorum,
+});
+export type Stage = z.infer<typeof ZStage>;
+
+/** A thread reply mentioning the approvers who have not voted, after `afterSeconds` and every `repeatSeconds`. */
+export const ZReminder = z.object({ afterSeconds: ZDelay, repeatSeconds: ZDelay.nullable() });
+export type Reminder = z.infer<typeof ZReminder>;
+
+/** One escalation level: after `afterSeconds` without a decision, its approvers join the request. */
+export const ZEscalationLevel = z.object({
+  afterSeconds: ZDelay,
+  approvers: ZApprovers,
+  channelId: ZChannelId.nullable(),
+});
+export type EscalationLevel = z.infer<typeof ZEscalationLevel>;
+
+/** Whether the requester may approve their own request at once in an emergency, and where that is announced. */
+export const ZBreakGlass = z.object({ allowed: z.boolean(), channelId: ZChannelId.nullable() });
+export type BreakGlass = z.infer<typeof ZBreakGlass>;
+
+/** How much an approver's question moves the deadline (once per question). */
+export const ZNeedsInfo = z.object({ extendSeconds: ZDelay });
+export type NeedsInfo = z.infer<typeof ZNeedsInfo>;
+
+/** A rule's workflow settings, also snapshotted on each request it routes (`approval_requests.workflow`). */
+export const ZWorkflow = z.object({
+  stages: z.array(ZStage).min(1, 'needs at least one stage').max(10).nullable(),
+  reminder: ZReminder.nullable(),
+  escalation: z.array(ZEscalationLevel).max(10),
+  breakGlass: ZBreakGlass.nullable(),
+  needsInfo: ZNeedsInfo.nullable(),
+});
+export type Workflow = z.infer<typeof ZWorkflow>;
+
+export const NO_WORKFLOW: Workflow = {
+  stages: null,
+  reminder: null,
+  escalation: [],
+  breakGlass: null,
+  needsInfo: null,
+};
+
+/** A request's workflow snapshot; rows written before workflows existed (or by hand) read as none. */
+export function workflowOf(value: unknown): Workflow {
+  const parsed = ZWorkflow.partial().safeParse(value ?? {});
+  return parsed.success ? { ...NO_WORKFLOW, ...parsed.data } : NO_WORKFLOW;
+}
+
+/** The workflow part of a rule, as snapshotted on each request it routes. */
+export function ruleWorkflow(rule: Workflow): Workflow {
+  const { stages, reminder, escalation, breakGlass, needsInfo } = rule;
+  return { stages, reminder, escalation, breakGlass, needsInfo };
+}
+
+const ZGlob = storable(z.string()).trim();
+
+/**
+ * A routing rule as stored and as every editor (App Home, the admin API, a rules file) ends up
+ * giving it, after the public document (rule-document.ts) is mapped onto it. Every text must be
+ * storable (no NUL, no lone surrogate).
+ */
 export const ZRuleInput = z.object({
   name: storable(z.string()).trim().min(1, 'is required').max(80, 'must be at most 80 characters'),
   enabled: z.boolean(),
-  actionPattern: storable(z.string()).trim(),
-  resourcePattern: storable(z.string()).trim(),
+  actionPatterns: z.array(ZGlob).min(1, 'needs at least one pattern').max(20),
+  resourcePatterns: z.array(ZGlob).min(1, 'needs at least one pattern').max(20),
   environments: z.array(storable(z.string()).trim().min(1).max(100)).max(20),
   minRisk: z.enum(RISKS).nullable(),
   timeCondition: z
@@ -29,12 +108,9 @@ export const ZRuleInput = z.object({
     .nullable(),
   outcome: z.enum(OUTCOMES),
   denyMessage: storable(z.string()).trim().max(500).nullable(),
-  channelId: z
-    .string()
-    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel')
-    .nullable(),
-  approvers: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/)).max(50),
-  requiredApprovals: z.number().int().min(1, 'must be at least 1').max(50),
+  channelId: ZChannelId.nullable(),
+  approvers: ZApprovers,
+  requiredApprovals: ZQuorum,
   ttlSeconds: z.number().int().positive().nullable(),
   grantSeconds: z
     .number()
@@ -43,6 +119,7 @@ export const ZRuleInput = z.object({
     .max(30 * 86400)
     .nullable(),
   requireReason: z.boolean(),
+  ...ZWorkflow.shape,
 });
 export type TRuleInput = z.infer<typeof ZRuleInput>;
 
@@ -55,16 +132,22 @@ export async function ruleProblems(
   input: TRuleInput,
 ): Promise<FieldError[]> {
   const problems: FieldError[] = [];
-  const action = globProblem(input.actionPattern);
-  if (action) problems.push({ path: 'actionPattern', message: `Action pattern ${action}` });
-  const resource = globProblem(input.resourcePattern);
-  if (resource) problems.push({ path: 'resourcePattern', message: `Resource pattern ${resource}` });
+  for (const [index, pattern] of input.actionPatterns.entries()) {
+    const action = globProblem(pattern);
+    if (action) problems.push({ path: `actionPatterns.${index}`, message: `Action pattern ${action}` });
+  }
+  for (const [index, pattern] of input.resourcePatterns.entries()) {
+    const resource = globProblem(pattern);
+    if (resource) problems.push({ path: `resourcePatterns.${index}`, message: `Resource pattern ${resource}` });
+  }
   if (input.timeCondition !== null) {
     for (const problem of timeConditionProblems(input.timeCondition)) {
       problems.push({ path: `timeCondition.${problem.field}`, message: problem.message });
     }
   }
-  if (input.outcome === 'require_approval') {
+  if (input.outcome === 'require_approval' && input.stages !== null) {
+    problems.push(...(await stageProblems(deps, input.stages)));
+  } else if (input.outcome === 'require_approval') {
     if (input.approvers.length === 0) {
       problems.push({ path: 'approvers', message: 'Pick at least one approver or user group' });
     } else {
@@ -81,6 +164,9 @@ export async function ruleProblems(
         });
       }
     }
+  }
+  if (input.outcome === 'require_approval') {
+    problems.push(...(await escalationProblems(deps, input.escalation)));
     if (input.channelId === null && deps.config.APPROVAL_CHANNEL === undefined) {
       problems.push({ path: 'channelId', message: 'Pick the channel where cards are posted' });
     }
@@ -92,6 +178,70 @@ export async function ruleProblems(
         path: 'ttlSeconds',
         message: `Must be between ${deps.config.MIN_TTL_SECONDS} and ${deps.config.MAX_TTL_SECONDS} seconds`,
       });
+    }
+  }
+  return problems;
+}
+
+async function countPeople(
+  deps: Pick<CoreDeps, 'slack' | 'caches'>,
+  path: string,
+  approvers: readonly string[],
+  problems: FieldError[],
+): Promise<number> {
+  try {
+    return (await expandApprovers(deps, approvers)).length;
+  } catch (error) {
+    problems.push({ path, message: error instanceof Error ? error.message : String(error) });
+    return approvers.length;
+  }
+}
+
+/** Each stage needs approvers enough for its quorum; the same person may not be in two stages. */
+async function stageProblems(
+  deps: Pick<CoreDeps, 'slack' | 'caches'>,
+  stages: readonly Stage[],
+): Promise<FieldError[]> {
+  const problems: FieldError[] = [];
+  const names = new Set<string>();
+  for (const [index, stage] of stages.entries()) {
+    const path = `stages.${index}`;
+    if (names.has(stage.name.toLowerCase())) {
+      problems.push({ path: `${path}.name`, message: `Another stage is already called “${stage.name}”` });
+    }
+    names.add(stage.name.toLowerCase());
+    if (stage.approvers.length === 0) {
+      problems.push({ path: `${path}.approvers`, message: 'Pick at least one approver or user group' });
+      continue;
+    }
+    const count = await countPeople(deps, `${path}.approvers`, stage.approvers, problems);
+    if (stage.requiredApprovals > count) {
+      problems.push({
+        path: `${path}.requiredApprovals`,
+        message: `Needs ${stage.requiredApprovals} approvals but the stage's approvers are only ${count} people`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Escalation levels come in order of their delay, each with someone to add. */
+async function escalationProblems(
+  deps: Pick<CoreDeps, 'slack' | 'caches'>,
+  levels: readonly EscalationLevel[],
+): Promise<FieldError[]> {
+  const problems: FieldError[] = [];
+  let previous = 0;
+  for (const [index, level] of levels.entries()) {
+    const path = `escalation.${index}`;
+    if (level.afterSeconds <= previous) {
+      problems.push({ path: `${path}.afterSeconds`, message: 'Must be later than the level before it' });
+    }
+    previous = level.afterSeconds;
+    if (level.approvers.length === 0) {
+      problems.push({ path: `${path}.approvers`, message: 'Pick at least one approver or user group' });
+    } else {
+      await countPeople(deps, `${path}.approvers`, level.approvers, problems);
     }
   }
   return problems;

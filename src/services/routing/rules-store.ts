@@ -1,19 +1,19 @@
 import type { Actor } from '../../domain/actor.ts';
 import type { TimeCondition } from '../../domain/policy.ts';
 import { AppError } from '../../errors.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import type { Tx } from '../types.ts';
-import type { TRuleInput } from './rule-schema.ts';
+import { type TRuleInput, type Workflow, workflowOf } from './rule-schema.ts';
 
 export const RULE_SELECT = {
   id: true,
   name: true,
   priority: true,
   enabled: true,
-  actionPattern: true,
-  resourcePattern: true,
+  actionPatterns: true,
+  resourcePatterns: true,
   environments: true,
   minRisk: true,
   timeCondition: true,
@@ -25,15 +25,34 @@ export const RULE_SELECT = {
   ttlSeconds: true,
   grantSeconds: true,
   requireReason: true,
+  stages: true,
+  reminder: true,
+  escalation: true,
+  breakGlass: true,
+  needsInfo: true,
+  managedBy: true,
   updatedAt: true,
 } satisfies Prisma.RoutingRuleSelect;
 
-export type RuleRow = Omit<Prisma.RoutingRuleGetPayload<{ select: typeof RULE_SELECT }>, 'timeCondition'> & {
-  timeCondition: TimeCondition | null;
-};
+type StoredRule = Prisma.RoutingRuleGetPayload<{ select: typeof RULE_SELECT }>;
 
-function toRule(row: Prisma.RoutingRuleGetPayload<{ select: typeof RULE_SELECT }>): RuleRow {
-  return { ...row, timeCondition: (row.timeCondition as TimeCondition | null) ?? null };
+export type RuleRow = Omit<StoredRule, 'timeCondition' | keyof Workflow> &
+  Workflow & {
+    timeCondition: TimeCondition | null;
+  };
+
+function toRule(row: StoredRule): RuleRow {
+  return {
+    ...row,
+    timeCondition: (row.timeCondition as TimeCondition | null) ?? null,
+    ...workflowOf({
+      stages: row.stages,
+      reminder: row.reminder,
+      escalation: row.escalation,
+      breakGlass: row.breakGlass,
+      needsInfo: row.needsInfo,
+    }),
+  };
 }
 
 type RuleDeps = Pick<CoreDeps, 'db' | 'caches'>;
@@ -68,10 +87,20 @@ export async function listRules(tx: Tx): Promise<RuleRow[]> {
   return rows.map(toRule);
 }
 
+/** JSON columns: null stores SQL NULL (Prisma.DbNull), not a JSON null. */
+function json(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
+}
+
 function data(input: TRuleInput) {
   return {
     ...input,
-    timeCondition: (input.timeCondition ?? undefined) as Prisma.InputJsonValue | undefined,
+    timeCondition: json(input.timeCondition),
+    stages: json(input.stages),
+    reminder: json(input.reminder),
+    escalation: input.escalation as Prisma.InputJsonValue,
+    breakGlass: json(input.breakGlass),
+    needsInfo: json(input.needsInfo),
   };
 }
 
@@ -81,7 +110,8 @@ function snapshot(rule: RuleRow | null) {
   return rest;
 }
 
-async function getRule(tx: Tx, id: string): Promise<RuleRow | null> {
+/** One rule, or null. */
+export async function getRule(tx: Tx, id: string): Promise<RuleRow | null> {
   const row = await tx.routingRule.findUnique({ where: { id }, select: RULE_SELECT });
   return row === null ? null : toRule(row);
 }

@@ -41,8 +41,8 @@ function pager(
 /** A rule in two lines of mrkdwn: when it applies, and what then happens. */
 export function describeRule(rule: RuleRow): string {
   const when = [
-    `action \`${escapeMrkdwn(rule.actionPattern)}\``,
-    `resource \`${escapeMrkdwn(rule.resourcePattern)}\``,
+    `action ${rule.actionPatterns.map((p) => `\`${escapeMrkdwn(p)}\``).join(' or ')}`,
+    `resource ${rule.resourcePatterns.map((p) => `\`${escapeMrkdwn(p)}\``).join(' or ')}`,
     rule.environments.length > 0 ? `env ${rule.environments.map(escapeMrkdwn).join(', ')}` : null,
     rule.minRisk ? `risk ≥ ${rule.minRisk}` : null,
     rule.timeCondition ? describeTimeCondition(rule.timeCondition) : null,

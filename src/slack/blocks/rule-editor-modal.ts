@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { TRuleInput } from '../../services/routing/rule-schema.ts';
+import { NO_WORKFLOW, ruleWorkflow, type TRuleInput, type Workflow } from '../../services/routing/rule-schema.ts';
 import type { RuleRow } from '../../services/routing/rules-store.ts';
 import { CALLBACK_IDS } from '../ids.ts';
 import { fieldOf, input, numberInput, option, select, textInput, type ViewValues } from './kit/inputs.ts';
@@ -32,8 +32,8 @@ export const RULE_FIELDS = {
 /** Where each rule-input field's error is shown in the modal. */
 export const FIELD_BLOCK: Record<string, string> = {
   name: RULE_FIELDS.name,
-  actionPattern: RULE_FIELDS.action,
-  resourcePattern: RULE_FIELDS.resource,
+  actionPatterns: RULE_FIELDS.action,
+  resourcePatterns: RULE_FIELDS.resource,
   environments: RULE_FIELDS.environments,
   minRisk: RULE_FIELDS.minRisk,
   'timeCondition.days': RULE_FIELDS.days,
@@ -65,10 +65,12 @@ export function buildRuleEditorModal(rule?: RuleRow, groupLabels?: ReadonlyMap<s
   const blocks: KnownBlock[] = [
     textInput(RULE_FIELDS.name, 'Name', rule?.name, { max: 80 }),
     header('When'),
-    textInput(RULE_FIELDS.action, 'Action pattern', rule?.actionPattern ?? '*', {
-      hint: 'Glob: * within a segment, ** across /, {a,b}. e.g. db.*',
+    textInput(RULE_FIELDS.action, 'Action patterns', rule?.actionPatterns.join(' ') ?? '*', {
+      hint: 'Globs separated by spaces, any one may match: * within a segment, ** across /, {a,b}. e.g. db.* schema.*',
     }),
-    textInput(RULE_FIELDS.resource, 'Resource pattern', rule?.resourcePattern ?? '**', { hint: 'e.g. prod/**' }),
+    textInput(RULE_FIELDS.resource, 'Resource patterns', rule?.resourcePatterns.join(' ') ?? '**', {
+      hint: 'Globs separated by spaces, e.g. prod/**',
+    }),
     textInput(RULE_FIELDS.environments, 'Environments', rule?.environments.join(', '), {
       optional: true,
       hint: 'Comma-separated; empty means any',
@@ -181,21 +183,28 @@ function splitCsv(raw: string | null | undefined): string[] {
     .filter((part) => part !== '');
 }
 
+function splitWords(raw: string | null | undefined): string[] {
+  return (raw ?? '').split(/\s+/).filter((part) => part !== '');
+}
+
 function toInt(raw: string | null | undefined): number | null {
   if (raw === null || raw === undefined || raw.trim() === '') return null;
   return Number(raw);
 }
 
-/** Reads the rule editor's state into a rule input (validated afterwards by ZRuleInput and ruleProblems). */
-export function readRuleEditorModal(values: ViewValues): TRuleInput {
+/**
+ * Reads the rule editor's state into a rule input (validated afterwards by ZRuleInput and ruleProblems).
+ * Workflow settings the modal does not show are kept from `workflowFields` (the rule being edited).
+ */
+export function readRuleEditorModal(values: ViewValues, workflowFields: Workflow = NO_WORKFLOW): TRuleInput {
   const mode = fieldOf(values, RULE_FIELDS.timeMode)?.selected_option?.value ?? 'any';
   const flags = (fieldOf(values, RULE_FIELDS.flags)?.selected_options ?? []).map((o) => o.value);
   const minRisk = fieldOf(values, RULE_FIELDS.minRisk)?.selected_option?.value ?? 'any';
   return {
     name: fieldOf(values, RULE_FIELDS.name)?.value ?? '',
     enabled: flags.includes('enabled'),
-    actionPattern: fieldOf(values, RULE_FIELDS.action)?.value ?? '',
-    resourcePattern: fieldOf(values, RULE_FIELDS.resource)?.value ?? '',
+    actionPatterns: splitWords(fieldOf(values, RULE_FIELDS.action)?.value),
+    resourcePatterns: splitWords(fieldOf(values, RULE_FIELDS.resource)?.value),
     environments: splitCsv(fieldOf(values, RULE_FIELDS.environments)?.value),
     minRisk: minRisk === 'any' ? null : (minRisk as TRuleInput['minRisk']),
     timeCondition:
@@ -220,5 +229,6 @@ export function readRuleEditorModal(values: ViewValues): TRuleInput {
     ttlSeconds: toInt(fieldOf(values, RULE_FIELDS.ttl)?.value),
     grantSeconds: toInt(fieldOf(values, RULE_FIELDS.grant)?.value),
     requireReason: flags.includes('require_reason'),
+    ...ruleWorkflow(workflowFields),
   };
 }

@@ -175,7 +175,7 @@ describe('signed callbacks', () => {
       admin,
       ruleInput({
         name: 'Sandbox',
-        resourcePattern: 'sandbox/**',
+        resourcePatterns: ['sandbox/**'],
         outcome: 'auto_approve',
         approvers: [],
         channelId: CHANNEL,
@@ -186,7 +186,7 @@ describe('signed callbacks', () => {
       admin,
       ruleInput({
         name: 'Frozen',
-        resourcePattern: 'frozen/**',
+        resourcePatterns: ['frozen/**'],
         outcome: 'auto_deny',
         denyMessage: 'frozen',
         approvers: [],

@@ -185,8 +185,8 @@ describe('the greenlight CLI process', () => {
       ADMIN,
       ruleInput({
         name: 'Staging is fine',
-        actionPattern: '**',
-        resourcePattern: 'staging/**',
+        actionPatterns: ['**'],
+        resourcePatterns: ['staging/**'],
         outcome: 'auto_approve',
         approvers: [],
         requiredApprovals: 1,

@@ -227,7 +227,7 @@ describe('grants', () => {
       { type: 'user', id: 'U0ADMIN001' },
       ruleInput({
         name: 'reads',
-        actionPattern: 'db.read',
+        actionPatterns: ['db.read'],
         outcome: 'auto_approve',
         approvers: [],
         requiredApprovals: 1,

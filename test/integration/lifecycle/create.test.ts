@@ -39,7 +39,7 @@ describe('creating a request in one statement', () => {
     await createRule(
       t.app.deps,
       { type: 'user', id: 'U0ADMIN001' },
-      ruleInput({ name: 'Sandbox', resourcePattern: 'sandbox/**', outcome: 'auto_approve', approvers: [] }),
+      ruleInput({ name: 'Sandbox', resourcePatterns: ['sandbox/**'], outcome: 'auto_approve', approvers: [] }),
     );
     const { request } = await createRequest(
       t.app.deps,

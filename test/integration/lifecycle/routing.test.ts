@@ -81,7 +81,7 @@ describe('policy routing', () => {
       ADMIN,
       ruleInput({
         name: 'Staging is fine',
-        resourcePattern: 'staging/**',
+        resourcePatterns: ['staging/**'],
         outcome: 'auto_approve',
         approvers: [],
         requiredApprovals: 1,
@@ -104,8 +104,8 @@ describe('policy routing', () => {
       ADMIN,
       ruleInput({
         name: 'No exports',
-        actionPattern: 'data.export',
-        resourcePattern: '**',
+        actionPatterns: ['data.export'],
+        resourcePatterns: ['**'],
         outcome: 'auto_deny',
         denyMessage: 'Exports go through the DPO',
         approvers: [],
@@ -122,7 +122,7 @@ describe('policy routing', () => {
       ADMIN,
       ruleInput({
         name: 'After hours',
-        actionPattern: '**',
+        actionPatterns: ['**'],
         timeCondition: {
           mode: 'outside',
           days: [1, 2, 3, 4, 5],

@@ -17,8 +17,8 @@ function rule(overrides: Partial<RuleLike> = {}): RuleLike {
     name: 'rule',
     priority: 1,
     enabled: true,
-    actionPattern: '*',
-    resourcePattern: '**',
+    actionPatterns: ['*'],
+    resourcePatterns: ['**'],
     environments: [],
     minRisk: null,
     timeCondition: null,
@@ -42,17 +42,27 @@ const BERLIN_OFFICE: TimeCondition = {
 
 describe('globs', () => {
   it('match actions within a segment and resources across segments', () => {
-    expect(evaluateRule(rule({ actionPattern: 'db.*' }), input).matched).toBe(true);
-    expect(evaluateRule(rule({ actionPattern: 'deploy.*' }), input).matched).toBe(false);
-    expect(evaluateRule(rule({ resourcePattern: 'prod/**' }), input).matched).toBe(true);
+    expect(evaluateRule(rule({ actionPatterns: ['db.*'] }), input).matched).toBe(true);
+    expect(evaluateRule(rule({ actionPatterns: ['deploy.*'] }), input).matched).toBe(false);
+    expect(evaluateRule(rule({ resourcePatterns: ['prod/**'] }), input).matched).toBe(true);
     expect(
-      evaluateRule(rule({ resourcePattern: 'prod/**' }), { ...input, resource: 'prod/eu/customers' }).matched,
+      evaluateRule(rule({ resourcePatterns: ['prod/**'] }), { ...input, resource: 'prod/eu/customers' }).matched,
     ).toBe(true);
-    expect(evaluateRule(rule({ resourcePattern: 'prod/*' }), { ...input, resource: 'prod/eu/customers' }).matched).toBe(
-      false,
+    expect(
+      evaluateRule(rule({ resourcePatterns: ['prod/*'] }), { ...input, resource: 'prod/eu/customers' }).matched,
+    ).toBe(false);
+    expect(evaluateRule(rule({ resourcePatterns: ['staging/**'] }), input).matched).toBe(false);
+    expect(evaluateRule(rule({ actionPatterns: ['{db,iam}.*'] }), { ...input, action: 'iam.grant' }).matched).toBe(
+      true,
     );
-    expect(evaluateRule(rule({ resourcePattern: 'staging/**' }), input).matched).toBe(false);
-    expect(evaluateRule(rule({ actionPattern: '{db,iam}.*' }), { ...input, action: 'iam.grant' }).matched).toBe(true);
+  });
+
+  it('match when any one of several globs matches, and say which were tried', () => {
+    const several = rule({ actionPatterns: ['deploy.*', 'db.*'], resourcePatterns: ['staging/**', 'prod/**'] });
+    const verdict = evaluateRule(several, input);
+    expect(verdict.matched).toBe(true);
+    expect(verdict.reasons).toContain(`✓ action ${input.action} matches deploy.* or db.*`);
+    expect(evaluateRule(several, { ...input, action: 'iam.grant' }).matched).toBe(false);
   });
 
   it('reports bad globs', () => {
@@ -140,8 +150,8 @@ describe('time windows', () => {
 describe('first match wins', () => {
   it('by ascending priority, skipping disabled rules, with reasons', () => {
     const rules = [
-      rule({ id: 'b', name: 'b', priority: 2, actionPattern: 'db.*' }),
-      rule({ id: 'a', name: 'a', priority: 1, actionPattern: 'db.*', enabled: false }),
+      rule({ id: 'b', name: 'b', priority: 2, actionPatterns: ['db.*'] }),
+      rule({ id: 'a', name: 'a', priority: 1, actionPatterns: ['db.*'], enabled: false }),
       rule({ id: 'c', name: 'c', priority: 3 }),
     ];
     const { match, verdicts } = matchRules(rules, input);
@@ -152,6 +162,6 @@ describe('first match wins', () => {
     ]);
     expect(verdicts[0]?.reasons[0]).toBe('rule is disabled');
     expect(verdicts[1]?.reasons).toContain('✓ action db.drop_table matches db.*');
-    expect(matchRules([rule({ actionPattern: 'x.*' })], input).match).toBeNull();
+    expect(matchRules([rule({ actionPatterns: ['x.*'] })], input).match).toBeNull();
   });
 });

@@ -6,8 +6,8 @@ import { createApiClient } from '../../../services/api-keys/api-keys.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { fieldErrors, ZAction, ZResource } from '../../../services/requests/input.ts';
 import { simulateRoute } from '../../../services/routing/route.ts';
-import { ruleProblems, ZRuleInput } from '../../../services/routing/rule-schema.ts';
-import { createRule, updateRule } from '../../../services/routing/rules-store.ts';
+import { ruleProblems, ruleWorkflow, ZRuleInput } from '../../../services/routing/rule-schema.ts';
+import { createRule, getRule, updateRule } from '../../../services/routing/rules-store.ts';
 import { requireAdmin } from '../../admin-guard.ts';
 import { uploadAuditExport } from '../../audit-upload.ts';
 import { API_KEY_FIELDS, buildApiKeyCreatedModal, readApiKeyModal } from '../../blocks/api-key-modal.ts';
@@ -69,7 +69,10 @@ export function ruleModalSubmitCallback(deps: CoreDeps) {
       await ack({ response_action: 'errors', errors: { [RULE_FIELDS.name]: STALE_TEXT.form } });
       return;
     }
-    const parsed = ZRuleInput.safeParse(readRuleEditorModal(input.values));
+    const { ruleId, updatedAt } = metadata;
+    // The modal does not show every workflow setting yet: an edit keeps the rule's own.
+    const editing = ruleId === null ? null : await getRule(deps.db, ruleId);
+    const parsed = ZRuleInput.safeParse(readRuleEditorModal(input.values, editing ? ruleWorkflow(editing) : undefined));
     if (!parsed.success) {
       await ack({ response_action: 'errors', errors: inlineErrors(fieldErrors(parsed.error), ruleBlock) });
       return;
@@ -79,7 +82,6 @@ export function ruleModalSubmitCallback(deps: CoreDeps) {
       await ack({ response_action: 'errors', errors: inlineErrors(problems, ruleBlock) });
       return;
     }
-    const { ruleId, updatedAt } = metadata;
     const actor = { type: 'user' as const, id: user };
     try {
       if (ruleId === null) await createRule(deps, actor, parsed.data);

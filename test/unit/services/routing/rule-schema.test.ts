@@ -9,7 +9,7 @@ describe('the rule schema', () => {
 
   it.each([
     ['name', { name: 'Prod\u0000DB' }],
-    ['actionPattern', { actionPattern: 'db.\ud800' }],
+    ['actionPatterns.0', { actionPatterns: ['db.\ud800'] }],
     ['environments.0', { environments: ['prod\u0000'] }],
     ['denyMessage', { outcome: 'auto_deny', denyMessage: 'no \udfff' }],
   ])('refuses text PostgreSQL cannot store in %s, naming the field', (path, change) => {

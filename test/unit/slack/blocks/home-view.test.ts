@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HomeData } from '../../../../src/services/home/home-data.ts';
 import type { RequestRow } from '../../../../src/services/requests/store.ts';
+import { NO_WORKFLOW } from '../../../../src/services/routing/rule-schema.ts';
 import type { RuleRow } from '../../../../src/services/routing/rules-store.ts';
 import { buildHomeView, describeRule } from '../../../../src/slack/blocks/home-view.ts';
 import { validateView } from '../../../support/block-kit.ts';
@@ -45,14 +46,16 @@ const rule = (i: number): RuleRow => ({
   name: `Rule ${i} ${long}`.slice(0, 80),
   priority: i,
   enabled: i % 2 === 0,
-  actionPattern: '*'.repeat(200),
-  resourcePattern: '*'.repeat(200),
+  actionPatterns: Array.from({ length: 20 }, () => '*'.repeat(200)),
+  resourcePatterns: Array.from({ length: 20 }, () => '*'.repeat(200)),
   environments: Array.from({ length: 20 }, (_, j) => `env-${j}-${long}`.slice(0, 100)),
   minRisk: 'high',
   timeCondition: { mode: 'outside', days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00', timeZone: 'Europe/Berlin' },
   outcome: 'require_approval',
   denyMessage: null,
   channelId: 'C0DBAPPROV',
+  ...NO_WORKFLOW,
+  managedBy: null,
   approvers: Array.from({ length: 50 }, (_, j) => `U0APPR${String(j).padStart(4, '0')}`),
   requiredApprovals: 3,
   ttlSeconds: 600,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_WORKFLOW } from '../../../../src/services/routing/rule-schema.ts';
 import type { RuleRow } from '../../../../src/services/routing/rules-store.ts';
 import {
   buildRuleEditorModal,
@@ -18,14 +19,16 @@ function rule(overrides: Partial<RuleRow> = {}): RuleRow {
     name: 'Production databases',
     priority: 1,
     enabled: true,
-    actionPattern: 'db.*',
-    resourcePattern: 'prod/**',
+    actionPatterns: ['db.*'],
+    resourcePatterns: ['prod/**'],
     environments: ['production', 'staging'],
     minRisk: 'high',
     timeCondition: { mode: 'outside', days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00', timeZone: 'Europe/Berlin' },
     outcome: 'require_approval',
     denyMessage: null,
     channelId: 'C0DBAPPROV',
+    ...NO_WORKFLOW,
+    managedBy: null,
     approvers: ['U0APPROVB1', 'S0ONCALL01'],
     requiredApprovals: 2,
     ttlSeconds: 600,
@@ -38,7 +41,7 @@ function rule(overrides: Partial<RuleRow> = {}): RuleRow {
 
 /** What the rule's editable fields are, as the reader returns them. */
 function inputOf(row: RuleRow) {
-  const { id: _id, priority: _priority, updatedAt: _updatedAt, ...input } = row;
+  const { id: _id, priority: _priority, updatedAt: _updatedAt, managedBy: _managedBy, ...input } = row;
   return input;
 }
 
@@ -56,7 +59,7 @@ describe('rule editor modal', () => {
       }),
     ]) {
       const view = buildRuleEditorModal(row);
-      expect(readRuleEditorModal(submitUnchanged(view))).toEqual(inputOf(row));
+      expect(readRuleEditorModal(submitUnchanged(view), row)).toEqual(inputOf(row));
     }
   });
 
@@ -67,8 +70,8 @@ describe('rule editor modal', () => {
     expect(readRuleEditorModal(submitUnchanged(view))).toEqual({
       name: '',
       enabled: true,
-      actionPattern: '*',
-      resourcePattern: '**',
+      actionPatterns: ['*'],
+      resourcePatterns: ['**'],
       environments: [],
       minRisk: null,
       timeCondition: null,
@@ -80,6 +83,7 @@ describe('rule editor modal', () => {
       ttlSeconds: null,
       grantSeconds: null,
       requireReason: false,
+      ...NO_WORKFLOW,
     });
   });
 
@@ -122,7 +126,7 @@ describe('rule editor modal', () => {
     const long = 'x'.repeat(5000);
     const big = rule({
       name: long.slice(0, 80),
-      actionPattern: '*'.repeat(200),
+      actionPatterns: Array.from({ length: 20 }, () => '*'.repeat(200)),
       environments: Array.from({ length: 20 }, (_, j) => `env-${j}-${long}`.slice(0, 100)),
       approvers: Array.from({ length: 50 }, (_, j) => `U0APPR${String(j).padStart(4, '0')}`),
       denyMessage: long.slice(0, 500),
