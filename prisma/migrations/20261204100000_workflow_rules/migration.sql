@@ -2,8 +2,8 @@
 -- globs (any one may match); the workflow settings are JSON documents validated by the one rule
 -- schema (src/services/routing/rule-schema.ts); `managed_by` marks rules applied from a file.
 ALTER TABLE "routing_rules"
-  ADD COLUMN "action_patterns" TEXT[] NOT NULL DEFAULT ARRAY['*']::TEXT[],
-  ADD COLUMN "resource_patterns" TEXT[] NOT NULL DEFAULT ARRAY['**']::TEXT[];
+  ADD COLUMN "action_patterns" TEXT[] DEFAULT ARRAY['*']::TEXT[],
+  ADD COLUMN "resource_patterns" TEXT[] DEFAULT ARRAY['**']::TEXT[];
 UPDATE "routing_rules" SET "action_patterns" = ARRAY["action_pattern"], "resource_patterns" = ARRAY["resource_pattern"];
 ALTER TABLE "routing_rules"
   DROP COLUMN "action_pattern",
