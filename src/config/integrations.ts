@@ -9,7 +9,13 @@ const terraformRequesters: TParse<ReadonlyMap<string, string>> = (value, report)
   let bad = false;
   for (const entry of splitList(value)) {
     const [username, userId, ...rest] = entry.split('=').map((part) => part.trim());
-    if (username === undefined || username === '' || userId === undefined || !SLACK_USER_ID.test(userId) || rest.length) {
+    if (
+      username === undefined ||
+      username === '' ||
+      userId === undefined ||
+      !SLACK_USER_ID.test(userId) ||
+      rest.length
+    ) {
       report(`entry ${quote(entry)} is not <terraform username>=<Slack user id U…/W…>`);
       bad = true;
     } else map.set(username, userId);

@@ -73,7 +73,11 @@ export function terraformRunTaskRoutes(deps: JobDeps): Router {
       deps.logger.warn({ ...where, reason: accepted.failure }, 'terraform run task: no request made; reporting failed');
       const { requestId } = accepted;
       await deps.jobs
-        .enqueue(reportRunTaskJob, { requestId, phase: 'final' }, { jobId: JOB_IDS.terraformReport(requestId, 'final') })
+        .enqueue(
+          reportRunTaskJob,
+          { requestId, phase: 'final' },
+          { jobId: JOB_IDS.terraformReport(requestId, 'final') },
+        )
         .catch((error: unknown) =>
           deps.logger.warn({ err: error, ...where }, 'terraform result not queued; the reconciler will retry'),
         );

@@ -53,7 +53,8 @@ export async function reportRunTask(deps: ReportDeps, input: ReportAttempt): Pro
     onRequest = true;
     result = input.phase === 'running' ? runningResult(request) : finalResult(request);
   }
-  if (result === null || (await finalReported(deps, onRequest ? input.requestId : null, task.taskResultId))) return DONE;
+  if (result === null || (await finalReported(deps, onRequest ? input.requestId : null, task.taskResultId)))
+    return DONE;
 
   const audit = (details: Record<string, unknown>) =>
     record(deps, onRequest ? input.requestId : null, {

@@ -74,5 +74,8 @@ export function finalResult(request: ResultSource): TaskResult | null {
 /** The final result of a run no request could be made for. */
 export function refusedResult(failure: string): TaskResult {
   const message = `Greenlight could not ask for approval: ${failure}`;
-  return { status: 'failed', message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message };
+  return {
+    status: 'failed',
+    message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message,
+  };
 }
