@@ -1,7 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TERRAFORM_VERIFICATION_TOKEN } from '../../../src/http/integrations/terraform.ts';
+import { JOB_IDS } from '../../../src/jobs/job-ids.ts';
 import { QUEUES } from '../../../src/jobs/queues.ts';
+import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { decide } from '../../../src/services/requests/decide.ts';
 import type { AppUnderTest } from '../../support/harness.ts';
 import {
@@ -180,9 +182,12 @@ describe('Terraform run task gating', () => {
       message: `Approved by Slack user ${APPROVER_A}`,
       url: `https://slack.com/archives/${CHANNEL}/p${card.ts.replace('.', '')}`,
     });
-    const reported = await t.app.db.auditEvent.findMany({
-      where: { requestId, type: 'terraform.reported' },
-      orderBy: { id: 'asc' },
+    const reported = await eventually(async () => {
+      const rows = await t.app.db.auditEvent.findMany({
+        where: { requestId, type: 'terraform.reported' },
+        orderBy: { id: 'asc' },
+      });
+      return rows.length >= 2 ? rows : undefined;
     });
     expect(reported.map((e) => e.details)).toMatchObject([
       { result: 'running', status: 200, attempt: 1, accepted: true, taskResultId: run.taskResultId },
@@ -258,8 +263,33 @@ describe('Terraform run task gating', () => {
     ]);
   });
 
+  it('still reports the decision after its queued result was lost with Redis (the reconciler re-queues it)', async () => {
+    const { run, body, signature } = signedRun();
+    expect((await deliver(t, body, signature)).status).toBe(200);
+    const requestId = await requestIdOf(t, run);
+    await results(terraform, run, 1);
+    const queue = t.app.jobs.queue(QUEUES.callbacks);
+    await waitForQueueIdle(queue);
+    await queue.pause();
+    try {
+      await decide(t.app.deps, { requestId, userId: APPROVER_A, decision: 'deny', reason: 'lost and found' });
+      await eventually(async () => (await queue.getJob(JOB_IDS.terraformReport(requestId, 'final'))) !== undefined);
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.resume();
+    }
+    // A few seconds on, past the reconciler's grace for work just done.
+    const later = { ...t.app.deps, now: () => new Date(Date.now() + 5000) };
+    expect((await reconcileNow(later)).reported).toBeGreaterThanOrEqual(1);
+    const all = await results(terraform, run, 2);
+    expect(attributes(all[1])).toMatchObject({ status: 'failed', message: expect.stringContaining('lost and found') });
+    await waitForQueueIdle(queue);
+    expect((await reconcileNow(later)).reported).toBe(0);
+  });
+
   it('refuses a missing, wrong or foreign-key signature with 401 and writes nothing', async () => {
     const { body } = signedRun();
+    await waitForQueueIdle(t.app.jobs.queue(QUEUES.callbacks));
     const auditBefore = await t.app.db.auditEvent.count();
     const requestsBefore = await t.app.db.approvalRequest.count();
     const tasksBefore = await t.app.db.terraformRunTask.count();
