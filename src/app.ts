@@ -225,7 +225,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     );
     http.use(jwksRoutes(grants));
     http.use(metricsRoutes(metrics, config.METRICS_TOKEN));
-    http.use(terraformRunTaskRoutes(config.TERRAFORM_RUN_TASK_HMAC_KEY, logger));
+    http.use(terraformRunTaskRoutes(deps));
     http.use('/api/v1', apiV1Routes(deps, createApiLimits(producer, config)));
     http.use(notFoundHandler);
     http.use(errorHandler(logger));

@@ -2,8 +2,11 @@ import { isCallbackStatus, wantsCallbacks } from '../services/callbacks/events.t
 import type { Effects } from '../services/ports.ts';
 import { countChanged, countCreated } from '../services/requests/outcome-metrics.ts';
 import type { RequestRow } from '../services/requests/store.ts';
+import type { ReportPhase } from '../services/terraform/report.ts';
+import { isRunTaskRequest } from '../services/terraform/subject.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
+import { reportRunTaskJob } from './definitions/report-run-task.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { JOB_IDS } from './job-ids.ts';
 import { dueNotices, enqueueNotices } from './notices.ts';
@@ -50,6 +53,22 @@ export function createEffects(
       ),
     ];
   };
+  // A Terraform run task's result: `running` when its request is made, `final` once decided (id per phase).
+  const reportRunTasks = (requests: RequestRow[], phase: ReportPhase) => {
+    const gated = requests.filter(isRunTaskRequest);
+    if (gated.length === 0) return [];
+    return [
+      guarded('terraform.report', gated[0] as RequestRow, () =>
+        deps.jobs.enqueueBulk(
+          reportRunTaskJob,
+          gated.map((r) => ({
+            payload: { requestId: r.id, phase },
+            options: { jobId: JOB_IDS.terraformReport(r.id, phase) },
+          })),
+        ),
+      ),
+    ];
+  };
   return {
     async requestCreated(request) {
       countCreated(deps.metrics, request);
@@ -61,7 +80,9 @@ export function createEffects(
         guarded('timers', request, () => syncTimers(deps, [request], { fresh: true })),
       ];
       // Decided by a rule at once: the requester hears the outcome (the card itself shows it, so no thread reply).
-      if (request.status !== 'pending') steps.push(...notifyOutcome([request]), ...callBack([request]));
+      if (request.status !== 'pending') {
+        steps.push(...notifyOutcome([request]), ...callBack([request]), ...reportRunTasks([request], 'final'));
+      } else steps.push(...reportRunTasks([request], 'running'));
       await Promise.all(steps);
     },
     async requestsChanged(requests) {
@@ -85,6 +106,7 @@ export function createEffects(
         steps.push(
           ...notifyOutcome(decided),
           ...callBack(decided),
+          ...reportRunTasks(decided, 'final'),
           guarded('timers', first, () => syncTimers(deps, decided)),
         );
       }

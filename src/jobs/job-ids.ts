@@ -19,6 +19,8 @@ export const JOB_IDS = {
   dm: (requestId: string, what: string) => `dm-${requestId}-${what}`,
   /** The callback reporting the request reaching `status` (one delivery, retried under this id). */
   callback: (requestId: string, status: string) => `callback-${requestId}-${status}`,
+  /** A Terraform run task's result report: `running` while it waits, then `final` (one each, retried under this id). */
+  terraformReport: (requestId: string, phase: string) => `terraform-${requestId}-${phase}`,
   /** The job scheduler that runs the reconciler every interval. */
   reconcileScheduler: 'reconcile',
 } as const;

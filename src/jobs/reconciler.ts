@@ -9,6 +9,7 @@ import { updateCard } from './definitions/update-card.ts';
 import { JOB_IDS } from './job-ids.ts';
 import { dueNotices, requeueNotice } from './notices.ts';
 import { type JobDeps, QUEUES } from './queues.ts';
+import { requeueRunTaskResults } from './reconcile-run-tasks.ts';
 import { requeue } from './requeue.ts';
 import { repairTimers } from './timers.ts';
 
@@ -50,13 +51,15 @@ export interface ReconcileReport {
   renotified: number;
   /** Callbacks of a request's current status with no outcome on record and no job, queued again. */
   recalled: number;
+  /** Terraform run task results decided but never accepted by HCP, with no job, queued again. */
+  reported: number;
 }
 
 /**
  * Makes Redis agree with PostgreSQL, so a Redis flush, restart or outage loses nothing: expires
  * what is overdue, re-creates missing timers, re-queues cards never posted, re-renders cards whose
  * update was lost, re-sends outcome notices (decision, then grant end) that never went out, and
- * re-queues callbacks that were lost before they ended. Safe to run on
+ * re-queues callbacks and Terraform run task results that were lost before they ended. Safe to run on
  * several instances at once: every step is idempotent.
  */
 export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
@@ -133,7 +136,8 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
     },
   );
   const recalled = await requeueLostCallbacks(deps, now, settled);
-  const report = { expired, rescheduled, reposted, refreshed, renotified, recalled };
+  const reported = await requeueRunTaskResults(deps, now, settled);
+  const report = { expired, rescheduled, reposted, refreshed, renotified, recalled, reported };
   if (Object.values(report).some((count) => count > 0)) {
     deps.logger.info(report, 'reconciler repaired queue state from PostgreSQL');
   }

@@ -1,24 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
-import type { Logger } from 'pino';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../../errors.ts';
+import { reportRunTaskJob } from '../../jobs/definitions/report-run-task.ts';
+import { JOB_IDS } from '../../jobs/job-ids.ts';
+import type { JobDeps } from '../../jobs/queues.ts';
+import { acceptRunTask } from '../../services/terraform/accept.ts';
+import { TERRAFORM_VERIFICATION_TOKEN, ZRunTaskEnvelope, ZRunTaskRun } from '../../services/terraform/payload.ts';
 
-/**
- * The `access_token` HCP Terraform puts in the verification request it sends when a run task is
- * created or edited: a placeholder that is never a valid token (go-tfe / the run task scaffolding
- * call it the verification token). Such a delivery is answered 200 and nothing else happens.
- */
-export const TERRAFORM_VERIFICATION_TOKEN = 'test-token';
-
-/** The fields of a run task request this route reads (HCP sends more; they are ignored). */
-const ZRunTaskRequest = z.object({
-  payload_version: z.literal(1),
-  access_token: z.string().min(1),
-  stage: z.string().min(1),
-  task_result_id: z.string().min(1),
-  task_result_callback_url: z.string().min(1),
-});
+export { TERRAFORM_VERIFICATION_TOKEN };
 
 /**
  * True when `signature` (the `X-TFC-Task-Signature` header) is the hex HMAC-SHA512 of the raw body
@@ -30,18 +20,32 @@ export function validRunTaskSignature(body: Buffer, signature: string | undefine
   return timingSafeEqual(Buffer.from(signature.trim(), 'hex'), expected);
 }
 
+/** Parses with `schema` or throws the 400 listing every field at fault. */
+function parseOr400<T>(schema: z.ZodType<T>, json: unknown): T {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  throw new AppError(
+    'validation_failed',
+    'not a run task request',
+    parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+  );
+}
+
 /**
  * `POST /integrations/terraform/run-task`: where HCP Terraform / Terraform Enterprise sends run
  * task requests. Off (503 `not_configured`) without TERRAFORM_RUN_TASK_HMAC_KEY; every delivery
  * must carry a valid `X-TFC-Task-Signature` (else 401, nothing written). The endpoint verification
- * delivery is answered 200. Gating real runs (a request, a card, the result PATCHed back) is not
- * built yet: those deliveries are refused with 503 so HCP reports the task as errored instead of
- * waiting for a result that would never come. The access token is never logged.
+ * delivery is answered 200. A real run becomes a request (services/terraform/accept.ts) and is
+ * answered 200 at once; its result is PATCHed back later by the `terraform.report` job — `running`
+ * now, `passed`/`failed` on the decision, or `failed` at once when no request could be made. A
+ * repeated delivery of the same run and stage is answered 200 and creates nothing. The access token
+ * is never logged.
  */
-export function terraformRunTaskRoutes(hmacKey: string | undefined, logger: Logger): Router {
+export function terraformRunTaskRoutes(deps: JobDeps): Router {
+  const hmacKey = deps.config.TERRAFORM_RUN_TASK_HMAC_KEY;
   const router = Router();
   const raw = express.raw({ limit: '256kb', type: () => true });
-  router.post('/integrations/terraform/run-task', raw, (req, res) => {
+  router.post('/integrations/terraform/run-task', raw, async (req, res) => {
     if (hmacKey === undefined) {
       throw new AppError('not_configured', 'Terraform run tasks are off: set TERRAFORM_RUN_TASK_HMAC_KEY');
     }
@@ -56,28 +60,31 @@ export function terraformRunTaskRoutes(hmacKey: string | undefined, logger: Logg
     } catch {
       throw new AppError('bad_request', 'the body is not JSON');
     }
-    const parsed = ZRunTaskRequest.safeParse(json);
-    if (!parsed.success) {
-      throw new AppError(
-        'validation_failed',
-        'not a run task request',
-        parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-      );
-    }
-    const delivery = parsed.data;
+    const delivery = parseOr400(ZRunTaskEnvelope, json);
     if (delivery.access_token === TERRAFORM_VERIFICATION_TOKEN) {
-      logger.info({ taskResultId: delivery.task_result_id }, 'terraform run task: endpoint verified');
+      deps.logger.info({ taskResultId: delivery.task_result_id }, 'terraform run task: endpoint verified');
       res.status(200).json({});
       return;
     }
-    logger.warn(
-      { taskResultId: delivery.task_result_id, stage: delivery.stage },
-      'terraform run task: run gating is not available in this version; delivery refused',
-    );
-    throw new AppError(
-      'not_configured',
-      'Terraform run gating is not available in this version of Greenlight (only endpoint verification)',
-    );
+    const run = parseOr400(ZRunTaskRun, json);
+    const accepted = await acceptRunTask(deps, run);
+    const where = { taskResultId: run.task_result_id, runId: run.run_id, stage: run.stage };
+    if (accepted.kind === 'refused') {
+      deps.logger.warn({ ...where, reason: accepted.failure }, 'terraform run task: no request made; reporting failed');
+      const { requestId } = accepted;
+      await deps.jobs
+        .enqueue(
+          reportRunTaskJob,
+          { requestId, phase: 'final' },
+          { jobId: JOB_IDS.terraformReport(requestId, 'final') },
+        )
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error, ...where }, 'terraform result not queued; the reconciler will retry'),
+        );
+    } else {
+      deps.logger.info({ ...where, outcome: accepted.kind }, 'terraform run task received');
+    }
+    res.status(200).json({});
   });
   return router;
 }

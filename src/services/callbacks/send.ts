@@ -43,6 +43,18 @@ export function postPinned(
   body: string,
   timeoutMs: number,
 ): Promise<SendResult> {
+  return sendPinned('POST', url, addresses, headers, body, timeoutMs);
+}
+
+/** {@link postPinned} with another method (Terraform task results are PATCHed). */
+export function sendPinned(
+  method: 'POST' | 'PATCH',
+  url: URL,
+  addresses: ReadonlyArray<{ address: string; family: 4 | 6 }>,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<SendResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const transport = url.protocol === 'https:' ? https : http;
@@ -56,7 +68,7 @@ export function postPinned(
     const request = transport.request(
       url,
       {
-        method: 'POST',
+        method,
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         agent: false,
         lookup: pinnedLookup(addresses),

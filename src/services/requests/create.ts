@@ -23,15 +23,21 @@ export interface NewRequest {
   context: Record<string, ContextValue>;
   ttlSeconds?: number;
   callbackUrl?: string | null;
+  /** The id to give the request; a pipeline integration picks it first to link its own row (default: a new UUID). */
+  id?: string;
 }
 
-/** Who asks: a person in Slack, or an API client (which may send an Idempotency-Key). */
+/**
+ * Who asks: a person in Slack, an API client (which may send an Idempotency-Key), or a pipeline
+ * integration (a service without an API key, e.g. `terraform`: its own table makes deliveries idempotent).
+ */
 export type RequestOrigin =
   | { actor: Extract<Actor, { type: 'user' }> }
   | {
       actor: Extract<Actor, { type: 'service' }> & { clientId: string };
       idempotency?: Omit<IdempotencyKey, 'clientId'>;
-    };
+    }
+  | { actor: { type: 'service'; id: string }; integration: true };
 
 /** A rule's time to decide is the policy's limit: a request may ask for less, not more. */
 function timeToDecide(route: Route, requested: number | undefined, fallback: number): number {
@@ -48,8 +54,8 @@ function timeToDecide(route: Route, requested: number | undefined, fallback: num
 export async function createRequest(deps: CoreDeps, input: NewRequest, origin: RequestOrigin): Promise<Replay> {
   const { actor } = origin;
   const idempotency =
-    actor.type === 'service' && 'idempotency' in origin && origin.idempotency !== undefined
-      ? { ...origin.idempotency, clientId: actor.clientId }
+    'idempotency' in origin && origin.idempotency !== undefined
+      ? { ...origin.idempotency, clientId: origin.actor.clientId }
       : undefined;
   const result = await withIdempotency(deps.db, idempotency, async () => {
     const now = deps.now();
@@ -62,7 +68,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
         `this request needs ${route.requiredApprovals} approval(s) but only ${eligible.length} approver(s) other than the requester are routed`,
       );
     }
-    const id = randomUUID();
+    const id = input.id ?? randomUUID();
     const ttlSeconds = timeToDecide(route, input.ttlSeconds, deps.config.DEFAULT_TTL_SECONDS);
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
     const paramsHash = hashParameters({ ...subject, context: input.context });
@@ -95,7 +101,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       paramsHash,
       requesterSlackId: input.requesterSlackId,
       requesterEmail: input.requesterEmail ?? null,
-      apiClientId: actor.type === 'service' ? actor.clientId : null,
+      apiClientId: 'clientId' in actor ? (actor.clientId ?? null) : null,
       idempotencyKey: idempotency?.key ?? null,
       idempotencyHash: idempotency?.bodyHash ?? null,
       callbackUrl: input.callbackUrl ?? null,

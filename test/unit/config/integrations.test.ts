@@ -4,11 +4,15 @@ import { problemsOf } from './problems.ts';
 
 describe('integrations config', () => {
   it('leaves the Terraform run task off by default', () => {
-    expect(parseConfigParts({}, ['integrations'])).toEqual({ TERRAFORM_RUN_TASK_HMAC_KEY: undefined });
+    expect(parseConfigParts({}, ['integrations'])).toMatchObject({
+      TERRAFORM_RUN_TASK_HMAC_KEY: undefined,
+      TERRAFORM_REQUESTER: undefined,
+      TERRAFORM_REQUESTERS: undefined,
+    });
   });
 
   it('takes an HMAC key of 8 characters or more', () => {
-    expect(parseConfigParts({ TERRAFORM_RUN_TASK_HMAC_KEY: 'k3y-0f-tfc' }, ['integrations'])).toEqual({
+    expect(parseConfigParts({ TERRAFORM_RUN_TASK_HMAC_KEY: 'k3y-0f-tfc' }, ['integrations'])).toMatchObject({
       TERRAFORM_RUN_TASK_HMAC_KEY: 'k3y-0f-tfc',
     });
   });
@@ -18,5 +22,30 @@ describe('integrations config', () => {
     expect(problem).toBe(
       'TERRAFORM_RUN_TASK_HMAC_KEY is too short to be a Terraform run task HMAC key (6 characters, at least 8 needed; value not shown)',
     );
+  });
+
+  it('maps HCP Terraform usernames to Slack user ids, with a fallback requester', () => {
+    const config = parseConfigParts(
+      { TERRAFORM_REQUESTERS: 'rita=U0123ABCD, sam.ops=W0456EFGH', TERRAFORM_REQUESTER: 'U0FALLBACK' },
+      ['integrations'],
+    );
+    expect(config.TERRAFORM_REQUESTER).toBe('U0FALLBACK');
+    expect([...(config.TERRAFORM_REQUESTERS ?? [])]).toEqual([
+      ['rita', 'U0123ABCD'],
+      ['sam.ops', 'W0456EFGH'],
+    ]);
+  });
+
+  it('names every bad requester entry, and a fallback that is not a Slack user id', () => {
+    expect(
+      problemsOf({ TERRAFORM_REQUESTERS: 'rita=U0123ABCD,sam,=U0456,ann=#ops', TERRAFORM_REQUESTER: 'rita' }, [
+        'integrations',
+      ]),
+    ).toEqual([
+      'TERRAFORM_REQUESTER "rita" is not a Slack user id (U…/W…)',
+      'TERRAFORM_REQUESTERS entry "sam" is not <terraform username>=<Slack user id U…/W…>',
+      'TERRAFORM_REQUESTERS entry "=U0456" is not <terraform username>=<Slack user id U…/W…>',
+      'TERRAFORM_REQUESTERS entry "ann=#ops" is not <terraform username>=<Slack user id U…/W…>',
+    ]);
   });
 });

@@ -1,0 +1,75 @@
+import type { ContextValue } from '../../domain/params-hash.ts';
+import type { Risk } from '../../domain/request-status.ts';
+import type { TRunTaskRun } from './payload.ts';
+
+/** Workspace-name endings read as an environment: `app-prod` → `prod`, `network_staging` → `staging`. */
+export const TERRAFORM_ENVIRONMENTS = ['prod', 'production', 'staging', 'stage', 'dev', 'development', 'test', 'qa'];
+
+/**
+ * The environment of a workspace, by convention from its name: the last `-` or `_` separated part
+ * when it is one of TERRAFORM_ENVIRONMENTS (case-insensitive), else none. Rules then match on
+ * environments as for any request. HCP does not send workspace tags in the run task request, so
+ * the name is all there is.
+ */
+export function environmentOf(workspace: string): string | null {
+  const last = workspace.split(/[-_]/).at(-1)?.toLowerCase() ?? '';
+  return TERRAFORM_ENVIRONMENTS.includes(last) ? last : null;
+}
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** What a gated run asks for, minus who asks: the request's action, resource, environment, risk, reason and context. */
+export interface RunTaskSubject {
+  action: string;
+  resource: string;
+  environment: string | null;
+  risk: Risk;
+  reason: string;
+  context: Record<string, ContextValue>;
+}
+
+/**
+ * A run task request as a Greenlight request: action `terraform.<stage>`, resource
+ * `<organization>/<workspace>`, the run's message as the reason, and the run's facts (id, links,
+ * creator, commit) as context, so they show on the card and are bound into the grant. An apply is
+ * `high` risk, the other stages `medium`.
+ */
+export function runTaskSubject(run: TRunTaskRun): RunTaskSubject {
+  const context: Record<string, ContextValue> = { terraform_run: run.run_id };
+  const facts: Array<[string, string | null | undefined]> = [
+    ['run_url', run.run_app_url],
+    ['created_by', run.run_created_by],
+    ['workspace_url', run.workspace_app_url],
+    ['vcs_commit', run.vcs_commit_url],
+    ['vcs_branch', run.vcs_branch],
+    ['vcs_pull_request', run.vcs_pull_request_url],
+  ];
+  for (const [key, value] of facts) if (value) context[key] = cut(value, 2000);
+  if (run.is_speculative) context.speculative = true;
+  const message = run.run_message?.trim();
+  return {
+    action: `terraform.${run.stage}`,
+    resource: cut(`${run.organization_name}/${run.workspace_name}`, 500),
+    environment: environmentOf(run.workspace_name),
+    risk: run.stage === 'pre_apply' ? 'high' : 'medium',
+    reason: cut(message ? message : `Terraform run ${run.run_id}`, 3000),
+    context,
+  };
+}
+
+/**
+ * Who asks for a run in Slack: the run's creator when TERRAFORM_REQUESTERS maps their HCP username
+ * (so they cannot approve their own run), else TERRAFORM_REQUESTER, else nobody.
+ */
+export function requesterOf(
+  createdBy: string | null | undefined,
+  config: { TERRAFORM_REQUESTER?: string | undefined; TERRAFORM_REQUESTERS?: ReadonlyMap<string, string> | undefined },
+): string | null {
+  const mapped = createdBy ? config.TERRAFORM_REQUESTERS?.get(createdBy) : undefined;
+  return mapped ?? config.TERRAFORM_REQUESTER ?? null;
+}
+
+/** Whether a request came from a Terraform run task (an integration request: no API key, a `terraform.` action). */
+export function isRunTaskRequest(request: { source: string; apiClientId: string | null; action: string }): boolean {
+  return request.source === 'api' && request.apiClientId === null && request.action.startsWith('terraform.');
+}
