@@ -35,6 +35,7 @@ CREATE TABLE "grant_extensions" (
     "decided_at" TIMESTAMPTZ(3),
     "grant_expires_at" TIMESTAMPTZ(3),
     "message_ts" TEXT,
+    "requested_notice_at" TIMESTAMPTZ(3),
     "closed_notice_at" TIMESTAMPTZ(3),
 
     CONSTRAINT "grant_extensions_pkey" PRIMARY KEY ("id"),

@@ -10,6 +10,10 @@ export const QUESTION_SELECT = {
   askedAt: true,
   answeredAt: true,
   extendedBySeconds: true,
+  askedThreadAt: true,
+  askedDmAt: true,
+  answeredThreadAt: true,
+  answeredDmAt: true,
 } satisfies Prisma.RequestQuestionSelect;
 
 /** A request's grant extensions, as the card, the API and the notices read them. */
@@ -24,6 +28,7 @@ export const EXTENSION_SELECT = {
   decidedAt: true,
   grantExpiresAt: true,
   messageTs: true,
+  requestedNoticeAt: true,
   closedNoticeAt: true,
 } satisfies Prisma.GrantExtensionSelect;
 
