@@ -19,6 +19,8 @@ export const JOB_IDS = {
   dm: (requestId: string, what: string) => `dm-${requestId}-${what}`,
   /** The callback reporting the request reaching `status` (one delivery, retried under this id). */
   callback: (requestId: string, status: string) => `callback-${requestId}-${status}`,
+  /** A needs-info or extension notice (workflow-notices.ts): its kind and the question's or extension's id. */
+  workflowNotice: (kind: string, id: string) => `workflow-${kind}-${id}`,
   /** The job scheduler that runs the reconciler every interval. */
   reconcileScheduler: 'reconcile',
 } as const;

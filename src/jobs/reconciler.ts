@@ -11,6 +11,7 @@ import { dueNotices, requeueNotice } from './notices.ts';
 import { type JobDeps, QUEUES } from './queues.ts';
 import { requeue } from './requeue.ts';
 import { repairTimers } from './timers.ts';
+import { requeueWorkflowNotices } from './workflow-repair.ts';
 
 const BATCH = 500;
 /** At most this many pages of each kind per run; the next run carries on. */
@@ -132,6 +133,8 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
       for (const notice of notices) if (await requeueNotice(deps, notice)) renotified += 1;
     },
   );
+  // Needs-info and extension notices (questions, answers, extension replies) never sent.
+  renotified += await requeueWorkflowNotices(deps, settled);
   const recalled = await requeueLostCallbacks(deps, now, settled);
   const report = { expired, rescheduled, reposted, refreshed, renotified, recalled };
   if (Object.values(report).some((count) => count > 0)) {

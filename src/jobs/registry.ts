@@ -6,6 +6,7 @@ import { reconcile } from './definitions/reconcile.ts';
 import { sendDm } from './definitions/send-dm.ts';
 import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
+import { workflowNotice } from './definitions/workflow-notice.ts';
 
 /** Every job this service runs; a new job is a file in definitions/ and an entry here. */
 export const JOB_DEFINITIONS = [
@@ -17,4 +18,5 @@ export const JOB_DEFINITIONS = [
   lapseGrant,
   reconcile,
   deliverCallbackJob,
+  workflowNotice,
 ];

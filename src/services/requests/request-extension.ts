@@ -85,7 +85,9 @@ export async function requestExtension(
 ): Promise<RequestRow> {
   const { actor, requestId } = input;
   let changed = false;
-  type Outcome = { kind: 'ok'; request: RequestRow; id: string } | { kind: 'refused'; reason: Refusal; request: RequestRow | null };
+  type Outcome =
+    | { kind: 'ok'; request: RequestRow; id: string }
+    | { kind: 'refused'; reason: Refusal; request: RequestRow | null };
   const result = await withLockedRequest(deps, requestId, async (tx, locked, now): Promise<Outcome> => {
     if (locked === null) return { kind: 'refused', reason: 'not_owner', request: null };
     changed = locked.expiredNow;

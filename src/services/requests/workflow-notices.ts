@@ -24,7 +24,8 @@ export function owedWorkflowNotices(request: Pick<RequestRow, 'id' | 'questions'
   const of = (kind: WorkflowNoticeKind, id: string) => owed.push({ kind, requestId: request.id, id });
   for (const q of request.questions) {
     if (q.askedThreadAt === null || q.askedDmAt === null) of('question_asked', q.id);
-    if (q.answeredAt !== null && (q.answeredThreadAt === null || q.answeredDmAt === null)) of('question_answered', q.id);
+    if (q.answeredAt !== null && (q.answeredThreadAt === null || q.answeredDmAt === null))
+      of('question_answered', q.id);
   }
   for (const e of request.extensions) {
     if (e.requestedNoticeAt === null) of('extension_requested', e.id);
