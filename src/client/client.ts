@@ -51,6 +51,8 @@ export interface GreenlightClient {
   execute(id: string, grant: string): Promise<RequestJson>;
   /** Withdraws an unspent grant: `approved → revoked`. */
   revoke(id: string, reason?: string): Promise<RequestJson>;
+  /** Asks the approvers to extend an unspent grant by `seconds` (a new token once one approves). */
+  extend(id: string, seconds: number, reason: string): Promise<RequestJson>;
   /** Withdraws a pending request: `pending → cancelled`. */
   cancel(id: string, reason?: string): Promise<RequestJson>;
   /** Records how the command run under the grant ended (audited as `execution.reported`). */
@@ -152,6 +154,7 @@ export function createClient(options: ClientOptions): GreenlightClient {
     },
     execute: (id, grant) => post(id, '/execute', { grant }),
     revoke: (id, reason) => post(id, '/revoke', reason === undefined ? {} : { reason }),
+    extend: (id, seconds, reason) => post(id, '/extend', { seconds, reason }),
     cancel: (id, reason) => post(id, '/cancel', reason === undefined ? {} : { reason }),
     reportResult: (id, result) =>
       post(id, '/result', { exitCode: result.exitCode, signal: result.signal ?? null, durationMs: result.durationMs }),

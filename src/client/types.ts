@@ -37,6 +37,32 @@ export interface VoteJson {
   at: string;
 }
 
+/** A needs-info question an approver asked the requester. */
+export interface QuestionJson {
+  id: string;
+  askedBy: string;
+  question: string;
+  askedAt: string;
+  answer: string | null;
+  answeredAt: string | null;
+  /** How far the question moved the deadline, in seconds (0: the rule sets no needsInfo). */
+  extendedBySeconds: number;
+}
+
+/** A request to extend an approved grant, and how it was decided. */
+export interface ExtensionJson {
+  id: string;
+  seconds: number;
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  status: 'pending' | 'approved' | 'denied' | 'moot';
+  decidedBy: string | null;
+  decidedAt: string | null;
+  /** When approved: the new grant's expiry. */
+  grantExpiresAt: string | null;
+}
+
 /** One event of the request's audit trail (only `GET /requests/:id` includes them). */
 export interface AuditEventJson {
   id: string;
@@ -89,6 +115,10 @@ export interface RequestJson {
   /** The grant token, present only while the request is approved and the grant unspent. */
   grant: { token: string; expiresAt: string } | null;
   votes: VoteJson[];
+  /** The oldest unanswered needs-info question of a pending request, or null. */
+  needsInfo: QuestionJson | null;
+  questions: QuestionJson[];
+  extensions: ExtensionJson[];
   slack: { channel: string; messageTs: string | null; error: string | null };
   callbackUrl: string | null;
   audit?: AuditEventJson[];

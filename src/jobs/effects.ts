@@ -2,12 +2,14 @@ import { isCallbackStatus, wantsCallbacks } from '../services/callbacks/events.t
 import type { Effects } from '../services/ports.ts';
 import { countChanged, countCreated } from '../services/requests/outcome-metrics.ts';
 import type { RequestRow } from '../services/requests/store.ts';
+import { owedWorkflowNotices, type WorkflowNotice } from '../services/requests/workflow-notices.ts';
 import type { ReportPhase } from '../services/terraform/report.ts';
 import { isRunTaskRequest } from '../services/terraform/subject.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reportRunTaskJob } from './definitions/report-run-task.ts';
 import { updateCard } from './definitions/update-card.ts';
+import { workflowNotice } from './definitions/workflow-notice.ts';
 import { JOB_IDS } from './job-ids.ts';
 import { dueNotices, enqueueNotices } from './notices.ts';
 import type { JobDeps } from './queues.ts';
@@ -109,8 +111,49 @@ export function createEffects(
           ...reportRunTasks(decided, 'final'),
           guarded('timers', first, () => syncTimers(deps, decided)),
         );
+        // An extension a grant's end closed as moot owes its thread reply an update (workflow-notices.ts).
+        const owed = decided.flatMap(owedWorkflowNotices);
+        if (owed.length > 0) steps.push(guarded('workflow', first, () => enqueueWorkflowNotices(deps, owed)));
       }
       await Promise.all(steps);
     },
+    async requestsRescheduled(requests) {
+      if (requests.length === 0) return;
+      const first = requests[0] as RequestRow;
+      await Promise.all([
+        guarded('card.update', first, () =>
+          deps.jobs.enqueueBulk(
+            updateCard,
+            requests.map((r) => ({
+              payload: { requestId: r.id },
+              options: { jobId: JOB_IDS.updateCard(r.id, r.version) },
+            })),
+          ),
+        ),
+        guarded('publish', first, () => deps.changes.publish(...requests.map((r) => r.id))),
+        // syncTimer moves a delayed job (changeDelay): re-adding its id would keep the old delay.
+        guarded('timers', first, () => syncTimers(deps, requests)),
+      ]);
+    },
+    async workflowNotices(notices) {
+      if (notices.length === 0) return;
+      try {
+        await enqueueWorkflowNotices(deps, notices);
+      } catch (error) {
+        onFailure();
+        deps.logger.warn(
+          { err: error, requestId: notices[0]?.requestId },
+          'workflow notices not queued; the reconciler will retry',
+        );
+      }
+    },
   };
+}
+
+/** Queues needs-info and extension notices; an id already queued (or kept after it ran) is left as it is. */
+export async function enqueueWorkflowNotices(deps: Pick<JobDeps, 'jobs'>, notices: WorkflowNotice[]): Promise<void> {
+  await deps.jobs.enqueueBulk(
+    workflowNotice,
+    notices.map((payload) => ({ payload, options: { jobId: JOB_IDS.workflowNotice(payload.kind, payload.id) } })),
+  );
 }

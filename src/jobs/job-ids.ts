@@ -21,6 +21,8 @@ export const JOB_IDS = {
   callback: (requestId: string, status: string) => `callback-${requestId}-${status}`,
   /** A Terraform run task's result report: `running` while it waits, then `final` (one each, retried under this id). */
   terraformReport: (requestId: string, phase: string) => `terraform-${requestId}-${phase}`,
+  /** A needs-info or extension notice (workflow-notices.ts): its kind and the question's or extension's id. */
+  workflowNotice: (kind: string, id: string) => `workflow-${kind}-${id}`,
   /** The job scheduler that runs the reconciler every interval. */
   reconcileScheduler: 'reconcile',
 } as const;

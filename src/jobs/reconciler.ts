@@ -12,6 +12,7 @@ import { type JobDeps, QUEUES } from './queues.ts';
 import { requeueRunTaskResults } from './reconcile-run-tasks.ts';
 import { requeue } from './requeue.ts';
 import { repairTimers } from './timers.ts';
+import { requeueWorkflowNotices } from './workflow-repair.ts';
 
 const BATCH = 500;
 /** At most this many pages of each kind per run; the next run carries on. */
@@ -135,6 +136,8 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
       for (const notice of notices) if (await requeueNotice(deps, notice)) renotified += 1;
     },
   );
+  // Needs-info and extension notices (questions, answers, extension replies) never sent.
+  renotified += await requeueWorkflowNotices(deps, settled);
   const recalled = await requeueLostCallbacks(deps, now, settled);
   const reported = await requeueRunTaskResults(deps, now, settled);
   const report = { expired, rescheduled, reposted, refreshed, renotified, recalled, reported };

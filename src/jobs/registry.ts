@@ -7,6 +7,7 @@ import { reportRunTaskJob } from './definitions/report-run-task.ts';
 import { sendDm } from './definitions/send-dm.ts';
 import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
+import { workflowNotice } from './definitions/workflow-notice.ts';
 
 /** Every job this service runs; a new job is a file in definitions/ and an entry here. */
 export const JOB_DEFINITIONS = [
@@ -19,4 +20,5 @@ export const JOB_DEFINITIONS = [
   reconcile,
   deliverCallbackJob,
   reportRunTaskJob,
+  workflowNotice,
 ];

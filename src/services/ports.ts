@@ -8,6 +8,7 @@ import type { Grants } from './grants/grants.ts';
 import type { SecretBox } from './grants/secret-box.ts';
 import type { RequestChanges } from './request-changes.ts';
 import type { RequestRow } from './requests/store.ts';
+import type { WorkflowNotice } from './requests/workflow-notices.ts';
 
 /** What use cases need from the outside world; built once in app.ts. */
 export interface CoreDeps {
@@ -40,4 +41,11 @@ export interface Effects {
   requestCreated(request: RequestRow): Promise<void>;
   /** Requests changed (a vote, or a transition): re-render their cards; when final, notify and unschedule. */
   requestsChanged(requests: RequestRow[]): Promise<void>;
+  /**
+   * A deadline or a grant window moved with no change of status (needs info, a grant extension):
+   * re-render the cards, wake waiters, and move every timer to the rows' new times.
+   */
+  requestsRescheduled(requests: RequestRow[]): Promise<void>;
+  /** Needs-info and extension notices to post (thread replies, DMs); deterministic ids send each once. */
+  workflowNotices(notices: WorkflowNotice[]): Promise<void>;
 }

@@ -23,6 +23,16 @@ export const ACTION_IDS = {
   revokeGrant: 'revoke_grant',
   /** Show grant: in a Slack requester's outcome DM, and in their App Home. */
   showGrant: 'show_grant',
+  // Needs info and Extend (issue 10): values are `<requestId>.<questionId | extensionId>` (blocks/workflow-ref.ts).
+  /** Ask a question: on a pending card, for its routed approvers (value: the request id). */
+  askQuestion: 'ask_question',
+  /** Reply: in the requester's needs-info DM. */
+  replyQuestion: 'reply_question',
+  /** Request extension: next to Show grant in a Slack requester's approval DM (value: the request id). */
+  requestExtension: 'request_extension',
+  /** Approve extension / Deny extension: on the extension's reply in the card's thread. */
+  approveExtension: 'approve_extension',
+  denyExtension: 'deny_extension',
 } as const;
 
 export const CALLBACK_IDS = {
@@ -35,4 +45,8 @@ export const CALLBACK_IDS = {
   revokeModal: 'revoke_grant_modal',
   statsModal: 'approval_stats_modal',
   exportModal: 'audit_export_modal',
+  // Needs info and Extend (issue 10).
+  questionModal: 'ask_question_modal',
+  replyModal: 'reply_question_modal',
+  extensionModal: 'request_extension_modal',
 } as const;

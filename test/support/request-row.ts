@@ -52,6 +52,8 @@ export function requestRow(overrides: Partial<RequestRow> = {}): RequestRow {
     createdAt: now,
     updatedAt: now,
     votes: [],
+    questions: [],
+    extensions: [],
     ...overrides,
   };
 }

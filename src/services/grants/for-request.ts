@@ -9,7 +9,8 @@ export const SLACK_AUDIENCE = 'slack';
 /**
  * Issues the grant of a request being approved at `approvedAt`: valid from then for the route's
  * grant window (DEFAULT_GRANT_SECONDS when it sets none), for the API client that asked (by name)
- * or `slack`, naming the approvers whose votes approved it.
+ * or `slack`, naming the approvers whose votes approved it. `expiresAt` overrides the window's end
+ * (an approved extension re-issues the grant with a later one).
  */
 export async function issueGrantFor(
   deps: Pick<CoreDeps, 'grants' | 'config'>,
@@ -17,6 +18,7 @@ export async function issueGrantFor(
   request: RequestRow,
   approvedAt: Date,
   audience?: string,
+  expiresAt?: Date,
 ): Promise<IssuedGrant> {
   const client =
     audience ??
@@ -37,6 +39,6 @@ export async function issueGrantFor(
     rule: request.ruleName,
     approvedAt,
     // A whole second, as the token's `exp` says it: the row and the token agree on when it lapses.
-    expiresAt: new Date(Math.floor(approvedAt.getTime() / 1000 + windowSeconds) * 1000),
+    expiresAt: expiresAt ?? new Date(Math.floor(approvedAt.getTime() / 1000 + windowSeconds) * 1000),
   });
 }

@@ -136,6 +136,8 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       createdAt: now,
       updatedAt: now,
       votes: [],
+      questions: [],
+      extensions: [],
     };
     let created = row;
     if (route.outcome !== 'require_approval') {

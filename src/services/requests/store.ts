@@ -1,7 +1,38 @@
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Tx } from '../types.ts';
 
-/** The columns every use case reads about a request, with its votes. */
+/** A request's questions (needs info), as the card, the API and the notices read them. */
+export const QUESTION_SELECT = {
+  id: true,
+  asker: true,
+  question: true,
+  answer: true,
+  askedAt: true,
+  answeredAt: true,
+  extendedBySeconds: true,
+  askedThreadAt: true,
+  askedDmAt: true,
+  answeredThreadAt: true,
+  answeredDmAt: true,
+} satisfies Prisma.RequestQuestionSelect;
+
+/** A request's grant extensions, as the card, the API and the notices read them. */
+export const EXTENSION_SELECT = {
+  id: true,
+  seconds: true,
+  reason: true,
+  requestedBy: true,
+  requestedAt: true,
+  status: true,
+  decidedBy: true,
+  decidedAt: true,
+  grantExpiresAt: true,
+  messageTs: true,
+  requestedNoticeAt: true,
+  closedNoticeAt: true,
+} satisfies Prisma.GrantExtensionSelect;
+
+/** The columns every use case reads about a request, with its votes, questions and extensions. */
 export const REQUEST_SELECT = {
   id: true,
   status: true,
@@ -51,6 +82,9 @@ export const REQUEST_SELECT = {
   createdAt: true,
   updatedAt: true,
   votes: { select: { voterId: true, decision: true, reason: true, createdAt: true }, orderBy: { createdAt: 'asc' } },
+  // Needs info and Extend (services/requests/needs-info/, services/requests/extend/): few rows per request.
+  questions: { select: QUESTION_SELECT, orderBy: [{ askedAt: 'asc' }, { id: 'asc' }] },
+  extensions: { select: EXTENSION_SELECT, orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }] },
 } satisfies Prisma.ApprovalRequestSelect;
 
 /** A request as use cases, jobs and renderers see it. */

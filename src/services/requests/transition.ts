@@ -4,6 +4,7 @@ import { canTransition, type RequestStatus } from '../../domain/request-status.t
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { type AuditInput, recordAudit } from '../audit/audit.ts';
 import type { IssuedGrant } from '../grants/grants.ts';
+import { closeMootExtensions } from './moot-extensions.ts';
 import { getRequests, lockRequest, type RequestRow } from './store.ts';
 
 /** Greenlight itself, for changes nobody asked for (the deadline passing). */
@@ -126,8 +127,13 @@ export async function transition(
     data: { ...columns, version: { increment: 1 } },
   });
   if (count !== 1) throw new Error(`request ${request.id} changed concurrently (${request.status} → ${to})`);
-  await recordAudit(tx, [...before, transitionEvent(request, to, change)]);
-  return { ...request, ...columns, version: request.version + 1, updatedAt: change.at };
+  // A grant ending closes the extension waiting on it (moot-extensions.ts); nothing to do otherwise.
+  const moot =
+    request.status === 'approved'
+      ? await closeMootExtensions(tx, request, to, change.at)
+      : { events: [], extensions: request.extensions };
+  await recordAudit(tx, [...before, transitionEvent(request, to, change), ...moot.events]);
+  return { ...request, ...columns, extensions: moot.extensions, version: request.version + 1, updatedAt: change.at };
 }
 
 /**

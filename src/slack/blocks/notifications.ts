@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { parseActorKey } from '../../domain/actor.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { decisionSummary } from './card.ts';
+import { requestExtensionButton } from './extension-blocks.ts';
 import { describeActor } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { offersGrant, showGrantButton } from './kit/grant.ts';
@@ -52,13 +53,17 @@ function grantEndedText(request: RequestRow, what: string): string {
 
 /**
  * The DM itself: its text, and blocks where it offers something to press — an approved request made
- * in Slack gets **Show grant** in its outcome DM, so the requester can fetch the token.
+ * in Slack gets **Show grant** in its outcome DM, so the requester can fetch the token, and **Request
+ * extension** to ask the approvers for more time (extension-blocks.ts).
  */
 export function dmMessage(request: RequestRow, kind: DmKind): { text: string; blocks?: KnownBlock[] } {
   const text = dmText(request, kind);
   if (kind !== 'outcome' || !offersGrant(request)) return { text };
   return {
     text,
-    blocks: [section(text), { type: 'actions', block_id: 'grant', elements: [showGrantButton(request)] }],
+    blocks: [
+      section(text),
+      { type: 'actions', block_id: 'grant', elements: [showGrantButton(request), requestExtensionButton(request)] },
+    ],
   };
 }

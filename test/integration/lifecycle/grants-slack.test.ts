@@ -326,6 +326,7 @@ describe('grants in Slack: Revoke access, Show grant, grant-end notices', () => 
         value: id,
         text: expect.objectContaining({ text: 'Show grant' }),
       }),
+      expect.objectContaining({ action_id: 'request_extension', value: id }),
     ]);
     const press = (user: string, channel?: string) =>
       t.sender.blockAction({

@@ -7,6 +7,34 @@ function storedObject<T extends object>(value: unknown): T {
   return value as T;
 }
 
+/** Needs info and extensions as the API shows them: the open question (`needsInfo`), all questions, all extensions. */
+function workflowJson(request: RequestRow): Pick<RequestJson, 'needsInfo' | 'questions' | 'extensions'> {
+  const questions = request.questions.map((q) => ({
+    id: q.id,
+    askedBy: q.asker,
+    question: q.question,
+    askedAt: q.askedAt.toISOString(),
+    answer: q.answer,
+    answeredAt: q.answeredAt?.toISOString() ?? null,
+    extendedBySeconds: q.extendedBySeconds,
+  }));
+  return {
+    needsInfo: request.status === 'pending' ? (questions.find((q) => q.answeredAt === null) ?? null) : null,
+    questions,
+    extensions: request.extensions.map((e) => ({
+      id: e.id,
+      seconds: e.seconds,
+      reason: e.reason,
+      requestedBy: e.requestedBy,
+      requestedAt: e.requestedAt.toISOString(),
+      status: e.status,
+      decidedBy: e.decidedBy,
+      decidedAt: e.decidedAt?.toISOString() ?? null,
+      grantExpiresAt: e.grantExpiresAt?.toISOString() ?? null,
+    })),
+  };
+}
+
 /** The public JSON shape of a request (the API contract), typed by `ZRequestJson` in schemas.ts. */
 export function toRequestJson(request: RequestRow, audit?: AuditRow[]): RequestJson {
   return {
@@ -62,6 +90,7 @@ export function toRequestJson(request: RequestRow, audit?: AuditRow[]): RequestJ
       reason: vote.reason,
       at: vote.createdAt.toISOString(),
     })),
+    ...workflowJson(request),
     slack: { channel: request.channelId, messageTs: request.messageTs, error: request.slackError },
     callbackUrl: request.callbackUrl,
     ...(audit === undefined

@@ -11,6 +11,7 @@ import { createRequest } from '../../../services/requests/create.ts';
 import { executeRequest } from '../../../services/requests/execute.ts';
 import { fieldErrors } from '../../../services/requests/input.ts';
 import { reportResult } from '../../../services/requests/report-result.ts';
+import { requestExtension } from '../../../services/requests/request-extension.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
 import { getAuditTrail, getRequest, type RequestRow } from '../../../services/requests/store.ts';
 import { lookupSlackUser } from '../../../services/slack-users.ts';
@@ -21,6 +22,7 @@ import {
   MAX_WAIT_SECONDS,
   ZCancelBody,
   ZExecuteBody,
+  ZExtendBody,
   ZIdempotencyKey,
   ZResultBody,
   ZRevokeBody,
@@ -199,6 +201,9 @@ export function requestRoutes(deps: CoreDeps): Router {
   );
   change('revoke', ZRevokeBody, true, ({ requestId, actor, body }) =>
     revokeGrant(deps, { requestId, actor, reason: body.reason || null }),
+  );
+  change('extend', ZExtendBody, false, ({ requestId, actor, body }) =>
+    requestExtension(deps, { requestId, actor, seconds: body.seconds, reason: body.reason }),
   );
   change('result', ZResultBody, false, ({ requestId, actor, body }) =>
     reportResult(deps, { requestId, actor, result: body }),

@@ -15,6 +15,7 @@ export {
   ZResultBody,
   ZRevokeBody,
 } from '../../../services/requests/input.ts';
+export { ZExtendBody } from '../../../services/requests/request-extension.ts';
 
 /** The longest `?wait=` a `GET /requests/{id}` may long-poll for, in seconds. */
 export const MAX_WAIT_SECONDS = 60;
@@ -61,6 +62,36 @@ const ZVote = z.object({
   decision: z.enum(['approve', 'deny']),
   reason: z.string().nullable(),
   at: ZInstant,
+});
+
+/** A needs-info question an approver asked the requester (see `needsInfo`). */
+const ZQuestion = z.object({
+  id: z.uuid(),
+  askedBy: z.string().meta({ description: "The approver's Slack user id" }),
+  question: z.string(),
+  askedAt: ZInstant,
+  answer: z.string().nullable(),
+  answeredAt: ZInstant.nullable().meta({ description: 'Null while unanswered.' }),
+  extendedBySeconds: z
+    .int()
+    .min(0)
+    .meta({ description: "How far the question moved the deadline (the rule's needsInfo.extendSeconds; 0: none)." }),
+});
+
+/** A request to extend an approved grant (`POST /requests/{id}/extend`, or Request extension in Slack). */
+const ZExtension = z.object({
+  id: z.uuid(),
+  seconds: z.int().min(1),
+  reason: z.string(),
+  requestedBy: z.string().meta({ description: 'Compact actor: a Slack user id, or service:<name>.' }),
+  requestedAt: ZInstant,
+  status: z.enum(['pending', 'approved', 'denied', 'moot']).meta({
+    description:
+      'pending until one routed approver decides; moot when the grant ended (executed, revoked, lapsed) first.',
+  }),
+  decidedBy: z.string().nullable(),
+  decidedAt: ZInstant.nullable(),
+  grantExpiresAt: ZInstant.nullable().meta({ description: 'When approved: the new grant’s expiry.' }),
 });
 
 /** One entry of a request's tamper-evident audit trail. */
@@ -147,6 +178,12 @@ export const ZRequestJson = z
       .nullable()
       .meta({ description: 'Present only while the request is approved and the grant can be spent.' }),
     votes: z.array(ZVote),
+    needsInfo: ZQuestion.nullable().meta({
+      description:
+        'Needs info: the oldest question an approver asked that the requester has not answered yet; null when none is open. The status stays pending; `expiresAt` already includes the extension each question gave.',
+    }),
+    questions: z.array(ZQuestion).meta({ description: 'Every needs-info question, oldest first.' }),
+    extensions: z.array(ZExtension).meta({ description: 'Every grant extension asked for, oldest first.' }),
     slack: z.object({
       channel: z.string(),
       messageTs: z.string().nullable().meta({ description: "The approval card's message timestamp, once posted." }),

@@ -6,8 +6,12 @@ import type { IdMatcher } from '../fallbacks.ts';
 import { staleButton } from '../stale.ts';
 import { adminActionCallbacks } from './admin-actions.ts';
 import { approveRequestCallback } from './approve-request.ts';
+import { askQuestionCallback } from './ask-question.ts';
+import { decideExtensionCallback } from './decide-extension.ts';
 import { denyRequestCallback } from './deny-request.ts';
 import { homeCancelCallback, homePageCallback } from './home-actions.ts';
+import { replyQuestionCallback } from './reply-question.ts';
+import { requestExtensionCallback } from './request-extension.ts';
 import { revokeGrantCallback } from './revoke-grant.ts';
 import { showGrantCallback } from './show-grant.ts';
 
@@ -24,6 +28,12 @@ export function register(app: App, deps: CoreDeps): IdMatcher[] {
     [ACTION_IDS.cancel, homeCancelCallback(deps)],
     [ACTION_IDS.revokeGrant, revokeGrantCallback(deps)],
     [ACTION_IDS.showGrant, showGrantCallback(deps)],
+    // Needs info and Extend.
+    [ACTION_IDS.askQuestion, askQuestionCallback(deps)],
+    [ACTION_IDS.replyQuestion, replyQuestionCallback(deps)],
+    [ACTION_IDS.requestExtension, requestExtensionCallback(deps)],
+    [ACTION_IDS.approveExtension, decideExtensionCallback(deps, 'approve')],
+    [ACTION_IDS.denyExtension, decideExtensionCallback(deps, 'deny')],
     [new RegExp(`^${ACTION_IDS.page}_`), homePageCallback(deps)],
     ...Object.entries(adminActionCallbacks(deps)),
   ];

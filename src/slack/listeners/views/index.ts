@@ -1,5 +1,7 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
+import { EXTENSION_FIELDS } from '../../blocks/extension-blocks.ts';
+import { ANSWER_FIELD, QUESTION_FIELD } from '../../blocks/question-modal.ts';
 import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 import { type TViewSubmission, validated, ZViewSubmission } from '../../payloads.ts';
@@ -10,7 +12,10 @@ import {
   ruleModalSubmitCallback,
   testModalSubmitCallback,
 } from './admin-views.ts';
+import { extensionModalSubmitCallback } from './extension-modal-submit.ts';
+import { questionModalSubmitCallback } from './question-modal-submit.ts';
 import { reasonModalSubmitCallback } from './reason-modal-submit.ts';
+import { replyModalSubmitCallback } from './reply-modal-submit.ts';
 import { requestModalSubmitCallback } from './request-modal-submit.ts';
 import { revokeModalSubmitCallback } from './revoke-modal-submit.ts';
 
@@ -34,6 +39,10 @@ export function register(app: App, deps: CoreDeps): string[] {
     [CALLBACK_IDS.testModal, testModalSubmitCallback(deps)],
     [CALLBACK_IDS.keyModal, keyModalSubmitCallback(deps)],
     [CALLBACK_IDS.exportModal, exportModalSubmitCallback(deps)],
+    // Needs info and Extend.
+    [CALLBACK_IDS.questionModal, questionModalSubmitCallback(deps), QUESTION_FIELD],
+    [CALLBACK_IDS.replyModal, replyModalSubmitCallback(deps), ANSWER_FIELD],
+    [CALLBACK_IDS.extensionModal, extensionModalSubmitCallback(deps), EXTENSION_FIELDS.reason],
   ];
   for (const [callbackId, callback, blockId] of listeners) {
     app.view<ViewSubmitAction>(callbackId, validated(ZViewSubmission, callback, staleForm(blockId)));

@@ -30,7 +30,9 @@ describe('approval card', () => {
 
   it('asks for confirmation before approving a critical action, and only then', () => {
     const buttons = (request: RequestRow) =>
-      buildCard(request).blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])) as Array<{
+      buildCard(request).blocks.flatMap((b) =>
+        b.type === 'actions' && b.block_id === 'decision' ? b.elements : [],
+      ) as Array<{
         action_id: string;
         confirm?: unknown;
       }>;

@@ -12,7 +12,10 @@ describe('requester DMs', () => {
     expect(message.blocks?.at(-1)).toMatchObject({
       type: 'actions',
       block_id: 'grant',
-      elements: [{ action_id: 'show_grant', value: slack.id, text: { text: 'Show grant' } }],
+      elements: [
+        { action_id: 'show_grant', value: slack.id, text: { text: 'Show grant' } },
+        { action_id: 'request_extension', value: slack.id, text: { text: 'Request extension' } },
+      ],
     });
     // A service's request: the grant went to the service. Ended grants: nothing to show.
     expect(dmMessage(approvedRow({ source: 'api' }), 'outcome').blocks).toBeUndefined();

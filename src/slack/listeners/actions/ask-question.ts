@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { checkEligibility } from '../../../domain/decision.ts';
+import type { CoreDeps } from '../../../services/ports.ts';
+import { getRequest } from '../../../services/requests/store.ts';
+import { workflowOf } from '../../../services/routing/rule-schema.ts';
+import { buildQuestionModal } from '../../blocks/question-modal.ts';
+import type { TBlockActions } from '../../payloads.ts';
+import { tellUser } from '../feedback.ts';
+
+/** What someone who may not ask is told (the submit checks again, under the row lock, and audits). */
+export const ASK_REFUSED = {
+  not_found: 'This request no longer exists.',
+  self: 'You asked for this yourself: only its approvers can ask you questions about it.',
+  not_an_approver: 'Only the approvers of this request can ask questions about it.',
+  not_pending: 'This request is already decided: there is nothing left to ask.',
+} as const;
+
+/**
+ * **Ask a question** on a pending card: ack, check the presser is one of its routed approvers (not
+ * the requester) and that it is still pending, then open the question form with a fresh question
+ * id — the id that makes a double submit of that form count once.
+ */
+export function askQuestionCallback(deps: CoreDeps) {
+  return async (
+    { ack, client, logger }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>,
+    input: TBlockActions,
+  ) => {
+    await ack();
+    const user = input.user.id;
+    const channel = input.channel?.id;
+    const requestId = input.actions[0].value ?? '';
+    try {
+      const request = await getRequest(deps.db, requestId);
+      const eligibility =
+        request === null
+          ? 'not_found'
+          : checkEligibility({ userId: user, requesterId: request.requesterSlackId, approverIds: request.approverIds });
+      const refused =
+        request === null
+          ? 'not_found'
+          : eligibility === 'self_approval'
+            ? 'self'
+            : eligibility === 'not_an_approver'
+              ? 'not_an_approver'
+              : request.status !== 'pending' || request.expiresAt.getTime() <= deps.now().getTime()
+                ? 'not_pending'
+                : null;
+      if (refused !== null || request === null) {
+        await tellUser(client, { user, channel, text: ASK_REFUSED[refused ?? 'not_found'] });
+        return;
+      }
+      await client.views.open({
+        trigger_id: input.trigger_id,
+        view: buildQuestionModal({
+          requestId: request.id,
+          questionId: randomUUID(),
+          action: request.action,
+          resource: request.resource,
+          requesterSlackId: request.requesterSlackId,
+          expiresAt: request.expiresAt,
+          extendSeconds: workflowOf(request.workflow).needsInfo?.extendSeconds ?? null,
+        }),
+      });
+    } catch (error) {
+      logger.error(`ask question failed for ${requestId.slice(0, 100)}: ${String(error)}`);
+      await tellUser(client, {
+        user,
+        channel,
+        text: 'Something went wrong opening the question form. Please try again.',
+      }).catch(() => {});
+    }
+  };
+}

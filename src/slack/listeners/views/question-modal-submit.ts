@@ -1,0 +1,49 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import type { CoreDeps } from '../../../services/ports.ts';
+import { askQuestion, ZQuestionText } from '../../../services/requests/ask-question.ts';
+import { fieldOf } from '../../blocks/kit/inputs.ts';
+import { QUESTION_FIELD } from '../../blocks/question-modal.ts';
+import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
+import { ASK_REFUSED } from '../actions/ask-question.ts';
+import { STALE_TEXT } from '../stale.ts';
+
+const ZMetadata = z.object({ requestId: z.string(), questionId: z.uuid() });
+
+/**
+ * Submit of the Ask a question form: the question is recorded (and the deadline moved) before the
+ * form closes, so a refusal — not an approver any more, or the request decided meanwhile — shows in
+ * the form and changes nothing. The question's id came with the form: submitting it twice records
+ * one question and moves the deadline once.
+ */
+export function questionModalSubmitCallback(deps: CoreDeps) {
+  return async ({ ack }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>, input: TViewSubmission) => {
+    const errors = (text: string) => ack({ response_action: 'errors', errors: { [QUESTION_FIELD]: text } });
+    const question = ZQuestionText.safeParse(fieldOf(input.values, QUESTION_FIELD)?.value ?? '');
+    if (!question.success) {
+      await errors(`The question ${question.error.issues[0]?.message ?? 'is not valid'}.`);
+      return;
+    }
+    const metadata = parseMetadata(ZMetadata, input.view.private_metadata);
+    if (metadata === null) {
+      await errors(STALE_TEXT.form);
+      return;
+    }
+    let result: Awaited<ReturnType<typeof askQuestion>>;
+    try {
+      result = await askQuestion(deps, { ...metadata, userId: input.user.id, question: question.data });
+    } catch (error) {
+      await errors('Not asked: something failed on our side. Please submit again.');
+      throw error;
+    }
+    if (result.kind === 'not_found') {
+      await errors(ASK_REFUSED.not_found);
+      return;
+    }
+    if (result.kind === 'refused') {
+      await errors(ASK_REFUSED[result.reason]);
+      return;
+    }
+    await ack();
+  };
+}

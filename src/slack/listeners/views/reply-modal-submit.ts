@@ -1,0 +1,45 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import type { CoreDeps } from '../../../services/ports.ts';
+import { answerQuestion } from '../../../services/requests/answer-question.ts';
+import { ZQuestionText } from '../../../services/requests/ask-question.ts';
+import { fieldOf } from '../../blocks/kit/inputs.ts';
+import { ANSWER_FIELD } from '../../blocks/question-modal.ts';
+import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
+import { REPLY_REFUSED } from '../actions/reply-question.ts';
+import { STALE_TEXT } from '../stale.ts';
+
+const ZMetadata = z.object({ requestId: z.string(), questionId: z.uuid() });
+
+/**
+ * Submit of the Reply form: the answer is recorded before the form closes (refusals show in it and
+ * change nothing); it then goes to the card's thread and to the asker by DM. A second submit of an
+ * answered question changes nothing and just closes.
+ */
+export function replyModalSubmitCallback(deps: CoreDeps) {
+  return async ({ ack }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>, input: TViewSubmission) => {
+    const errors = (text: string) => ack({ response_action: 'errors', errors: { [ANSWER_FIELD]: text } });
+    const answer = ZQuestionText.safeParse(fieldOf(input.values, ANSWER_FIELD)?.value ?? '');
+    if (!answer.success) {
+      await errors(`The answer ${answer.error.issues[0]?.message ?? 'is not valid'}.`);
+      return;
+    }
+    const metadata = parseMetadata(ZMetadata, input.view.private_metadata);
+    if (metadata === null) {
+      await errors(STALE_TEXT.form);
+      return;
+    }
+    let result: Awaited<ReturnType<typeof answerQuestion>>;
+    try {
+      result = await answerQuestion(deps, { ...metadata, userId: input.user.id, answer: answer.data });
+    } catch (error) {
+      await errors('Not sent: something failed on our side. Please submit again.');
+      throw error;
+    }
+    if (result.kind === 'not_found' || result.kind === 'refused') {
+      await errors(REPLY_REFUSED[result.kind === 'refused' ? result.reason : 'not_found']);
+      return;
+    }
+    await ack();
+  };
+}
