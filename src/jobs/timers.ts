@@ -1,5 +1,6 @@
 import type { RequestStatus } from '../domain/request-status.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { workflowOf } from '../services/routing/rule-schema.ts';
 import { escalateRequest } from './definitions/escalate-request.ts';
 import { expireRequest } from './definitions/expire-request.ts';
 import { lapseGrant } from './definitions/lapse-grant.ts';
@@ -8,7 +9,13 @@ import { warnExpiry } from './definitions/warn-expiry.ts';
 import { JOB_IDS } from './job-ids.ts';
 import type { JobDeps } from './queues.ts';
 import type { AnyJobDefinition } from './runtime.ts';
-import { escalationDue, expiryWarningDue, reminderDue, type WorkflowClock } from './workflow-due.ts';
+import {
+  escalationDue,
+  expiryWarningDue,
+  MIN_WARNED_TTL_SECONDS,
+  reminderDue,
+  type WorkflowClock,
+} from './workflow-due.ts';
 
 /** The request columns a timer's due time (and its step: reminder slot, escalation level) is read from. */
 export interface TimerRow extends WorkflowClock {
@@ -49,6 +56,11 @@ export interface TimerKind {
   owedWhere: Prisma.ApprovalRequestWhereInput;
   /** The status the timer itself moves a request to (its job is then running or done, never cancelled); null for none. */
   firesInto: RequestStatus | null;
+  /**
+   * Whether the request can have this timer at all (its workflow asks for it); when not, a change
+   * to the request leaves Redis alone instead of removing a job that was never added.
+   */
+  applies?(request: TimerRow): boolean;
 }
 
 const ref = (request: TimerRow) => ({ requestId: request.id });
@@ -80,6 +92,7 @@ export const TIMERS: readonly TimerKind[] = [
     dueAt: (request) => reminderDue(request, request.lastReminderSlot + 1),
     owedWhere: { status: 'pending' },
     firesInto: null,
+    applies: (request) => workflowOf(request.workflow).reminder !== null,
   },
   {
     name: 'escalation',
@@ -89,6 +102,7 @@ export const TIMERS: readonly TimerKind[] = [
     dueAt: (request) => escalationDue(request, request.escalationLevel),
     owedWhere: { status: 'pending' },
     firesInto: null,
+    applies: (request) => workflowOf(request.workflow).escalation.length > 0,
   },
   {
     name: 'expiry-warning',
@@ -98,6 +112,10 @@ export const TIMERS: readonly TimerKind[] = [
     dueAt: expiryWarningDue,
     owedWhere: { status: 'pending', expiryWarnedAt: null },
     firesInto: null,
+    // Warned already (its job is done), or never warned (too short a time to decide).
+    applies: (request) =>
+      request.expiryWarnedAt === null &&
+      request.expiresAt.getTime() - request.createdAt.getTime() >= MIN_WARNED_TTL_SECONDS * 1000,
   },
 ];
 
@@ -117,7 +135,7 @@ export async function syncTimer(
   const due = kind.dueAt(request);
   const payload = kind.payload(request);
   if (due === null) {
-    if (options.fresh || request.status === kind.firesInto) return 'none';
+    if (options.fresh || request.status === kind.firesInto || kind.applies?.(request) === false) return 'none';
     return (await deps.jobs.queue(kind.definition.queue).remove(jobId)) === 1 ? 'removed' : 'none';
   }
   const delay = Math.max(0, due.getTime() - deps.now().getTime());

@@ -66,6 +66,8 @@ describe('losing Redis in the middle of a workflow', () => {
 
     await eventually(() => reminders().length === 1, 14_000, 'first reminder');
     await eventually(() => escalatedDms(OUTSIDER).length === 1, 5000, 'first level notified');
+    // The slot is recorded just after its reply went out: flush once it is.
+    await eventually(async () => (await getRequest(app.app.db, request.id))?.lastReminderSlot === 1, 5000, 'slot 1');
     await redis.flushAll();
 
     // Every timer the request still owes is back, each at its next step.
@@ -87,8 +89,15 @@ describe('losing Redis in the middle of a workflow', () => {
     // And they fire: the second slot and level come, the first ones do not come again.
     await eventually(() => reminders().length === 2, 14_000, 'second reminder');
     await eventually(() => escalatedDms(GROUP_MEMBER).length === 1, 5000, 'second level notified');
-    const row = await getRequest(app.app.db, request.id);
-    expect(row).toMatchObject({ status: 'pending', lastReminderSlot: 2, escalationLevel: 2 });
+    const row = await eventually(
+      async () => {
+        const current = await getRequest(app.app.db, request.id);
+        return current?.lastReminderSlot === 2 ? current : undefined;
+      },
+      5000,
+      'slot 2',
+    );
+    expect(row).toMatchObject({ status: 'pending', escalationLevel: 2 });
     expect(row?.approverIds).toEqual([APPROVER_A, APPROVER_B, OUTSIDER, GROUP_MEMBER]);
     expect(escalatedDms(OUTSIDER)).toHaveLength(1);
     expect(reminders()).toHaveLength(2);

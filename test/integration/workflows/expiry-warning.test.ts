@@ -26,9 +26,16 @@ describe('expiry warning', () => {
     const warning = await eventually(() => warnings()[0], 5000, 'warning DM');
     expect(warning).toContain('`db.drop_table` on `prod/customers`');
     expect(warning).toContain('the approval card');
-    const row = await getRequest(t.app.db, request.id);
-    expect(row?.status).toBe('pending');
-    expect(row?.expiryWarnedAt).not.toBeNull();
+    // Recorded just after the DM went out.
+    const row = await eventually(
+      async () => {
+        const current = await getRequest(t.app.db, request.id);
+        return current?.expiryWarnedAt ? current : undefined;
+      },
+      5000,
+      'warning recorded',
+    );
+    expect(row.status).toBe('pending');
 
     // Repairs and a re-created warning job (as after a Redis flush) send nothing more.
     await (await timers.getJob(JOB_IDS.warnExpiry(request.id)))?.remove();
