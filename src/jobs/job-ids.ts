@@ -23,6 +23,16 @@ export const JOB_IDS = {
   terraformReport: (requestId: string, phase: string) => `terraform-${requestId}-${phase}`,
   /** A needs-info or extension notice (workflow-notices.ts): its kind and the question's or extension's id. */
   workflowNotice: (kind: string, id: string) => `workflow-${kind}-${id}`,
+  // Workflow timers (reminders, escalation, expiry warning): one job per step, so each step fires once.
+  /** Reminder `slot` (1, 2, …) of the request: a thread reply mentioning the approvers who have not voted. */
+  remind: (requestId: string, slot: number) => `remind-${requestId}-${slot}`,
+  /** Escalation level `index` (0, 1, …) of the request. */
+  escalate: (requestId: string, index: number) => `escalate-${requestId}-${index}`,
+  /** The escalation notice of level `level` (1, 2, …): a DM to one added approver, or (no user) the post in the level's channel. */
+  escalationNotice: (requestId: string, level: number, userId: string | null) =>
+    userId === null ? `escalated-post-${requestId}-${level}` : `escalated-dm-${requestId}-${level}-${userId}`,
+  /** The DM warning the requester that the request is about to expire. */
+  warnExpiry: (requestId: string) => `warn-expiry-${requestId}`,
   /** The job scheduler that runs the reconciler every interval. */
   reconcileScheduler: 'reconcile',
 } as const;

@@ -1,12 +1,16 @@
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
+import { escalateRequest } from './definitions/escalate-request.ts';
+import { escalationNotice } from './definitions/escalation-notice.ts';
 import { expireRequest } from './definitions/expire-request.ts';
 import { lapseGrant } from './definitions/lapse-grant.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reconcile } from './definitions/reconcile.ts';
+import { remindApprovers } from './definitions/remind-approvers.ts';
 import { reportRunTaskJob } from './definitions/report-run-task.ts';
 import { sendDm } from './definitions/send-dm.ts';
 import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
+import { warnExpiry } from './definitions/warn-expiry.ts';
 import { workflowNotice } from './definitions/workflow-notice.ts';
 
 /** Every job this service runs; a new job is a file in definitions/ and an entry here. */
@@ -21,4 +25,9 @@ export const JOB_DEFINITIONS = [
   deliverCallbackJob,
   reportRunTaskJob,
   workflowNotice,
+  // Workflow timers and their notices (reminders, escalation, expiry warning).
+  remindApprovers,
+  escalateRequest,
+  escalationNotice,
+  warnExpiry,
 ];

@@ -1,50 +1,76 @@
 import type { RequestStatus } from '../domain/request-status.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { workflowOf } from '../services/routing/rule-schema.ts';
+import { escalateRequest } from './definitions/escalate-request.ts';
 import { expireRequest } from './definitions/expire-request.ts';
 import { lapseGrant } from './definitions/lapse-grant.ts';
-import type { TRequestRef } from './definitions/payloads.ts';
+import { remindApprovers } from './definitions/remind-approvers.ts';
+import { warnExpiry } from './definitions/warn-expiry.ts';
 import { JOB_IDS } from './job-ids.ts';
 import type { JobDeps } from './queues.ts';
-import type { JobDefinition } from './runtime.ts';
+import type { AnyJobDefinition } from './runtime.ts';
+import {
+  escalationDue,
+  expiryWarningDue,
+  MIN_WARNED_TTL_SECONDS,
+  reminderDue,
+  type WorkflowClock,
+} from './workflow-due.ts';
 
-/** The request columns a timer's due time is read from. */
-export interface TimerRow {
+/** The request columns a timer's due time (and its step: reminder slot, escalation level) is read from. */
+export interface TimerRow extends WorkflowClock {
   id: string;
-  status: RequestStatus;
-  expiresAt: Date;
   grantExpiresAt: Date | null;
 }
 
 const TIMER_ROW_SELECT = {
   id: true,
   status: true,
+  createdAt: true,
   expiresAt: true,
   grantExpiresAt: true,
+  slackError: true,
+  workflow: true,
+  lastReminderSlot: true,
+  expiryWarnedAt: true,
+  escalationLevel: true,
 } satisfies Prisma.ApprovalRequestSelect;
 
 /**
  * A kind of per-request timer: a delayed job with a deterministic id, due at a time PostgreSQL
  * holds. One rule serves every kind: a request that `dueAt` gives a time to has exactly one such
  * job, at that time; any other request has none. Scheduling, cancelling and the reconciler's
- * repair all go through it (the coming lapse, reminder and escalation timers are entries here).
+ * repair all go through it. A kind that fires in steps (reminder slots, escalation levels) names
+ * its NEXT step in `jobId` and `payload`, read from the row's once-guards: each step has its own
+ * id, so it fires once, and a fired step is never scheduled again.
  */
 export interface TimerKind {
   name: string;
-  definition: JobDefinition<TRequestRef, JobDeps>;
-  jobId(requestId: string): string;
+  definition: AnyJobDefinition<JobDeps>;
+  jobId(request: TimerRow): string;
+  /** The job's payload (ids only), checked by the definition's schema when enqueued. */
+  payload(request: TimerRow): unknown;
   /** When the timer should fire for this request, or null when it should not exist. */
   dueAt(request: TimerRow): Date | null;
   /** The rows that may owe this timer (a superset; `dueAt` decides), for the reconciler. */
   owedWhere: Prisma.ApprovalRequestWhereInput;
-  /** The status the timer itself moves a request to: its job is then running or done, never cancelled. */
-  firesInto: RequestStatus;
+  /** The status the timer itself moves a request to (its job is then running or done, never cancelled); null for none. */
+  firesInto: RequestStatus | null;
+  /**
+   * Whether the request can have this timer at all (its workflow asks for it); when not, a change
+   * to the request leaves Redis alone instead of removing a job that was never added.
+   */
+  applies?(request: TimerRow): boolean;
 }
+
+const ref = (request: TimerRow) => ({ requestId: request.id });
 
 export const TIMERS: readonly TimerKind[] = [
   {
     name: 'expiry',
     definition: expireRequest,
-    jobId: JOB_IDS.expire,
+    jobId: (request) => JOB_IDS.expire(request.id),
+    payload: ref,
     dueAt: (request) => (request.status === 'pending' ? request.expiresAt : null),
     owedWhere: { status: 'pending' },
     firesInto: 'expired',
@@ -52,10 +78,44 @@ export const TIMERS: readonly TimerKind[] = [
   {
     name: 'lapse',
     definition: lapseGrant,
-    jobId: JOB_IDS.lapse,
+    jobId: (request) => JOB_IDS.lapse(request.id),
+    payload: ref,
     dueAt: (request) => (request.status === 'approved' ? request.grantExpiresAt : null),
     owedWhere: { status: 'approved' },
     firesInto: 'lapsed',
+  },
+  {
+    name: 'reminder',
+    definition: remindApprovers,
+    jobId: (request) => JOB_IDS.remind(request.id, request.lastReminderSlot + 1),
+    payload: (request) => ({ requestId: request.id, step: request.lastReminderSlot + 1 }),
+    dueAt: (request) => reminderDue(request, request.lastReminderSlot + 1),
+    owedWhere: { status: 'pending' },
+    firesInto: null,
+    applies: (request) => workflowOf(request.workflow).reminder !== null,
+  },
+  {
+    name: 'escalation',
+    definition: escalateRequest,
+    jobId: (request) => JOB_IDS.escalate(request.id, request.escalationLevel),
+    payload: (request) => ({ requestId: request.id, step: request.escalationLevel }),
+    dueAt: (request) => escalationDue(request, request.escalationLevel),
+    owedWhere: { status: 'pending' },
+    firesInto: null,
+    applies: (request) => workflowOf(request.workflow).escalation.length > 0,
+  },
+  {
+    name: 'expiry-warning',
+    definition: warnExpiry,
+    jobId: (request) => JOB_IDS.warnExpiry(request.id),
+    payload: ref,
+    dueAt: expiryWarningDue,
+    owedWhere: { status: 'pending', expiryWarnedAt: null },
+    firesInto: null,
+    // Warned already (its job is done), or never warned (too short a time to decide).
+    applies: (request) =>
+      request.expiryWarnedAt === null &&
+      request.expiresAt.getTime() - request.createdAt.getTime() >= MIN_WARNED_TTL_SECONDS * 1000,
   },
 ];
 
@@ -71,11 +131,11 @@ export async function syncTimer(
   request: TimerRow,
   options: { fresh?: boolean } = {},
 ): Promise<'scheduled' | 'moved' | 'kept' | 'removed' | 'none'> {
-  const jobId = kind.jobId(request.id);
+  const jobId = kind.jobId(request);
   const due = kind.dueAt(request);
-  const payload = { requestId: request.id };
+  const payload = kind.payload(request);
   if (due === null) {
-    if (options.fresh || request.status === kind.firesInto) return 'none';
+    if (options.fresh || request.status === kind.firesInto || kind.applies?.(request) === false) return 'none';
     return (await deps.jobs.queue(kind.definition.queue).remove(jobId)) === 1 ? 'removed' : 'none';
   }
   const delay = Math.max(0, due.getTime() - deps.now().getTime());
@@ -128,7 +188,7 @@ export async function repairTimers(deps: Pick<JobDeps, 'jobs' | 'now' | 'db'>): 
         ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
       });
       for (const row of rows) {
-        if (kind.dueAt(row) === null || (await queue.getJob(kind.jobId(row.id))) !== undefined) continue;
+        if (kind.dueAt(row) === null || (await queue.getJob(kind.jobId(row))) !== undefined) continue;
         if ((await syncTimer(deps, kind, row)) === 'scheduled') repaired += 1;
       }
       if (rows.length < PAGE) break;

@@ -2,6 +2,7 @@ import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import { decidedStatus } from '../../domain/request-status.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
+import { escalationBlocks } from './card-escalation.ts';
 import { needsInfoCardBlocks } from './card-needs-info.ts';
 import { extensionCardBlocks } from './extension-blocks.ts';
 import { describeDecider } from './kit/actor.ts';
@@ -95,6 +96,7 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
   ];
   const progress = progressText(request);
   if (progress !== null) blocks.push(section(progress));
+  blocks.push(...escalationBlocks(request));
   if (request.status === 'pending') {
     const approve = button('Approve', ACTION_IDS.approve, request.id, 'primary');
     if (request.risk === 'critical') {
