@@ -2,6 +2,7 @@ import { isCallbackStatus, wantsCallbacks } from '../services/callbacks/events.t
 import type { Effects } from '../services/ports.ts';
 import { countChanged, countCreated } from '../services/requests/outcome-metrics.ts';
 import type { RequestRow } from '../services/requests/store.ts';
+import { enqueueChainNotices } from './chain-notices.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
 import { updateCard } from './definitions/update-card.ts';
@@ -59,6 +60,7 @@ export function createEffects(
         ),
         guarded('publish', request, () => deps.changes.publish(request.id)),
         guarded('timers', request, () => syncTimers(deps, [request], { fresh: true })),
+        guarded('chain', request, () => enqueueChainNotices(deps, [request])),
       ];
       // Decided by a rule at once: the requester hears the outcome (the card itself shows it, so no thread reply).
       if (request.status !== 'pending') steps.push(...notifyOutcome([request]), ...callBack([request]));
@@ -80,6 +82,7 @@ export function createEffects(
           ),
         ),
         guarded('publish', first, () => deps.changes.publish(...requests.map((r) => r.id))),
+        guarded('chain', first, () => enqueueChainNotices(deps, requests)),
       ];
       if (decided.length > 0) {
         steps.push(
@@ -89,6 +92,22 @@ export function createEffects(
         );
       }
       await Promise.all(steps);
+    },
+    async cardsChanged(requests) {
+      if (requests.length === 0) return;
+      const first = requests[0] as RequestRow;
+      await Promise.all([
+        guarded('card.update', first, () =>
+          deps.jobs.enqueueBulk(
+            updateCard,
+            requests.map((r) => ({
+              payload: { requestId: r.id },
+              options: { jobId: JOB_IDS.updateCard(r.id, r.version) },
+            })),
+          ),
+        ),
+        guarded('publish', first, () => deps.changes.publish(...requests.map((r) => r.id))),
+      ]);
     },
   };
 }

@@ -19,6 +19,10 @@ export const JOB_IDS = {
   dm: (requestId: string, what: string) => `dm-${requestId}-${what}`,
   /** The callback reporting the request reaching `status` (one delivery, retried under this id). */
   callback: (requestId: string, status: string) => `callback-${requestId}-${status}`,
+  /** Multi-stage chains: the thread reply announcing that stage `stage` (0-based) started, mentioning its approvers. */
+  stageNotice: (requestId: string, stage: number) => `stage-notice-${requestId}-${stage}`,
+  /** Break-glass: the announcement of a request approved by break-glass, once. */
+  breakGlassAnnounce: (requestId: string) => `break-glass-${requestId}`,
   /** The job scheduler that runs the reconciler every interval. */
   reconcileScheduler: 'reconcile',
 } as const;

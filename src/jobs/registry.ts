@@ -1,9 +1,11 @@
+import { announceBreakGlass } from './definitions/announce-break-glass.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { expireRequest } from './definitions/expire-request.ts';
 import { lapseGrant } from './definitions/lapse-grant.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reconcile } from './definitions/reconcile.ts';
 import { sendDm } from './definitions/send-dm.ts';
+import { stageNotice } from './definitions/stage-notice.ts';
 import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
 
@@ -17,4 +19,7 @@ export const JOB_DEFINITIONS = [
   lapseGrant,
   reconcile,
   deliverCallbackJob,
+  // Multi-stage chains and break-glass.
+  stageNotice,
+  announceBreakGlass,
 ];

@@ -40,4 +40,6 @@ export interface Effects {
   requestCreated(request: RequestRow): Promise<void>;
   /** Requests changed (a vote, or a transition): re-render their cards; when final, notify and unschedule. */
   requestsChanged(requests: RequestRow[]): Promise<void>;
+  /** Only what the card shows changed (a break-glass review): re-render the cards, nothing else. */
+  cardsChanged(requests: RequestRow[]): Promise<void>;
 }

@@ -23,6 +23,9 @@ export const ACTION_IDS = {
   revokeGrant: 'revoke_grant',
   /** Show grant: in a Slack requester's outcome DM, and in their App Home. */
   showGrant: 'show_grant',
+  // Break-glass (issue 10): the requester's button (in their DM and on the card), and a routed approver's Review.
+  breakGlass: 'break_glass',
+  breakGlassReview: 'break_glass_review',
 } as const;
 
 export const CALLBACK_IDS = {
@@ -35,4 +38,7 @@ export const CALLBACK_IDS = {
   revokeModal: 'revoke_grant_modal',
   statsModal: 'approval_stats_modal',
   exportModal: 'audit_export_modal',
+  // Break-glass (issue 10): the justification modal, and the review modal.
+  breakGlassModal: 'break_glass_modal',
+  breakGlassReviewModal: 'break_glass_review_modal',
 } as const;

@@ -8,7 +8,9 @@ import { type AuditInput, initialAuditEvents } from '../audit/audit.ts';
 import { issueGrantFor, SLACK_AUDIENCE } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
 import { type Route, resolveRoute } from '../routing/route.ts';
+import { assertBreakGlassAllowed, breakGlassAtCreation } from './break-glass.ts';
 import { type IdempotencyKey, type Replay, withIdempotency } from './idempotency.ts';
+import { routedStages } from './stages.ts';
 import { insertRequest, type RequestRow } from './store.ts';
 import { transitionColumns, transitionEvent } from './transition.ts';
 
@@ -23,6 +25,8 @@ export interface NewRequest {
   context: Record<string, ContextValue>;
   ttlSeconds?: number;
   callbackUrl?: string | null;
+  /** Break-glass (break-glass.ts): the requester approves at once, with this justification, where the rule allows it. */
+  breakGlass?: { reason: string } | null;
 }
 
 /** Who asks: a person in Slack, or an API client (which may send an Idempotency-Key). */
@@ -55,13 +59,17 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
     const now = deps.now();
     const subject = { action: input.action, resource: input.resource, environment: input.environment ?? null };
     const route = await resolveRoute(deps, { ...subject, risk: input.risk, at: now });
-    const eligible = route.approverIds.filter((id) => id !== input.requesterSlackId);
-    if (route.outcome === 'require_approval' && eligible.length < route.requiredApprovals) {
+    const chain = await routedStages(deps, route, input.requesterSlackId);
+    const approverIds = chain?.approverIds ?? route.approverIds;
+    const requiredApprovals = chain?.requiredApprovals ?? route.requiredApprovals;
+    const eligible = approverIds.filter((id) => id !== input.requesterSlackId);
+    if (chain === null && route.outcome === 'require_approval' && eligible.length < requiredApprovals) {
       throw new AppError(
         'unprocessable',
-        `this request needs ${route.requiredApprovals} approval(s) but only ${eligible.length} approver(s) other than the requester are routed`,
+        `this request needs ${requiredApprovals} approval(s) but only ${eligible.length} approver(s) other than the requester are routed`,
       );
     }
+    if (input.breakGlass) assertBreakGlassAllowed(route);
     const id = randomUUID();
     const ttlSeconds = timeToDecide(route, input.ttlSeconds, deps.config.DEFAULT_TTL_SECONDS);
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
@@ -77,8 +85,10 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
           requester: input.requesterSlackId,
           rule: route.ruleName,
           channel: route.channelId,
-          approvers: route.approverIds,
-          requiredApprovals: route.requiredApprovals,
+          approvers: approverIds,
+          requiredApprovals,
+          ...(chain === null ? {} : { stages: chain.audit }),
+          ...(input.breakGlass ? { breakGlass: true } : {}),
           expiresAt: expiresAt.toISOString(),
         },
       },
@@ -102,8 +112,8 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       ruleId: route.ruleId,
       ruleName: route.ruleName,
       channelId: route.channelId,
-      approverIds: route.approverIds,
-      requiredApprovals: route.requiredApprovals,
+      approverIds,
+      requiredApprovals,
       requireReason: route.requireReason,
       grantSeconds: route.grantSeconds,
       messageTs: null,
@@ -127,12 +137,27 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       grantEndDmAt: null,
       callbacksStoppedAt: null,
       workflow: route.workflow,
+      stageApprovers: chain?.stageApprovers ?? null,
+      currentStage: 0,
+      stageNoticed: 0,
+      breakGlassReason: input.breakGlass?.reason ?? null,
+      breakGlassAnnouncedAt: null,
+      breakGlassVerdict: null,
+      breakGlassReviewNote: null,
+      breakGlassReviewedBy: null,
+      breakGlassReviewedAt: null,
       createdAt: now,
       updatedAt: now,
       votes: [],
     };
     let created = row;
-    if (route.outcome !== 'require_approval') {
+    const audience = actor.type === 'service' ? actor.id : SLACK_AUDIENCE;
+    if (input.breakGlass) {
+      const { columns, events } = await breakGlassAtCreation(deps, row, input.breakGlass.reason, audience, now);
+      // Like a rule's decision, the card shows the break-glass approval from the start.
+      created = { ...row, ...columns, version: 1, threadRepliedAt: now };
+      auditEvents.push(...events);
+    } else if (route.outcome !== 'require_approval') {
       const to = route.outcome === 'auto_approve' ? 'approved' : 'denied';
       const change = {
         at: now,
@@ -140,7 +165,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
         reason: to === 'denied' ? (route.denyMessage ?? `denied by rule “${route.ruleName}”`) : null,
         ...(to === 'approved'
           ? {
-              grant: await issueGrantFor(deps, deps.db, row, now, actor.type === 'service' ? actor.id : SLACK_AUDIENCE),
+              grant: await issueGrantFor(deps, deps.db, row, now, audience),
             }
           : {}),
       };

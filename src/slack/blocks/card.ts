@@ -2,6 +2,8 @@ import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import { decidedStatus } from '../../domain/request-status.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
+import { breakGlassBlocks } from './card-break-glass.ts';
+import { stageBlocks } from './card-stages.ts';
 import { describeDecider } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { button, confirm } from './kit/elements.ts';
@@ -91,7 +93,10 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
     section(`*Reason*\n${escapeMrkdwn(request.reason)}`),
     ...contextBlocks((request.context ?? {}) as Record<string, unknown>),
   ];
-  const progress = progressText(request);
+  // A chain shows its stages instead of one count toward quorum.
+  const stages = stageBlocks(request);
+  const progress = stages.length > 0 ? null : progressText(request);
+  blocks.push(...stages);
   if (progress !== null) blocks.push(section(progress));
   if (request.status === 'pending') {
     const approve = button('Approve', ACTION_IDS.approve, request.id, 'primary');
@@ -116,6 +121,7 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
       blocks.push({ type: 'actions', block_id: 'grant', elements: [revokeButton(request)] });
     }
   }
+  blocks.push(...breakGlassBlocks(request));
   const rule = request.ruleName === null ? 'default route' : `rule “${escapeMrkdwn(request.ruleName)}”`;
   blocks.push(context(`Requested ${slackDate(request.createdAt)} · ${rule} · ID \`${request.id}\``));
   const text = truncate(

@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  checkStageEligibility,
-  type StageRule,
-  type StageVote,
-  stageProgress,
-} from '../../../src/domain/decision.ts';
+import { checkStageEligibility, type StageRule, type StageVote, stageProgress } from '../../../src/domain/decision.ts';
 
 const LEADS: StageRule = { name: 'Team leads', requiredApprovals: 1, approverIds: ['UL1', 'UL2'] };
 const SECURITY: StageRule = { name: 'Security', requiredApprovals: 2, approverIds: ['US1', 'US2', 'US3'] };
@@ -85,7 +80,11 @@ describe('chains (property)', () => {
             if (status !== 'pending') break;
             const check = checkStageEligibility({ userId: attempt.userId, requesterId: 'UREQ', stages, votes });
             if (check.verdict !== 'eligible') continue;
-            votes.push({ voterId: attempt.userId, decision: attempt.decision as 'approve' | 'deny', stage: check.stage });
+            votes.push({
+              voterId: attempt.userId,
+              decision: attempt.decision as 'approve' | 'deny',
+              stage: check.stage,
+            });
             status = stageProgress(stages, votes).status;
           }
           // Nobody votes twice, the requester never votes, and every vote is by an approver of its stage.

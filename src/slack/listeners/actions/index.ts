@@ -6,6 +6,8 @@ import type { IdMatcher } from '../fallbacks.ts';
 import { staleButton } from '../stale.ts';
 import { adminActionCallbacks } from './admin-actions.ts';
 import { approveRequestCallback } from './approve-request.ts';
+import { breakGlassCallback } from './break-glass.ts';
+import { breakGlassReviewCallback } from './break-glass-review.ts';
 import { denyRequestCallback } from './deny-request.ts';
 import { homeCancelCallback, homePageCallback } from './home-actions.ts';
 import { revokeGrantCallback } from './revoke-grant.ts';
@@ -24,6 +26,8 @@ export function register(app: App, deps: CoreDeps): IdMatcher[] {
     [ACTION_IDS.cancel, homeCancelCallback(deps)],
     [ACTION_IDS.revokeGrant, revokeGrantCallback(deps)],
     [ACTION_IDS.showGrant, showGrantCallback(deps)],
+    [ACTION_IDS.breakGlass, breakGlassCallback(deps)],
+    [ACTION_IDS.breakGlassReview, breakGlassReviewCallback(deps)],
     [new RegExp(`^${ACTION_IDS.page}_`), homePageCallback(deps)],
     ...Object.entries(adminActionCallbacks(deps)),
   ];

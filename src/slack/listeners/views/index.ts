@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
+import { BREAK_GLASS_FIELDS } from '../../blocks/break-glass-modals.ts';
 import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 import { type TViewSubmission, validated, ZViewSubmission } from '../../payloads.ts';
@@ -10,6 +11,8 @@ import {
   ruleModalSubmitCallback,
   testModalSubmitCallback,
 } from './admin-views.ts';
+import { breakGlassReviewSubmitCallback } from './break-glass-review-submit.ts';
+import { breakGlassSubmitCallback } from './break-glass-submit.ts';
 import { reasonModalSubmitCallback } from './reason-modal-submit.ts';
 import { requestModalSubmitCallback } from './request-modal-submit.ts';
 import { revokeModalSubmitCallback } from './revoke-modal-submit.ts';
@@ -34,6 +37,8 @@ export function register(app: App, deps: CoreDeps): string[] {
     [CALLBACK_IDS.testModal, testModalSubmitCallback(deps)],
     [CALLBACK_IDS.keyModal, keyModalSubmitCallback(deps)],
     [CALLBACK_IDS.exportModal, exportModalSubmitCallback(deps)],
+    [CALLBACK_IDS.breakGlassModal, breakGlassSubmitCallback(deps), BREAK_GLASS_FIELDS.reason],
+    [CALLBACK_IDS.breakGlassReviewModal, breakGlassReviewSubmitCallback(deps), BREAK_GLASS_FIELDS.note],
   ];
   for (const [callbackId, callback, blockId] of listeners) {
     app.view<ViewSubmitAction>(callbackId, validated(ZViewSubmission, callback, staleForm(blockId)));
