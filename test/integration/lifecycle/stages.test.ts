@@ -22,7 +22,7 @@ const ADMIN = { type: 'user' as const, id: 'U0ADMIN001' };
 /** A second team lead: stage 1 needs one of the two leads. */
 const LEAD = 'U0LEADTWO1';
 
-type StagedRequest = ApiRequest & {
+type StagedRequest = Omit<ApiRequest, 'votes'> & {
   stages: Array<{ name: string; status: string; approvers: string[]; approvedBy: string[]; requiredApprovals: number }>;
   votes: Array<{ voter: string; decision: string; stage: number | null }>;
 };
