@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import { query } from '../../support/database.ts';
 import {
@@ -14,6 +15,7 @@ import {
   startLifecycleApp,
   VALID_BODY,
   waitForCard,
+  waitForQueueIdle,
 } from '../../support/lifecycle.ts';
 import { DBA_CHANNEL, ruleInput } from '../../support/rules.ts';
 import type { StoredMessage } from '../../support/slack-double.ts';
@@ -228,6 +230,33 @@ describe('break-glass', () => {
         .find((c) => String(c.args.text).includes('`db.restore` on `prod/orders` is waiting for approval')),
     );
     expect(JSON.stringify(dm.args.blocks)).toContain('"action_id":"break_glass"');
+  });
+
+  it('re-sends an announcement lost with Redis once, from the reconciler', async () => {
+    const notify = t.app.jobs.queue('notify');
+    await waitForQueueIdle(notify);
+    await notify.pause();
+    const created = await api<GlassRequest>(t, 'POST', '/requests', {
+      body: { ...VALID_BODY, resource: 'prod/lost', breakGlass: true, breakGlassReason: 'Lost in a flush' },
+    });
+    await waitForCard(t, created.body.id, DBA_CHANNEL);
+    await notify.obliterate({ force: true });
+    await notify.resume();
+    await query(
+      t.database.url,
+      "UPDATE approval_requests SET decided_at = decided_at - interval '2 minutes' WHERE id = $1",
+      [created.body.id],
+    );
+    const announcements = () =>
+      [...t.slack.messages.values()].filter(
+        (m) => m.channel === GLASS_CHANNEL && JSON.stringify(m.blocks ?? []).includes(created.body.id),
+      );
+    expect(announcements()).toHaveLength(0);
+    expect((await reconcileNow(t.app.deps)).renotified).toBeGreaterThanOrEqual(1);
+    await eventually(() => announcements().length === 1);
+    await reconcileNow(t.app.deps);
+    await waitForQueueIdle(notify);
+    expect(announcements()).toHaveLength(1);
   });
 
   it('is refused with 400 where the rule does not allow it, or without a justification, and creates nothing', async () => {

@@ -1,5 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { createRule, deleteRule, listRules } from '../../../src/services/routing/rules-store.ts';
+import { query } from '../../support/database.ts';
 import {
   APPROVER_A,
   APPROVER_B,
@@ -14,6 +16,7 @@ import {
   startLifecycleApp,
   VALID_BODY,
   waitForCard,
+  waitForQueueIdle,
 } from '../../support/lifecycle.ts';
 import { DBA_CHANNEL, ruleInput } from '../../support/rules.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
@@ -175,6 +178,33 @@ describe('multi-stage chains', () => {
     // Nobody else can decide it any more.
     await press(GROUP_MEMBER, 'approve_request', request.id);
     await ephemeralTo(GROUP_MEMBER, 'Too late');
+  });
+
+  it('re-sends a stage notice lost with Redis once, from the reconciler', async () => {
+    const request = await createViaApi(t, { resource: 'prod/lost-stage' });
+    const card = await waitForCard(t, request.id, DBA_CHANNEL);
+    const notify = t.app.jobs.queue('notify');
+    await waitForQueueIdle(notify);
+    await notify.pause();
+    await press(APPROVER_A, 'approve_request', request.id);
+    await eventually(async () => (await get(request.id)).stages[1]?.status === 'current');
+    await notify.obliterate({ force: true });
+    await notify.resume();
+    await query(
+      t.database.url,
+      "UPDATE approval_requests SET updated_at = updated_at - interval '2 minutes' WHERE id = $1",
+      [request.id],
+    );
+    const notices = () =>
+      [...t.slack.messages.values()].filter(
+        (m) => m.channel === DBA_CHANNEL && m.thread_ts === card.ts && String(m.text).includes('Stage 2 (Security)'),
+      );
+    expect(notices()).toHaveLength(0);
+    expect((await reconcileNow(t.app.deps)).renotified).toBeGreaterThanOrEqual(1);
+    await eventually(() => notices().length === 1);
+    await reconcileNow(t.app.deps);
+    await waitForQueueIdle(notify);
+    expect(notices()).toHaveLength(1);
   });
 
   it('refuses a request one of whose stages cannot reach its quorum without the requester', async () => {
