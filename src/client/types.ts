@@ -34,6 +34,25 @@ export interface VoteJson {
   voter: string;
   decision: string;
   reason: string | null;
+  /** Multi-stage chains: the stage (0-based) this vote counted for; null without stages. */
+  stage: number | null;
+  at: string;
+}
+
+/** One stage of a multi-stage chain, as the request reports it. */
+export interface StageJson {
+  name: string;
+  requiredApprovals: number;
+  approvers: string[];
+  approvedBy: string[];
+  status: 'done' | 'current' | 'waiting';
+}
+
+/** The after-the-fact review of a break-glass approval. */
+export interface BreakGlassReviewJson {
+  verdict: 'acceptable' | 'not_acceptable';
+  note: string | null;
+  by: string;
   at: string;
 }
 
@@ -119,6 +138,12 @@ export interface RequestJson {
   needsInfo: QuestionJson | null;
   questions: QuestionJson[];
   extensions: ExtensionJson[];
+  /** Multi-stage chains: the stages in order (null without stages). */
+  stages: StageJson[] | null;
+  /** Whether the requester approved it through break-glass (`decision.reason` holds the justification). */
+  breakGlass: boolean;
+  /** The review of a break-glass approval; null until reviewed (and without break-glass). */
+  breakGlassReview: BreakGlassReviewJson | null;
   slack: { channel: string; messageTs: string | null; error: string | null };
   callbackUrl: string | null;
   audit?: AuditEventJson[];
@@ -143,6 +168,10 @@ export interface CreateRequestInput {
   ttlSeconds?: number;
   /** Where signed webhooks about this request are sent. */
   callbackUrl?: string;
+  /** Break-glass: approve at once (the requester's own emergency approval), where the matching rule allows it. */
+  breakGlass?: boolean;
+  /** Why it is an emergency; required with `breakGlass: true`. */
+  breakGlassReason?: string;
 }
 
 /** What the caller reports about a command it ran under a grant (`POST /requests/:id/result`). */

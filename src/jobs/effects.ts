@@ -5,6 +5,7 @@ import type { RequestRow } from '../services/requests/store.ts';
 import { owedWorkflowNotices, type WorkflowNotice } from '../services/requests/workflow-notices.ts';
 import type { ReportPhase } from '../services/terraform/report.ts';
 import { isRunTaskRequest } from '../services/terraform/subject.ts';
+import { enqueueChainNotices } from './chain-notices.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reportRunTaskJob } from './definitions/report-run-task.ts';
@@ -71,6 +72,22 @@ export function createEffects(
       ),
     ];
   };
+  // The card shows the row's new version, and waiters hear of the change.
+  const rerender = (requests: RequestRow[]) => {
+    const first = requests[0] as RequestRow;
+    return [
+      guarded('card.update', first, () =>
+        deps.jobs.enqueueBulk(
+          updateCard,
+          requests.map((r) => ({
+            payload: { requestId: r.id },
+            options: { jobId: JOB_IDS.updateCard(r.id, r.version) },
+          })),
+        ),
+      ),
+      guarded('publish', first, () => deps.changes.publish(...requests.map((r) => r.id))),
+    ];
+  };
   return {
     async requestCreated(request) {
       countCreated(deps.metrics, request);
@@ -80,6 +97,7 @@ export function createEffects(
         ),
         guarded('publish', request, () => deps.changes.publish(request.id)),
         guarded('timers', request, () => syncTimers(deps, [request], { fresh: true })),
+        guarded('chain', request, () => enqueueChainNotices(deps, [request])),
       ];
       // Decided by a rule at once: the requester hears the outcome (the card itself shows it, so no thread reply).
       if (request.status !== 'pending') {
@@ -103,6 +121,7 @@ export function createEffects(
           ),
         ),
         guarded('publish', first, () => deps.changes.publish(...requests.map((r) => r.id))),
+        guarded('chain', first, () => enqueueChainNotices(deps, requests)),
       ];
       if (decided.length > 0) {
         steps.push(
@@ -121,19 +140,14 @@ export function createEffects(
       if (requests.length === 0) return;
       const first = requests[0] as RequestRow;
       await Promise.all([
-        guarded('card.update', first, () =>
-          deps.jobs.enqueueBulk(
-            updateCard,
-            requests.map((r) => ({
-              payload: { requestId: r.id },
-              options: { jobId: JOB_IDS.updateCard(r.id, r.version) },
-            })),
-          ),
-        ),
-        guarded('publish', first, () => deps.changes.publish(...requests.map((r) => r.id))),
+        ...rerender(requests),
         // syncTimer moves a delayed job (changeDelay): re-adding its id would keep the old delay.
         guarded('timers', first, () => syncTimers(deps, requests)),
       ]);
+    },
+    async cardsChanged(requests) {
+      if (requests.length === 0) return;
+      await Promise.all(rerender(requests));
     },
     async workflowNotices(notices) {
       if (notices.length === 0) return;

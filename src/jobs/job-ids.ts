@@ -33,6 +33,10 @@ export const JOB_IDS = {
     userId === null ? `escalated-post-${requestId}-${level}` : `escalated-dm-${requestId}-${level}-${userId}`,
   /** The DM warning the requester that the request is about to expire. */
   warnExpiry: (requestId: string) => `warn-expiry-${requestId}`,
+  /** Multi-stage chains: the thread reply announcing that stage `stage` (0-based) started, mentioning its approvers. */
+  stageNotice: (requestId: string, stage: number) => `stage-notice-${requestId}-${stage}`,
+  /** Break-glass: the announcement of a request approved by break-glass, once. */
+  breakGlassAnnounce: (requestId: string) => `break-glass-${requestId}`,
   /** The job scheduler that runs the reconciler every interval. */
   reconcileScheduler: 'reconcile',
 } as const;

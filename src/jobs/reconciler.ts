@@ -2,6 +2,7 @@ import { GRANT_END_STATUSES } from '../domain/request-status.ts';
 import { CALLBACK_STATUSES, type CallbackStatus } from '../services/callbacks/events.ts';
 import { RETRY_WINDOW_MS } from '../services/callbacks/schedule.ts';
 import { expireDue } from '../services/requests/expire.ts';
+import { repairChainNotices } from './chain-notices.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reconcile } from './definitions/reconcile.ts';
@@ -48,7 +49,10 @@ export interface ReconcileReport {
   reposted: number;
   /** Cards showing an older version of their request, re-rendered. */
   refreshed: number;
-  /** Outcome thread replies and DMs (the decision's, and a grant end's) that never went out, sent again. */
+  /**
+   * Outcome thread replies and DMs (the decision's, and a grant end's) that never went out, sent again;
+   * with a chain's stage notices and break-glass announcements.
+   */
   renotified: number;
   /** Callbacks of a request's current status with no outcome on record and no job, queued again. */
   recalled: number;
@@ -138,6 +142,8 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
   );
   // Needs-info and extension notices (questions, answers, extension replies) never sent.
   renotified += await requeueWorkflowNotices(deps, settled);
+  // Multi-stage chains and break-glass: stage notices and break-glass announcements never sent.
+  renotified += await repairChainNotices(deps, settled, BATCH);
   const recalled = await requeueLostCallbacks(deps, now, settled);
   const reported = await requeueRunTaskResults(deps, now, settled);
   const report = { expired, rescheduled, reposted, refreshed, renotified, recalled, reported };

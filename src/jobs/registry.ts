@@ -1,3 +1,4 @@
+import { announceBreakGlass } from './definitions/announce-break-glass.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { escalateRequest } from './definitions/escalate-request.ts';
 import { escalationNotice } from './definitions/escalation-notice.ts';
@@ -8,6 +9,7 @@ import { reconcile } from './definitions/reconcile.ts';
 import { remindApprovers } from './definitions/remind-approvers.ts';
 import { reportRunTaskJob } from './definitions/report-run-task.ts';
 import { sendDm } from './definitions/send-dm.ts';
+import { stageNotice } from './definitions/stage-notice.ts';
 import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { warnExpiry } from './definitions/warn-expiry.ts';
@@ -30,4 +32,7 @@ export const JOB_DEFINITIONS = [
   escalateRequest,
   escalationNotice,
   warnExpiry,
+  // Multi-stage chains and break-glass.
+  stageNotice,
+  announceBreakGlass,
 ];

@@ -48,4 +48,6 @@ export interface Effects {
   requestsRescheduled(requests: RequestRow[]): Promise<void>;
   /** Needs-info and extension notices to post (thread replies, DMs); deterministic ids send each once. */
   workflowNotices(notices: WorkflowNotice[]): Promise<void>;
+  /** Only what the card shows changed (a break-glass review): re-render the cards, nothing else. */
+  cardsChanged(requests: RequestRow[]): Promise<void>;
 }

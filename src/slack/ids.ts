@@ -33,6 +33,9 @@ export const ACTION_IDS = {
   /** Approve extension / Deny extension: on the extension's reply in the card's thread. */
   approveExtension: 'approve_extension',
   denyExtension: 'deny_extension',
+  // Break-glass (issue 10): the requester's button (in their DM and on the card), and a routed approver's Review.
+  breakGlass: 'break_glass',
+  breakGlassReview: 'break_glass_review',
 } as const;
 
 export const CALLBACK_IDS = {
@@ -49,4 +52,7 @@ export const CALLBACK_IDS = {
   questionModal: 'ask_question_modal',
   replyModal: 'reply_question_modal',
   extensionModal: 'request_extension_modal',
+  // Break-glass (issue 10): the justification modal, and the review modal.
+  breakGlassModal: 'break_glass_modal',
+  breakGlassReviewModal: 'break_glass_review_modal',
 } as const;

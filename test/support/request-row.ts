@@ -53,6 +53,15 @@ export function requestRow(overrides: Partial<RequestRow> = {}): RequestRow {
     expiryWarnedAt: null,
     escalationLevel: 0,
     escalations: [],
+    stageApprovers: null,
+    currentStage: 0,
+    stageNoticed: 0,
+    breakGlassReason: null,
+    breakGlassAnnouncedAt: null,
+    breakGlassVerdict: null,
+    breakGlassReviewNote: null,
+    breakGlassReviewedBy: null,
+    breakGlassReviewedAt: null,
     createdAt: now,
     updatedAt: now,
     votes: [],
@@ -73,7 +82,15 @@ export function approvedRow(overrides: Partial<RequestRow> = {}): RequestRow {
     grantId: 'grant-jti-1',
     grantKid: 'kid-1',
     grantToken: 'eyJhbGciOiJFZERTQSJ9.payload.signature',
-    votes: [{ voterId: 'U0APPROVA1', decision: 'approve', reason: null, createdAt: new Date('2026-11-23T10:05:00Z') }],
+    votes: [
+      {
+        voterId: 'U0APPROVA1',
+        decision: 'approve',
+        reason: null,
+        stage: null,
+        createdAt: new Date('2026-11-23T10:05:00Z'),
+      },
+    ],
     ...overrides,
   });
 }

@@ -2,6 +2,7 @@ import { type ApiClientSummary, listApiClients } from '../api-keys/api-keys.ts';
 import type { CoreDeps } from '../ports.ts';
 import { REQUEST_SELECT, type RequestRow } from '../requests/store.ts';
 import { listRules, type RuleRow } from '../routing/rules-store.ts';
+import { listUnreviewedBreakGlass } from './break-glass-uses.ts';
 
 /** Items per page in each App Home section: keeps the view far below 100 blocks however much exists. */
 export const HOME_PAGE_SIZE = { mine: 5, awaiting: 5, grants: 5, decisions: 5, rules: 6, keys: 5 } as const;
@@ -25,6 +26,8 @@ export interface HomeData {
   decisions: Page<{ request: RequestRow; decision: 'approve' | 'deny'; at: Date }>;
   rules?: Page<RuleRow> & { total: number };
   keys?: Page<ApiClientSummary>;
+  /** Break-glass uses nobody has reviewed yet (admins only). */
+  breakGlass?: { items: RequestRow[]; total: number };
 }
 
 function paged<T>(rows: T[], page: number, size: number): Page<T> {
@@ -91,7 +94,12 @@ export async function loadHome(
     ),
   };
   if (data.isAdmin) {
-    const [rules, keys] = await Promise.all([listRules(deps.db), listApiClients(deps.db)]);
+    const [rules, keys, breakGlass] = await Promise.all([
+      listRules(deps.db),
+      listApiClients(deps.db),
+      listUnreviewedBreakGlass(deps.db),
+    ]);
+    data.breakGlass = breakGlass;
     const rulesStart = page('rules') * HOME_PAGE_SIZE.rules;
     data.rules = {
       ...paged(rules.slice(rulesStart), page('rules'), HOME_PAGE_SIZE.rules),

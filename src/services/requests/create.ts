@@ -8,7 +8,9 @@ import { type AuditInput, initialAuditEvents } from '../audit/audit.ts';
 import { issueGrantFor, SLACK_AUDIENCE } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
 import { type Route, resolveRoute } from '../routing/route.ts';
+import { assertBreakGlassAllowed, breakGlassAtCreation } from './break-glass.ts';
 import { type IdempotencyKey, type Replay, withIdempotency } from './idempotency.ts';
+import { routedStages } from './stages.ts';
 import { insertRequest, type RequestRow } from './store.ts';
 import { transitionColumns, transitionEvent } from './transition.ts';
 
@@ -25,6 +27,8 @@ export interface NewRequest {
   callbackUrl?: string | null;
   /** The id to give the request; a pipeline integration picks it first to link its own row (default: a new UUID). */
   id?: string;
+  /** Break-glass (break-glass.ts): the requester approves at once, with this justification, where the rule allows it. */
+  breakGlass?: { reason: string } | null;
 }
 
 /**
@@ -61,13 +65,17 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
     const now = deps.now();
     const subject = { action: input.action, resource: input.resource, environment: input.environment ?? null };
     const route = await resolveRoute(deps, { ...subject, risk: input.risk, at: now });
-    const eligible = route.approverIds.filter((id) => id !== input.requesterSlackId);
-    if (route.outcome === 'require_approval' && eligible.length < route.requiredApprovals) {
+    const chain = await routedStages(deps, route, input.requesterSlackId);
+    const approverIds = chain?.approverIds ?? route.approverIds;
+    const requiredApprovals = chain?.requiredApprovals ?? route.requiredApprovals;
+    const eligible = approverIds.filter((id) => id !== input.requesterSlackId);
+    if (chain === null && route.outcome === 'require_approval' && eligible.length < requiredApprovals) {
       throw new AppError(
         'unprocessable',
-        `this request needs ${route.requiredApprovals} approval(s) but only ${eligible.length} approver(s) other than the requester are routed`,
+        `this request needs ${requiredApprovals} approval(s) but only ${eligible.length} approver(s) other than the requester are routed`,
       );
     }
+    if (input.breakGlass) assertBreakGlassAllowed(route);
     const id = input.id ?? randomUUID();
     const ttlSeconds = timeToDecide(route, input.ttlSeconds, deps.config.DEFAULT_TTL_SECONDS);
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
@@ -83,8 +91,10 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
           requester: input.requesterSlackId,
           rule: route.ruleName,
           channel: route.channelId,
-          approvers: route.approverIds,
-          requiredApprovals: route.requiredApprovals,
+          approvers: approverIds,
+          requiredApprovals,
+          ...(chain === null ? {} : { stages: chain.audit }),
+          ...(input.breakGlass ? { breakGlass: true } : {}),
           expiresAt: expiresAt.toISOString(),
         },
       },
@@ -108,8 +118,8 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       ruleId: route.ruleId,
       ruleName: route.ruleName,
       channelId: route.channelId,
-      approverIds: route.approverIds,
-      requiredApprovals: route.requiredApprovals,
+      approverIds,
+      requiredApprovals,
       requireReason: route.requireReason,
       grantSeconds: route.grantSeconds,
       messageTs: null,
@@ -137,6 +147,15 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       expiryWarnedAt: null,
       escalationLevel: 0,
       escalations: [],
+      stageApprovers: chain?.stageApprovers ?? null,
+      currentStage: 0,
+      stageNoticed: 0,
+      breakGlassReason: input.breakGlass?.reason ?? null,
+      breakGlassAnnouncedAt: null,
+      breakGlassVerdict: null,
+      breakGlassReviewNote: null,
+      breakGlassReviewedBy: null,
+      breakGlassReviewedAt: null,
       createdAt: now,
       updatedAt: now,
       votes: [],
@@ -144,7 +163,13 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       extensions: [],
     };
     let created = row;
-    if (route.outcome !== 'require_approval') {
+    const audience = actor.type === 'service' ? actor.id : SLACK_AUDIENCE;
+    if (input.breakGlass) {
+      const { columns, events } = await breakGlassAtCreation(deps, row, input.breakGlass.reason, audience, now);
+      // Like a rule's decision, the card shows the break-glass approval from the start.
+      created = { ...row, ...columns, version: 1, threadRepliedAt: now };
+      auditEvents.push(...events);
+    } else if (route.outcome !== 'require_approval') {
       const to = route.outcome === 'auto_approve' ? 'approved' : 'denied';
       const change = {
         at: now,
@@ -152,7 +177,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
         reason: to === 'denied' ? (route.denyMessage ?? `denied by rule “${route.ruleName}”`) : null,
         ...(to === 'approved'
           ? {
-              grant: await issueGrantFor(deps, deps.db, row, now, actor.type === 'service' ? actor.id : SLACK_AUDIENCE),
+              grant: await issueGrantFor(deps, deps.db, row, now, audience),
             }
           : {}),
       };

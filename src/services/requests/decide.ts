@@ -1,10 +1,11 @@
 import type { Actor } from '../../domain/actor.ts';
-import { checkEligibility, tally } from '../../domain/decision.ts';
+import { checkEligibility, checkStageEligibility, stageProgress, tally } from '../../domain/decision.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { type AuditInput, recordAudit } from '../audit/audit.ts';
 import { issueGrantFor } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
+import { requestStageProgress, requestStages, stageChangeEvents, stageName } from './stages.ts';
 import type { RequestRow } from './store.ts';
 import { transition } from './transition.ts';
 
@@ -18,11 +19,23 @@ export interface DecisionInput {
 export type DecideResult =
   /** The vote counted; `status` is where the request stands after it (still pending below quorum). */
   | { kind: 'recorded'; request: RequestRow; status: 'approved' | 'denied' | 'pending' }
-  | { kind: 'refused'; request: RequestRow; reason: 'self_approval' | 'not_an_approver' | 'already_voted' }
+  /** `stage`: with stages, the stage that refused the vote (the voter's, not started; or the current one). */
+  | { kind: 'refused'; request: RequestRow; reason: DecisionRefusal; stage?: number }
   | { kind: 'late'; request: RequestRow }
   /** The route requires approvers to give a reason, and none was given: ask for one. */
   | { kind: 'reason_required'; request: RequestRow }
   | { kind: 'not_found' };
+
+/**
+ * Why a vote is refused. With stages (stages.ts), also: `stage_not_started` (the voter's stage comes
+ * later) and `not_in_current_stage` (their stage is done and they are not in the current one).
+ */
+export type DecisionRefusal =
+  | 'self_approval'
+  | 'not_an_approver'
+  | 'already_voted'
+  | 'stage_not_started'
+  | 'not_in_current_stage';
 
 export type PrecheckResult =
   | { kind: 'ok'; request: RequestRow }
@@ -47,32 +60,43 @@ export async function decide(deps: CoreDeps, input: DecisionInput): Promise<Deci
       return { kind: 'reason_required', request };
     }
     const reason = input.reason ?? null;
+    const chain = requestStageProgress(request);
+    // With stages, the vote counts for the stage deciding now (screen checked the voter belongs to it).
+    const stage = chain === null ? null : chain.current;
     await tx.vote.create({
-      data: { requestId: request.id, voterId: input.userId, decision: input.decision, reason, createdAt: now },
+      data: { requestId: request.id, voterId: input.userId, decision: input.decision, reason, stage, createdAt: now },
     });
     const voteEvent: AuditInput = {
       requestId: request.id,
       type: 'vote.recorded',
       actor,
-      details: { decision: input.decision, reason },
+      details: {
+        decision: input.decision,
+        reason,
+        ...(chain === null ? {} : { stage, stageName: stageName(chain, stage) }),
+      },
     };
     const voted: RequestRow = {
       ...request,
-      votes: [...request.votes, { voterId: input.userId, decision: input.decision, reason, createdAt: now }],
+      votes: [...request.votes, { voterId: input.userId, decision: input.decision, reason, stage, createdAt: now }],
     };
-    const status = tally(voted.votes, request.requiredApprovals);
+    const after = chain === null ? null : stageProgress(chain.stages, voted.votes);
+    const status = after?.status ?? tally(voted.votes, request.requiredApprovals);
+    const stageEvents = chain === null || after === null ? [] : stageChangeEvents(request.id, chain, after);
     if (status === 'pending') {
-      // Bump the version so the card re-renders with the progress toward quorum.
+      // Bump the version so the card re-renders with the progress toward quorum (and the stage now deciding).
+      const currentStage = after?.current ?? request.currentStage;
       await tx.approvalRequest.updateMany({
         where: { id: request.id, status: 'pending' },
-        data: { version: { increment: 1 } },
+        data: { version: { increment: 1 }, currentStage },
       });
-      await recordAudit(tx, voteEvent);
-      return { kind: 'recorded', request: { ...voted, version: voted.version + 1 }, status };
+      await recordAudit(tx, [voteEvent, ...stageEvents]);
+      return { kind: 'recorded', request: { ...voted, currentStage, version: voted.version + 1 }, status };
     }
     const grant = status === 'approved' ? await issueGrantFor(deps, tx, voted, now) : undefined;
     const decided = await transition(tx, voted, status, { at: now, actor, reason, ...(grant ? { grant } : {}) }, [
       voteEvent,
+      ...stageEvents,
     ]);
     return { kind: 'recorded', request: decided, status };
   });
@@ -118,23 +142,38 @@ async function screen(
     });
     return { kind: 'late', request };
   }
-  const eligibility = checkEligibility({
-    userId: input.userId,
-    requesterId: request.requesterSlackId,
-    approverIds: request.approverIds,
-  });
-  const reason =
-    eligibility !== 'eligible'
-      ? eligibility
-      : request.votes.some((vote) => vote.voterId === input.userId)
-        ? 'already_voted'
-        : null;
+  const stages = requestStages(request);
+  let reason: DecisionRefusal | null;
+  let refusedStage: number | undefined;
+  if (stages !== null) {
+    // A chain: only the current stage's approvers vote, each person once (domain/decision.ts).
+    const check = checkStageEligibility({
+      userId: input.userId,
+      requesterId: request.requesterSlackId,
+      stages,
+      votes: request.votes,
+    });
+    reason = check.verdict === 'eligible' ? null : check.verdict;
+    if ('stage' in check && check.verdict !== 'eligible') refusedStage = check.stage;
+  } else {
+    const eligibility = checkEligibility({
+      userId: input.userId,
+      requesterId: request.requesterSlackId,
+      approverIds: request.approverIds,
+    });
+    reason =
+      eligibility !== 'eligible'
+        ? eligibility
+        : request.votes.some((vote) => vote.voterId === input.userId)
+          ? 'already_voted'
+          : null;
+  }
   if (reason === null) return null;
   await recordAudit(tx, {
     requestId: request.id,
     type: 'decision.refused',
     actor,
-    details: { decision: input.decision, reason },
+    details: { decision: input.decision, reason, ...(refusedStage === undefined ? {} : { stage: refusedStage }) },
   });
-  return { kind: 'refused', request, reason };
+  return { kind: 'refused', request, reason, ...(refusedStage === undefined ? {} : { stage: refusedStage }) };
 }

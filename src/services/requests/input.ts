@@ -180,8 +180,24 @@ export function createRequestSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'M
         .max(2048, 'must be at most 2048 characters')
         .optional()
         .meta({ description: 'Where to POST signed callbacks about this request (see the requestChanged webhook).' }),
+      breakGlass: z.boolean({ error: 'must be true or false' }).optional().meta({
+        description:
+          'Break-glass: the requester approves their own request at once, in an emergency. Only where the matching rule allows it (else 400 on this field); needs `breakGlassReason`. Announced, flagged in the audit trail and reviewed afterwards.',
+      }),
+      breakGlassReason: ZReason.optional().meta({
+        description:
+          'Why this is an emergency; required with `breakGlass: true` (the `reason` says why the action is needed).',
+      }),
     })
-    .strict();
+    .strict()
+    .superRefine((body, ctx) => {
+      if (body.breakGlass === true && body.breakGlassReason === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['breakGlassReason'], message: 'is required with breakGlass: true' });
+      }
+      if (body.breakGlass !== true && body.breakGlassReason !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['breakGlassReason'], message: 'is only given with breakGlass: true' });
+      }
+    });
 }
 
 /** zod issues as `{ path, message }` pairs, one per invalid field. */

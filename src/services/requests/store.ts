@@ -83,9 +83,21 @@ export const REQUEST_SELECT = {
   expiryWarnedAt: true,
   escalationLevel: true,
   escalations: true,
+  stageApprovers: true,
+  currentStage: true,
+  stageNoticed: true,
+  breakGlassReason: true,
+  breakGlassAnnouncedAt: true,
+  breakGlassVerdict: true,
+  breakGlassReviewNote: true,
+  breakGlassReviewedBy: true,
+  breakGlassReviewedAt: true,
   createdAt: true,
   updatedAt: true,
-  votes: { select: { voterId: true, decision: true, reason: true, createdAt: true }, orderBy: { createdAt: 'asc' } },
+  votes: {
+    select: { voterId: true, decision: true, reason: true, stage: true, createdAt: true },
+    orderBy: { createdAt: 'asc' },
+  },
   // Needs info and Extend (services/requests/needs-info/, services/requests/extend/): few rows per request.
   questions: { select: QUESTION_SELECT, orderBy: [{ askedAt: 'asc' }, { id: 'asc' }] },
   extensions: { select: EXTENSION_SELECT, orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }] },
@@ -180,7 +192,7 @@ export async function insertRequest(tx: Tx, row: RequestRow, events: InitialAudi
         requester_slack_id, requester_email, api_client_id, idempotency_key, idempotency_hash, callback_url,
         rule_id, rule_name, channel_id, approver_ids, required_approvals, require_reason, grant_seconds,
         thread_replied_at, expires_at, decided_at, decided_by, decision_reason, grant_expires_at,
-        grant_id, grant_kid, grant_token, workflow, created_at, updated_at)
+        grant_id, grant_kid, grant_token, workflow, stage_approvers, break_glass_reason, created_at, updated_at)
       VALUES (
         ${row.id}::uuid, ${row.status}::request_status, ${row.version}, ${row.source}::request_source,
         ${row.action}, ${row.resource}, ${row.environment}, ${row.risk}::risk, ${row.reason},
@@ -192,6 +204,7 @@ export async function insertRequest(tx: Tx, row: RequestRow, events: InitialAudi
         ${row.threadRepliedAt}::timestamptz, ${row.expiresAt}::timestamptz, ${row.decidedAt}::timestamptz,
         ${row.decidedBy}, ${row.decisionReason}, ${row.grantExpiresAt}::timestamptz,
         ${row.grantId}, ${row.grantKid}, ${row.grantToken}, ${JSON.stringify(row.workflow)}::jsonb,
+        ${row.stageApprovers === null ? null : JSON.stringify(row.stageApprovers)}::jsonb, ${row.breakGlassReason},
         ${row.createdAt}::timestamptz, ${row.updatedAt}::timestamptz)
       RETURNING id)
     INSERT INTO audit_events (request_id, type, actor_type, actor_id, details, prev_hash, hash, created_at)

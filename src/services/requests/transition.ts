@@ -33,6 +33,8 @@ export interface TransitionChange {
   reason?: string | null;
   /** The grant an approval hands out (required for `approved`: no approval without one). */
   grant?: IssuedGrant;
+  /** The requester approved their own request through break-glass (break-glass.ts): flagged in the audit event. */
+  breakGlass?: boolean;
 }
 
 /**
@@ -84,6 +86,7 @@ export function transitionEvent(
       from: request.status,
       to,
       ...(change.reason ? { reason: change.reason } : {}),
+      ...(change.breakGlass ? { breakGlass: true } : {}),
       ...(to === 'expired' ? { expiresAt: request.expiresAt.toISOString() } : {}),
       paramsHash: request.paramsHash,
       ...(change.grant === undefined

@@ -2,8 +2,10 @@ import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import { decidedStatus } from '../../domain/request-status.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
+import { breakGlassBlocks } from './card-break-glass.ts';
 import { escalationBlocks } from './card-escalation.ts';
 import { needsInfoCardBlocks } from './card-needs-info.ts';
+import { stageBlocks } from './card-stages.ts';
 import { extensionCardBlocks } from './extension-blocks.ts';
 import { describeDecider } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
@@ -94,7 +96,10 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
     section(`*Reason*\n${escapeMrkdwn(request.reason)}`),
     ...contextBlocks((request.context ?? {}) as Record<string, unknown>),
   ];
-  const progress = progressText(request);
+  // A chain shows its stages instead of one count toward quorum.
+  const stages = stageBlocks(request);
+  const progress = stages.length > 0 ? null : progressText(request);
+  blocks.push(...stages);
   if (progress !== null) blocks.push(section(progress));
   blocks.push(...escalationBlocks(request));
   if (request.status === 'pending') {
@@ -121,6 +126,7 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
     }
   }
   blocks.push(...needsInfoCardBlocks(request), ...extensionCardBlocks(request));
+  blocks.push(...breakGlassBlocks(request));
   const rule = request.ruleName === null ? 'default route' : `rule “${escapeMrkdwn(request.ruleName)}”`;
   blocks.push(context(`Requested ${slackDate(request.createdAt)} · ${rule} · ID \`${request.id}\``));
   const text = truncate(

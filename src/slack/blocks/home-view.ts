@@ -5,6 +5,7 @@ import type { HomeData, HomePages, HomeSection } from '../../services/home/home-
 import type { RequestRow } from '../../services/requests/store.ts';
 import type { RuleRow } from '../../services/routing/rules-store.ts';
 import { ACTION_IDS, COMMAND_REQUEST_ACTION } from '../ids.ts';
+import { unreviewedBreakGlassBlocks } from './home-break-glass.ts';
 import { describeDecider } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { button, confirm } from './kit/elements.ts';
@@ -163,6 +164,7 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
         block_id: 'admin_toolbar',
         elements: [button('Approval stats', ACTION_IDS.stats, 'stats')],
       },
+      ...unreviewedBreakGlassBlocks(data.breakGlass),
       header('Routing rules'),
       context(`First enabled match wins, top to bottom; no match uses the default route. ${data.rules.total} rule(s).`),
     );

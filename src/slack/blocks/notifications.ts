@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { parseActorKey } from '../../domain/actor.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { decisionSummary } from './card.ts';
+import { breakGlassButton, offersBreakGlass } from './card-break-glass.ts';
 import { requestExtensionButton } from './extension-blocks.ts';
 import { describeActor } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
@@ -58,6 +59,13 @@ function grantEndedText(request: RequestRow, what: string): string {
  */
 export function dmMessage(request: RequestRow, kind: DmKind): { text: string; blocks?: KnownBlock[] } {
   const text = dmText(request, kind);
+  // Break-glass: the requester's way to approve at once in an emergency, where the rule allows it.
+  if (kind === 'submitted' && offersBreakGlass(request)) {
+    return {
+      text,
+      blocks: [section(text), { type: 'actions', block_id: 'break_glass', elements: [breakGlassButton(request)] }],
+    };
+  }
   if (kind !== 'outcome' || !offersGrant(request)) return { text };
   return {
     text,

@@ -5,6 +5,7 @@ import type { RequestRow } from '../../services/requests/store.ts';
 import { describeDecider } from '../blocks/kit/actor.ts';
 import { slackDate } from '../blocks/kit/date.ts';
 import { grantStatusLine } from '../blocks/kit/grant.ts';
+import { explainStageRefusal } from './stage-feedback.ts';
 
 /**
  * Tells one user something only they should see: an ephemeral message where they clicked, or a
@@ -37,6 +38,8 @@ export function explainDecision(result: DecideResult, decision: 'approve' | 'den
           ? "You can't approve your own request: someone else has to."
           : "You can't decide your own request. A service that asked for it can cancel it.";
       }
+      const chain = explainStageRefusal(result);
+      if (chain !== null) return chain;
       if (result.reason === 'already_voted') {
         const approvals = request.votes.filter((v) => v.decision === 'approve').length;
         return `You already approved this request (${approvals} of ${request.requiredApprovals} approvals so far).`;

@@ -1,4 +1,5 @@
 import { parseActorKey } from '../../../domain/actor.ts';
+import { requestStageProgress, stageStatus } from '../../../services/requests/stages.ts';
 import type { AuditRow, RequestRow } from '../../../services/requests/store.ts';
 import type { RequestJson } from './schemas.ts';
 
@@ -33,6 +34,19 @@ function workflowJson(request: RequestRow): Pick<RequestJson, 'needsInfo' | 'que
       grantExpiresAt: e.grantExpiresAt?.toISOString() ?? null,
     })),
   };
+}
+
+/** Multi-stage chains: every stage, who approved it and how it stands; null without stages. */
+function stagesJson(request: RequestRow): RequestJson['stages'] {
+  const chain = requestStageProgress(request);
+  if (chain === null) return null;
+  return chain.stages.map((stage, index) => ({
+    name: stage.name,
+    requiredApprovals: stage.requiredApprovals,
+    approvers: [...stage.approverIds],
+    approvedBy: chain.approvedBy[index] ?? [],
+    status: stageStatus(chain, index, request.status === 'pending'),
+  }));
 }
 
 /** The public JSON shape of a request (the API contract), typed by `ZRequestJson` in schemas.ts. */
@@ -88,9 +102,21 @@ export function toRequestJson(request: RequestRow, audit?: AuditRow[]): RequestJ
       voter: vote.voterId,
       decision: vote.decision,
       reason: vote.reason,
+      stage: vote.stage,
       at: vote.createdAt.toISOString(),
     })),
     ...workflowJson(request),
+    stages: stagesJson(request),
+    breakGlass: request.breakGlassReason !== null,
+    breakGlassReview:
+      request.breakGlassReviewedAt === null || request.breakGlassReviewedBy === null
+        ? null
+        : {
+            verdict: request.breakGlassVerdict as 'acceptable' | 'not_acceptable',
+            note: request.breakGlassReviewNote,
+            by: request.breakGlassReviewedBy,
+            at: request.breakGlassReviewedAt.toISOString(),
+          },
     slack: { channel: request.channelId, messageTs: request.messageTs, error: request.slackError },
     callbackUrl: request.callbackUrl,
     ...(audit === undefined

@@ -135,6 +135,7 @@ export function requestRoutes(deps: CoreDeps): Router {
         context: body.context,
         ...(body.ttlSeconds === undefined ? {} : { ttlSeconds: body.ttlSeconds }),
         callbackUrl: body.callbackUrl ?? null,
+        breakGlass: body.breakGlass === true ? { reason: body.breakGlassReason as string } : null,
       },
       {
         actor: { type: 'service', id: client.name, clientId: client.id },

@@ -61,6 +61,28 @@ const ZVote = z.object({
   voter: z.string().meta({ description: "The approver's Slack user id" }),
   decision: z.enum(['approve', 'deny']),
   reason: z.string().nullable(),
+  stage: z
+    .int()
+    .min(0)
+    .nullable()
+    .meta({ description: 'Multi-stage chains: the stage (0-based) this vote counted for.' }),
+  at: ZInstant,
+});
+
+/** One stage of a multi-stage chain. */
+const ZStageJson = z.object({
+  name: z.string(),
+  requiredApprovals: z.int().min(1),
+  approvers: z.array(z.string()).meta({ description: "The stage's approvers (Slack user ids, groups expanded)." }),
+  approvedBy: z.array(z.string()).meta({ description: 'Who approved in this stage, in order.' }),
+  status: z.enum(['done', 'current', 'waiting']),
+});
+
+/** The after-the-fact review of a break-glass approval. */
+const ZBreakGlassReview = z.object({
+  verdict: z.enum(['acceptable', 'not_acceptable']),
+  note: z.string().nullable(),
+  by: z.string().meta({ description: "The reviewing approver's Slack user id." }),
   at: ZInstant,
 });
 
@@ -184,6 +206,16 @@ export const ZRequestJson = z
     }),
     questions: z.array(ZQuestion).meta({ description: 'Every needs-info question, oldest first.' }),
     extensions: z.array(ZExtension).meta({ description: 'Every grant extension asked for, oldest first.' }),
+    stages: z
+      .array(ZStageJson)
+      .nullable()
+      .meta({ description: 'Multi-stage chains: each stage in order, who approved it and which decides now.' }),
+    breakGlass: z.boolean().meta({
+      description: 'Approved by its requester through break-glass (the justification is `decision.reason`).',
+    }),
+    breakGlassReview: ZBreakGlassReview.nullable().meta({
+      description: 'The review of a break-glass approval, once recorded.',
+    }),
     slack: z.object({
       channel: z.string(),
       messageTs: z.string().nullable().meta({ description: "The approval card's message timestamp, once posted." }),

@@ -7,6 +7,8 @@ import { staleButton } from '../stale.ts';
 import { adminActionCallbacks } from './admin-actions.ts';
 import { approveRequestCallback } from './approve-request.ts';
 import { askQuestionCallback } from './ask-question.ts';
+import { breakGlassCallback } from './break-glass.ts';
+import { breakGlassReviewCallback } from './break-glass-review.ts';
 import { decideExtensionCallback } from './decide-extension.ts';
 import { denyRequestCallback } from './deny-request.ts';
 import { homeCancelCallback, homePageCallback } from './home-actions.ts';
@@ -34,6 +36,8 @@ export function register(app: App, deps: CoreDeps): IdMatcher[] {
     [ACTION_IDS.requestExtension, requestExtensionCallback(deps)],
     [ACTION_IDS.approveExtension, decideExtensionCallback(deps, 'approve')],
     [ACTION_IDS.denyExtension, decideExtensionCallback(deps, 'deny')],
+    [ACTION_IDS.breakGlass, breakGlassCallback(deps)],
+    [ACTION_IDS.breakGlassReview, breakGlassReviewCallback(deps)],
     [new RegExp(`^${ACTION_IDS.page}_`), homePageCallback(deps)],
     ...Object.entries(adminActionCallbacks(deps)),
   ];

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
+import { BREAK_GLASS_FIELDS } from '../../blocks/break-glass-modals.ts';
 import { EXTENSION_FIELDS } from '../../blocks/extension-blocks.ts';
 import { ANSWER_FIELD, QUESTION_FIELD } from '../../blocks/question-modal.ts';
 import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
@@ -12,6 +13,8 @@ import {
   ruleModalSubmitCallback,
   testModalSubmitCallback,
 } from './admin-views.ts';
+import { breakGlassReviewSubmitCallback } from './break-glass-review-submit.ts';
+import { breakGlassSubmitCallback } from './break-glass-submit.ts';
 import { extensionModalSubmitCallback } from './extension-modal-submit.ts';
 import { questionModalSubmitCallback } from './question-modal-submit.ts';
 import { reasonModalSubmitCallback } from './reason-modal-submit.ts';
@@ -43,6 +46,8 @@ export function register(app: App, deps: CoreDeps): string[] {
     [CALLBACK_IDS.questionModal, questionModalSubmitCallback(deps), QUESTION_FIELD],
     [CALLBACK_IDS.replyModal, replyModalSubmitCallback(deps), ANSWER_FIELD],
     [CALLBACK_IDS.extensionModal, extensionModalSubmitCallback(deps), EXTENSION_FIELDS.reason],
+    [CALLBACK_IDS.breakGlassModal, breakGlassSubmitCallback(deps), BREAK_GLASS_FIELDS.reason],
+    [CALLBACK_IDS.breakGlassReviewModal, breakGlassReviewSubmitCallback(deps), BREAK_GLASS_FIELDS.note],
   ];
   for (const [callbackId, callback, blockId] of listeners) {
     app.view<ViewSubmitAction>(callbackId, validated(ZViewSubmission, callback, staleForm(blockId)));

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { requestStageProgress } from '../../services/requests/stages.ts';
+import { stageStartedText } from '../../slack/blocks/card-stages.ts';
+import { cardGuard, loadForJob, postedTs } from '../guards.ts';
+import { type JobDeps, QUEUES } from '../queues.ts';
+import { defineJob } from '../runtime.ts';
+import { callSlack, unlessPermanent } from '../slack-errors.ts';
+
+const ZStageNotice = z.object({ requestId: z.string().uuid(), stage: z.number().int().min(1).max(20) }).strict();
+
+/**
+ * Multi-stage chains: when a stage reaches its quorum and the next one starts, a reply in the card's
+ * thread mentions the new stage's approvers (Slack notifies each of them). Sent once per stage
+ * (`stage_noticed`), and only while that stage is still the one deciding.
+ */
+export const stageNotice = defineJob<z.infer<typeof ZStageNotice>, JobDeps>({
+  name: 'stage.notice',
+  queue: QUEUES.notify,
+  schema: ZStageNotice,
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+  async handle({ requestId, stage }, deps, job, token) {
+    const request = await loadForJob(
+      deps,
+      requestId,
+      (r) =>
+        cardGuard(r) ??
+        (r.status !== 'pending' ? 'decided' : r.currentStage !== stage || r.stageNoticed >= stage ? 'not due' : null),
+    );
+    if (request === null) return;
+    const progress = requestStageProgress(request);
+    if (progress === null) return;
+    const ts = postedTs(request);
+    const done = async () => {
+      await deps.db.approvalRequest.updateMany({
+        where: { id: requestId, stageNoticed: { lt: stage } },
+        data: { stageNoticed: stage },
+      });
+    };
+    const text = stageStartedText(progress, stage, request.requesterSlackId);
+    await unlessPermanent(
+      () =>
+        callSlack(job, token, () => deps.slack.chat.postMessage({ channel: request.channelId, thread_ts: ts, text })),
+      done,
+    );
+    await done();
+  },
+});
