@@ -48,6 +48,12 @@ export const REQUEST_SELECT = {
   grantEndDmAt: true,
   callbacksStoppedAt: true,
   workflow: true,
+  routingNotes: true,
+  approversNotifyAt: true,
+  approversNotifiedAt: true,
+  notifyLaterIds: true,
+  notifyLaterAt: true,
+  notifiedLaterAt: true,
   createdAt: true,
   updatedAt: true,
   votes: { select: { voterId: true, decision: true, reason: true, createdAt: true }, orderBy: { createdAt: 'asc' } },
@@ -142,7 +148,7 @@ export async function insertRequest(tx: Tx, row: RequestRow, events: InitialAudi
         requester_slack_id, requester_email, api_client_id, idempotency_key, idempotency_hash, callback_url,
         rule_id, rule_name, channel_id, approver_ids, required_approvals, require_reason, grant_seconds,
         thread_replied_at, expires_at, decided_at, decided_by, decision_reason, grant_expires_at,
-        grant_id, grant_kid, grant_token, workflow, created_at, updated_at)
+        grant_id, grant_kid, grant_token, workflow, routing_notes, approvers_notify_at, created_at, updated_at)
       VALUES (
         ${row.id}::uuid, ${row.status}::request_status, ${row.version}, ${row.source}::request_source,
         ${row.action}, ${row.resource}, ${row.environment}, ${row.risk}::risk, ${row.reason},
@@ -154,6 +160,7 @@ export async function insertRequest(tx: Tx, row: RequestRow, events: InitialAudi
         ${row.threadRepliedAt}::timestamptz, ${row.expiresAt}::timestamptz, ${row.decidedAt}::timestamptz,
         ${row.decidedBy}, ${row.decisionReason}, ${row.grantExpiresAt}::timestamptz,
         ${row.grantId}, ${row.grantKid}, ${row.grantToken}, ${JSON.stringify(row.workflow)}::jsonb,
+        ${row.routingNotes === null ? null : JSON.stringify(row.routingNotes)}::jsonb, ${row.approversNotifyAt}::timestamptz,
         ${row.createdAt}::timestamptz, ${row.updatedAt}::timestamptz)
       RETURNING id)
     INSERT INTO audit_events (request_id, type, actor_type, actor_id, details, prev_hash, hash, created_at)
