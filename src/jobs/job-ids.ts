@@ -19,6 +19,13 @@ export const JOB_IDS = {
   dm: (requestId: string, what: string) => `dm-${requestId}-${what}`,
   /** The callback reporting the request reaching `status` (one delivery, retried under this id). */
   callback: (requestId: string, status: string) => `callback-${requestId}-${status}`,
+  // Out of office and availability (issue 10): approver DMs, available approvers first.
+  /** DM'ing a new request's available approvers (a timer due at creation, when APPROVER_DMS is on). */
+  approversNotify: (requestId: string) => `approvers-notify-${requestId}`,
+  /** DM'ing the approvers who were away or in Do Not Disturb, later. */
+  notifyLater: (requestId: string) => `approvers-later-${requestId}`,
+  /** One approver's DM about a request (once per request and approver). */
+  approverDm: (requestId: string, userId: string) => `approver-dm-${requestId}-${userId}`,
   /** The job scheduler that runs the reconciler every interval. */
   reconcileScheduler: 'reconcile',
 } as const;

@@ -1,6 +1,9 @@
+import { approverDm } from './definitions/approver-dm.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { expireRequest } from './definitions/expire-request.ts';
 import { lapseGrant } from './definitions/lapse-grant.ts';
+import { notifyApprovers } from './definitions/notify-approvers.ts';
+import { notifyLater } from './definitions/notify-later.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reconcile } from './definitions/reconcile.ts';
 import { sendDm } from './definitions/send-dm.ts';
@@ -17,4 +20,7 @@ export const JOB_DEFINITIONS = [
   lapseGrant,
   reconcile,
   deliverCallbackJob,
+  notifyApprovers,
+  notifyLater,
+  approverDm,
 ];

@@ -2,6 +2,8 @@ import type { RequestStatus } from '../domain/request-status.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { expireRequest } from './definitions/expire-request.ts';
 import { lapseGrant } from './definitions/lapse-grant.ts';
+import { notifyApprovers } from './definitions/notify-approvers.ts';
+import { notifyLater } from './definitions/notify-later.ts';
 import type { TRequestRef } from './definitions/payloads.ts';
 import { JOB_IDS } from './job-ids.ts';
 import type { JobDeps } from './queues.ts';
@@ -13,6 +15,10 @@ export interface TimerRow {
   status: RequestStatus;
   expiresAt: Date;
   grantExpiresAt: Date | null;
+  approversNotifyAt: Date | null;
+  approversNotifiedAt: Date | null;
+  notifyLaterAt: Date | null;
+  notifiedLaterAt: Date | null;
 }
 
 const TIMER_ROW_SELECT = {
@@ -20,6 +26,10 @@ const TIMER_ROW_SELECT = {
   status: true,
   expiresAt: true,
   grantExpiresAt: true,
+  approversNotifyAt: true,
+  approversNotifiedAt: true,
+  notifyLaterAt: true,
+  notifiedLaterAt: true,
 } satisfies Prisma.ApprovalRequestSelect;
 
 /**
@@ -56,6 +66,26 @@ export const TIMERS: readonly TimerKind[] = [
     dueAt: (request) => (request.status === 'approved' ? request.grantExpiresAt : null),
     owedWhere: { status: 'approved' },
     firesInto: 'lapsed',
+  },
+  // Approver DMs (APPROVER_DMS): they change no status, so they "fire into" pending — a pending
+  // request with nothing due has had them sent, and is left alone; a decided one has them removed.
+  {
+    name: 'approvers-notify',
+    definition: notifyApprovers,
+    jobId: JOB_IDS.approversNotify,
+    dueAt: (request) =>
+      request.status === 'pending' && request.approversNotifiedAt === null ? request.approversNotifyAt : null,
+    owedWhere: { status: 'pending', approversNotifyAt: { not: null }, approversNotifiedAt: null },
+    firesInto: 'pending',
+  },
+  {
+    name: 'notify-later',
+    definition: notifyLater,
+    jobId: JOB_IDS.notifyLater,
+    dueAt: (request) =>
+      request.status === 'pending' && request.notifiedLaterAt === null ? request.notifyLaterAt : null,
+    owedWhere: { status: 'pending', notifyLaterAt: { not: null }, notifiedLaterAt: null },
+    firesInto: 'pending',
   },
 ];
 

@@ -2,6 +2,7 @@ import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import { decidedStatus } from '../../domain/request-status.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
+import { routingNoteBlocks } from './card-routing-notes.ts';
 import { describeDecider } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { button, confirm } from './kit/elements.ts';
@@ -116,6 +117,7 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
       blocks.push({ type: 'actions', block_id: 'grant', elements: [revokeButton(request)] });
     }
   }
+  blocks.push(...routingNoteBlocks(request));
   const rule = request.ruleName === null ? 'default route' : `rule “${escapeMrkdwn(request.ruleName)}”`;
   blocks.push(context(`Requested ${slackDate(request.createdAt)} · ${rule} · ID \`${request.id}\``));
   const text = truncate(
