@@ -23,6 +23,11 @@ export const ACTION_IDS = {
   revokeGrant: 'revoke_grant',
   /** Show grant: in a Slack requester's outcome DM, and in their App Home. */
   showGrant: 'show_grant',
+  // Out of office (issue 10): anyone sets or clears their away status in App Home.
+  /** Set away / Change: opens the away modal. */
+  awaySet: 'home_away_set',
+  /** I'm back: clears the away status. */
+  awayClear: 'home_away_clear',
 } as const;
 
 export const CALLBACK_IDS = {
@@ -35,4 +40,6 @@ export const CALLBACK_IDS = {
   revokeModal: 'revoke_grant_modal',
   statsModal: 'approval_stats_modal',
   exportModal: 'audit_export_modal',
+  // Out of office (issue 10).
+  awayModal: 'away_modal',
 } as const;

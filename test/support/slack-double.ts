@@ -36,14 +36,14 @@ export interface StoredMessage {
 }
 
 /** What dnd.info answers for a user. */
-export interface DndState {
+export type DndState = {
   dnd_enabled: boolean;
   next_dnd_start_ts: number;
   next_dnd_end_ts: number;
   snooze_enabled?: boolean;
   snooze_endtime?: number;
   snooze_remaining?: number;
-}
+};
 
 /** A file uploaded through files.getUploadURLExternal, the upload URL and files.completeUploadExternal. */
 export interface StoredFile {

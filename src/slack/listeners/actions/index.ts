@@ -6,6 +6,8 @@ import type { IdMatcher } from '../fallbacks.ts';
 import { staleButton } from '../stale.ts';
 import { adminActionCallbacks } from './admin-actions.ts';
 import { approveRequestCallback } from './approve-request.ts';
+import { awayClearCallback } from './away-clear.ts';
+import { awaySetCallback } from './away-set.ts';
 import { denyRequestCallback } from './deny-request.ts';
 import { homeCancelCallback, homePageCallback } from './home-actions.ts';
 import { revokeGrantCallback } from './revoke-grant.ts';
@@ -25,6 +27,8 @@ export function register(app: App, deps: CoreDeps): IdMatcher[] {
     [ACTION_IDS.revokeGrant, revokeGrantCallback(deps)],
     [ACTION_IDS.showGrant, showGrantCallback(deps)],
     [new RegExp(`^${ACTION_IDS.page}_`), homePageCallback(deps)],
+    [ACTION_IDS.awaySet, awaySetCallback(deps)],
+    [ACTION_IDS.awayClear, awayClearCallback(deps)],
     ...Object.entries(adminActionCallbacks(deps)),
   ];
   for (const [actionId, callback] of listeners) {

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
+import { AWAY_FIELDS } from '../../blocks/away-modal.ts';
 import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 import { type TViewSubmission, validated, ZViewSubmission } from '../../payloads.ts';
@@ -10,6 +11,7 @@ import {
   ruleModalSubmitCallback,
   testModalSubmitCallback,
 } from './admin-views.ts';
+import { awayModalSubmitCallback } from './away-modal-submit.ts';
 import { reasonModalSubmitCallback } from './reason-modal-submit.ts';
 import { requestModalSubmitCallback } from './request-modal-submit.ts';
 import { revokeModalSubmitCallback } from './revoke-modal-submit.ts';
@@ -34,6 +36,7 @@ export function register(app: App, deps: CoreDeps): string[] {
     [CALLBACK_IDS.testModal, testModalSubmitCallback(deps)],
     [CALLBACK_IDS.keyModal, keyModalSubmitCallback(deps)],
     [CALLBACK_IDS.exportModal, exportModalSubmitCallback(deps)],
+    [CALLBACK_IDS.awayModal, awayModalSubmitCallback(deps), AWAY_FIELDS.until],
   ];
   for (const [callbackId, callback, blockId] of listeners) {
     app.view<ViewSubmitAction>(callbackId, validated(ZViewSubmission, callback, staleForm(blockId)));
