@@ -1,4 +1,5 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
   APPROVER_B,
@@ -14,6 +15,7 @@ import {
   startLifecycleApp,
   waitForCard,
 } from '../../support/lifecycle.ts';
+import { PrivateRedis } from '../../support/private-redis.ts';
 import type { SlackCall } from '../../support/slack-double.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
@@ -120,3 +122,44 @@ describe('availability-aware approver DMs', () => {
     expect(t.slack.callsOf('dnd.info')).toHaveLength(dndCalls);
   });
 });
+
+describe('availability-aware approver DMs after losing Redis', () => {
+  let redis: PrivateRedis | undefined;
+  let app: TestApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    await redis?.close();
+    app = undefined;
+    redis = undefined;
+  });
+
+  it('the later DMs survive a FLUSHALL: the reconciler rebuilds their timer from PostgreSQL', async () => {
+    redis = await PrivateRedis.start();
+    const t = await startLifecycleApp({
+      REDIS_URL: redis.url,
+      RECONCILE_INTERVAL_SECONDS: '1',
+      APPROVER_DMS: 'true',
+      UNAVAILABLE_NOTIFY_DELAY_SECONDS: '3',
+    });
+    app = t;
+    t.slack.setDnd(APPROVER_B, { minutes: 30 });
+    const request = await createViaApi(t);
+    await waitForCard(t, request.id);
+    const told = (user: string) =>
+      t.slack
+        .callsOf('chat.postMessage')
+        .some(
+          (c) => c.response.ok && String(c.args.text).includes('asks for') && dmChannelOf(t, user) === c.args.channel,
+        );
+    await eventually(() => told(APPROVER_A), 5000, 'DM to the available approver');
+    const row = await t.app.db.approvalRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(row.notifyLaterIds).toEqual([APPROVER_B]);
+    await redis.flushAll();
+    await eventually(() => told(APPROVER_B), 3000 + 2000 + 5000, 'the later DM, after the flush');
+  });
+});
+
+function dmChannelOf(t: TestApp, user: string): string | undefined {
+  const open = t.slack.callsOf('conversations.open').find((c) => c.args.users === user && c.response.ok);
+  return (open?.response.channel as { id: string } | undefined)?.id;
+}
