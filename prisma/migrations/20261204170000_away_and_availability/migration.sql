@@ -17,6 +17,6 @@ ALTER TABLE "approval_requests"
   ADD COLUMN "routing_notes" JSONB,
   ADD COLUMN "approvers_notify_at" TIMESTAMPTZ(3),
   ADD COLUMN "approvers_notified_at" TIMESTAMPTZ(3),
-  ADD COLUMN "notify_later_ids" TEXT[] NOT NULL DEFAULT ARRAY[]::TEXT[],
+  ADD COLUMN "notify_later_ids" TEXT[] DEFAULT ARRAY[]::TEXT[],
   ADD COLUMN "notify_later_at" TIMESTAMPTZ(3),
   ADD COLUMN "notified_later_at" TIMESTAMPTZ(3);
