@@ -67,6 +67,15 @@ export function withDefault<T>(parse: TParse<T>, fallback: T) {
 /** Any non-empty text. */
 export const text: TParse<string> = (value) => value;
 
+/** `true`/`false` (also `1`/`0`, `yes`/`no`). */
+export const flag: TParse<boolean> = (value, report) => {
+  const lower = value.toLowerCase();
+  if (['true', '1', 'yes'].includes(lower)) return true;
+  if (['false', '0', 'no'].includes(lower)) return false;
+  report(`${JSON.stringify(value)} is not true or false`);
+  return z.NEVER;
+};
+
 /** A whole number within `min`–`max`. */
 export function integer(min: number, max: number): TParse<number> {
   return (value, report) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePart, integer, optional, type TParse, url, withDefault } from './fields.ts';
+import { definePart, flag, integer, optional, type TParse, url, withDefault } from './fields.ts';
 
 const DAY = 24 * 3600;
 
@@ -24,15 +24,6 @@ const webhookSecret: TParse<string> = (value, report) => {
   report(
     'must be whsec_ followed by the base64 of at least 24 random bytes (`echo whsec_$(openssl rand -base64 32)`; value not shown)',
   );
-  return z.NEVER;
-};
-
-/** `true`/`false` (also `1`/`0`, `yes`/`no`). */
-const flag: TParse<boolean> = (value, report) => {
-  const lower = value.toLowerCase();
-  if (['true', '1', 'yes'].includes(lower)) return true;
-  if (['false', '0', 'no'].includes(lower)) return false;
-  report(`${JSON.stringify(value)} is not true or false`);
   return z.NEVER;
 };
 

@@ -1,5 +1,6 @@
 import {
   definePart,
+  flag,
   idList,
   integer,
   matching,
@@ -29,6 +30,9 @@ export const slack = definePart(
     APPROVERS: withDefault(idList(SLACK_APPROVER_ID, 'a Slack user id (U…/W…) or user-group id (S…)'), []),
     REQUIRED_APPROVALS: withDefault(integer(1, 50), 1),
     ADMIN_USER_IDS: withDefault(idList(SLACK_USER_ID, 'a Slack user id (U…/W…)'), []),
+    // Out of office and availability (issue 10): approvers are DM'd, those away or in Do Not Disturb last.
+    APPROVER_DMS: withDefault(flag, false),
+    UNAVAILABLE_NOTIFY_DELAY_SECONDS: withDefault(integer(1, 24 * 3600), 300),
   },
   (values) => {
     const { APPROVERS, APPROVAL_CHANNEL, REQUIRED_APPROVALS } = values;

@@ -37,6 +37,13 @@ export const JOB_IDS = {
   stageNotice: (requestId: string, stage: number) => `stage-notice-${requestId}-${stage}`,
   /** Break-glass: the announcement of a request approved by break-glass, once. */
   breakGlassAnnounce: (requestId: string) => `break-glass-${requestId}`,
+  // Out of office and availability (issue 10): approver DMs, available approvers first.
+  /** DM'ing a new request's available approvers (a timer due at creation, when APPROVER_DMS is on). */
+  approversNotify: (requestId: string) => `approvers-notify-${requestId}`,
+  /** DM'ing the approvers who were away or in Do Not Disturb, later. */
+  notifyLater: (requestId: string) => `approvers-later-${requestId}`,
+  /** One approver's DM about a request (once per request and approver). */
+  approverDm: (requestId: string, userId: string) => `approver-dm-${requestId}-${userId}`,
   /** The job scheduler that runs the reconciler every interval. */
   reconcileScheduler: 'reconcile',
 } as const;

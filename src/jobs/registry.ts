@@ -1,9 +1,12 @@
 import { announceBreakGlass } from './definitions/announce-break-glass.ts';
+import { approverDm } from './definitions/approver-dm.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { escalateRequest } from './definitions/escalate-request.ts';
 import { escalationNotice } from './definitions/escalation-notice.ts';
 import { expireRequest } from './definitions/expire-request.ts';
 import { lapseGrant } from './definitions/lapse-grant.ts';
+import { notifyApprovers } from './definitions/notify-approvers.ts';
+import { notifyLater } from './definitions/notify-later.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reconcile } from './definitions/reconcile.ts';
 import { remindApprovers } from './definitions/remind-approvers.ts';
@@ -35,4 +38,7 @@ export const JOB_DEFINITIONS = [
   // Multi-stage chains and break-glass.
   stageNotice,
   announceBreakGlass,
+  notifyApprovers,
+  notifyLater,
+  approverDm,
 ];

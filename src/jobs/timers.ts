@@ -4,6 +4,8 @@ import { workflowOf } from '../services/routing/rule-schema.ts';
 import { escalateRequest } from './definitions/escalate-request.ts';
 import { expireRequest } from './definitions/expire-request.ts';
 import { lapseGrant } from './definitions/lapse-grant.ts';
+import { notifyApprovers } from './definitions/notify-approvers.ts';
+import { notifyLater } from './definitions/notify-later.ts';
 import { remindApprovers } from './definitions/remind-approvers.ts';
 import { warnExpiry } from './definitions/warn-expiry.ts';
 import { JOB_IDS } from './job-ids.ts';
@@ -21,6 +23,10 @@ import {
 export interface TimerRow extends WorkflowClock {
   id: string;
   grantExpiresAt: Date | null;
+  approversNotifyAt: Date | null;
+  approversNotifiedAt: Date | null;
+  notifyLaterAt: Date | null;
+  notifiedLaterAt: Date | null;
 }
 
 const TIMER_ROW_SELECT = {
@@ -34,6 +40,10 @@ const TIMER_ROW_SELECT = {
   lastReminderSlot: true,
   expiryWarnedAt: true,
   escalationLevel: true,
+  approversNotifyAt: true,
+  approversNotifiedAt: true,
+  notifyLaterAt: true,
+  notifiedLaterAt: true,
 } satisfies Prisma.ApprovalRequestSelect;
 
 /**
@@ -116,6 +126,30 @@ export const TIMERS: readonly TimerKind[] = [
     applies: (request) =>
       request.expiryWarnedAt === null &&
       request.expiresAt.getTime() - request.createdAt.getTime() >= MIN_WARNED_TTL_SECONDS * 1000,
+  },
+  // Approver DMs (APPROVER_DMS): they change no status, so they "fire into" pending — a pending
+  // request with nothing due has had them sent, and is left alone; a decided one has them removed.
+  {
+    name: 'approvers-notify',
+    definition: notifyApprovers,
+    jobId: (request) => JOB_IDS.approversNotify(request.id),
+    payload: ref,
+    dueAt: (request) =>
+      request.status === 'pending' && request.approversNotifiedAt === null ? request.approversNotifyAt : null,
+    owedWhere: { status: 'pending', approversNotifyAt: { not: null }, approversNotifiedAt: null },
+    firesInto: 'pending',
+    applies: (request) => request.approversNotifyAt !== null,
+  },
+  {
+    name: 'notify-later',
+    definition: notifyLater,
+    jobId: (request) => JOB_IDS.notifyLater(request.id),
+    payload: ref,
+    dueAt: (request) =>
+      request.status === 'pending' && request.notifiedLaterAt === null ? request.notifyLaterAt : null,
+    owedWhere: { status: 'pending', notifyLaterAt: { not: null }, notifiedLaterAt: null },
+    firesInto: 'pending',
+    applies: (request) => request.notifyLaterAt !== null,
   },
 ];
 

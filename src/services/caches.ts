@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { Availability } from './availability/availability.ts';
 import type { HomePages } from './home/home-data.ts';
 import type { RuleRow } from './routing/rules-store.ts';
 import type { SlackUserInfo } from './slack-users.ts';
@@ -22,6 +23,8 @@ export interface Caches {
   homePages: LRUCache<string, HomePages>;
   /** The approval stats admins see, for a minute: computing them scans a month of requests. */
   stats: LRUCache<'all', WindowStats[]>;
+  /** Approvers' Slack presence and Do Not Disturb, for a minute: they only order notifications. */
+  availability: LRUCache<string, Availability>;
 }
 
 export function createCaches(): Caches {
@@ -32,6 +35,7 @@ export function createCaches(): Caches {
     dmChannels: new LRUCache({ max: 10_000, ttl: 60 * 60_000 }),
     homePages: new LRUCache({ max: 10_000 }),
     stats: new LRUCache({ max: 1, ttl: 60_000 }),
+    availability: new LRUCache({ max: 10_000, ttl: 60_000 }),
   };
 }
 

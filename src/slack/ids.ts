@@ -36,6 +36,11 @@ export const ACTION_IDS = {
   // Break-glass (issue 10): the requester's button (in their DM and on the card), and a routed approver's Review.
   breakGlass: 'break_glass',
   breakGlassReview: 'break_glass_review',
+  // Out of office (issue 10): anyone sets or clears their away status in App Home.
+  /** Set away / Change: opens the away modal. */
+  awaySet: 'home_away_set',
+  /** I'm back: clears the away status. */
+  awayClear: 'home_away_clear',
 } as const;
 
 export const CALLBACK_IDS = {
@@ -55,4 +60,6 @@ export const CALLBACK_IDS = {
   // Break-glass (issue 10): the justification modal, and the review modal.
   breakGlassModal: 'break_glass_modal',
   breakGlassReviewModal: 'break_glass_review_modal',
+  // Out of office (issue 10).
+  awayModal: 'away_modal',
 } as const;

@@ -35,6 +35,16 @@ export interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
+/** What dnd.info answers for a user. */
+export type DndState = {
+  dnd_enabled: boolean;
+  next_dnd_start_ts: number;
+  next_dnd_end_ts: number;
+  snooze_enabled?: boolean;
+  snooze_endtime?: number;
+  snooze_remaining?: number;
+};
+
 /** A file uploaded through files.getUploadURLExternal, the upload URL and files.completeUploadExternal. */
 export interface StoredFile {
   id: string;
@@ -84,6 +94,10 @@ export class SlackDouble {
   /** Files uploaded by the app, by id. */
   readonly files = new Map<string, StoredFile>();
   private fileCounter = 0;
+  /** Users' Slack presence (users.getPresence); anyone not set is `active`. */
+  readonly presence = new Map<string, 'active' | 'away'>();
+  /** Users' Do Not Disturb state as dnd.info answers it; anyone not set has none. */
+  readonly dnd = new Map<string, DndState>();
   /** The Home view last published per user. */
   readonly homes = new Map<string, Record<string, unknown>>();
   readonly botToken = BOT.token;
@@ -156,6 +170,16 @@ export class SlackDouble {
       'files.getUploadURLExternal': (args) => this.startUpload(args),
       'files.completeUploadExternal': (args) => this.completeUpload(args),
       'users.info': (args) => ({ user: this.requireUser(args.user) }),
+      // Presence and Do Not Disturb (availability-aware approver DMs): what setPresence/setDnd set.
+      'users.getPresence': (args) => {
+        const user = this.requireUser(args.user);
+        return { presence: this.presence.get(String(user.id)) ?? 'active' };
+      },
+      'dnd.info': (args) => {
+        const user = this.requireUser(args.user);
+        // Slack answers a window in the past (start = end) for someone with no DND scheduled.
+        return this.dnd.get(String(user.id)) ?? { dnd_enabled: false, next_dnd_start_ts: 1, next_dnd_end_ts: 1 };
+      },
       'users.lookupByEmail': (args) => {
         const email = String(args.email ?? '').toLowerCase();
         const user = [...this.users.values()].find((candidate) => candidate.email?.toLowerCase() === email);
@@ -294,6 +318,41 @@ export class SlackDouble {
   addUser(user: SlackUser): SlackUser {
     this.users.set(user.id, user);
     return user;
+  }
+
+  /** Sets a user's presence as users.getPresence reports it. */
+  setPresence(user: string, presence: 'active' | 'away'): void {
+    this.presence.set(user, presence);
+  }
+
+  /**
+   * Puts a user in Do Not Disturb as dnd.info reports it: a scheduled window around now
+   * (`{ minutes }` from now), or a snooze; `null` takes them out.
+   */
+  setDnd(user: string, state: { minutes: number } | { snoozeMinutes: number } | null): void {
+    if (state === null) {
+      this.dnd.delete(user);
+      return;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if ('minutes' in state) {
+      this.dnd.set(user, {
+        dnd_enabled: true,
+        next_dnd_start_ts: now - 60,
+        next_dnd_end_ts: now + state.minutes * 60,
+        snooze_enabled: false,
+      });
+    } else {
+      const end = now + state.snoozeMinutes * 60;
+      this.dnd.set(user, {
+        dnd_enabled: true,
+        next_dnd_start_ts: end + 3600,
+        next_dnd_end_ts: end + 7200,
+        snooze_enabled: true,
+        snooze_endtime: end,
+        snooze_remaining: end - now,
+      });
+    }
   }
 
   addChannel(id: string): void {

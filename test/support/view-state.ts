@@ -35,6 +35,9 @@ export function submitUnchanged(view: { blocks: unknown[] }): Values {
       case 'conversations_select':
         state = { selected_conversation: element.initial_conversation ?? null };
         break;
+      case 'users_select':
+        state = { selected_user: element.initial_user ?? null };
+        break;
       case 'multi_users_select':
         state = { selected_users: element.initial_users ?? [] };
         break;

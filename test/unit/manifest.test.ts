@@ -74,6 +74,7 @@ describe('manifest.yml', () => {
         'groups:history', // the same in private approval channels
         'chat:write',
         'commands',
+        'dnd:read', // approvers in Do Not Disturb are DM'd after the others
         'files:write', // App Home's audit export, uploaded to the admin's DM
         'im:write',
         'usergroups:read',

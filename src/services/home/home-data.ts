@@ -1,4 +1,5 @@
 import { type ApiClientSummary, listApiClients } from '../api-keys/api-keys.ts';
+import { type AwayRow, getAway, listAway } from '../away/away-store.ts';
 import type { CoreDeps } from '../ports.ts';
 import { REQUEST_SELECT, type RequestRow } from '../requests/store.ts';
 import { listRules, type RuleRow } from '../routing/rules-store.ts';
@@ -28,6 +29,10 @@ export interface HomeData {
   keys?: Page<ApiClientSummary>;
   /** Break-glass uses nobody has reviewed yet (admins only). */
   breakGlass?: { items: RequestRow[]; total: number };
+  /** The user's own away status while it lasts (out of office), or null. */
+  away?: AwayRow | null;
+  /** Admins: everyone away now, soonest back first. */
+  awayList?: AwayRow[];
 }
 
 function paged<T>(rows: T[], page: number, size: number): Page<T> {
@@ -40,16 +45,17 @@ export function isAdmin(deps: Pick<CoreDeps, 'config'>, userId: string): boolean
 
 /** Everything one user's App Home shows (with the access they may still revoke); admin sections only for admins. */
 export async function loadHome(
-  deps: Pick<CoreDeps, 'db' | 'config'>,
+  deps: Pick<CoreDeps, 'db' | 'config' | 'now'>,
   userId: string,
   pages: HomePages = {},
 ): Promise<HomeData> {
+  const now = deps.now();
   const page = (section: HomeSection) => Math.max(0, Math.floor(pages[section] ?? 0));
   const window = (section: HomeSection) => ({
     skip: page(section) * HOME_PAGE_SIZE[section],
     take: HOME_PAGE_SIZE[section] + 1,
   });
-  const [mine, awaiting, grants, votes] = await Promise.all([
+  const [mine, awaiting, grants, votes, away] = await Promise.all([
     deps.db.approvalRequest.findMany({
       where: { requesterSlackId: userId, status: 'pending' },
       orderBy: { expiresAt: 'asc' },
@@ -80,6 +86,7 @@ export async function loadHome(
       select: { decision: true, createdAt: true, request: { select: REQUEST_SELECT } },
       ...window('decisions'),
     }),
+    getAway(deps.db, userId, now),
   ]);
   const data: HomeData = {
     userId,
@@ -92,14 +99,17 @@ export async function loadHome(
       page('decisions'),
       HOME_PAGE_SIZE.decisions,
     ),
+    away,
   };
   if (data.isAdmin) {
-    const [rules, keys, breakGlass] = await Promise.all([
+    const [rules, keys, breakGlass, awayList] = await Promise.all([
       listRules(deps.db),
       listApiClients(deps.db),
       listUnreviewedBreakGlass(deps.db),
+      listAway(deps.db, now),
     ]);
     data.breakGlass = breakGlass;
+    data.awayList = awayList;
     const rulesStart = page('rules') * HOME_PAGE_SIZE.rules;
     data.rules = {
       ...paged(rules.slice(rulesStart), page('rules'), HOME_PAGE_SIZE.rules),

@@ -7,6 +7,7 @@ import { AppError } from '../../errors.ts';
 import { type AuditInput, initialAuditEvents } from '../audit/audit.ts';
 import { issueGrantFor, SLACK_AUDIENCE } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
+import { routeRequestAroundAway } from '../routing/away-routing.ts';
 import { type Route, resolveRoute } from '../routing/route.ts';
 import { assertBreakGlassAllowed, breakGlassAtCreation } from './break-glass.ts';
 import { type IdempotencyKey, type Replay, withIdempotency } from './idempotency.ts';
@@ -64,7 +65,9 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
   const result = await withIdempotency(deps.db, idempotency, async () => {
     const now = deps.now();
     const subject = { action: input.action, resource: input.resource, environment: input.environment ?? null };
-    const route = await resolveRoute(deps, { ...subject, risk: input.risk, at: now });
+    const resolved = await resolveRoute(deps, { ...subject, risk: input.risk, at: now });
+    // Away approvers are skipped for their delegates before the quorum check (away-routing.ts).
+    const { route, routingNotes } = await routeRequestAroundAway(deps, resolved, input.requesterSlackId, now);
     const chain = await routedStages(deps, route, input.requesterSlackId);
     const approverIds = chain?.approverIds ?? route.approverIds;
     const requiredApprovals = chain?.requiredApprovals ?? route.requiredApprovals;
@@ -96,6 +99,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
           ...(chain === null ? {} : { stages: chain.audit }),
           ...(input.breakGlass ? { breakGlass: true } : {}),
           expiresAt: expiresAt.toISOString(),
+          ...(routingNotes === null ? {} : { routingNotes }),
         },
       },
     ];
@@ -156,6 +160,13 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       breakGlassReviewNote: null,
       breakGlassReviewedBy: null,
       breakGlassReviewedAt: null,
+      routingNotes: routingNotes as RequestRow['routingNotes'],
+      // Approver DMs (APPROVER_DMS) are owed from now on; the approvers-notify timer sends them.
+      approversNotifyAt: deps.config.APPROVER_DMS && route.outcome === 'require_approval' ? now : null,
+      approversNotifiedAt: null,
+      notifyLaterIds: [],
+      notifyLaterAt: null,
+      notifiedLaterAt: null,
       createdAt: now,
       updatedAt: now,
       votes: [],

@@ -92,6 +92,12 @@ export const REQUEST_SELECT = {
   breakGlassReviewNote: true,
   breakGlassReviewedBy: true,
   breakGlassReviewedAt: true,
+  routingNotes: true,
+  approversNotifyAt: true,
+  approversNotifiedAt: true,
+  notifyLaterIds: true,
+  notifyLaterAt: true,
+  notifiedLaterAt: true,
   createdAt: true,
   updatedAt: true,
   votes: {
@@ -192,7 +198,8 @@ export async function insertRequest(tx: Tx, row: RequestRow, events: InitialAudi
         requester_slack_id, requester_email, api_client_id, idempotency_key, idempotency_hash, callback_url,
         rule_id, rule_name, channel_id, approver_ids, required_approvals, require_reason, grant_seconds,
         thread_replied_at, expires_at, decided_at, decided_by, decision_reason, grant_expires_at,
-        grant_id, grant_kid, grant_token, workflow, stage_approvers, break_glass_reason, created_at, updated_at)
+        grant_id, grant_kid, grant_token, workflow, stage_approvers, break_glass_reason, routing_notes,
+        approvers_notify_at, created_at, updated_at)
       VALUES (
         ${row.id}::uuid, ${row.status}::request_status, ${row.version}, ${row.source}::request_source,
         ${row.action}, ${row.resource}, ${row.environment}, ${row.risk}::risk, ${row.reason},
@@ -205,6 +212,7 @@ export async function insertRequest(tx: Tx, row: RequestRow, events: InitialAudi
         ${row.decidedBy}, ${row.decisionReason}, ${row.grantExpiresAt}::timestamptz,
         ${row.grantId}, ${row.grantKid}, ${row.grantToken}, ${JSON.stringify(row.workflow)}::jsonb,
         ${row.stageApprovers === null ? null : JSON.stringify(row.stageApprovers)}::jsonb, ${row.breakGlassReason},
+        ${row.routingNotes === null ? null : JSON.stringify(row.routingNotes)}::jsonb, ${row.approversNotifyAt}::timestamptz,
         ${row.createdAt}::timestamptz, ${row.updatedAt}::timestamptz)
       RETURNING id)
     INSERT INTO audit_events (request_id, type, actor_type, actor_id, details, prev_hash, hash, created_at)

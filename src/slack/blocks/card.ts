@@ -5,6 +5,7 @@ import { ACTION_IDS } from '../ids.ts';
 import { breakGlassBlocks } from './card-break-glass.ts';
 import { escalationBlocks } from './card-escalation.ts';
 import { needsInfoCardBlocks } from './card-needs-info.ts';
+import { routingNoteBlocks } from './card-routing-notes.ts';
 import { stageBlocks } from './card-stages.ts';
 import { extensionCardBlocks } from './extension-blocks.ts';
 import { describeDecider } from './kit/actor.ts';
@@ -127,6 +128,7 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
   }
   blocks.push(...needsInfoCardBlocks(request), ...extensionCardBlocks(request));
   blocks.push(...breakGlassBlocks(request));
+  blocks.push(...routingNoteBlocks(request));
   const rule = request.ruleName === null ? 'default route' : `rule “${escapeMrkdwn(request.ruleName)}”`;
   blocks.push(context(`Requested ${slackDate(request.createdAt)} · ${rule} · ID \`${request.id}\``));
   const text = truncate(

@@ -5,6 +5,7 @@ import type { HomeData, HomePages, HomeSection } from '../../services/home/home-
 import type { RequestRow } from '../../services/requests/store.ts';
 import type { RuleRow } from '../../services/routing/rules-store.ts';
 import { ACTION_IDS, COMMAND_REQUEST_ACTION } from '../ids.ts';
+import { awayAdminBlocks, awayBlocks } from './home-away.ts';
 import { unreviewedBreakGlassBlocks } from './home-break-glass.ts';
 import { describeDecider } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
@@ -156,6 +157,8 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
   }
   blocks.push(...pager(pages, 'decisions', data.decisions));
 
+  blocks.push(...awayBlocks(data));
+
   if (data.rules !== undefined && data.keys !== undefined) {
     blocks.push(
       { type: 'divider' },
@@ -227,6 +230,8 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
       });
     }
     blocks.push(...pager(pages, 'keys', data.keys));
+
+    blocks.push(...awayAdminBlocks(data));
 
     blocks.push(
       header('Audit trail'),

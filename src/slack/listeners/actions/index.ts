@@ -7,6 +7,8 @@ import { staleButton } from '../stale.ts';
 import { adminActionCallbacks } from './admin-actions.ts';
 import { approveRequestCallback } from './approve-request.ts';
 import { askQuestionCallback } from './ask-question.ts';
+import { awayClearCallback } from './away-clear.ts';
+import { awaySetCallback } from './away-set.ts';
 import { breakGlassCallback } from './break-glass.ts';
 import { breakGlassReviewCallback } from './break-glass-review.ts';
 import { decideExtensionCallback } from './decide-extension.ts';
@@ -39,6 +41,8 @@ export function register(app: App, deps: CoreDeps): IdMatcher[] {
     [ACTION_IDS.breakGlass, breakGlassCallback(deps)],
     [ACTION_IDS.breakGlassReview, breakGlassReviewCallback(deps)],
     [new RegExp(`^${ACTION_IDS.page}_`), homePageCallback(deps)],
+    [ACTION_IDS.awaySet, awaySetCallback(deps)],
+    [ACTION_IDS.awayClear, awayClearCallback(deps)],
     ...Object.entries(adminActionCallbacks(deps)),
   ];
   for (const [actionId, callback] of listeners) {

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
+import { AWAY_FIELDS } from '../../blocks/away-modal.ts';
 import { BREAK_GLASS_FIELDS } from '../../blocks/break-glass-modals.ts';
 import { EXTENSION_FIELDS } from '../../blocks/extension-blocks.ts';
 import { ANSWER_FIELD, QUESTION_FIELD } from '../../blocks/question-modal.ts';
@@ -13,6 +14,7 @@ import {
   ruleModalSubmitCallback,
   testModalSubmitCallback,
 } from './admin-views.ts';
+import { awayModalSubmitCallback } from './away-modal-submit.ts';
 import { breakGlassReviewSubmitCallback } from './break-glass-review-submit.ts';
 import { breakGlassSubmitCallback } from './break-glass-submit.ts';
 import { extensionModalSubmitCallback } from './extension-modal-submit.ts';
@@ -48,6 +50,7 @@ export function register(app: App, deps: CoreDeps): string[] {
     [CALLBACK_IDS.extensionModal, extensionModalSubmitCallback(deps), EXTENSION_FIELDS.reason],
     [CALLBACK_IDS.breakGlassModal, breakGlassSubmitCallback(deps), BREAK_GLASS_FIELDS.reason],
     [CALLBACK_IDS.breakGlassReviewModal, breakGlassReviewSubmitCallback(deps), BREAK_GLASS_FIELDS.note],
+    [CALLBACK_IDS.awayModal, awayModalSubmitCallback(deps), AWAY_FIELDS.until],
   ];
   for (const [callbackId, callback, blockId] of listeners) {
     app.view<ViewSubmitAction>(callbackId, validated(ZViewSubmission, callback, staleForm(blockId)));

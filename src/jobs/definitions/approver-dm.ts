@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { approverDmText } from '../../slack/blocks/approver-dm.ts';
+import { ZSlackId } from '../../slack/payloads.ts';
+import { CardNotPostedError, loadForJob, type Skip } from '../guards.ts';
+import { type JobDeps, QUEUES } from '../queues.ts';
+import { defineJob } from '../runtime.ts';
+import { callSlack, unlessPermanent } from '../slack-errors.ts';
+
+export const ZApproverDm = z.object({ requestId: z.string().uuid(), userId: ZSlackId }).strict();
+export type TApproverDm = z.infer<typeof ZApproverDm>;
+
+/**
+ * Tells one approver by DM that a request waits for them (APPROVER_DMS), linking to the card; its
+ * job id (one per request and approver) makes it once. Skipped when the request was decided, the
+ * user is no longer an approver or already voted. Waits for the card to be posted, so the DM can
+ * link to it; a card that failed for good leaves a link to its channel. A permanent Slack error
+ * (user_not_found, cannot_dm_bot…) is logged and given up on: the card still asks them.
+ */
+export const approverDm = defineJob<TApproverDm, JobDeps>({
+  name: 'approver.dm',
+  queue: QUEUES.notify,
+  schema: ZApproverDm,
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  async handle({ requestId, userId }, deps, job, token) {
+    const request = await loadForJob(deps, requestId, (r): Skip | null => {
+      if (r.status !== 'pending') return 'decided';
+      if (!r.approverIds.includes(userId) || r.requesterSlackId === userId) return 'not an approver';
+      return r.votes.some((vote) => vote.voterId === userId) ? 'voted' : null;
+    });
+    if (request === null) return;
+    if (request.messageTs === null && request.slackError === null) throw new CardNotPostedError(requestId);
+    await unlessPermanent(
+      async () => {
+        let channel = deps.caches.dmChannels.get(userId);
+        if (channel === undefined) {
+          const opened = await callSlack(job, token, () => deps.slack.conversations.open({ users: userId }));
+          channel = opened.channel?.id as string;
+          deps.caches.dmChannels.set(userId, channel);
+        }
+        const to = channel;
+        await callSlack(job, token, () => deps.slack.chat.postMessage({ channel: to, text: approverDmText(request) }));
+      },
+      async (code) => {
+        deps.logger.warn({ requestId, userId, error: code }, 'approver DM not sent; the card still asks them');
+      },
+    );
+  },
+});
