@@ -41,7 +41,7 @@ export type RuleRow = Omit<StoredRule, 'timeCondition' | keyof Workflow> &
     timeCondition: TimeCondition | null;
   };
 
-function toRule(row: StoredRule): RuleRow {
+export function toRule(row: StoredRule): RuleRow {
   return {
     ...row,
     timeCondition: (row.timeCondition as TimeCondition | null) ?? null,
@@ -55,7 +55,7 @@ function toRule(row: StoredRule): RuleRow {
   };
 }
 
-type RuleDeps = Pick<CoreDeps, 'db' | 'caches'>;
+export type RuleDeps = Pick<CoreDeps, 'db' | 'caches'>;
 
 /**
  * Rules for routing, from the rules cache: a change made on this instance is seen at once; one
@@ -70,7 +70,7 @@ export async function listRulesForRouting(deps: RuleDeps): Promise<RuleRow[]> {
 }
 
 /** Runs a rule change and drops the routing cache once it has committed. */
-async function changing<T>(deps: RuleDeps, work: Promise<T>): Promise<T> {
+export async function changing<T>(deps: RuleDeps, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } finally {
@@ -92,7 +92,8 @@ function json(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
   return value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 }
 
-function data(input: TRuleInput) {
+/** A rule input as the row's columns. */
+export function ruleData(input: TRuleInput) {
   return {
     ...input,
     timeCondition: json(input.timeCondition),
@@ -104,7 +105,8 @@ function data(input: TRuleInput) {
   };
 }
 
-function snapshot(rule: RuleRow | null) {
+/** A rule as audit events record it (before/after). */
+export function ruleSnapshot(rule: RuleRow | null) {
   if (rule === null) return null;
   const { updatedAt: _updatedAt, ...rest } = rule;
   return rest;
@@ -124,7 +126,7 @@ const RULE_ORDER_LOCK = 0x72756c6573;
  * cannot do it: a rule being added has no row yet, so two adds would both read the same last
  * priority. The unique index on priority would refuse the second; the lock makes it wait instead.
  */
-async function lockRuleOrder(tx: Tx): Promise<void> {
+export async function lockRuleOrder(tx: Tx): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RULE_ORDER_LOCK}::bigint)`;
 }
 
@@ -133,21 +135,31 @@ async function lockRuleOrder(tx: Tx): Promise<void> {
  * it waits: a burst may exceed Prisma's defaults (2 s to get a connection, 5 s in all), so they may
  * wait longer rather than fail.
  */
-const ORDER_TX = { maxWait: 10_000, timeout: 15_000 };
+export const ORDER_TX = { maxWait: 10_000, timeout: 15_000 };
 
 /** Adds a rule at the end of the list; audited with its content. */
-export async function createRule(deps: RuleDeps, actor: Actor, input: TRuleInput): Promise<RuleRow> {
+export async function createRule(
+  deps: RuleDeps,
+  actor: Actor,
+  input: TRuleInput,
+  managedBy: string | null = null,
+): Promise<RuleRow> {
   return changing(
     deps,
     deps.db.$transaction(async (tx) => {
       await lockRuleOrder(tx);
       const last = await tx.routingRule.aggregate({ _max: { priority: true } });
       const row = await tx.routingRule.create({
-        data: { ...data(input), priority: (last._max.priority ?? 0) + 1, createdBy: actor.id ?? 'unknown' },
+        data: {
+          ...ruleData(input),
+          priority: (last._max.priority ?? 0) + 1,
+          managedBy,
+          createdBy: actor.id ?? 'unknown',
+        },
         select: RULE_SELECT,
       });
       const rule = toRule(row);
-      await recordAudit(tx, { type: 'rule.created', actor, details: { after: snapshot(rule) } });
+      await recordAudit(tx, { type: 'rule.created', actor, details: { after: ruleSnapshot(rule) } });
       return rule;
     }, ORDER_TX),
   );
@@ -176,12 +188,12 @@ export async function updateRule(
           'Someone changed this rule since you opened it: close this form and edit again.',
         );
       }
-      const row = await tx.routingRule.update({ where: { id }, data: data(input), select: RULE_SELECT });
+      const row = await tx.routingRule.update({ where: { id }, data: ruleData(input), select: RULE_SELECT });
       const after = toRule(row);
       await recordAudit(tx, {
         type: 'rule.updated',
         actor,
-        details: { before: snapshot(before), after: snapshot(after) },
+        details: { before: ruleSnapshot(before), after: ruleSnapshot(after) },
       });
       return after;
     }),
@@ -195,7 +207,7 @@ export async function deleteRule(deps: RuleDeps, actor: Actor, id: string): Prom
       const before = await getRule(tx, id);
       if (before === null) throw new AppError('not_found', 'this rule no longer exists');
       await tx.routingRule.delete({ where: { id } });
-      await recordAudit(tx, { type: 'rule.deleted', actor, details: { before: snapshot(before), after: null } });
+      await recordAudit(tx, { type: 'rule.deleted', actor, details: { before: ruleSnapshot(before), after: null } });
     }),
   );
 }
@@ -210,7 +222,7 @@ export async function setRuleEnabled(deps: RuleDeps, actor: Actor, id: string, e
       await recordAudit(tx, {
         type: enabled ? 'rule.enabled' : 'rule.disabled',
         actor,
-        details: { before: snapshot(before), after: snapshot({ ...before, enabled }) },
+        details: { before: ruleSnapshot(before), after: ruleSnapshot({ ...before, enabled }) },
       });
     }),
   );
@@ -249,5 +261,26 @@ export async function moveRule(deps: RuleDeps, actor: Actor, id: string, directi
         },
       });
     }, ORDER_TX),
+  );
+}
+
+/**
+ * "Detach from file": the rule stops being managed as code (App Home may edit it again; the next
+ * rules file applied still replaces or removes it). Audited as `rule.detached` with before and after.
+ */
+export async function detachRule(deps: RuleDeps, actor: Actor, id: string): Promise<void> {
+  await changing(
+    deps,
+    deps.db.$transaction(async (tx) => {
+      const before = await getRule(tx, id);
+      if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      if (before.managedBy === null) return;
+      await tx.routingRule.update({ where: { id }, data: { managedBy: null } });
+      await recordAudit(tx, {
+        type: 'rule.detached',
+        actor,
+        details: { before: ruleSnapshot(before), after: ruleSnapshot({ ...before, managedBy: null }) },
+      });
+    }),
   );
 }
