@@ -69,6 +69,19 @@ export async function listRulesForRouting(deps: RuleDeps): Promise<RuleRow[]> {
   return rules;
 }
 
+/** Why App Home refuses to change a rule applied from a rules file. */
+export const MANAGED_TEXT =
+  'This rule is managed as code (applied from a rules file): change the file, or press “Detach from file” first.';
+
+/** How an editor changes rules: App Home leaves rules managed as code alone; the admin API may change them. */
+export interface EditOptions {
+  refuseManaged?: boolean;
+}
+
+function refuseIfManaged(rule: RuleRow, options: EditOptions): void {
+  if (options.refuseManaged && rule.managedBy !== null) throw new AppError('conflict', MANAGED_TEXT);
+}
+
 /** Runs a rule change and drops the routing cache once it has committed. */
 export async function changing<T>(deps: RuleDeps, work: Promise<T>): Promise<T> {
   try {
@@ -175,6 +188,7 @@ export async function updateRule(
   id: string,
   input: TRuleInput,
   expectedUpdatedAt?: string | null,
+  options: EditOptions = {},
 ): Promise<RuleRow> {
   return changing(
     deps,
@@ -182,6 +196,7 @@ export async function updateRule(
       await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
       const before = await getRule(tx, id);
       if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      refuseIfManaged(before, options);
       if (expectedUpdatedAt && before.updatedAt.toISOString() !== expectedUpdatedAt) {
         throw new AppError(
           'conflict',
@@ -200,24 +215,34 @@ export async function updateRule(
   );
 }
 
-export async function deleteRule(deps: RuleDeps, actor: Actor, id: string): Promise<void> {
+export async function deleteRule(deps: RuleDeps, actor: Actor, id: string, options: EditOptions = {}): Promise<void> {
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
       const before = await getRule(tx, id);
       if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      refuseIfManaged(before, options);
       await tx.routingRule.delete({ where: { id } });
       await recordAudit(tx, { type: 'rule.deleted', actor, details: { before: ruleSnapshot(before), after: null } });
     }),
   );
 }
 
-export async function setRuleEnabled(deps: RuleDeps, actor: Actor, id: string, enabled: boolean): Promise<void> {
+export async function setRuleEnabled(
+  deps: RuleDeps,
+  actor: Actor,
+  id: string,
+  enabled: boolean,
+  options: EditOptions = {},
+): Promise<void> {
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
       const before = await getRule(tx, id);
       if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      refuseIfManaged(before, options);
       await tx.routingRule.update({ where: { id }, data: { enabled } });
       await recordAudit(tx, {
         type: enabled ? 'rule.enabled' : 'rule.disabled',
@@ -229,7 +254,13 @@ export async function setRuleEnabled(deps: RuleDeps, actor: Actor, id: string, e
 }
 
 /** Swaps a rule with its neighbour above or below; a no-op at either end. */
-export async function moveRule(deps: RuleDeps, actor: Actor, id: string, direction: 'up' | 'down'): Promise<void> {
+export async function moveRule(
+  deps: RuleDeps,
+  actor: Actor,
+  id: string,
+  direction: 'up' | 'down',
+  options: EditOptions = {},
+): Promise<void> {
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
@@ -241,6 +272,7 @@ export async function moveRule(deps: RuleDeps, actor: Actor, id: string, directi
       if (index < 0) throw new AppError('not_found', 'this rule no longer exists');
       const other = rules[direction === 'up' ? index - 1 : index + 1];
       const rule = rules[index] as RuleRow;
+      refuseIfManaged(rule, options);
       if (other === undefined) return;
       // Renumber densely; the unique index on priority is checked at commit, so the rows pass through
       // duplicates on the way.
