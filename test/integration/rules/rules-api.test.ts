@@ -155,7 +155,7 @@ describe('the rules API (rules as code)', () => {
       { path: 'name', message: 'is required' },
       { path: 'reminder.repeatSeconds', message: 'must be at least 10 seconds' },
     ]);
-    expect((await admin<Rule>('GET', '/rules')).body.rules[0]?.reminder).toEqual({
+    expect((await admin<{ rules: Rule[] }>('GET', '/rules')).body.rules[0]?.reminder).toEqual({
       afterSeconds: 120,
       repeatSeconds: 300,
     });
