@@ -1,6 +1,15 @@
 import { GreenlightError } from './errors.ts';
 import { type Call, type FetchLike, send, type Transport } from './http.ts';
-import type { AuditVerifyReport, CreateRequestInput, ExecutionResult, RequestJson } from './types.ts';
+import type {
+  AuditVerifyReport,
+  CreateRequestInput,
+  ExecutionResult,
+  Identities,
+  RequestJson,
+  RuleDocument,
+  RuleJson,
+  RulesApplied,
+} from './types.ts';
 
 /** How to reach a Greenlight service. */
 export interface ClientOptions {
@@ -30,7 +39,7 @@ export interface WaitOptions {
   onPoll?: (request: RequestJson) => void;
 }
 
-/** The typed Greenlight API: one method per route of `/api/v1/requests`, and the audit check for admin keys. */
+/** The typed Greenlight API: one method per route of `/api/v1/requests`, and for admin keys the audit check and the rules. */
 export interface GreenlightClient {
   /**
    * Asks for approval (`POST /requests`). With an `idempotencyKey`, a repeat of the same body answers
@@ -63,6 +72,23 @@ export interface GreenlightClient {
    * `timeoutMs` defaults to 10 minutes.
    */
   verifyAuditTrail(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<AuditVerifyReport>;
+  /** Every routing rule in priority order (`GET /api/v1/rules`; admin keys). */
+  listRules(): Promise<RuleJson[]>;
+  /** Adds a rule at the end of the list (admin keys); 400 `validation_failed` lists every problem. */
+  createRule(rule: RuleDocument): Promise<RuleJson>;
+  /** Changes some fields of a rule: a JSON Merge Patch of its document (`null` resets a field). */
+  updateRule(id: string, patch: Partial<RuleDocument> | Record<string, unknown>): Promise<RuleJson>;
+  /** Deletes a rule. */
+  deleteRule(id: string): Promise<void>;
+  /**
+   * Replaces every rule with `rules` (`PUT /api/v1/rules`), all or nothing, and resolves with the
+   * diff; with `dryRun` nothing changes. 400 `validation_failed` lists every problem as
+   * `rules[3].match.actions.0`.
+   */
+  replaceRules(
+    rules: RuleDocument[],
+    options?: { dryRun?: boolean; identities?: Identities; signal?: AbortSignal },
+  ): Promise<RulesApplied>;
 }
 
 /** The longest `?wait=` the service accepts. */
@@ -168,6 +194,58 @@ export function createClient(options: ClientOptions): GreenlightClient {
         retryUnanswered: true,
       });
       return asReport(answer.body);
+    },
+    async listRules() {
+      const answer = await send<{ rules?: unknown }>(transport, {
+        method: 'GET',
+        path: '/api/v1/rules',
+        timeoutMs,
+        retryUnanswered: true,
+      });
+      if (!Array.isArray(answer.body?.rules)) {
+        throw new GreenlightError(200, 'bad_response', 'the service answered something that is not a list of rules');
+      }
+      return answer.body.rules as RuleJson[];
+    },
+    async createRule(rule) {
+      const answer = await send<RuleJson>(transport, {
+        method: 'POST',
+        path: '/api/v1/rules',
+        body: rule,
+        timeoutMs,
+        retryUnanswered: false,
+      });
+      return answer.body;
+    },
+    async updateRule(id, patch) {
+      const answer = await send<RuleJson>(transport, {
+        method: 'PATCH',
+        path: `/api/v1/rules/${encodeURIComponent(id)}`,
+        body: patch,
+        timeoutMs,
+        retryUnanswered: false,
+      });
+      return answer.body;
+    },
+    async deleteRule(id) {
+      await send<unknown>(transport, {
+        method: 'DELETE',
+        path: `/api/v1/rules/${encodeURIComponent(id)}`,
+        timeoutMs,
+        retryUnanswered: false,
+      });
+    },
+    async replaceRules(rules, { dryRun = false, identities, signal } = {}) {
+      const answer = await send<RulesApplied>(transport, {
+        method: 'PUT',
+        path: `/api/v1/rules${dryRun ? '?dryRun=true' : ''}`,
+        body: identities === undefined ? { rules } : { rules, identities },
+        signal,
+        timeoutMs,
+        // The same list twice ends in the same rules: safe to send again when no answer came.
+        retryUnanswered: true,
+      });
+      return answer.body;
     },
   };
 }

@@ -6,7 +6,7 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /** How one call is sent and how hard it is retried. */
 export interface Call {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path and query under the base URL, e.g. `/api/v1/requests/abc?wait=30`. */
   path: string;
   body?: unknown;
@@ -122,6 +122,8 @@ export async function send<T>(transport: Transport, call: Call): Promise<Answer<
       });
       const text = await response.text();
       if (response.ok) {
+        // 204 No Content (DELETE): nothing to parse.
+        if (response.status === 204 || text === '') return { body: undefined as T, headers: response.headers };
         try {
           return { body: JSON.parse(text) as T, headers: response.headers };
         } catch {

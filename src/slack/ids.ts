@@ -13,6 +13,8 @@ export const ACTION_IDS = {
   ruleDown: 'home_rule_down',
   ruleToggle: 'home_rule_toggle',
   ruleTest: 'home_rule_test',
+  /** Rules as code: "Detach from file" on a rule applied from a rules file (admins). */
+  ruleDetach: 'home_rule_detach',
   keyCreate: 'home_key_create',
   keyRevoke: 'home_key_revoke',
   /** Approval stats, an admin's button in App Home. */

@@ -12,6 +12,10 @@ export const EXIT = {
   usage: 64,
   /** `greenlight audit verify`: an audit chain is broken (EX_DATAERR). */
   broken: 65,
+  /** `greenlight rules apply`: the file has problems, each printed; nothing was changed (EX_DATAERR). */
+  refused: 65,
+  /** `greenlight rules apply`: the file cannot be read (EX_NOINPUT). */
+  noInput: 66,
   /** The service is unreachable or refuses, or the grant fails verification (EX_UNAVAILABLE). */
   unavailable: 69,
   /** Expired, cancelled, revoked or lapsed: nobody said no; trying again may work (EX_TEMPFAIL). */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { audit } from './commands/audit.ts';
+import { rules } from './commands/rules.ts';
 import { run } from './commands/run.ts';
 import { status } from './commands/status.ts';
 import { verify } from './commands/verify.ts';
@@ -17,6 +18,7 @@ Commands:
   status   show a request
   verify   check a grant token offline
   audit    audit verify: check the service's audit trail (admin keys)
+  rules    rules export | rules apply <file> [--dry-run]: routing rules as code (admin keys)
 
 Settings (flags win over the environment):
   GREENLIGHT_URL         --url        the Greenlight service, e.g. https://greenlight.example.com
@@ -26,7 +28,14 @@ Settings (flags win over the environment):
 Run "greenlight <command> --help" for a command's options and exit codes.
 `;
 
-const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { run, wait, status, verify, audit };
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  run,
+  wait,
+  status,
+  verify,
+  audit,
+  rules,
+};
 
 /** The package version, read from package.json next to src/ or dist/. */
 function version(): string {

@@ -41,7 +41,7 @@ export type RuleRow = Omit<StoredRule, 'timeCondition' | keyof Workflow> &
     timeCondition: TimeCondition | null;
   };
 
-function toRule(row: StoredRule): RuleRow {
+export function toRule(row: StoredRule): RuleRow {
   return {
     ...row,
     timeCondition: (row.timeCondition as TimeCondition | null) ?? null,
@@ -55,7 +55,7 @@ function toRule(row: StoredRule): RuleRow {
   };
 }
 
-type RuleDeps = Pick<CoreDeps, 'db' | 'caches'>;
+export type RuleDeps = Pick<CoreDeps, 'db' | 'caches'>;
 
 /**
  * Rules for routing, from the rules cache: a change made on this instance is seen at once; one
@@ -69,8 +69,21 @@ export async function listRulesForRouting(deps: RuleDeps): Promise<RuleRow[]> {
   return rules;
 }
 
+/** Why App Home refuses to change a rule applied from a rules file. */
+export const MANAGED_TEXT =
+  'This rule is managed as code (applied from a rules file): change the file, or press “Detach from file” first.';
+
+/** How an editor changes rules: App Home leaves rules managed as code alone; the admin API may change them. */
+export interface EditOptions {
+  refuseManaged?: boolean;
+}
+
+function refuseIfManaged(rule: RuleRow, options: EditOptions): void {
+  if (options.refuseManaged && rule.managedBy !== null) throw new AppError('conflict', MANAGED_TEXT);
+}
+
 /** Runs a rule change and drops the routing cache once it has committed. */
-async function changing<T>(deps: RuleDeps, work: Promise<T>): Promise<T> {
+export async function changing<T>(deps: RuleDeps, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } finally {
@@ -92,7 +105,8 @@ function json(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
   return value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 }
 
-function data(input: TRuleInput) {
+/** A rule input as the row's columns. */
+export function ruleData(input: TRuleInput) {
   return {
     ...input,
     timeCondition: json(input.timeCondition),
@@ -104,7 +118,8 @@ function data(input: TRuleInput) {
   };
 }
 
-function snapshot(rule: RuleRow | null) {
+/** A rule as audit events record it (before/after). */
+export function ruleSnapshot(rule: RuleRow | null) {
   if (rule === null) return null;
   const { updatedAt: _updatedAt, ...rest } = rule;
   return rest;
@@ -124,7 +139,7 @@ const RULE_ORDER_LOCK = 0x72756c6573;
  * cannot do it: a rule being added has no row yet, so two adds would both read the same last
  * priority. The unique index on priority would refuse the second; the lock makes it wait instead.
  */
-async function lockRuleOrder(tx: Tx): Promise<void> {
+export async function lockRuleOrder(tx: Tx): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RULE_ORDER_LOCK}::bigint)`;
 }
 
@@ -133,21 +148,31 @@ async function lockRuleOrder(tx: Tx): Promise<void> {
  * it waits: a burst may exceed Prisma's defaults (2 s to get a connection, 5 s in all), so they may
  * wait longer rather than fail.
  */
-const ORDER_TX = { maxWait: 10_000, timeout: 15_000 };
+export const ORDER_TX = { maxWait: 10_000, timeout: 15_000 };
 
 /** Adds a rule at the end of the list; audited with its content. */
-export async function createRule(deps: RuleDeps, actor: Actor, input: TRuleInput): Promise<RuleRow> {
+export async function createRule(
+  deps: RuleDeps,
+  actor: Actor,
+  input: TRuleInput,
+  managedBy: string | null = null,
+): Promise<RuleRow> {
   return changing(
     deps,
     deps.db.$transaction(async (tx) => {
       await lockRuleOrder(tx);
       const last = await tx.routingRule.aggregate({ _max: { priority: true } });
       const row = await tx.routingRule.create({
-        data: { ...data(input), priority: (last._max.priority ?? 0) + 1, createdBy: actor.id ?? 'unknown' },
+        data: {
+          ...ruleData(input),
+          priority: (last._max.priority ?? 0) + 1,
+          managedBy,
+          createdBy: actor.id ?? 'unknown',
+        },
         select: RULE_SELECT,
       });
       const rule = toRule(row);
-      await recordAudit(tx, { type: 'rule.created', actor, details: { after: snapshot(rule) } });
+      await recordAudit(tx, { type: 'rule.created', actor, details: { after: ruleSnapshot(rule) } });
       return rule;
     }, ORDER_TX),
   );
@@ -163,6 +188,7 @@ export async function updateRule(
   id: string,
   input: TRuleInput,
   expectedUpdatedAt?: string | null,
+  options: EditOptions = {},
 ): Promise<RuleRow> {
   return changing(
     deps,
@@ -170,54 +196,71 @@ export async function updateRule(
       await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
       const before = await getRule(tx, id);
       if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      refuseIfManaged(before, options);
       if (expectedUpdatedAt && before.updatedAt.toISOString() !== expectedUpdatedAt) {
         throw new AppError(
           'conflict',
           'Someone changed this rule since you opened it: close this form and edit again.',
         );
       }
-      const row = await tx.routingRule.update({ where: { id }, data: data(input), select: RULE_SELECT });
+      const row = await tx.routingRule.update({ where: { id }, data: ruleData(input), select: RULE_SELECT });
       const after = toRule(row);
       await recordAudit(tx, {
         type: 'rule.updated',
         actor,
-        details: { before: snapshot(before), after: snapshot(after) },
+        details: { before: ruleSnapshot(before), after: ruleSnapshot(after) },
       });
       return after;
     }),
   );
 }
 
-export async function deleteRule(deps: RuleDeps, actor: Actor, id: string): Promise<void> {
+export async function deleteRule(deps: RuleDeps, actor: Actor, id: string, options: EditOptions = {}): Promise<void> {
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
       const before = await getRule(tx, id);
       if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      refuseIfManaged(before, options);
       await tx.routingRule.delete({ where: { id } });
-      await recordAudit(tx, { type: 'rule.deleted', actor, details: { before: snapshot(before), after: null } });
+      await recordAudit(tx, { type: 'rule.deleted', actor, details: { before: ruleSnapshot(before), after: null } });
     }),
   );
 }
 
-export async function setRuleEnabled(deps: RuleDeps, actor: Actor, id: string, enabled: boolean): Promise<void> {
+export async function setRuleEnabled(
+  deps: RuleDeps,
+  actor: Actor,
+  id: string,
+  enabled: boolean,
+  options: EditOptions = {},
+): Promise<void> {
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
       const before = await getRule(tx, id);
       if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      refuseIfManaged(before, options);
       await tx.routingRule.update({ where: { id }, data: { enabled } });
       await recordAudit(tx, {
         type: enabled ? 'rule.enabled' : 'rule.disabled',
         actor,
-        details: { before: snapshot(before), after: snapshot({ ...before, enabled }) },
+        details: { before: ruleSnapshot(before), after: ruleSnapshot({ ...before, enabled }) },
       });
     }),
   );
 }
 
 /** Swaps a rule with its neighbour above or below; a no-op at either end. */
-export async function moveRule(deps: RuleDeps, actor: Actor, id: string, direction: 'up' | 'down'): Promise<void> {
+export async function moveRule(
+  deps: RuleDeps,
+  actor: Actor,
+  id: string,
+  direction: 'up' | 'down',
+  options: EditOptions = {},
+): Promise<void> {
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
@@ -229,6 +272,7 @@ export async function moveRule(deps: RuleDeps, actor: Actor, id: string, directi
       if (index < 0) throw new AppError('not_found', 'this rule no longer exists');
       const other = rules[direction === 'up' ? index - 1 : index + 1];
       const rule = rules[index] as RuleRow;
+      refuseIfManaged(rule, options);
       if (other === undefined) return;
       // Renumber densely; the unique index on priority is checked at commit, so the rows pass through
       // duplicates on the way.
@@ -249,5 +293,26 @@ export async function moveRule(deps: RuleDeps, actor: Actor, id: string, directi
         },
       });
     }, ORDER_TX),
+  );
+}
+
+/**
+ * "Detach from file": the rule stops being managed as code (App Home may edit it again; the next
+ * rules file applied still replaces or removes it). Audited as `rule.detached` with before and after.
+ */
+export async function detachRule(deps: RuleDeps, actor: Actor, id: string): Promise<void> {
+  await changing(
+    deps,
+    deps.db.$transaction(async (tx) => {
+      const before = await getRule(tx, id);
+      if (before === null) throw new AppError('not_found', 'this rule no longer exists');
+      if (before.managedBy === null) return;
+      await tx.routingRule.update({ where: { id }, data: { managedBy: null } });
+      await recordAudit(tx, {
+        type: 'rule.detached',
+        actor,
+        details: { before: ruleSnapshot(before), after: ruleSnapshot({ ...before, managedBy: null }) },
+      });
+    }),
   );
 }

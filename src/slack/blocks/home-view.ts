@@ -64,6 +64,57 @@ export function describeRule(rule: RuleRow): string {
 }
 
 /**
+ * One rule in the admin's list with its buttons. A rule applied from a rules file is "managed as
+ * code": instead of Edit, Move, Enable/Disable and Delete it offers only "Detach from file".
+ */
+function ruleBlocks(rule: RuleRow): KnownBlock[] {
+  if (rule.managedBy !== null) {
+    return [
+      section(describeRule(rule)),
+      context(
+        ':page_facing_up: *managed as code*: change it in the rules file (`greenlight rules apply`), or detach it to edit it here.',
+      ),
+      {
+        type: 'actions',
+        block_id: `rule_${rule.id}`,
+        elements: [
+          {
+            ...button('Detach from file', ACTION_IDS.ruleDetach, rule.id),
+            confirm: confirm({
+              title: 'Detach from file?',
+              text: `“${escapeMrkdwn(rule.name)}” becomes editable here. Applying the rules file again still replaces it (or deletes it if the file no longer has it).`,
+              yes: 'Detach',
+            }),
+          },
+        ],
+      },
+    ];
+  }
+  return [
+    section(describeRule(rule)),
+    {
+      type: 'actions',
+      block_id: `rule_${rule.id}`,
+      elements: [
+        button('Edit', ACTION_IDS.ruleEdit, rule.id),
+        button('Move up', ACTION_IDS.ruleUp, rule.id),
+        button('Move down', ACTION_IDS.ruleDown, rule.id),
+        button(rule.enabled ? 'Disable' : 'Enable', ACTION_IDS.ruleToggle, rule.id),
+        {
+          ...button('Delete', ACTION_IDS.ruleDelete, rule.id, 'danger'),
+          confirm: confirm({
+            title: 'Delete this rule?',
+            text: `“${escapeMrkdwn(rule.name)}” stops routing requests.`,
+            yes: 'Delete',
+            style: 'danger',
+          }),
+        },
+      ],
+    },
+  ];
+}
+
+/**
  * "Active access": approved requests whose grant is unused and which the user may revoke, as their
  * requester or an approver — each with when it was approved and until when it is valid, Revoke
  * access, and for the requester of a request made in Slack, Show grant. Shown only when there is some.
@@ -179,27 +230,7 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
         button('Test a request', ACTION_IDS.ruleTest, 'test'),
       ],
     });
-    for (const rule of data.rules.items) {
-      blocks.push(section(describeRule(rule)), {
-        type: 'actions',
-        block_id: `rule_${rule.id}`,
-        elements: [
-          button('Edit', ACTION_IDS.ruleEdit, rule.id),
-          button('Move up', ACTION_IDS.ruleUp, rule.id),
-          button('Move down', ACTION_IDS.ruleDown, rule.id),
-          button(rule.enabled ? 'Disable' : 'Enable', ACTION_IDS.ruleToggle, rule.id),
-          {
-            ...button('Delete', ACTION_IDS.ruleDelete, rule.id, 'danger'),
-            confirm: confirm({
-              title: 'Delete this rule?',
-              text: `“${escapeMrkdwn(rule.name)}” stops routing requests.`,
-              yes: 'Delete',
-              style: 'danger',
-            }),
-          },
-        ],
-      });
-    }
+    for (const rule of data.rules.items) blocks.push(...ruleBlocks(rule));
     blocks.push(...pager(pages, 'rules', data.rules));
 
     blocks.push(header('API keys'), {

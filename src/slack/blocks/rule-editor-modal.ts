@@ -5,6 +5,7 @@ import { CALLBACK_IDS } from '../ids.ts';
 import { fieldOf, input, numberInput, option, select, textInput, type ViewValues } from './kit/inputs.ts';
 import { riskOptions } from './kit/risk.ts';
 import { header, plain } from './kit/text.ts';
+import { buildWorkflowBlocks, readWorkflow, WORKFLOW_FIELD_BLOCK } from './rule-editor-workflow.ts';
 
 /** Block ids (= action ids) of the rule modal; the submit handler reads what the builder wrote. */
 export const RULE_FIELDS = {
@@ -48,7 +49,21 @@ export const FIELD_BLOCK: Record<string, string> = {
   requiredApprovals: RULE_FIELDS.required,
   ttlSeconds: RULE_FIELDS.ttl,
   grantSeconds: RULE_FIELDS.grant,
+  ...WORKFLOW_FIELD_BLOCK,
 };
+
+/**
+ * The block that shows the error of a problem path: the most specific one known
+ * (`stages.1.requiredApprovals`, then `stages.1`, then `stages`), else the name's.
+ */
+export function ruleFieldBlock(path: string): string {
+  const parts = path.split('.');
+  for (let length = parts.length; length > 0; length -= 1) {
+    const block = FIELD_BLOCK[parts.slice(0, length).join('.')];
+    if (block !== undefined) return block;
+  }
+  return RULE_FIELDS.name;
+}
 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -164,6 +179,7 @@ export function buildRuleEditorModal(rule?: RuleRow, groupLabels?: ReadonlyMap<s
       },
       { optional: true },
     ),
+    ...buildWorkflowBlocks(rule ? ruleWorkflow(rule) : NO_WORKFLOW, groupLabels),
   ];
   return {
     type: 'modal',
@@ -193,8 +209,9 @@ function toInt(raw: string | null | undefined): number | null {
 }
 
 /**
- * Reads the rule editor's state into a rule input (validated afterwards by ZRuleInput and ruleProblems).
- * Workflow settings the modal does not show are kept from `workflowFields` (the rule being edited).
+ * Reads the rule editor's state into a rule input (validated afterwards by checkRuleInput, as every
+ * editor's rules are). Stages and escalation levels beyond the modal's rows are kept from
+ * `workflowFields` (the rule being edited).
  */
 export function readRuleEditorModal(values: ViewValues, workflowFields: Workflow = NO_WORKFLOW): TRuleInput {
   const mode = fieldOf(values, RULE_FIELDS.timeMode)?.selected_option?.value ?? 'any';
@@ -229,6 +246,6 @@ export function readRuleEditorModal(values: ViewValues, workflowFields: Workflow
     ttlSeconds: toInt(fieldOf(values, RULE_FIELDS.ttl)?.value),
     grantSeconds: toInt(fieldOf(values, RULE_FIELDS.grant)?.value),
     requireReason: flags.includes('require_reason'),
-    ...ruleWorkflow(workflowFields),
+    ...readWorkflow(values, workflowFields),
   };
 }

@@ -38,10 +38,11 @@ describe('greenlight/client dependencies', () => {
     expect(files.filter((file) => !file.startsWith('client/')).sort()).toEqual(['domain/params-hash.ts']);
   });
 
-  it('the CLI is built on the client alone (and the spinner)', () => {
+  it('the CLI is built on the client alone (and the spinner, and yaml for rules files)', () => {
     const { files, packages } = closure(path.join(SRC, 'cli/greenlight.ts'));
-    expect(packages.filter((name) => !name.startsWith('node:') && !ALLOWED_PACKAGES.has(name))).toEqual([
+    expect(packages.filter((name) => !name.startsWith('node:') && !ALLOWED_PACKAGES.has(name)).sort()).toEqual([
       'nanospinner',
+      'yaml',
     ]);
     expect(files.filter((file) => !file.startsWith('client/') && !file.startsWith('cli/')).sort()).toEqual([
       'domain/params-hash.ts',

@@ -1,9 +1,11 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
-import type { AuditVerifyReport, RequestJson } from '../../../src/client/index.ts';
+import type { AuditVerifyReport, RequestJson, RuleDocument, RuleJson, RulesDiff } from '../../../src/client/index.ts';
 import type { toRequestJson } from '../../../src/http/api/v1/request-json.ts';
-import type { ZAuditVerifyReport } from '../../../src/http/api/v1/schemas.ts';
+import type { RuleJson as ServerRuleJson, ZAuditVerifyReport, ZRulesDiff } from '../../../src/http/api/v1/schemas.ts';
 import type { AuditVerifyReport as ServerReport } from '../../../src/services/audit/verify.ts';
+import type { RulesDiff as ServerDiff } from '../../../src/services/routing/apply-rules.ts';
+import type { RuleDocument as ServerDocument } from '../../../src/services/routing/rule-document.ts';
 
 type ServerJson = ReturnType<typeof toRequestJson>;
 
@@ -22,6 +24,19 @@ describe('the audit report types', () => {
   it('the client’s, the server’s and the documented one are the same', () => {
     expectTypeOf<AuditVerifyReport>().toEqualTypeOf<ServerReport>();
     expectTypeOf<z.output<typeof ZAuditVerifyReport>>().toEqualTypeOf<ServerReport>();
+    expect(true).toBe(true);
+  });
+});
+
+describe('the rule types', () => {
+  it('the client’s rule document, rule and diff are the server’s', () => {
+    expectTypeOf<ServerDocument>().toExtend<RuleDocument>();
+    expectTypeOf<RuleDocument>().toExtend<ServerDocument>();
+    expectTypeOf<ServerRuleJson>().toExtend<RuleJson>();
+    expectTypeOf<keyof RuleJson>().toEqualTypeOf<keyof ServerRuleJson>();
+    expectTypeOf<RulesDiff>().toExtend<ServerDiff>();
+    expectTypeOf<ServerDiff>().toExtend<RulesDiff>();
+    expectTypeOf<z.output<typeof ZRulesDiff>>().toExtend<ServerDiff>();
     expect(true).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { requireApiKey, requireScope } from './auth.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { ApiLimits } from './rate-limits.ts';
 import { requestRoutes } from './requests.ts';
+import { ruleRoutes } from './rules.ts';
 
 /**
  * `/api/v1`: every route needs an API key, within the rate limits, except the OpenAPI document. A
@@ -19,9 +20,11 @@ export function apiV1Routes(deps: CoreDeps, limits: ApiLimits): Router {
     res.type('application/json').send(openapi);
   });
   router.use(requireApiKey(deps, limits));
-  // Every key may ask for approvals (admin keys too); only admin keys reach the audit trail.
+  // Every key may ask for approvals (admin keys too); only admin keys reach the audit trail and the rules.
   router.use('/audit', requireScope(deps, limits, 'admin'));
+  router.use('/rules', requireScope(deps, limits, 'admin'));
   router.use(requestRoutes(deps));
   router.use(auditRoutes(deps));
+  router.use(ruleRoutes(deps));
   return router;
 }

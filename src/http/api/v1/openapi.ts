@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { publicUrl } from '../../../config/grants.ts';
 import type { TConfig } from '../../../config/index.ts';
 import { ERROR_STATUS, type ErrorCode } from '../../../errors.ts';
+import { ZRuleDocument } from '../../../services/routing/rule-document.ts';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../errors.ts';
 import { EXPORT_PARAMETERS } from './audit-query.ts';
 import {
@@ -25,6 +26,10 @@ import {
   ZRequestJson,
   ZRequestStatus,
   ZResultBody,
+  ZRuleJson,
+  ZRuleList,
+  ZRulesApplied,
+  ZRulesBody,
 } from './schemas.ts';
 
 /** A piece of the OpenAPI document (plain JSON). */
@@ -68,7 +73,7 @@ const LOCKED: ErrorCode[] = ['busy'];
 
 /** One operation of the API, as the table below describes it. */
 interface Operation {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   operationId: string;
   tags: string[];
@@ -99,6 +104,18 @@ const ID_PARAMETER: Json = {
   description: 'The request id returned by POST /api/v1/requests.',
   schema: { type: 'string', format: 'uuid' },
 };
+
+const RULE_ID_PARAMETER: Json = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'The rule id (GET /api/v1/rules lists them).',
+  schema: { type: 'string', format: 'uuid' },
+};
+
+/** How every rule is checked, for the rules routes' descriptions. */
+const RULE_CHECKS =
+  'Checked by the same schema and checks as the App Home rule editor, with the same messages: `fields` lists every problem by its path in the document (`match.actions.0`, `reminder.afterSeconds`, `escalation.1.channel` …), and nothing is changed.';
 
 /** A route for admin keys only (`requireScope('admin')`). */
 const ADMIN: ErrorCode[] = ['forbidden'];
@@ -318,6 +335,81 @@ function operations(): Operation[] {
     },
     {
       method: 'get',
+      path: '/api/v1/rules',
+      operationId: 'listRules',
+      tags: ['rules'],
+      summary: 'List the routing rules (admin keys)',
+      description:
+        'Every routing rule in priority order (the first enabled match wins), each as its rule document in canonical form with its id, position and `managedBy`.',
+      auth: true,
+      ok: { status: 200, description: 'The rules.', schema: ref('RuleList') },
+      errors: [...AUTHED, ...ADMIN],
+    },
+    {
+      method: 'post',
+      path: '/api/v1/rules',
+      operationId: 'createRule',
+      tags: ['rules'],
+      summary: 'Add a routing rule at the end (admin keys)',
+      description: `Adds the rule last in the list; audited as \`rule.created\`. ${RULE_CHECKS} \`priority\` cannot be given: reorder with PUT /api/v1/rules or in App Home.`,
+      auth: true,
+      body: { schema: ref('RuleDocument'), required: true },
+      ok: {
+        status: 201,
+        description: 'The new rule.',
+        schema: ref('Rule'),
+        headers: { Location: { description: 'The new rule’s URL path.', schema: { type: 'string' } } },
+      },
+      errors: [...AUTHED, ...ADMIN, ...WITH_BODY],
+    },
+    {
+      method: 'put',
+      path: '/api/v1/rules',
+      operationId: 'replaceRules',
+      tags: ['rules'],
+      summary: 'Replace every routing rule with a list (admin keys)',
+      description: `Rules as code: the list becomes the whole set, in its order (or by \`priority\`). Rules are matched by name: new names are added, others changed in place, rules missing from the list deleted; every rule of the list is marked \`managedBy: file\` (App Home shows it managed as code). Applied in one transaction, all or nothing, each change audited with before and after, then \`rules.applied\`. With \`dryRun=true\` only the diff is answered. ${RULE_CHECKS} Paths start with the rule's index in the list: \`rules[3].match.actions.0\`.`,
+      auth: true,
+      parameters: [
+        {
+          name: 'dryRun',
+          in: 'query',
+          required: false,
+          description: 'true: answer the diff without changing anything.',
+          schema: { type: 'string', enum: ['true', 'false'], default: 'false' },
+        },
+      ],
+      body: { schema: ref('RulesBody'), required: true },
+      ok: { status: 200, description: 'What changed (or would change).', schema: ref('RulesApplied') },
+      errors: [...AUTHED, ...ADMIN, ...WITH_BODY],
+    },
+    {
+      method: 'patch',
+      path: '/api/v1/rules/{id}',
+      operationId: 'updateRule',
+      tags: ['rules'],
+      summary: 'Change some fields of a rule (admin keys)',
+      description: `A JSON Merge Patch (RFC 7396) of the rule's document: objects merge field by field, \`null\` resets a field to its default, anything else replaces it. The merged rule is then checked whole; audited as \`rule.updated\` with before and after. ${RULE_CHECKS}`,
+      auth: true,
+      parameters: [RULE_ID_PARAMETER],
+      body: { schema: { type: 'object', description: 'Any fields of a RuleDocument.' }, required: true },
+      ok: { status: 200, description: 'The rule as it now stands.', schema: ref('Rule') },
+      errors: [...AUTHED, ...ADMIN, ...BY_ID, ...WITH_BODY, 'conflict'],
+    },
+    {
+      method: 'delete',
+      path: '/api/v1/rules/{id}',
+      operationId: 'deleteRule',
+      tags: ['rules'],
+      summary: 'Delete a rule (admin keys)',
+      description: 'The rule stops routing requests at once; audited as `rule.deleted` with what it was.',
+      auth: true,
+      parameters: [RULE_ID_PARAMETER],
+      ok: { status: 204, description: 'Deleted.', schema: {} },
+      errors: [...AUTHED, ...ADMIN, ...BY_ID],
+    },
+    {
+      method: 'get',
       path: '/.well-known/jwks.json',
       operationId: 'getJwks',
       tags: ['grants'],
@@ -492,10 +584,15 @@ function operationObject(op: Operation): Json {
       [String(op.ok.status)]: {
         description: op.ok.description,
         ...(op.ok.headers === undefined ? {} : { headers: op.ok.headers }),
-        content:
-          op.ok.content === undefined
-            ? { [op.ok.mediaType ?? 'application/json']: { schema: op.ok.schema } }
-            : Object.fromEntries(Object.entries(op.ok.content).map(([type, schema]) => [type, { schema }])),
+        // 204 No Content has no body to describe.
+        ...(op.ok.status === 204
+          ? {}
+          : {
+              content:
+                op.ok.content === undefined
+                  ? { [op.ok.mediaType ?? 'application/json']: { schema: op.ok.schema } }
+                  : Object.fromEntries(Object.entries(op.ok.content).map(([type, schema]) => [type, { schema }])),
+            }),
       },
       ...errorResponses(op.errors),
       ...op.extraResponses,
@@ -560,6 +657,7 @@ export function buildOpenApiDocument(
       { name: 'requests', description: 'Approval requests.' },
       { name: 'grants', description: 'What an approval yields: a signed, single-use grant.' },
       { name: 'audit', description: 'The tamper-evident audit trail: export and verify (admin keys).' },
+      { name: 'rules', description: 'Routing rules as code: list, add, change, delete, replace (admin keys).' },
       { name: 'meta', description: 'Health and this document.' },
     ],
     paths,
@@ -586,7 +684,7 @@ export function buildOpenApiDocument(
           type: 'http',
           scheme: 'bearer',
           description:
-            'An API key (SERVICE_API_KEYS, or created in App Home): `Authorization: Bearer <key>`. Request-scoped keys use the requests and grants routes; admin keys (`name:secret:admin`, or chosen in App Home) also the audit routes.',
+            'An API key (SERVICE_API_KEYS, or created in App Home): `Authorization: Bearer <key>`. Request-scoped keys use the requests and grants routes; admin keys (`name:secret:admin`, or chosen in App Home) also the audit and rules routes.',
         },
       },
       schemas: {
@@ -597,6 +695,12 @@ export function buildOpenApiDocument(
             ExecuteBody: ZExecuteBody,
             ResultBody: ZResultBody,
             ExtendBody: ZExtendBody,
+            RuleDocument: ZRuleDocument,
+            RulesBody: ZRulesBody,
+            // Answered with defaults omitted (the canonical document), so described as written, not as parsed.
+            Rule: ZRuleJson,
+            RuleList: ZRuleList,
+            RulesApplied: ZRulesApplied,
           },
           'input',
         ),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { REQUEST_STATUSES, type RequestStatus, RISKS } from '../../../domain/request-status.ts';
 import { ERROR_STATUS, type ErrorCode } from '../../../errors.ts';
 import { ZContext } from '../../../services/requests/input.ts';
+import { ZRuleDocument } from '../../../services/routing/rule-document.ts';
 
 /**
  * The API's zod schemas in one place: the request bodies the routes validate with, and the shapes
@@ -367,3 +368,92 @@ export const ZAuditVerifyReport = z
     breaks: z.array(ZAuditChainBreak).meta({ description: 'The first break of each broken chain, at most 100.' }),
   })
   .meta({ description: 'The audit trail’s hash chains, checked.' });
+
+/** A routing rule as the rules routes answer it: its document (defaults omitted) with its id and place. */
+export const ZRuleJson = z
+  .object({
+    id: z.uuid(),
+    ...ZRuleDocument.shape,
+    priority: z.int().min(1).meta({ description: 'Position in the list: 1 is tried first.' }),
+    managedBy: z
+      .string()
+      .nullable()
+      .meta({ description: '`file` when applied by PUT /rules (a rules file): App Home shows it managed as code.' }),
+    updatedAt: ZInstant,
+  })
+  .meta({
+    description:
+      'A routing rule: its document in canonical form (name, enabled, match.actions, match.resources and outcome always; other fields only when not their default), with its id, position and who manages it.',
+  });
+
+/** The TypeScript type of a rule as the API answers it. */
+export type RuleJson = z.input<typeof ZRuleJson>;
+
+/** `GET /api/v1/rules`. */
+export const ZRuleList = z
+  .object({ rules: z.array(ZRuleJson) })
+  .meta({ description: 'Every rule, in priority order.' });
+
+const ZSlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id (U…/W…)');
+
+/** Who is who on other platforms: provider → login → Slack user id (e.g. `github: { octocat: U0123ABCD }`). */
+export const ZIdentities = z
+  .record(
+    z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a provider name like github'),
+    z.record(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'), ZSlackUserId),
+  )
+  .meta({
+    description:
+      'Identity mappings, provider → login → Slack user id (e.g. github: { octocat: U0123ABCD }). Checked; applied once identity mappings are supported.',
+  });
+
+/** The limit on how many rules one PUT may hold. */
+export const MAX_RULES = 500;
+
+/** `PUT /api/v1/rules` as the route reads it: each rule is then checked on its own, so every problem is reported. */
+export const ZRulesEnvelope = z.strictObject({
+  rules: z.array(z.unknown()).max(MAX_RULES, `must hold at most ${MAX_RULES} rules`),
+  identities: ZIdentities.optional(),
+});
+
+/** `PUT /api/v1/rules` as documented: the whole list of rules, in priority order. */
+export const ZRulesBody = z
+  .strictObject({
+    rules: z.array(ZRuleDocument).max(MAX_RULES),
+    identities: ZIdentities.optional(),
+  })
+  .meta({
+    description: 'Every routing rule, first tried first (or ordered by `priority`); the same shape as a rules file.',
+  });
+
+const ZDiffEntry = z.object({ id: z.uuid(), name: z.string(), priority: z.int().min(1) });
+
+/** What `PUT /api/v1/rules` does (or, with `dryRun`, would do): rules matched by name. */
+export const ZRulesDiff = z
+  .object({
+    added: z.array(z.object({ name: z.string(), priority: z.int().min(1) })),
+    changed: z.array(
+      ZDiffEntry.extend({
+        changes: z.array(
+          z.object({
+            field: z.string().meta({ examples: ['match.actions', 'reminder.afterSeconds', 'priority', 'managedBy'] }),
+            before: z.unknown(),
+            after: z.unknown(),
+          }),
+        ),
+      }),
+    ),
+    removed: z.array(ZDiffEntry),
+    unchanged: z.array(ZDiffEntry),
+  })
+  .meta({ description: 'Added, changed (field by field), removed and unchanged rules; `priority` is the position.' });
+
+/** The answer of `PUT /api/v1/rules`. */
+export const ZRulesApplied = z
+  .object({
+    dryRun: z.boolean(),
+    applied: z.boolean().meta({ description: 'False for a dry run: nothing was changed.' }),
+    diff: ZRulesDiff,
+    rules: z.array(ZRuleJson).optional().meta({ description: 'Every rule after applying (not on a dry run).' }),
+  })
+  .meta({ description: 'What replacing the rules did or would do.' });

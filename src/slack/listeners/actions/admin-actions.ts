@@ -3,7 +3,14 @@ import type { Actor } from '../../../domain/actor.ts';
 import { AppError } from '../../../errors.ts';
 import { revokeApiClient } from '../../../services/api-keys/api-keys.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
-import { deleteRule, listRules, moveRule, setRuleEnabled } from '../../../services/routing/rules-store.ts';
+import {
+  deleteRule,
+  detachRule,
+  listRules,
+  MANAGED_TEXT,
+  moveRule,
+  setRuleEnabled,
+} from '../../../services/routing/rules-store.ts';
 import { approvalStats } from '../../../services/stats/approval-stats.ts';
 import { requireAdmin } from '../../admin-guard.ts';
 import { buildApiKeyModal } from '../../blocks/api-key-modal.ts';
@@ -15,6 +22,9 @@ import { parsePages, publishHome } from '../../home-publisher.ts';
 import { ACTION_IDS } from '../../ids.ts';
 import type { TBlockActions } from '../../payloads.ts';
 import { tellUser } from '../feedback.ts';
+
+/** App Home leaves rules managed as code alone until they are detached from their file. */
+const APP_HOME = { refuseManaged: true };
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 type Run = (args: Args & { value: string; triggerId: string }, actor: Actor) => Promise<void>;
@@ -53,25 +63,37 @@ export function adminActionCallbacks(
     [ACTION_IDS.ruleEdit]: adminAction(deps, ACTION_IDS.ruleEdit, async ({ value, triggerId, client }) => {
       const rule = (await listRules(deps.db)).find((r) => r.id === value);
       if (rule === undefined) throw new AppError('not_found', 'This rule no longer exists.');
+      if (rule.managedBy !== null) throw new AppError('conflict', MANAGED_TEXT);
       // Label the rule's user groups by handle; ids alone still work if Slack does not answer.
       const labels = new Map<string, string>();
-      if (rule.approvers.some((a) => a.startsWith('S'))) {
+      const everyApprover = [
+        ...rule.approvers,
+        ...(rule.stages ?? []).flatMap((stage) => stage.approvers),
+        ...rule.escalation.flatMap((level) => level.approvers),
+      ];
+      if (everyApprover.some((a) => a.startsWith('S'))) {
         const groups = await client.usergroups.list({}).catch(() => ({ usergroups: [] }));
         for (const group of groups.usergroups ?? []) if (group.id) labels.set(group.id, `@${group.handle ?? group.id}`);
       }
       await client.views.open({ trigger_id: triggerId, view: buildRuleEditorModal(rule, labels) });
     }),
     [ACTION_IDS.ruleDelete]: adminAction(deps, ACTION_IDS.ruleDelete, ({ value }, actor) =>
-      deleteRule(deps, actor, value),
+      deleteRule(deps, actor, value, APP_HOME),
     ),
-    [ACTION_IDS.ruleUp]: adminAction(deps, ACTION_IDS.ruleUp, ({ value }, actor) => moveRule(deps, actor, value, 'up')),
+    [ACTION_IDS.ruleUp]: adminAction(deps, ACTION_IDS.ruleUp, ({ value }, actor) =>
+      moveRule(deps, actor, value, 'up', APP_HOME),
+    ),
     [ACTION_IDS.ruleDown]: adminAction(deps, ACTION_IDS.ruleDown, ({ value }, actor) =>
-      moveRule(deps, actor, value, 'down'),
+      moveRule(deps, actor, value, 'down', APP_HOME),
     ),
     [ACTION_IDS.ruleToggle]: adminAction(deps, ACTION_IDS.ruleToggle, async ({ value }, actor) => {
       const rule = (await listRules(deps.db)).find((r) => r.id === value);
       if (rule === undefined) throw new AppError('not_found', 'This rule no longer exists.');
-      await setRuleEnabled(deps, actor, rule.id, !rule.enabled);
+      await setRuleEnabled(deps, actor, rule.id, !rule.enabled, APP_HOME);
+    }),
+    // Admin-checked like every button here; audited as rule.detached.
+    [ACTION_IDS.ruleDetach]: adminAction(deps, ACTION_IDS.ruleDetach, async ({ value }, actor) => {
+      await detachRule(deps, actor, value);
     }),
     [ACTION_IDS.ruleTest]: adminAction(deps, ACTION_IDS.ruleTest, async ({ triggerId, client }) => {
       await client.views.open({ trigger_id: triggerId, view: buildRuleSimulatorModal() });

@@ -6,13 +6,14 @@ import { createApiClient } from '../../../services/api-keys/api-keys.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { fieldErrors, ZAction, ZResource } from '../../../services/requests/input.ts';
 import { simulateRoute } from '../../../services/routing/route.ts';
-import { ruleProblems, ruleWorkflow, ZRuleInput } from '../../../services/routing/rule-schema.ts';
-import { createRule, getRule, updateRule } from '../../../services/routing/rules-store.ts';
+import { checkRuleInput } from '../../../services/routing/rule-document.ts';
+import { ruleWorkflow } from '../../../services/routing/rule-schema.ts';
+import { createRule, getRule, MANAGED_TEXT, updateRule } from '../../../services/routing/rules-store.ts';
 import { requireAdmin } from '../../admin-guard.ts';
 import { uploadAuditExport } from '../../audit-upload.ts';
 import { API_KEY_FIELDS, buildApiKeyCreatedModal, readApiKeyModal } from '../../blocks/api-key-modal.ts';
 import { EXPORT_FIELDS, readExportModal } from '../../blocks/export-modal.ts';
-import { FIELD_BLOCK, RULE_FIELDS, readRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
+import { RULE_FIELDS, readRuleEditorModal, ruleFieldBlock } from '../../blocks/rule-editor-modal.ts';
 import {
   buildRuleSimulatorResult,
   readRuleSimulatorModal,
@@ -31,11 +32,6 @@ function inlineErrors(problems: FieldError[], blockOf: (path: string) => string)
   const errors: Record<string, string> = {};
   for (const problem of problems) errors[blockOf(problem.path)] ??= problem.message;
   return errors;
-}
-
-function ruleBlock(path: string): string {
-  const parts = path.split('.');
-  return FIELD_BLOCK[parts.slice(0, 2).join('.')] ?? FIELD_BLOCK[parts[0] ?? ''] ?? RULE_FIELDS.name;
 }
 
 /**
@@ -70,22 +66,25 @@ export function ruleModalSubmitCallback(deps: CoreDeps) {
       return;
     }
     const { ruleId, updatedAt } = metadata;
-    // The modal does not show every workflow setting yet: an edit keeps the rule's own.
     const editing = ruleId === null ? null : await getRule(deps.db, ruleId);
-    const parsed = ZRuleInput.safeParse(readRuleEditorModal(input.values, editing ? ruleWorkflow(editing) : undefined));
-    if (!parsed.success) {
-      await ack({ response_action: 'errors', errors: inlineErrors(fieldErrors(parsed.error), ruleBlock) });
+    // Checked on submission, not only in the view: the rule may have been applied from a file since.
+    if (editing?.managedBy) {
+      await ack({ response_action: 'errors', errors: { [RULE_FIELDS.name]: MANAGED_TEXT } });
       return;
     }
-    const problems = await ruleProblems(deps, parsed.data);
-    if (problems.length > 0) {
-      await ack({ response_action: 'errors', errors: inlineErrors(problems, ruleBlock) });
+    // The same checks, with the same messages, as the admin API and rules files.
+    const checked = await checkRuleInput(
+      deps,
+      readRuleEditorModal(input.values, editing ? ruleWorkflow(editing) : undefined),
+    );
+    if (!checked.ok) {
+      await ack({ response_action: 'errors', errors: inlineErrors(checked.problems, ruleFieldBlock) });
       return;
     }
     const actor = { type: 'user' as const, id: user };
     try {
-      if (ruleId === null) await createRule(deps, actor, parsed.data);
-      else await updateRule(deps, actor, ruleId, parsed.data, updatedAt);
+      if (ruleId === null) await createRule(deps, actor, checked.input);
+      else await updateRule(deps, actor, ruleId, checked.input, updatedAt, { refuseManaged: true });
     } catch (error) {
       const message = error instanceof AppError ? error.message : 'Saving failed; please try again.';
       await ack({ response_action: 'errors', errors: { [RULE_FIELDS.name]: message } });

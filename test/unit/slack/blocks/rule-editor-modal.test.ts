@@ -7,6 +7,7 @@ import {
   RULE_FIELDS,
   readRuleEditorModal,
 } from '../../../../src/slack/blocks/rule-editor-modal.ts';
+import { WORKFLOW_FIELDS } from '../../../../src/slack/blocks/rule-editor-workflow.ts';
 import { CALLBACK_IDS } from '../../../../src/slack/ids.ts';
 import { validateView } from '../../../support/block-kit.ts';
 import { submitUnchanged } from '../../../support/view-state.ts';
@@ -39,6 +40,22 @@ function rule(overrides: Partial<RuleRow> = {}): RuleRow {
   };
 }
 
+/** Every workflow setting set, groups and users mixed, as many stages and levels as the modal has rows. */
+const FULL_WORKFLOW = {
+  stages: [
+    { name: 'Team lead', approvers: ['U0APPROVA1'], requiredApprovals: 1 },
+    { name: 'DBA', approvers: ['U0APPROVB1', 'S0ONCALL01'], requiredApprovals: 2 },
+    { name: 'CISO', approvers: ['U0CISO0001'], requiredApprovals: 1 },
+  ],
+  reminder: { afterSeconds: 60, repeatSeconds: 300 },
+  escalation: [
+    { afterSeconds: 600, approvers: ['U0OUTSIDE1', 'S0ONCALL01'], channelId: 'C0APPROVAL' },
+    { afterSeconds: 1200, approvers: ['S0ONCALL01'], channelId: null },
+  ],
+  breakGlass: { allowed: true, channelId: 'C0BREAKGLS' },
+  needsInfo: { extendSeconds: 900 },
+} satisfies Partial<RuleRow>;
+
 /** What the rule's editable fields are, as the reader returns them. */
 function inputOf(row: RuleRow) {
   const { id: _id, priority: _priority, updatedAt: _updatedAt, managedBy: _managedBy, ...input } = row;
@@ -57,10 +74,52 @@ describe('rule editor modal', () => {
         ttlSeconds: null,
         grantSeconds: null,
       }),
+      rule(FULL_WORKFLOW),
+      rule({
+        ...FULL_WORKFLOW,
+        reminder: { afterSeconds: 30, repeatSeconds: null },
+        breakGlass: { allowed: true, channelId: null },
+      }),
     ]) {
       const view = buildRuleEditorModal(row);
       expect(readRuleEditorModal(submitUnchanged(view), row)).toEqual(inputOf(row));
     }
+  });
+
+  it('keeps stages and escalation levels beyond the rows it shows, and says so', () => {
+    const many = rule({
+      stages: Array.from({ length: 5 }, (_, i) => ({
+        name: `Stage ${i}`,
+        approvers: [`U0STAGE00${i}`],
+        requiredApprovals: 1,
+      })),
+      escalation: Array.from({ length: 4 }, (_, i) => ({
+        afterSeconds: 60 * (i + 1),
+        approvers: ['U0APPROVA1'],
+        channelId: null,
+      })),
+    });
+    const view = buildRuleEditorModal(many);
+    expect(readRuleEditorModal(submitUnchanged(view), many)).toEqual(inputOf(many));
+    expect(JSON.stringify(view.blocks)).toContain('This rule has 5 stages');
+    expect(validateView(view)).toEqual([]);
+  });
+
+  it('reads an empty row as no stage, and a half-filled one so the check can say what is missing', () => {
+    const values = submitUnchanged(buildRuleEditorModal());
+    const set = (id: string, state: Record<string, unknown>) => {
+      values[id] = { [id]: { type: 'x', ...state } } as never;
+    };
+    set(WORKFLOW_FIELDS.stageUsers(1), { selected_users: ['U0APPROVA1'] });
+    set(WORKFLOW_FIELDS.reminderRepeat, { value: '60' });
+    set(WORKFLOW_FIELDS.escalationChannel(0), { selected_conversation: 'C0APPROVAL' });
+    set(WORKFLOW_FIELDS.breakGlassChannel, { selected_conversation: 'C0BREAKGLS' });
+    const input = readRuleEditorModal(values);
+    expect(input.stages).toEqual([{ name: '', approvers: ['U0APPROVA1'], requiredApprovals: 1 }]);
+    expect(input.reminder).toEqual({ afterSeconds: 0, repeatSeconds: 60 });
+    expect(input.escalation).toEqual([{ afterSeconds: 0, approvers: [], channelId: 'C0APPROVAL' }]);
+    expect(input.breakGlass).toEqual({ allowed: false, channelId: 'C0BREAKGLS' });
+    expect(input.needsInfo).toBeNull();
   });
 
   it('starts a new rule enabled, for any request, with one approval and office-hour defaults', () => {
@@ -130,6 +189,17 @@ describe('rule editor modal', () => {
       environments: Array.from({ length: 20 }, (_, j) => `env-${j}-${long}`.slice(0, 100)),
       approvers: Array.from({ length: 50 }, (_, j) => `U0APPR${String(j).padStart(4, '0')}`),
       denyMessage: long.slice(0, 500),
+      ...FULL_WORKFLOW,
+      stages: Array.from({ length: 10 }, (_, i) => ({
+        name: `${long}`.slice(0, 80 - i),
+        approvers: Array.from({ length: 50 }, (_, j) => `U0ST${i}${String(j).padStart(4, '0')}`),
+        requiredApprovals: 50,
+      })),
+      escalation: Array.from({ length: 10 }, (_, i) => ({
+        afterSeconds: 60 * (i + 1),
+        approvers: Array.from({ length: 50 }, (_, j) => (j % 2 ? `S0GR${i}${j}0000` : `U0ES${i}${j}0000`)),
+        channelId: 'C0APPROVAL',
+      })),
     });
     expect(validateView(buildRuleEditorModal(big))).toEqual([]);
     expect(validateView(buildRuleEditorModal())).toEqual([]);

@@ -1,0 +1,153 @@
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
+import type { FieldErrorJson, Identities, RuleDocument, RuleJson } from '../../client/index.ts';
+
+/**
+ * Rules files: `{ rules: [...] }` in YAML (JSON is YAML too), optionally with `identities:`
+ * (provider → login → Slack user id). The CLI checks only what it must to send the file (YAML
+ * syntax, the top-level shape, the identities' shape); the service checks every rule, and its
+ * problems are pointed back at the file's lines here.
+ */
+
+/** A problem located in the file: `rules.yml:12:7 rules[1].reminder.afterSeconds: must be at least 10 seconds`. */
+export interface FileProblem {
+  line: number;
+  col: number;
+  path: string | null;
+  message: string;
+}
+
+/** A parsed rules file, with a way to find where each of its fields is written. */
+export interface RulesFile {
+  rules: RuleDocument[];
+  identities?: Identities;
+  /** Where `path` (`rules[1].reminder.afterSeconds`) is written: its key, or the nearest field that is there. */
+  locate(path: string): { line: number; col: number };
+}
+
+const TOP_LEVEL = new Set(['rules', 'identities']);
+const PROVIDER = /^[a-z][a-z0-9_-]{0,31}$/;
+const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
+
+/** `rules[1].match.actions.0` → ['rules', 1, 'match', 'actions', 0]. */
+function segments(path: string): Array<string | number> {
+  return path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((part) => part !== '')
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+/** The start offset of the node at `path`, or of the deepest one on the way there that exists. */
+function offsetOf(doc: Document, path: Array<string | number>): number {
+  let node: unknown = doc.contents;
+  let offset = (node as Node | null)?.range?.[0] ?? 0;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+      );
+      if (pair === undefined) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (item === undefined) break;
+      offset = (item as Node).range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+/** The shape problems of `identities:`, located. */
+function identityProblems(doc: Document, lines: LineCounter, value: unknown): FileProblem[] {
+  const problems: FileProblem[] = [];
+  const at = (path: string, message: string) => {
+    const { line, col } = lines.linePos(offsetOf(doc, segments(path)));
+    problems.push({ line, col, path, message });
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    at('identities', 'must map providers to logins, e.g. identities: { github: { octocat: U0123ABCD } }');
+    return problems;
+  }
+  for (const [provider, logins] of Object.entries(value)) {
+    if (!PROVIDER.test(provider)) at(`identities.${provider}`, 'must be a provider name like github');
+    if (logins === null || typeof logins !== 'object' || Array.isArray(logins)) {
+      at(`identities.${provider}`, 'must map logins to Slack user ids, e.g. octocat: U0123ABCD');
+      continue;
+    }
+    for (const [login, user] of Object.entries(logins)) {
+      if (typeof user !== 'string' || !SLACK_USER.test(user)) {
+        at(`identities.${provider}.${login}`, 'must be a Slack user id (U…/W…)');
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Parses a rules file, keeping where everything is written. Syntax errors and a wrong top-level
+ * shape are problems here (the file is not sent); each rule's fields are the service's to check.
+ */
+export function parseRulesFile(text: string): { ok: true; file: RulesFile } | { ok: false; problems: FileProblem[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const problems: FileProblem[] = doc.errors.map((error) => {
+    const position = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
+    return {
+      line: position.line,
+      col: position.col,
+      path: null,
+      message: error.message.split('\n')[0] ?? error.message,
+    };
+  });
+  if (problems.length > 0) return { ok: false, problems };
+  const locate = (path: string) => lines.linePos(offsetOf(doc, segments(path)));
+  const value: unknown = doc.toJS();
+  const top = (path: string, message: string): FileProblem => ({ ...locate(path), path, message });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, problems: [top('', 'must be a mapping with a `rules:` list')] };
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!TOP_LEVEL.has(key)) problems.push(top(key, 'is not a known field (rules, identities)'));
+  }
+  if (!Array.isArray(record.rules)) problems.push(top('rules', 'must be a list of rules'));
+  else {
+    for (const [index, rule] of record.rules.entries()) {
+      if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+        problems.push(top(`rules[${index}]`, 'must be a rule (a mapping with name, match, …)'));
+      }
+    }
+  }
+  if (record.identities !== undefined) problems.push(...identityProblems(doc, lines, record.identities));
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    file: {
+      rules: record.rules as RuleDocument[],
+      ...(record.identities === undefined ? {} : { identities: record.identities as Identities }),
+      locate,
+    },
+  };
+}
+
+/** The service's field problems, each pointed at its line in the file. */
+export function locateProblems(file: RulesFile, fields: FieldErrorJson[]): FileProblem[] {
+  return fields.map((field) => ({ ...file.locate(field.path), path: field.path, message: field.message }));
+}
+
+/** One problem as a line of output: `rules.yml:12:7 rules[1].reminder.afterSeconds: must be at least 10 seconds`. */
+export function formatProblem(fileName: string, problem: FileProblem): string {
+  return `${fileName}:${problem.line}:${problem.col} ${problem.path === null ? '' : `${problem.path}: `}${problem.message}`;
+}
+
+/** The rules as a rules file: `{ rules: [...] }`, each rule's document as the service gives it (id, position and manager left out). */
+export function rulesFileText(rules: RuleJson[]): string {
+  const documents = rules.map(
+    ({ id: _id, priority: _priority, managedBy: _managedBy, updatedAt: _updatedAt, ...doc }) => doc,
+  );
+  return stringify({ rules: documents }, { lineWidth: 0 });
+}
