@@ -1,9 +1,57 @@
-import { definePart, optional, secret } from './fields.ts';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { definePart, integer, optional, quote, secret, type TParse, type TProblem, url, withDefault } from './fields.ts';
+
+/**
+ * A GitHub App private key: the PEM itself (a `.env` line may spell its newlines `\n`) or the path
+ * of the `.pem` file GitHub gave. Checked to be a private key now, so a wrong one fails at startup;
+ * never shown.
+ */
+const privateKeyPem: TParse<string> = (value, report) => {
+  let pem = value;
+  if (!value.includes('-----BEGIN')) {
+    try {
+      pem = readFileSync(value, 'utf8');
+    } catch (error) {
+      report(`is neither a PEM private key nor a readable file (${quote(value)}: ${(error as Error).message})`);
+      return z.NEVER;
+    }
+  }
+  pem = pem.replaceAll('\\n', '\n').trim();
+  try {
+    createPrivateKey(pem);
+    return `${pem}\n`;
+  } catch {
+    report('is not a PEM private key (value not shown); download one under the GitHub App settings');
+    return z.NEVER;
+  }
+};
+
+/** The three GitHub App settings that turn the integration on; all or none. */
+const GITHUB_SECRETS = ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_WEBHOOK_SECRET'] as const;
 
 /**
  * Pipeline integrations that call Greenlight natively. Each is off until its secret is set, so a
  * deployment that does not use one exposes nothing for it.
  */
-export const integrations = definePart({
-  TERRAFORM_RUN_TASK_HMAC_KEY: optional(secret(8, 'a Terraform run task HMAC key')),
-});
+export const integrations = definePart(
+  {
+    TERRAFORM_RUN_TASK_HMAC_KEY: optional(secret(8, 'a Terraform run task HMAC key')),
+    GITHUB_APP_ID: optional(integer(1, Number.MAX_SAFE_INTEGER)),
+    GITHUB_APP_PRIVATE_KEY: optional(privateKeyPem),
+    GITHUB_WEBHOOK_SECRET: optional(secret(8, 'a GitHub webhook secret')),
+    GITHUB_API_URL: withDefault(url(['https:', 'http:'], 'https://api.github.com'), 'https://api.github.com'),
+  },
+  (values) => {
+    // Only variables that parsed and are unset: a malformed one is already reported as such.
+    const set = GITHUB_SECRETS.filter((name) => values[name] !== undefined);
+    if (set.length === 0) return [];
+    return GITHUB_SECRETS.filter((name) => Object.hasOwn(values, name) && values[name] === undefined).map(
+      (name): TProblem => ({
+        name,
+        message: `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set (GitHub deployment protection rules need all three)`,
+      }),
+    );
+  },
+);
