@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, HomeView, KnownBlock } from '@slack/types';
 import { describeTimeCondition } from '../../domain/policy.ts';
 import { isGrantEnd } from '../../domain/request-status.ts';
+import { requesterMention } from '../../domain/requester.ts';
 import type { HomeData, HomePages, HomeSection } from '../../services/home/home-data.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import type { RuleRow } from '../../services/routing/rules-store.ts';
@@ -74,7 +75,7 @@ function activeAccess(data: HomeData, pages: HomePages): KnownBlock[] {
     const approved = request.decidedAt === null ? '' : ` ${slackDate(request.decidedAt)}`;
     const lines = [
       summary(request),
-      `Requested by <@${request.requesterSlackId}> · approved ${describeDecider(request)}${approved}`,
+      `Requested by ${requesterMention(escapeMrkdwn(request.requesterSlackId))} · approved ${describeDecider(request)}${approved}`,
       grantStatusLine(request),
     ].filter((line) => line !== null);
     const mine = request.requesterSlackId === data.userId && offersGrant(request);
@@ -109,7 +110,7 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
   for (const request of data.awaiting.items) {
     blocks.push(
       section(
-        `${summary(request)} · ${request.risk} risk\nBy <@${request.requesterSlackId}>: ${truncate(escapeMrkdwn(request.reason), 300)}\nExpires ${slackDate(request.expiresAt)}`,
+        `${summary(request)} · ${request.risk} risk\nBy ${requesterMention(escapeMrkdwn(request.requesterSlackId))}: ${truncate(escapeMrkdwn(request.reason), 300)}\nExpires ${slackDate(request.expiresAt)}`,
       ),
       {
         type: 'actions',
