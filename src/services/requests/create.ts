@@ -25,13 +25,17 @@ export interface NewRequest {
   callbackUrl?: string | null;
 }
 
-/** Who asks: a person in Slack, or an API client (which may send an Idempotency-Key). */
+/**
+ * Who asks: a person in Slack, an API client (which may send an Idempotency-Key), or a platform
+ * integration (`source`: a GitHub deployment protection rule), which has no API client.
+ */
 export type RequestOrigin =
   | { actor: Extract<Actor, { type: 'user' }> }
   | {
       actor: Extract<Actor, { type: 'service' }> & { clientId: string };
       idempotency?: Omit<IdempotencyKey, 'clientId'>;
-    };
+    }
+  | { actor: Extract<Actor, { type: 'service' }>; source: 'github' };
 
 /** A rule's time to decide is the policy's limit: a request may ask for less, not more. */
 function timeToDecide(route: Route, requested: number | undefined, fallback: number): number {
@@ -48,9 +52,11 @@ function timeToDecide(route: Route, requested: number | undefined, fallback: num
 export async function createRequest(deps: CoreDeps, input: NewRequest, origin: RequestOrigin): Promise<Replay> {
   const { actor } = origin;
   const idempotency =
-    actor.type === 'service' && 'idempotency' in origin && origin.idempotency !== undefined
-      ? { ...origin.idempotency, clientId: actor.clientId }
+    'idempotency' in origin && origin.idempotency !== undefined
+      ? { ...origin.idempotency, clientId: origin.actor.clientId }
       : undefined;
+  const source = 'source' in origin ? origin.source : actor.type === 'service' ? 'api' : 'slack';
+  const apiClientId = actor.type === 'service' && source === 'api' ? (actor.clientId ?? null) : null;
   const result = await withIdempotency(deps.db, idempotency, async () => {
     const now = deps.now();
     const subject = { action: input.action, resource: input.resource, environment: input.environment ?? null };
@@ -87,7 +93,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       id,
       status: 'pending',
       version: 0,
-      source: actor.type === 'service' ? 'api' : 'slack',
+      source,
       ...subject,
       risk: input.risk,
       reason: input.reason,
@@ -95,7 +101,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       paramsHash,
       requesterSlackId: input.requesterSlackId,
       requesterEmail: input.requesterEmail ?? null,
-      apiClientId: actor.type === 'service' ? actor.clientId : null,
+      apiClientId,
       idempotencyKey: idempotency?.key ?? null,
       idempotencyHash: idempotency?.bodyHash ?? null,
       callbackUrl: input.callbackUrl ?? null,
