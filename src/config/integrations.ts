@@ -1,7 +1,17 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { definePart, integer, optional, quote, secret, type TParse, type TProblem, url, withDefault } from './fields.ts';
+import {
+  definePart,
+  integer,
+  optional,
+  quote,
+  secret,
+  type TParse,
+  type TProblem,
+  url,
+  withDefault,
+} from './fields.ts';
 
 /**
  * A GitHub App private key: the PEM itself (a `.env` line may spell its newlines `\n`) or the path

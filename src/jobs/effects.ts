@@ -4,6 +4,7 @@ import { countChanged, countCreated } from '../services/requests/outcome-metrics
 import type { RequestRow } from '../services/requests/store.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
+import { reportGithub } from './definitions/report-github.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { JOB_IDS } from './job-ids.ts';
 import { dueNotices, enqueueNotices } from './notices.ts';
@@ -50,6 +51,23 @@ export function createEffects(
       ),
     ];
   };
+  // A GitHub-gated request's decision goes back to GitHub (the first report is queued once the
+  // delivery is linked to its request: http/integrations/github.ts).
+  const reportToGithub = (decided: RequestRow[]) => {
+    const owed = decided.filter((r) => r.source === 'github');
+    if (owed.length === 0) return [];
+    return [
+      guarded('github.report', owed[0] as RequestRow, () =>
+        deps.jobs.enqueueBulk(
+          reportGithub,
+          owed.map((r) => ({
+            payload: { requestId: r.id, kind: 'decision' as const },
+            options: { jobId: JOB_IDS.githubReport(r.id, 'decision') },
+          })),
+        ),
+      ),
+    ];
+  };
   return {
     async requestCreated(request) {
       countCreated(deps.metrics, request);
@@ -85,6 +103,7 @@ export function createEffects(
         steps.push(
           ...notifyOutcome(decided),
           ...callBack(decided),
+          ...reportToGithub(decided),
           guarded('timers', first, () => syncTimers(deps, decided)),
         );
       }

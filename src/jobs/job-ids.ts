@@ -19,6 +19,8 @@ export const JOB_IDS = {
   dm: (requestId: string, what: string) => `dm-${requestId}-${what}`,
   /** The callback reporting the request reaching `status` (one delivery, retried under this id). */
   callback: (requestId: string, status: string) => `callback-${requestId}-${status}`,
+  /** A report to GitHub about a gated deployment: `waiting` (status report) or `decision`. */
+  githubReport: (requestId: string, kind: string) => `github-${kind}-${requestId}`,
   /** The job scheduler that runs the reconciler every interval. */
   reconcileScheduler: 'reconcile',
 } as const;

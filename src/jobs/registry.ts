@@ -3,6 +3,7 @@ import { expireRequest } from './definitions/expire-request.ts';
 import { lapseGrant } from './definitions/lapse-grant.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reconcile } from './definitions/reconcile.ts';
+import { reportGithub } from './definitions/report-github.ts';
 import { sendDm } from './definitions/send-dm.ts';
 import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
@@ -17,4 +18,5 @@ export const JOB_DEFINITIONS = [
   lapseGrant,
   reconcile,
   deliverCallbackJob,
+  reportGithub,
 ];

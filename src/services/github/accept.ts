@@ -29,7 +29,10 @@ async function readRun(deps: Pick<CoreDeps, 'logger'>, app: GithubApp, event: TP
     });
     return ZWorkflowRun.parse(data);
   } catch (error) {
-    deps.logger.warn({ err: error, runId: runId.toString() }, 'github: workflow run not readable; using the event only');
+    deps.logger.warn(
+      { err: error, runId: runId.toString() },
+      'github: workflow run not readable; using the event only',
+    );
     return null;
   }
 }

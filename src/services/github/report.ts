@@ -52,7 +52,10 @@ async function slackName(deps: Pick<CoreDeps, 'slack'>, userId: string): Promise
 async function cardLink(deps: Pick<CoreDeps, 'slack'>, request: RequestRow): Promise<string | null> {
   if (request.messageTs === null) return null;
   try {
-    const { permalink } = await deps.slack.chat.getPermalink({ channel: request.channelId, message_ts: request.messageTs });
+    const { permalink } = await deps.slack.chat.getPermalink({
+      channel: request.channelId,
+      message_ts: request.messageTs,
+    });
     return permalink ?? null;
   } catch {
     return null;
@@ -81,7 +84,9 @@ export async function reportComment(deps: Pick<CoreDeps, 'slack' | 'now'>, reque
   const reason = request.decisionReason === null ? '' : ` Reason: ${request.decisionReason}`;
   switch (request.status) {
     case 'expired':
-      return clip(`Rejected: nobody decided before the approval request expired at ${utcTime(request.expiresAt, now)}.${card}`);
+      return clip(
+        `Rejected: nobody decided before the approval request expired at ${utcTime(request.expiresAt, now)}.${card}`,
+      );
     case 'cancelled':
       return clip(`Rejected: the approval request was cancelled.${reason}${card}`);
     case 'denied':
@@ -177,7 +182,11 @@ export async function reportToGithub(
       ...(error === undefined ? {} : { error }),
       ...(!ok && !retry ? { final: true } : {}),
     },
-    ok ? (kind === 'waiting' ? { statusReportedAt: deps.now() } : { reportedState: state, reportedAt: deps.now() }) : null,
+    ok
+      ? kind === 'waiting'
+        ? { statusReportedAt: deps.now() }
+        : { reportedState: state, reportedAt: deps.now() }
+      : null,
   );
   if (ok || !retry) return DONE;
   return { done: false, why: error ?? `GitHub answered ${status}` };

@@ -115,7 +115,9 @@ export async function replaceIdentities(
   return deps.db.$transaction(async (tx) => {
     const current = new Map((await listIdentities(tx, provider)).map((l) => [l.externalLogin, l.slackUserId]));
     const added = [...wanted.keys()].filter((login) => !current.has(login));
-    const changed = [...wanted.keys()].filter((login) => current.has(login) && current.get(login) !== wanted.get(login));
+    const changed = [...wanted.keys()].filter(
+      (login) => current.has(login) && current.get(login) !== wanted.get(login),
+    );
     const removed = [...current.keys()].filter((login) => !wanted.has(login));
     if (added.length + changed.length + removed.length === 0) return { added, changed, removed };
     await tx.identityLink.deleteMany({ where: { provider, externalLogin: { in: [...removed, ...changed] } } });
