@@ -1,0 +1,337 @@
+import { createRequire } from 'node:module';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfigParts } from '../../../src/config/index.ts';
+import { setIdentity } from '../../../src/services/identities/identities.ts';
+import { createRule } from '../../../src/services/routing/rules-store.ts';
+import { query } from '../../support/database.ts';
+import { deliverGithubWebhook, GithubDouble, signGithubWebhook } from '../../support/github-double.ts';
+import { type ProtectionRuleInput, protectionRuleRequested, workflowRun } from '../../support/github-fixtures.ts';
+import type { TestApp } from '../../support/harness.ts';
+import {
+  APPROVER_A,
+  APPROVER_B,
+  CHANNEL,
+  cardOf,
+  click,
+  eventually,
+  REQUESTER,
+  startLifecycleApp,
+  waitForCard,
+} from '../../support/lifecycle.ts';
+import { ruleInput } from '../../support/rules.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
+
+const SECRET = 'gh-webhook-secret-0123456789';
+const INSTALLATION = 31_337_001;
+const OWNER = 'acme';
+const REPO = 'shop';
+let runCounter = 9_100_000_000;
+
+let github: GithubDouble;
+
+/** The lifecycle app with the GitHub App configured against a fresh GitHub double. */
+async function startWithGithub(env: Record<string, string>, options: Parameters<typeof startLifecycleApp>[1]) {
+  const double = await GithubDouble.start();
+  github = double;
+  double.install(INSTALLATION, `${OWNER}/${REPO}`);
+  let started: TestApp;
+  try {
+    started = await startLifecycleApp(
+      {
+        ...env,
+        GITHUB_APP_ID: String(double.appId),
+        GITHUB_APP_PRIVATE_KEY: double.privateKeyPem,
+        GITHUB_WEBHOOK_SECRET: SECRET,
+        GITHUB_API_URL: double.url,
+      },
+      options,
+    );
+  } catch (error) {
+    await double.close();
+    throw error;
+  }
+  return {
+    ...started,
+    async close() {
+      await started.close();
+      await double.close();
+    },
+  };
+}
+
+const t = useTestApp(
+  {},
+  { start: startWithGithub, callbackTiming: { retryBaseMs: 50, retryCapMs: 200, attemptTimeoutMs: 2000 } },
+);
+
+/** A fresh run of `acme/shop` waiting on `environment`, with its workflow run known to the double. */
+function newRun(overrides: Partial<ProtectionRuleInput> = {}) {
+  const input: ProtectionRuleInput = {
+    owner: OWNER,
+    repo: REPO,
+    runId: ++runCounter,
+    environment: 'production',
+    installationId: INSTALLATION,
+    sender: 'octocat',
+    ...overrides,
+  };
+  github.runs.set(
+    `${OWNER}/${REPO}/${input.runId}`,
+    workflowRun({ ...input, name: 'Deploy shop', message: 'Fix checkout rounding\n\nCloses #12' }),
+  );
+  return { input, payload: protectionRuleRequested(input) };
+}
+
+let deliveryCounter = 0;
+const newDelivery = () => `72d3162e-cc78-11e3-81ab-${String(++deliveryCounter).padStart(12, '0')}`;
+
+async function deliver(payload: unknown, delivery = newDelivery()) {
+  const res = await deliverGithubWebhook(t.baseUrl, SECRET, {
+    event: 'deployment_protection_rule',
+    delivery,
+    payload,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function row(requestId: string) {
+  const [found] = await query<{ status: string; requester_slack_id: string; context: Record<string, unknown> }>(
+    t.database.url,
+    'SELECT status, requester_slack_id, context, reason, action, resource, environment, source FROM approval_requests WHERE id = $1',
+    [requestId],
+  );
+  return found as Record<string, unknown>;
+}
+
+const reviewsOf = (runId: number) => github.reviews.filter((r) => r.runId === String(runId));
+
+async function auditTypes(requestId: string): Promise<Array<{ type: string; details: Record<string, unknown> }>> {
+  return query(t.database.url, 'SELECT type, details FROM audit_events WHERE request_id = $1 ORDER BY id', [requestId]);
+}
+
+describe('GitHub deployment protection rules', () => {
+  it('the fixture event is valid against the published deployment_protection_rule.requested schema', () => {
+    const require = createRequire(import.meta.url);
+    const schema = require('@octokit/webhooks-schemas') as Record<string, unknown>;
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addFormat('uri-template', true);
+    ajv.addSchema(schema, 'webhooks');
+    const validate = ajv.getSchema('webhooks#/definitions/deployment_protection_rule$requested');
+    if (validate === undefined) throw new Error('schema not found');
+    const { payload } = newRun();
+    expect(validate(payload), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('half a configuration is a startup error naming what is missing', () => {
+    expect(() => parseConfigParts({ GITHUB_APP_ID: '12', GITHUB_WEBHOOK_SECRET: SECRET }, ['integrations'])).toThrow(
+      ConfigError,
+    );
+    try {
+      parseConfigParts({ GITHUB_APP_ID: '12', GITHUB_WEBHOOK_SECRET: SECRET }, ['integrations']);
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        expect.stringMatching(
+          /^GITHUB_APP_PRIVATE_KEY is required when GITHUB_APP_ID and GITHUB_WEBHOOK_SECRET are set/,
+        ),
+      ]);
+    }
+    expect(() => parseConfigParts({ GITHUB_APP_PRIVATE_KEY: 'not-a-key' }, ['integrations'])).toThrow(
+      /GITHUB_APP_PRIVATE_KEY is neither a PEM private key nor a readable file/,
+    );
+    const off = parseConfigParts({}, ['integrations']);
+    expect(off.GITHUB_APP_ID).toBeUndefined();
+    expect(off.GITHUB_API_URL).toBe('https://api.github.com');
+  });
+
+  it('a protection rule event becomes a card; approval is reported with the installation token', async () => {
+    await setIdentity(t.app.deps, { type: 'user', id: 'U0ADMIN001' }, 'github', 'OctoCat', REQUESTER);
+    const { input, payload } = newRun();
+    const res = await deliver(payload);
+    expect(res.status).toBe(202);
+    const requestId = res.body.requestId as string;
+    expect(await row(requestId)).toMatchObject({
+      status: 'pending',
+      source: 'github',
+      action: 'github.deploy',
+      resource: 'acme/shop',
+      environment: 'production',
+      reason: 'Deploy shop: Fix checkout rounding\n\nCloses #12',
+      requester_slack_id: REQUESTER,
+      context: {
+        ref: 'main',
+        sha: '6dcb09b5b57875f334f61aebed695e2e4193db5e',
+        run: `https://github.com/acme/shop/actions/runs/${input.runId}`,
+        actor: 'octocat',
+        trigger: 'push',
+      },
+    });
+    const card = await waitForCard(t, requestId);
+    expect(JSON.stringify(card.blocks)).toContain(`<@${REQUESTER}>`);
+
+    // One status report (no state) says where the request waits.
+    const waiting = await eventually(() => reviewsOf(input.runId)[0], 5000, 'status report');
+    expect(waiting).toMatchObject({ installationId: INSTALLATION, environment_name: 'production' });
+    expect(waiting.state).toBeUndefined();
+    expect(waiting.comment).toMatch(
+      new RegExp(`^Waiting for approval in Slack channel ${CHANNEL}, expires \\d\\d:\\d\\d UTC`),
+    );
+
+    await click(t, APPROVER_A, 'approve_request', requestId);
+    const decision = await eventually(() => reviewsOf(input.runId).find((r) => r.state !== undefined), 5000, 'review');
+    expect(decision).toMatchObject({ state: 'approved', environment_name: 'production', installationId: INSTALLATION });
+    expect(decision.comment).toMatch(
+      /^Approved by alice in Slack\. Card: https:\/\/greenlight-test\.slack\.com\/archives\//,
+    );
+    expect(reviewsOf(input.runId)).toHaveLength(2);
+
+    // Every call to GitHub carried either the App JWT (minting) or a token the double issued.
+    const reviewCalls = github.calls.filter((c) => c.path.endsWith('/deployment_protection_rule'));
+    for (const call of reviewCalls) expect(github.issued(call.authorization?.replace('Bearer ', '') ?? '')).toBe(true);
+    const minted = github.calls.filter((c) => c.path === `/app/installations/${INSTALLATION}/access_tokens`);
+    expect(minted.length).toBeGreaterThanOrEqual(1);
+    expect(minted.every((c) => c.status === 201)).toBe(true);
+
+    // The attempt is audited once GitHub has answered.
+    const audit = await eventually(async () => {
+      const events = await auditTypes(requestId);
+      return events.filter((e) => e.type === 'github.reported').length === 2 ? events : undefined;
+    });
+    expect(audit.filter((e) => e.type === 'github.reported').map((e) => [e.details.kind, e.details.state])).toEqual([
+      ['waiting', undefined],
+      ['decision', 'approved'],
+    ]);
+    const [link] = await query<{ reported_state: string }>(
+      t.database.url,
+      'SELECT reported_state FROM github_deployments WHERE request_id = $1',
+      [requestId],
+    );
+    expect(link?.reported_state).toBe('approved');
+  });
+
+  it('a denial is reported as rejected with the reason', async () => {
+    const { input, payload } = newRun({ environment: 'production-eu' });
+    const { body } = await deliver(payload);
+    const requestId = body.requestId as string;
+    await click(t, APPROVER_B, 'deny_request', requestId);
+    const opened = await t.slack.waitForCall('views.open', (c) => JSON.stringify(c.args.view).includes(requestId));
+    const view = opened.args.view as { private_metadata: string };
+    await t.sender.viewSubmission({
+      user_id: APPROVER_B,
+      callback_id: 'deny_reason_modal',
+      private_metadata: view.private_metadata,
+      values: { reason: { reason: { type: 'plain_text_input', value: 'Not during the freeze' } } },
+    });
+    const decision = await eventually(() => reviewsOf(input.runId).find((r) => r.state !== undefined), 5000, 'review');
+    expect(decision).toMatchObject({ state: 'rejected', environment_name: 'production-eu' });
+    expect(decision.comment).toContain('Rejected by bob in Slack. Reason: Not during the freeze');
+  });
+
+  it('an expired request is reported as rejected', async () => {
+    await createRule(
+      t.app.deps,
+      { type: 'user', id: 'U0ADMIN001' },
+      ruleInput({
+        name: 'Staging deploys',
+        actionPattern: 'github.deploy',
+        resourcePattern: '**',
+        environments: ['staging'],
+        channelId: CHANNEL,
+        approvers: [APPROVER_A],
+        requiredApprovals: 1,
+        ttlSeconds: 1,
+      }),
+    );
+    const { input, payload } = newRun({ environment: 'staging' });
+    const { body } = await deliver(payload);
+    const requestId = body.requestId as string;
+    const decision = await eventually(
+      () => reviewsOf(input.runId).find((r) => r.state !== undefined),
+      8000,
+      'expiry review',
+    );
+    expect((await row(requestId)).status).toBe('expired');
+    expect(decision.state).toBe('rejected');
+    expect(decision.comment).toMatch(/^Rejected: nobody decided before the approval request expired at/);
+  });
+
+  it('duplicate deliveries (same delivery id, or the same run and environment) create one request', async () => {
+    const { input, payload } = newRun({ environment: 'dup-env' });
+    const delivery = newDelivery();
+    const first = await deliver(payload, delivery);
+    const again = await deliver(payload, delivery);
+    const sameRun = await deliver(payload);
+    expect(first.status).toBe(202);
+    expect(again).toEqual({ status: 200, body: { duplicate: true, requestId: first.body.requestId } });
+    expect(sameRun).toEqual({ status: 200, body: { duplicate: true, requestId: first.body.requestId } });
+    const rows = await query(
+      t.database.url,
+      "SELECT id FROM approval_requests WHERE source = 'github' AND environment = 'dup-env'",
+    );
+    expect(rows).toHaveLength(1);
+    await eventually(() => reviewsOf(input.runId).length === 1, 5000, 'one status report');
+  });
+
+  it('a bad signature is refused with 401 and nothing is written', async () => {
+    const { payload } = newRun({ environment: 'forged' });
+    const before = await query<{ n: string }>(
+      t.database.url,
+      'SELECT (SELECT count(*) FROM approval_requests) + (SELECT count(*) FROM github_deployments) + (SELECT count(*) FROM audit_events) AS n',
+    );
+    const forged = await deliverGithubWebhook(t.baseUrl, SECRET, {
+      event: 'deployment_protection_rule',
+      delivery: newDelivery(),
+      payload,
+      signature: signGithubWebhook('another-secret-123456', JSON.stringify(payload)),
+    });
+    expect(forged.status).toBe(401);
+    const unsigned = await fetch(`${t.baseUrl}/integrations/github/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'deployment_protection_rule' },
+      body: JSON.stringify(payload),
+    });
+    expect(unsigned.status).toBe(401);
+    const after = await query<{ n: string }>(
+      t.database.url,
+      'SELECT (SELECT count(*) FROM approval_requests) + (SELECT count(*) FROM github_deployments) + (SELECT count(*) FROM audit_events) AS n',
+    );
+    expect(after[0]?.n).toBe(before[0]?.n);
+  });
+
+  it('finds the requester by public e-mail, and shows an unlinked GitHub user by login', async () => {
+    github.users.set('mona', { login: 'mona', id: 77, email: 'alice@example.com' });
+    const byEmail = newRun({ environment: 'by-email', sender: 'mona' });
+    const linked = await deliver(byEmail.payload);
+    expect((await row(linked.body.requestId as string)).requester_slack_id).toBe(APPROVER_A);
+
+    github.users.set('hubot', { login: 'hubot', id: 78, email: null });
+    const unlinked = newRun({ environment: 'unlinked', sender: 'hubot' });
+    const res = await deliver(unlinked.payload);
+    const requestId = res.body.requestId as string;
+    expect((await row(requestId)).requester_slack_id).toBe('github:hubot');
+    const card = await waitForCard(t, requestId);
+    expect(JSON.stringify(card.blocks)).toContain(
+      'GitHub user hubot (not linked to Slack: self-approval cannot be checked)',
+    );
+    expect(cardOf(t, requestId)?.text).toContain('GitHub user hubot');
+  });
+
+  it('a report GitHub fails is retried with backoff, each attempt audited', async () => {
+    const { input, payload } = newRun({ environment: 'flaky' });
+    github.failNext(/^POST \/repos\/acme\/shop\/actions\/runs\/\d+\/deployment_protection_rule$/, 502, 2);
+    const { body } = await deliver(payload);
+    const requestId = body.requestId as string;
+    await eventually(() => reviewsOf(input.runId).length === 1, 8000, 'status report after retries');
+    const audit = await eventually(async () => {
+      const events = await auditTypes(requestId);
+      return events.some((e) => e.type === 'github.reported') ? events : undefined;
+    });
+    expect(audit.filter((e) => e.type.startsWith('github.')).map((e) => [e.type, e.details.status])).toEqual([
+      ['github.report_failed', 502],
+      ['github.report_failed', 502],
+      ['github.reported', 204],
+    ]);
+  });
+});
