@@ -102,6 +102,11 @@ export class GithubDouble {
     for (let n = 0; n < times; n += 1) this.failures.push({ route, status });
   }
 
+  /** Forgets every failure still to inject. */
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
   /** Whether `token` is one this double issued (tests check nothing else leaked). */
   issued(token: string): boolean {
     return this.tokens.has(token);

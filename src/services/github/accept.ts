@@ -64,6 +64,50 @@ function contextOf(event: TProtectionRuleEvent, run: TWorkflowRun | null, runId:
   return context;
 }
 
+/** A claim left without a request this long is taken to be from a process that died while creating it. */
+const ABANDONED_CLAIM_MS = 60_000;
+
+/**
+ * Claims a delivery's row; a repeat is a duplicate, except that a claim abandoned half-way (no
+ * request after ABANDONED_CLAIM_MS: the process died, or the routing refused it) is released so the
+ * redelivery can try again.
+ */
+async function claim(
+  deps: Pick<CoreDeps, 'db' | 'now'>,
+  deliveryId: string,
+  event: TProtectionRuleEvent,
+  runId: bigint,
+): Promise<{ outcome: 'claimed'; id: string } | { outcome: 'duplicate'; requestId: string | null }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const created = await deps.db.githubDeployment.create({
+        data: {
+          deliveryId,
+          installationId: BigInt(event.installation.id),
+          owner: event.repository.owner.login,
+          repo: event.repository.name,
+          runId,
+          environment: event.environment,
+        },
+        select: { id: true },
+      });
+      return { outcome: 'claimed', id: created.id };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const existing = await deps.db.githubDeployment.findFirst({
+      where: { OR: [{ deliveryId }, { runId, environment: event.environment }] },
+      select: { id: true, requestId: true, createdAt: true },
+    });
+    const abandoned =
+      existing !== null &&
+      existing.requestId === null &&
+      deps.now().getTime() - existing.createdAt.getTime() > ABANDONED_CLAIM_MS;
+    if (!abandoned || attempt > 1) return { outcome: 'duplicate', requestId: existing?.requestId ?? null };
+    await deps.db.githubDeployment.deleteMany({ where: { id: existing.id, requestId: null } });
+  }
+}
+
 /**
  * Turns a `deployment_protection_rule` delivery into an approval request through the normal create
  * path (routing, card, audit). The delivery first claims its row in `github_deployments`: the
@@ -84,28 +128,9 @@ export async function acceptProtectionRule(
       { path: 'deployment_callback_url', message: 'does not name a workflow run' },
     ]);
   }
-  let claimId: string;
-  try {
-    const claim = await deps.db.githubDeployment.create({
-      data: {
-        deliveryId,
-        installationId: BigInt(event.installation.id),
-        owner: event.repository.owner.login,
-        repo: event.repository.name,
-        runId,
-        environment: event.environment,
-      },
-      select: { id: true },
-    });
-    claimId = claim.id;
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    const existing = await deps.db.githubDeployment.findFirst({
-      where: { OR: [{ deliveryId }, { runId, environment: event.environment }] },
-      select: { requestId: true },
-    });
-    return { outcome: 'duplicate', requestId: existing?.requestId ?? null };
-  }
+  const claimed = await claim(deps, deliveryId, event, runId);
+  if (claimed.outcome === 'duplicate') return claimed;
+  const claimId = claimed.id;
   try {
     const run = await readRun(deps, app, event, runId);
     const login = event.sender.login;

@@ -3,6 +3,8 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfigParts } from '../../../src/config/index.ts';
+import { QUEUES } from '../../../src/jobs/queues.ts';
+import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { setIdentity } from '../../../src/services/identities/identities.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import { query } from '../../support/database.ts';
@@ -333,5 +335,63 @@ describe('GitHub deployment protection rules', () => {
       ['github.report_failed', 502],
       ['github.reported', 204],
     ]);
+  });
+
+  it('refuses self-approval by the linked GitHub user, and rejects at once a deployment nobody else may approve', async () => {
+    const admin = { type: 'user' as const, id: 'U0ADMIN001' };
+    await setIdentity(t.app.deps, admin, 'github', 'alice-gh', APPROVER_A);
+    const own = newRun({ environment: 'self', sender: 'alice-gh' });
+    const { body } = await deliver(own.payload);
+    const requestId = body.requestId as string;
+    expect((await row(requestId)).requester_slack_id).toBe(APPROVER_A);
+    await click(t, APPROVER_A, 'approve_request', requestId);
+    await eventually(async () => {
+      const events = await auditTypes(requestId);
+      return events.some((e) => e.type === 'decision.refused' && e.details.reason === 'self_approval');
+    });
+    expect((await row(requestId)).status).toBe('pending');
+
+    await createRule(
+      t.app.deps,
+      admin,
+      ruleInput({
+        name: 'Alice only',
+        actionPattern: 'github.deploy',
+        resourcePattern: '**',
+        environments: ['alice-only'],
+        channelId: CHANNEL,
+        approvers: [APPROVER_A],
+        requiredApprovals: 1,
+      }),
+    );
+    const lonely = newRun({ environment: 'alice-only', sender: 'alice-gh' });
+    const refused = await deliver(lonely.payload);
+    expect(refused.status).toBe(202);
+    expect(refused.body.refused).toMatch(/approver\(s\) other than the requester/);
+    const [review] = reviewsOf(lonely.input.runId);
+    expect(review).toMatchObject({ state: 'rejected', environment_name: 'alice-only' });
+    expect(review?.comment).toMatch(/^Greenlight could not ask for approval: /);
+  });
+
+  it('the reconciler re-queues a report lost with Redis', async () => {
+    const { input, payload } = newRun({ environment: 'lost' });
+    github.failNext(/^POST \/repos\/acme\/shop\/actions\/runs\/\d+\/deployment_protection_rule$/, 502, 1000);
+    const { body } = await deliver(payload);
+    const requestId = body.requestId as string;
+    await eventually(async () => (await auditTypes(requestId)).some((e) => e.type === 'github.report_failed'));
+    const callbacks = t.app.jobs.queue(QUEUES.callbacks);
+    await callbacks.pause();
+    await callbacks.obliterate({ force: true });
+    await callbacks.resume();
+    github.clearFailures();
+    // Past the reconciler's grace period, as a report lost a while ago would be.
+    await query(
+      t.database.url,
+      "UPDATE github_deployments SET created_at = now() - interval '1 minute' WHERE request_id = $1",
+      [requestId],
+    );
+    expect(reviewsOf(input.runId)).toHaveLength(0);
+    expect((await reconcileNow(t.app.deps)).recalled).toBeGreaterThanOrEqual(1);
+    await eventually(() => reviewsOf(input.runId).length === 1, 5000, 'status report after the repair');
   });
 });
