@@ -15,6 +15,9 @@ export const ACTION_IDS = {
   ruleTest: 'home_rule_test',
   keyCreate: 'home_key_create',
   keyRevoke: 'home_key_revoke',
+  /** Link a GitHub login to a Slack user (admins): opens the identity modal. */
+  identityAdd: 'home_identity_add',
+  identityRemove: 'home_identity_remove',
   /** Approval stats, an admin's button in App Home. */
   stats: 'home_stats',
   /** Export the audit trail (admins): opens the export modal. */
@@ -35,4 +38,5 @@ export const CALLBACK_IDS = {
   revokeModal: 'revoke_grant_modal',
   statsModal: 'approval_stats_modal',
   exportModal: 'audit_export_modal',
+  identityModal: 'identity_link_modal',
 } as const;

@@ -1,10 +1,19 @@
 import { type ApiClientSummary, listApiClients } from '../api-keys/api-keys.ts';
+import { type IdentityLinkSummary, listIdentities } from '../identities/identities.ts';
 import type { CoreDeps } from '../ports.ts';
 import { REQUEST_SELECT, type RequestRow } from '../requests/store.ts';
 import { listRules, type RuleRow } from '../routing/rules-store.ts';
 
 /** Items per page in each App Home section: keeps the view far below 100 blocks however much exists. */
-export const HOME_PAGE_SIZE = { mine: 5, awaiting: 5, grants: 5, decisions: 5, rules: 6, keys: 5 } as const;
+export const HOME_PAGE_SIZE = {
+  mine: 5,
+  awaiting: 5,
+  grants: 5,
+  decisions: 5,
+  rules: 6,
+  keys: 5,
+  identities: 5,
+} as const;
 
 export type HomeSection = keyof typeof HOME_PAGE_SIZE;
 export type HomePages = Partial<Record<HomeSection, number>>;
@@ -25,6 +34,8 @@ export interface HomeData {
   decisions: Page<{ request: RequestRow; decision: 'approve' | 'deny'; at: Date }>;
   rules?: Page<RuleRow> & { total: number };
   keys?: Page<ApiClientSummary>;
+  /** GitHub login → Slack user links (admins). */
+  identities?: Page<IdentityLinkSummary>;
 }
 
 function paged<T>(rows: T[], page: number, size: number): Page<T> {
@@ -91,7 +102,11 @@ export async function loadHome(
     ),
   };
   if (data.isAdmin) {
-    const [rules, keys] = await Promise.all([listRules(deps.db), listApiClients(deps.db)]);
+    const [rules, keys, identities] = await Promise.all([
+      listRules(deps.db),
+      listApiClients(deps.db),
+      listIdentities(deps.db, 'github'),
+    ]);
     const rulesStart = page('rules') * HOME_PAGE_SIZE.rules;
     data.rules = {
       ...paged(rules.slice(rulesStart), page('rules'), HOME_PAGE_SIZE.rules),
@@ -99,6 +114,8 @@ export async function loadHome(
     };
     const keysStart = page('keys') * HOME_PAGE_SIZE.keys;
     data.keys = paged(keys.slice(keysStart), page('keys'), HOME_PAGE_SIZE.keys);
+    const identitiesStart = page('identities') * HOME_PAGE_SIZE.identities;
+    data.identities = paged(identities.slice(identitiesStart), page('identities'), HOME_PAGE_SIZE.identities);
   }
   return data;
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfigParts } from '../../../src/config/index.ts';
 import { QUEUES } from '../../../src/jobs/queues.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
-import { setIdentity } from '../../../src/services/identities/identities.ts';
+import { replaceIdentities, setIdentity } from '../../../src/services/identities/identities.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import { query } from '../../support/database.ts';
 import { deliverGithubWebhook, GithubDouble, signGithubWebhook } from '../../support/github-double.ts';
@@ -63,8 +63,10 @@ async function startWithGithub(env: Record<string, string>, options: Parameters<
   };
 }
 
+const ADMIN = 'U0ADMIN001';
+
 const t = useTestApp(
-  {},
+  { ADMIN_USER_IDS: ADMIN },
   { start: startWithGithub, callbackTiming: { retryBaseMs: 50, retryCapMs: 200, attemptTimeoutMs: 2000 } },
 );
 
@@ -116,13 +118,21 @@ async function auditTypes(requestId: string): Promise<Array<{ type: string; deta
 describe('GitHub deployment protection rules', () => {
   it('the fixture event is valid against the published deployment_protection_rule.requested schema', () => {
     const require = createRequire(import.meta.url);
-    const schema = require('@octokit/webhooks-schemas') as Record<string, unknown>;
+    const schema = require('@octokit/webhooks-schemas') as { definitions: Record<string, unknown> };
+    // Only the definitions the event reaches: compiling all of GitHub's webhooks takes many seconds.
+    const definitions: Record<string, unknown> = {};
+    const visit = (name: string) => {
+      if (name in definitions) return;
+      definitions[name] = schema.definitions[name];
+      for (const [, ref] of JSON.stringify(schema.definitions[name]).matchAll(/"#\/definitions\/([^"]+)"/g)) {
+        visit(ref as string);
+      }
+    };
+    visit('deployment_protection_rule$requested');
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats.default(ajv);
     ajv.addFormat('uri-template', true);
-    ajv.addSchema(schema, 'webhooks');
-    const validate = ajv.getSchema('webhooks#/definitions/deployment_protection_rule$requested');
-    if (validate === undefined) throw new Error('schema not found');
+    const validate = ajv.compile({ $ref: '#/definitions/deployment_protection_rule$requested', definitions });
     const { payload } = newRun();
     expect(validate(payload), JSON.stringify(validate.errors)).toBe(true);
   });
@@ -393,5 +403,86 @@ describe('GitHub deployment protection rules', () => {
     expect(reviewsOf(input.runId)).toHaveLength(0);
     expect((await reconcileNow(t.app.deps)).recalled).toBeGreaterThanOrEqual(1);
     await eventually(() => reviewsOf(input.runId).length === 1, 5000, 'status report after the repair');
+  });
+
+  it('admins link and unlink GitHub users in App Home; others are refused', async () => {
+    t.slack.addUser({ id: ADMIN, name: 'ada' });
+    const home = { id: 'VHOME', type: 'home', private_metadata: '{}' };
+    await t.sender.blockAction({ user_id: ADMIN, action_id: 'home_identity_add', value: 'new', view: home });
+    const opened = await t.slack.waitForCall(
+      'views.open',
+      (c) => (c.args.view as { callback_id?: string }).callback_id === 'identity_link_modal',
+    );
+    expect(opened.response.ok).toBe(true);
+    const submit = (user: string, login: string, slackUser: string | null) =>
+      t.sender.viewSubmission({
+        user_id: user,
+        callback_id: 'identity_link_modal',
+        private_metadata: '',
+        values: {
+          identity_login: { identity_login: { type: 'plain_text_input', value: login } },
+          identity_user: { identity_user: { type: 'users_select', selected_user: slackUser } },
+        },
+      });
+    const bad = await submit(ADMIN, '-not-a-login-', null);
+    expect(await bad.json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        identity_login: 'Use a GitHub login: letters, digits and single hyphens, at most 39 characters.',
+        identity_user: 'Choose the Slack user.',
+      },
+    });
+    const outsider = await submit(APPROVER_B, 'sneaky', APPROVER_B);
+    expect(((await outsider.json()) as { errors: unknown }).errors).toEqual({
+      identity_login: 'Only Greenlight admins can link GitHub users.',
+    });
+
+    const ok = await submit(ADMIN, 'Hubot-2', APPROVER_B);
+    expect(ok.status).toBe(200);
+    const links = () =>
+      query<{ external_login: string; slack_user_id: string }>(
+        t.database.url,
+        "SELECT external_login, slack_user_id FROM identity_links WHERE provider = 'github' AND external_login = 'hubot-2'",
+      );
+    expect(await links()).toEqual([{ external_login: 'hubot-2', slack_user_id: APPROVER_B }]);
+    await eventually(() => JSON.stringify(t.slack.homes.get(ADMIN) ?? {}).includes('hubot-2'));
+    const audit = await query<{ actor_id: string; details: Record<string, unknown> }>(
+      t.database.url,
+      "SELECT actor_id, details FROM audit_events WHERE type = 'identity.linked' AND details->>'login' = 'hubot-2'",
+    );
+    expect(audit).toEqual([
+      { actor_id: ADMIN, details: { provider: 'github', login: 'hubot-2', before: null, after: APPROVER_B } },
+    ]);
+
+    await t.sender.blockAction({
+      user_id: APPROVER_B,
+      action_id: 'home_identity_remove',
+      value: 'hubot-2',
+      view: home,
+    });
+    await t.sender.blockAction({ user_id: ADMIN, action_id: 'home_identity_remove', value: 'hubot-2', view: home });
+    await eventually(async () => (await links()).length === 0);
+    const unlinked = await query(
+      t.database.url,
+      "SELECT actor_id FROM audit_events WHERE type = 'identity.unlinked' AND details->>'login' = 'hubot-2'",
+    );
+    expect(unlinked).toEqual([{ actor_id: ADMIN }]);
+  });
+
+  it('replaceIdentities makes the links exactly a rules file map, all or nothing', async () => {
+    const actor = { type: 'system' as const, id: 'rules-file' };
+    await expect(
+      replaceIdentities(t.app.deps, actor, 'github', { 'ok-user': APPROVER_A, 'bad login': APPROVER_B }),
+    ).rejects.toMatchObject({
+      code: 'validation_failed',
+      fields: [{ path: 'bad login', message: 'is not a GitHub login' }],
+    });
+    const result = await replaceIdentities(t.app.deps, actor, 'github', { 'Rules-Octo': APPROVER_A });
+    expect(result.added).toEqual(['rules-octo']);
+    const all = await query<{ external_login: string }>(
+      t.database.url,
+      "SELECT external_login FROM identity_links WHERE provider = 'github' ORDER BY external_login",
+    );
+    expect(all).toEqual([{ external_login: 'rules-octo' }]);
   });
 });

@@ -6,6 +6,7 @@ import { type TViewSubmission, validated, ZViewSubmission } from '../../payloads
 import { staleForm } from '../stale.ts';
 import {
   exportModalSubmitCallback,
+  identityModalSubmitCallback,
   keyModalSubmitCallback,
   ruleModalSubmitCallback,
   testModalSubmitCallback,
@@ -34,6 +35,7 @@ export function register(app: App, deps: CoreDeps): string[] {
     [CALLBACK_IDS.testModal, testModalSubmitCallback(deps)],
     [CALLBACK_IDS.keyModal, keyModalSubmitCallback(deps)],
     [CALLBACK_IDS.exportModal, exportModalSubmitCallback(deps)],
+    [CALLBACK_IDS.identityModal, identityModalSubmitCallback(deps)],
   ];
   for (const [callbackId, callback, blockId] of listeners) {
     app.view<ViewSubmitAction>(callbackId, validated(ZViewSubmission, callback, staleForm(blockId)));
