@@ -1,17 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import {
-  definePart,
-  integer,
-  optional,
-  quote,
-  secret,
-  type TParse,
-  type TProblem,
-  url,
-  withDefault,
-} from './fields.ts';
+import { definePart, integer, optional, secret, type TParse, type TProblem, url, withDefault } from './fields.ts';
 
 /**
  * A GitHub App private key: the PEM itself (a `.env` line may spell its newlines `\n`) or the path
@@ -24,7 +14,9 @@ const privateKeyPem: TParse<string> = (value, report) => {
     try {
       pem = readFileSync(value, 'utf8');
     } catch (error) {
-      report(`is neither a PEM private key nor a readable file (${quote(value)}: ${(error as Error).message})`);
+      // Not shown: it may be a key pasted without its BEGIN line rather than a path.
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      report(`is neither a PEM private key nor the path of a readable file (${code}; value not shown)`);
       return z.NEVER;
     }
   }

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigParts } from '../../../src/config/index.ts';
 import { QUEUES } from '../../../src/jobs/queues.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { replaceIdentities, setIdentity } from '../../../src/services/identities/identities.ts';
@@ -135,27 +134,6 @@ describe('GitHub deployment protection rules', () => {
     const validate = ajv.compile({ $ref: '#/definitions/deployment_protection_rule$requested', definitions });
     const { payload } = newRun();
     expect(validate(payload), JSON.stringify(validate.errors)).toBe(true);
-  });
-
-  it('half a configuration is a startup error naming what is missing', () => {
-    expect(() => parseConfigParts({ GITHUB_APP_ID: '12', GITHUB_WEBHOOK_SECRET: SECRET }, ['integrations'])).toThrow(
-      ConfigError,
-    );
-    try {
-      parseConfigParts({ GITHUB_APP_ID: '12', GITHUB_WEBHOOK_SECRET: SECRET }, ['integrations']);
-    } catch (error) {
-      expect((error as ConfigError).problems).toEqual([
-        expect.stringMatching(
-          /^GITHUB_APP_PRIVATE_KEY is required when GITHUB_APP_ID and GITHUB_WEBHOOK_SECRET are set/,
-        ),
-      ]);
-    }
-    expect(() => parseConfigParts({ GITHUB_APP_PRIVATE_KEY: 'not-a-key' }, ['integrations'])).toThrow(
-      /GITHUB_APP_PRIVATE_KEY is neither a PEM private key nor a readable file/,
-    );
-    const off = parseConfigParts({}, ['integrations']);
-    expect(off.GITHUB_APP_ID).toBeUndefined();
-    expect(off.GITHUB_API_URL).toBe('https://api.github.com');
   });
 
   it('a protection rule event becomes a card; approval is reported with the installation token', async () => {

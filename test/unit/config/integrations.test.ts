@@ -4,11 +4,11 @@ import { problemsOf } from './problems.ts';
 
 describe('integrations config', () => {
   it('leaves the Terraform run task off by default', () => {
-    expect(parseConfigParts({}, ['integrations'])).toEqual({ TERRAFORM_RUN_TASK_HMAC_KEY: undefined });
+    expect(parseConfigParts({}, ['integrations'])).toMatchObject({ TERRAFORM_RUN_TASK_HMAC_KEY: undefined });
   });
 
   it('takes an HMAC key of 8 characters or more', () => {
-    expect(parseConfigParts({ TERRAFORM_RUN_TASK_HMAC_KEY: 'k3y-0f-tfc' }, ['integrations'])).toEqual({
+    expect(parseConfigParts({ TERRAFORM_RUN_TASK_HMAC_KEY: 'k3y-0f-tfc' }, ['integrations'])).toMatchObject({
       TERRAFORM_RUN_TASK_HMAC_KEY: 'k3y-0f-tfc',
     });
   });
