@@ -3,14 +3,50 @@ import express, { Router } from 'express';
 import { AppError } from '../../errors.ts';
 import { enqueueGithubReport } from '../../jobs/definitions/report-github.ts';
 import type { JobDeps } from '../../jobs/queues.ts';
+import { recordAudit } from '../../services/audit/audit.ts';
 import { acceptProtectionRule } from '../../services/github/accept.ts';
-import { githubApp } from '../../services/github/app-client.ts';
+import { type GithubApp, githubApp } from '../../services/github/app-client.ts';
 import { ZProtectionRuleEvent } from '../../services/github/event.ts';
 import { postReview } from '../../services/github/report.ts';
 import { fieldErrors } from '../../services/requests/input.ts';
+import { SYSTEM } from '../../services/requests/transition.ts';
 
 /** GitHub sends at most 25 MB; a protection rule event is a few tens of KB. */
 const BODY_LIMIT = '1mb';
+
+/**
+ * Rejects at once a deployment no request could be made for (too few approvers besides the
+ * requester), so the run does not wait for nobody; the attempt is audited in the global stream.
+ */
+async function rejectUnroutable(deps: JobDeps, app: GithubApp, deploymentId: string, why: string): Promise<void> {
+  const link = await deps.db.githubDeployment.findUniqueOrThrow({ where: { id: deploymentId } });
+  let status: number | null = null;
+  try {
+    status = await postReview(app, link, {
+      state: 'rejected',
+      comment: `Greenlight could not ask for approval: ${why}`,
+    });
+  } catch (error) {
+    const withStatus = error as { status?: unknown };
+    status = typeof withStatus.status === 'number' ? withStatus.status : null;
+    deps.logger.warn({ err: error }, 'github: rejecting an unroutable deployment failed');
+  }
+  await deps.db.$transaction((tx) =>
+    recordAudit(tx, {
+      type: status !== null && status < 300 ? 'github.reported' : 'github.report_failed',
+      actor: SYSTEM,
+      details: {
+        kind: 'unroutable',
+        state: 'rejected',
+        reason: why,
+        repository: `${link.owner}/${link.repo}`,
+        runId: link.runId.toString(),
+        environment: link.environment,
+        status,
+      },
+    }),
+  );
+}
 
 /**
  * `POST /integrations/github/webhook`: where the Greenlight GitHub App receives its webhooks. Off
@@ -76,13 +112,7 @@ export function githubWebhookRoutes(deps: JobDeps): Router {
     }
     if (accepted.outcome === 'refused') {
       // No request to hang a retried report on: GitHub hears the reason now, or the run waits for a person.
-      const link = await deps.db.githubDeployment.findUniqueOrThrow({ where: { id: accepted.deploymentId } });
-      await postReview(app, link, {
-        state: 'rejected',
-        comment: `Greenlight could not ask for approval: ${accepted.why}`,
-      }).catch((error: unknown) =>
-        deps.logger.warn({ err: error }, 'github: rejecting an unroutable deployment failed'),
-      );
+      await rejectUnroutable(deps, app, accepted.deploymentId, accepted.why);
       res.status(202).json({ refused: accepted.why });
       return;
     }

@@ -10,8 +10,15 @@ export type GithubAppConfig = Pick<
   'GITHUB_APP_ID' | 'GITHUB_APP_PRIVATE_KEY' | 'GITHUB_WEBHOOK_SECRET' | 'GITHUB_API_URL'
 >;
 
-/** How long one call to GitHub may take before it counts as failed (and is retried). */
-const CALL_TIMEOUT_MS = 10_000;
+/**
+ * How long one call to GitHub may take before it counts as failed (and is retried). Token minting
+ * included, so a webhook that reads the run stays well inside GitHub's 10-second delivery timeout.
+ */
+const CALL_TIMEOUT_MS = 4000;
+
+/** fetch with a deadline unless the call brings its own signal: auth-app's token requests too. */
+const fetchWithDeadline: typeof fetch = (input, init) =>
+  fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(CALL_TIMEOUT_MS) });
 
 /** The answer of one REST call: its status and JSON body. */
 export interface GithubResponse {
@@ -51,6 +58,7 @@ export function githubApp(config: GithubAppConfig): GithubApp | null {
   const request = octokitRequest.defaults({
     baseUrl: config.GITHUB_API_URL.replace(/\/+$/, ''),
     headers: { 'user-agent': 'Greenlight-GitHub-App/1' },
+    request: { fetch: fetchWithDeadline },
   });
   const auth = createAppAuth({ appId: config.GITHUB_APP_ID, privateKey: config.GITHUB_APP_PRIVATE_KEY, request });
   const app: GithubApp = {
@@ -59,7 +67,6 @@ export function githubApp(config: GithubAppConfig): GithubApp | null {
       const response = await request(route, {
         ...parameters,
         headers: { authorization: `Bearer ${token}` },
-        request: { signal: AbortSignal.timeout(CALL_TIMEOUT_MS) },
       });
       return { status: response.status, data: response.data };
     },

@@ -359,6 +359,21 @@ describe('GitHub deployment protection rules', () => {
     const [review] = reviewsOf(lonely.input.runId);
     expect(review).toMatchObject({ state: 'rejected', environment_name: 'alice-only' });
     expect(review?.comment).toMatch(/^Greenlight could not ask for approval: /);
+    const audited = await query<{ details: Record<string, unknown> }>(
+      t.database.url,
+      "SELECT details FROM audit_events WHERE type = 'github.reported' AND details->>'kind' = 'unroutable' AND details->>'runId' = $1",
+      [String(lonely.input.runId)],
+    );
+    expect(audited).toEqual([
+      {
+        details: expect.objectContaining({
+          state: 'rejected',
+          environment: 'alice-only',
+          repository: 'acme/shop',
+          status: 204,
+        }),
+      },
+    ]);
   });
 
   it('the reconciler re-queues a report lost with Redis', async () => {
