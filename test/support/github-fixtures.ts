@@ -116,6 +116,75 @@ export function githubRepository(owner: string, name: string, id: number) {
   };
 }
 
+/** A `pull-request` object (open, from a branch of the same repository). */
+export function githubPullRequest(owner: string, repo: string, number: number, author: string, sha: string) {
+  const repository = githubRepository(owner, repo, 700_000_001);
+  const user = githubUser(author, 583_231);
+  const url = `${API}/repos/${owner}/${repo}/pulls/${number}`;
+  const html = `${WEB}/${owner}/${repo}/pull/${number}`;
+  const issue = `${API}/repos/${owner}/${repo}/issues/${number}`;
+  const side = (ref: string) => ({ label: `${owner}:${ref}`, ref, sha, user: repository.owner, repo: repository });
+  return {
+    url,
+    id: 1_800_000_000 + number,
+    node_id: `PR_kwDO${number}`,
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: issue,
+    number,
+    state: 'open',
+    locked: false,
+    title: 'Fix checkout rounding',
+    user,
+    body: null,
+    created_at: '2026-12-03T10:00:00Z',
+    updated_at: '2026-12-04T11:58:00Z',
+    closed_at: null,
+    merged_at: null,
+    merge_commit_sha: null,
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    labels: [],
+    milestone: null,
+    commits_url: `${url}/commits`,
+    review_comments_url: `${url}/comments`,
+    review_comment_url: `${API}/repos/${owner}/${repo}/pulls/comments{/number}`,
+    comments_url: `${issue}/comments`,
+    statuses_url: `${API}/repos/${owner}/${repo}/statuses/${sha}`,
+    head: side('fix-rounding'),
+    base: side('main'),
+    _links: {
+      self: { href: url },
+      html: { href: html },
+      issue: { href: issue },
+      comments: { href: `${issue}/comments` },
+      review_comments: { href: `${url}/comments` },
+      review_comment: { href: `${API}/repos/${owner}/${repo}/pulls/comments{/number}` },
+      commits: { href: `${url}/commits` },
+      statuses: { href: `${API}/repos/${owner}/${repo}/statuses/${sha}` },
+    },
+    author_association: 'MEMBER',
+    auto_merge: null,
+    active_lock_reason: null,
+    draft: false,
+    merged: false,
+    mergeable: true,
+    rebaseable: true,
+    mergeable_state: 'clean',
+    merged_by: null,
+    comments: 0,
+    review_comments: 0,
+    maintainer_can_modify: false,
+    commits: 1,
+    additions: 3,
+    deletions: 1,
+    changed_files: 1,
+  };
+}
+
 export interface ProtectionRuleInput {
   owner: string;
   repo: string;
@@ -125,6 +194,8 @@ export interface ProtectionRuleInput {
   sender: string;
   sha?: string;
   ref?: string;
+  /** Numbers of the open pull requests the run belongs to. */
+  pullRequests?: number[];
 }
 
 /**
@@ -161,7 +232,9 @@ export function protectionRuleRequested(input: ProtectionRuleInput) {
       transient_environment: false,
       production_environment: input.environment === 'production',
     },
-    pull_requests: [],
+    pull_requests: (input.pullRequests ?? []).map((n) =>
+      githubPullRequest(input.owner, input.repo, n, input.sender, sha),
+    ),
     repository,
     sender,
     installation: { id: input.installationId, node_id: `MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u${input.installationId}` },

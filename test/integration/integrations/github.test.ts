@@ -132,13 +132,14 @@ describe('GitHub deployment protection rules', () => {
     addFormats.default(ajv);
     ajv.addFormat('uri-template', true);
     const validate = ajv.compile({ $ref: '#/definitions/deployment_protection_rule$requested', definitions });
-    const { payload } = newRun();
+    const { payload } = newRun({ pullRequests: [12, 13] });
+    expect(payload.pull_requests).toHaveLength(2);
     expect(validate(payload), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('a protection rule event becomes a card; approval is reported with the installation token', async () => {
     await setIdentity(t.app.deps, { type: 'user', id: 'U0ADMIN001' }, 'github', 'OctoCat', REQUESTER);
-    const { input, payload } = newRun();
+    const { input, payload } = newRun({ pullRequests: [12] });
     const res = await deliver(payload);
     expect(res.status).toBe(202);
     const requestId = res.body.requestId as string;
@@ -156,6 +157,7 @@ describe('GitHub deployment protection rules', () => {
         run: `https://github.com/acme/shop/actions/runs/${input.runId}`,
         actor: 'octocat',
         trigger: 'push',
+        pull_requests: '#12 https://github.com/acme/shop/pull/12',
       },
     });
     const card = await waitForCard(t, requestId);
@@ -262,6 +264,21 @@ describe('GitHub deployment protection rules', () => {
     );
     expect(rows).toHaveLength(1);
     await eventually(() => reviewsOf(input.runId).length === 1, 5000, 'one status report');
+  });
+
+  it('answers a ping and ignores other events, writing nothing', async () => {
+    const ping = await deliverGithubWebhook(t.baseUrl, SECRET, {
+      event: 'ping',
+      delivery: newDelivery(),
+      payload: { zen: 'Keep it logically awesome.', hook_id: 501234567 },
+    });
+    expect(ping.status).toBe(200);
+    const { payload } = newRun({ environment: 'other-events' });
+    const push = await deliverGithubWebhook(t.baseUrl, SECRET, { event: 'push', delivery: newDelivery(), payload });
+    expect(push.status).toBe(202);
+    expect(await push.json()).toEqual({ ignored: 'push.requested' });
+    const rows = await query(t.database.url, "SELECT 1 FROM github_deployments WHERE environment = 'other-events'");
+    expect(rows).toEqual([]);
   });
 
   it('a bad signature is refused with 401 and nothing is written', async () => {
