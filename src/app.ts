@@ -7,6 +7,7 @@ import { apiV1Routes } from './http/api/v1/index.ts';
 import { createApiLimits } from './http/api/v1/rate-limits.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
+import { githubWebhookRoutes } from './http/integrations/github.ts';
 import { terraformRunTaskRoutes } from './http/integrations/terraform.ts';
 import { jwksRoutes } from './http/jwks.ts';
 import { metricsRoutes } from './http/metrics.ts';
@@ -226,6 +227,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     http.use(jwksRoutes(grants));
     http.use(metricsRoutes(metrics, config.METRICS_TOKEN));
     http.use(terraformRunTaskRoutes(deps));
+    http.use(githubWebhookRoutes(deps));
     http.use('/api/v1', apiV1Routes(deps, createApiLimits(producer, config)));
     http.use(notFoundHandler);
     http.use(errorHandler(logger));

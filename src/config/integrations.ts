@@ -1,5 +1,46 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { definePart, matching, optional, quote, secret, splitList, type TParse } from './fields.ts';
+import {
+  definePart,
+  integer,
+  matching,
+  optional,
+  quote,
+  secret,
+  splitList,
+  type TParse,
+  type TProblem,
+  url,
+  withDefault,
+} from './fields.ts';
+
+/**
+ * A GitHub App private key: the PEM itself (a `.env` line may spell its newlines `\n`) or the path
+ * of the `.pem` file GitHub gave. Checked to be a private key now, so a wrong one fails at startup;
+ * never shown.
+ */
+const privateKeyPem: TParse<string> = (value, report) => {
+  let pem = value;
+  if (!value.includes('-----BEGIN')) {
+    try {
+      pem = readFileSync(value, 'utf8');
+    } catch (error) {
+      // Not shown: it may be a key pasted without its BEGIN line rather than a path.
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      report(`is neither a PEM private key nor the path of a readable file (${code}; value not shown)`);
+      return z.NEVER;
+    }
+  }
+  pem = pem.replaceAll('\\n', '\n').trim();
+  try {
+    createPrivateKey(pem);
+    return `${pem}\n`;
+  } catch {
+    report('is not a PEM private key (value not shown); download one under the GitHub App settings');
+    return z.NEVER;
+  }
+};
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
@@ -23,14 +64,34 @@ const terraformRequesters: TParse<ReadonlyMap<string, string>> = (value, report)
   return bad ? z.NEVER : map;
 };
 
+/** The three GitHub App settings that turn the integration on; all or none. */
+const GITHUB_SECRETS = ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_WEBHOOK_SECRET'] as const;
+
 /**
  * Pipeline integrations that call Greenlight natively. Each is off until its secret is set, so a
  * deployment that does not use one exposes nothing for it.
  */
-export const integrations = definePart({
-  TERRAFORM_RUN_TASK_HMAC_KEY: optional(secret(8, 'a Terraform run task HMAC key')),
-  /** Who asks, in Slack, for a run whose creator is not in TERRAFORM_REQUESTERS. */
-  TERRAFORM_REQUESTER: optional(matching(SLACK_USER_ID, 'a Slack user id (U…/W…)')),
-  /** HCP Terraform usernames (`run_created_by`) → Slack user ids: the run's creator is then the requester. */
-  TERRAFORM_REQUESTERS: optional(terraformRequesters),
-});
+export const integrations = definePart(
+  {
+    TERRAFORM_RUN_TASK_HMAC_KEY: optional(secret(8, 'a Terraform run task HMAC key')),
+    /** Who asks, in Slack, for a run whose creator is not in TERRAFORM_REQUESTERS. */
+    TERRAFORM_REQUESTER: optional(matching(SLACK_USER_ID, 'a Slack user id (U…/W…)')),
+    /** HCP Terraform usernames (`run_created_by`) → Slack user ids: the run's creator is then the requester. */
+    TERRAFORM_REQUESTERS: optional(terraformRequesters),
+    GITHUB_APP_ID: optional(integer(1, Number.MAX_SAFE_INTEGER)),
+    GITHUB_APP_PRIVATE_KEY: optional(privateKeyPem),
+    GITHUB_WEBHOOK_SECRET: optional(secret(8, 'a GitHub webhook secret')),
+    GITHUB_API_URL: withDefault(url(['https:', 'http:'], 'https://api.github.com'), 'https://api.github.com'),
+  },
+  (values) => {
+    // Only variables that parsed and are unset: a malformed one is already reported as such.
+    const set = GITHUB_SECRETS.filter((name) => values[name] !== undefined);
+    if (set.length === 0) return [];
+    return GITHUB_SECRETS.filter((name) => Object.hasOwn(values, name) && values[name] === undefined).map(
+      (name): TProblem => ({
+        name,
+        message: `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set (GitHub deployment protection rules need all three)`,
+      }),
+    );
+  },
+);

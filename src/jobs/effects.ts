@@ -8,6 +8,7 @@ import { isRunTaskRequest } from '../services/terraform/subject.ts';
 import { enqueueChainNotices } from './chain-notices.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
+import { reportGithub } from './definitions/report-github.ts';
 import { reportRunTaskJob } from './definitions/report-run-task.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { workflowNotice } from './definitions/workflow-notice.ts';
@@ -72,6 +73,23 @@ export function createEffects(
       ),
     ];
   };
+  // A GitHub-gated request's decision goes back to GitHub (the first report is queued once the
+  // delivery is linked to its request: http/integrations/github.ts).
+  const reportToGithub = (decided: RequestRow[]) => {
+    const owed = decided.filter((r) => r.source === 'github');
+    if (owed.length === 0) return [];
+    return [
+      guarded('github.report', owed[0] as RequestRow, () =>
+        deps.jobs.enqueueBulk(
+          reportGithub,
+          owed.map((r) => ({
+            payload: { requestId: r.id, kind: 'decision' as const },
+            options: { jobId: JOB_IDS.githubReport(r.id, 'decision') },
+          })),
+        ),
+      ),
+    ];
+  };
   // The card shows the row's new version, and waiters hear of the change.
   const rerender = (requests: RequestRow[]) => {
     const first = requests[0] as RequestRow;
@@ -128,6 +146,7 @@ export function createEffects(
           ...notifyOutcome(decided),
           ...callBack(decided),
           ...reportRunTasks(decided, 'final'),
+          ...reportToGithub(decided),
           guarded('timers', first, () => syncTimers(deps, decided)),
         );
         // An extension a grant's end closed as moot owes its thread reply an update (workflow-notices.ts).

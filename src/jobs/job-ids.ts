@@ -44,6 +44,8 @@ export const JOB_IDS = {
   notifyLater: (requestId: string) => `approvers-later-${requestId}`,
   /** One approver's DM about a request (once per request and approver). */
   approverDm: (requestId: string, userId: string) => `approver-dm-${requestId}-${userId}`,
+  /** A report to GitHub about a gated deployment: `waiting` (status report) or `decision`. */
+  githubReport: (requestId: string, kind: string) => `github-${kind}-${requestId}`,
   /** The job scheduler that runs the reconciler every interval. */
   reconcileScheduler: 'reconcile',
 } as const;

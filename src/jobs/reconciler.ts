@@ -6,6 +6,7 @@ import { repairChainNotices } from './chain-notices.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reconcile } from './definitions/reconcile.ts';
+import { reportGithub } from './definitions/report-github.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { JOB_IDS } from './job-ids.ts';
 import { dueNotices, requeueNotice } from './notices.ts';
@@ -54,7 +55,7 @@ export interface ReconcileReport {
    * with a chain's stage notices and break-glass announcements.
    */
   renotified: number;
-  /** Callbacks of a request's current status with no outcome on record and no job, queued again. */
+  /** Callbacks of a request's current status, and GitHub reports, with no outcome on record and no job, queued again. */
   recalled: number;
   /** Terraform run task results decided but never accepted by HCP, with no job, queued again. */
   reported: number;
@@ -144,7 +145,8 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
   renotified += await requeueWorkflowNotices(deps, settled);
   // Multi-stage chains and break-glass: stage notices and break-glass announcements never sent.
   renotified += await repairChainNotices(deps, settled, BATCH);
-  const recalled = await requeueLostCallbacks(deps, now, settled);
+  const recalled =
+    (await requeueLostCallbacks(deps, now, settled)) + (await requeueLostGithubReports(deps, now, settled));
   const reported = await requeueRunTaskResults(deps, now, settled);
   const report = { expired, rescheduled, reposted, refreshed, renotified, recalled, reported };
   if (Object.values(report).some((count) => count > 0)) {
@@ -178,6 +180,34 @@ async function requeueLostCallbacks(deps: JobDeps, now: Date, settled: Date): Pr
     async ({ id, status }) => {
       const jobId = JOB_IDS.callback(id, status);
       if (await requeue(deps, deliverCallbackJob, { requestId: id, status }, jobId)) recalled += 1;
+    },
+  );
+  return recalled;
+}
+
+/**
+ * Re-queues GitHub reports lost before they ended (services/github/report.ts): the status report of
+ * a pending request never reported, and the decision of a decided request whose review GitHub has
+ * not taken, within the retry window, with no final failed attempt on record and no job.
+ */
+async function requeueLostGithubReports(deps: JobDeps, now: Date, settled: Date): Promise<number> {
+  const since = new Date(now.getTime() - RETRY_WINDOW_MS);
+  let recalled = 0;
+  await eachPage(
+    (cursor) => deps.db.$queryRaw<Array<{ id: string; kind: 'waiting' | 'decision' }>>`
+      SELECT r.id::text AS id, CASE WHEN r.status = 'pending' THEN 'waiting' ELSE 'decision' END AS kind
+        FROM approval_requests r JOIN github_deployments g ON g.request_id = r.id
+       WHERE g.reported_state IS NULL
+         AND ((r.status = 'pending' AND g.status_reported_at IS NULL AND g.created_at <= ${settled})
+              OR (r.status <> 'pending' AND r.decided_at BETWEEN ${since} AND ${settled}))
+         AND r.id > ${cursor ?? '00000000-0000-0000-0000-000000000000'}::uuid
+         AND NOT EXISTS (
+           SELECT 1 FROM audit_events e
+            WHERE e.request_id = r.id AND e.type = 'github.report_failed' AND e.details->>'final' = 'true'
+              AND e.details->>'kind' = CASE WHEN r.status = 'pending' THEN 'waiting' ELSE 'decision' END)
+       ORDER BY r.id LIMIT ${BATCH}`,
+    async ({ id, kind }) => {
+      if (await requeue(deps, reportGithub, { requestId: id, kind }, JOB_IDS.githubReport(id, kind))) recalled += 1;
     },
   );
   return recalled;

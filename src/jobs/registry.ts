@@ -10,6 +10,7 @@ import { notifyLater } from './definitions/notify-later.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reconcile } from './definitions/reconcile.ts';
 import { remindApprovers } from './definitions/remind-approvers.ts';
+import { reportGithub } from './definitions/report-github.ts';
 import { reportRunTaskJob } from './definitions/report-run-task.ts';
 import { sendDm } from './definitions/send-dm.ts';
 import { stageNotice } from './definitions/stage-notice.ts';
@@ -41,4 +42,5 @@ export const JOB_DEFINITIONS = [
   notifyApprovers,
   notifyLater,
   approverDm,
+  reportGithub,
 ];

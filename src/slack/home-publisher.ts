@@ -13,6 +13,7 @@ const ZPages = z
     decisions: z.number().int().min(0),
     rules: z.number().int().min(0),
     keys: z.number().int().min(0),
+    identities: z.number().int().min(0),
   })
   .partial();
 

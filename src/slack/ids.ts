@@ -17,6 +17,9 @@ export const ACTION_IDS = {
   ruleDetach: 'home_rule_detach',
   keyCreate: 'home_key_create',
   keyRevoke: 'home_key_revoke',
+  /** Link a GitHub login to a Slack user (admins): opens the identity modal. */
+  identityAdd: 'home_identity_add',
+  identityRemove: 'home_identity_remove',
   /** Approval stats, an admin's button in App Home. */
   stats: 'home_stats',
   /** Export the audit trail (admins): opens the export modal. */
@@ -64,4 +67,5 @@ export const CALLBACK_IDS = {
   breakGlassReviewModal: 'break_glass_review_modal',
   // Out of office (issue 10).
   awayModal: 'away_modal',
+  identityModal: 'identity_link_modal',
 } as const;

@@ -72,6 +72,7 @@ const ZStateValue = z
     value: z.string().nullish(),
     selected_option: ZOption.nullish(),
     selected_options: z.array(ZOption).optional(),
+    selected_user: z.string().nullish(),
     selected_users: z.array(z.string()).optional(),
     selected_conversation: z.string().nullish(),
     selected_date: z.string().nullish(),

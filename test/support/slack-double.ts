@@ -145,6 +145,13 @@ export class SlackDouble {
         return { channel, ts: args.ts };
       },
       'conversations.history': (args) => this.history(args),
+      // As Slack: a link to a message the channel holds, else message_not_found.
+      'chat.getPermalink': (args) => {
+        const channel = this.requireChannel(args.channel);
+        const ts = String(args.message_ts ?? '');
+        if (!this.messages.has(`${channel}/${ts}`)) throw new SlackApiError('message_not_found');
+        return { channel, permalink: `https://greenlight-test.slack.com/archives/${channel}/p${ts.replace('.', '')}` };
+      },
       'chat.postEphemeral': (args) => {
         this.requireChannel(args.channel);
         this.requireUser(args.user);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isGrantEnd } from '../../domain/request-status.ts';
+import { isSlackRequester } from '../../domain/requester.ts';
 import { type DmKind, dmMessage } from '../../slack/blocks/notifications.ts';
 import { loadForJob, type Skip } from '../guards.ts';
 import { dmFor, markNotified, NOTICE_GUARDS, type NoticeStage, waitForDecisionNotice } from '../notified.ts';
@@ -39,6 +40,11 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
     const done = async () => {
       if (guard !== undefined) await markNotified(deps, requestId, guard);
     };
+    // An unlinked GitHub requester has no Slack user to write to: the DM is settled unsent.
+    if (!isSlackRequester(request.requesterSlackId)) {
+      await done();
+      return;
+    }
     await unlessPermanent(async () => {
       const user = request.requesterSlackId;
       let channel = deps.caches.dmChannels.get(user);

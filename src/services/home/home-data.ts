@@ -1,12 +1,21 @@
 import { type ApiClientSummary, listApiClients } from '../api-keys/api-keys.ts';
 import { type AwayRow, getAway, listAway } from '../away/away-store.ts';
+import { type IdentityLinkSummary, listIdentities } from '../identities/identities.ts';
 import type { CoreDeps } from '../ports.ts';
 import { REQUEST_SELECT, type RequestRow } from '../requests/store.ts';
 import { listRules, type RuleRow } from '../routing/rules-store.ts';
 import { listUnreviewedBreakGlass } from './break-glass-uses.ts';
 
 /** Items per page in each App Home section: keeps the view far below 100 blocks however much exists. */
-export const HOME_PAGE_SIZE = { mine: 5, awaiting: 5, grants: 5, decisions: 5, rules: 6, keys: 5 } as const;
+export const HOME_PAGE_SIZE = {
+  mine: 5,
+  awaiting: 5,
+  grants: 5,
+  decisions: 5,
+  rules: 6,
+  keys: 5,
+  identities: 5,
+} as const;
 
 export type HomeSection = keyof typeof HOME_PAGE_SIZE;
 export type HomePages = Partial<Record<HomeSection, number>>;
@@ -33,6 +42,8 @@ export interface HomeData {
   away?: AwayRow | null;
   /** Admins: everyone away now, soonest back first. */
   awayList?: AwayRow[];
+  /** GitHub login → Slack user links (admins). */
+  identities?: Page<IdentityLinkSummary>;
 }
 
 function paged<T>(rows: T[], page: number, size: number): Page<T> {
@@ -102,11 +113,12 @@ export async function loadHome(
     away,
   };
   if (data.isAdmin) {
-    const [rules, keys, breakGlass, awayList] = await Promise.all([
+    const [rules, keys, breakGlass, awayList, identities] = await Promise.all([
       listRules(deps.db),
       listApiClients(deps.db),
       listUnreviewedBreakGlass(deps.db),
       listAway(deps.db, now),
+      listIdentities(deps.db, 'github'),
     ]);
     data.breakGlass = breakGlass;
     data.awayList = awayList;
@@ -117,6 +129,8 @@ export async function loadHome(
     };
     const keysStart = page('keys') * HOME_PAGE_SIZE.keys;
     data.keys = paged(keys.slice(keysStart), page('keys'), HOME_PAGE_SIZE.keys);
+    const identitiesStart = page('identities') * HOME_PAGE_SIZE.identities;
+    data.identities = paged(identities.slice(identitiesStart), page('identities'), HOME_PAGE_SIZE.identities);
   }
   return data;
 }

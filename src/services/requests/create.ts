@@ -33,8 +33,9 @@ export interface NewRequest {
 }
 
 /**
- * Who asks: a person in Slack, an API client (which may send an Idempotency-Key), or a pipeline
- * integration (a service without an API key, e.g. `terraform`: its own table makes deliveries idempotent).
+ * Who asks: a person in Slack, an API client (which may send an Idempotency-Key), or a platform
+ * integration (`source`: a GitHub deployment protection rule, a Terraform run task), which has no API client
+ * (its own table makes deliveries idempotent).
  */
 export type RequestOrigin =
   | { actor: Extract<Actor, { type: 'user' }> }
@@ -42,7 +43,10 @@ export type RequestOrigin =
       actor: Extract<Actor, { type: 'service' }> & { clientId: string };
       idempotency?: Omit<IdempotencyKey, 'clientId'>;
     }
-  | { actor: { type: 'service'; id: string }; integration: true };
+  | { actor: Extract<Actor, { type: 'service' }>; source: IntegrationSource };
+
+/** Requests made by a platform integration rather than a person or an API client. */
+export type IntegrationSource = 'github' | 'terraform';
 
 /** A rule's time to decide is the policy's limit: a request may ask for less, not more. */
 function timeToDecide(route: Route, requested: number | undefined, fallback: number): number {
@@ -62,6 +66,8 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
     'idempotency' in origin && origin.idempotency !== undefined
       ? { ...origin.idempotency, clientId: origin.actor.clientId }
       : undefined;
+  const source = 'source' in origin ? origin.source : actor.type === 'service' ? 'api' : 'slack';
+  const apiClientId = actor.type === 'service' && source === 'api' ? (actor.clientId ?? null) : null;
   const result = await withIdempotency(deps.db, idempotency, async () => {
     const now = deps.now();
     const subject = { action: input.action, resource: input.resource, environment: input.environment ?? null };
@@ -107,7 +113,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       id,
       status: 'pending',
       version: 0,
-      source: actor.type === 'service' ? 'api' : 'slack',
+      source,
       ...subject,
       risk: input.risk,
       reason: input.reason,
@@ -115,7 +121,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       paramsHash,
       requesterSlackId: input.requesterSlackId,
       requesterEmail: input.requesterEmail ?? null,
-      apiClientId: 'clientId' in actor ? (actor.clientId ?? null) : null,
+      apiClientId,
       idempotencyKey: idempotency?.key ?? null,
       idempotencyHash: idempotency?.bodyHash ?? null,
       callbackUrl: input.callbackUrl ?? null,

@@ -65,7 +65,7 @@ export async function acceptRunTask(deps: CoreDeps, run: TRunTaskRun): Promise<R
       await createRequest(
         deps,
         { ...runTaskSubject(run), requesterSlackId: requester, id: requestId },
-        { actor: TERRAFORM_ACTOR, integration: true },
+        { actor: TERRAFORM_ACTOR, source: 'terraform' },
       );
       return { kind: 'created', requestId };
     } catch (error) {

@@ -69,7 +69,7 @@ export function requesterOf(
   return mapped ?? config.TERRAFORM_REQUESTER ?? null;
 }
 
-/** Whether a request came from a Terraform run task (an integration request: no API key, a `terraform.` action). */
-export function isRunTaskRequest(request: { source: string; apiClientId: string | null; action: string }): boolean {
-  return request.source === 'api' && request.apiClientId === null && request.action.startsWith('terraform.');
+/** Whether a request came from a Terraform run task. */
+export function isRunTaskRequest(request: { source: string }): boolean {
+  return request.source === 'terraform';
 }

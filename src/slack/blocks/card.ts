@@ -1,5 +1,6 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import { decidedStatus } from '../../domain/request-status.ts';
+import { requesterMention } from '../../domain/requester.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
 import { breakGlassBlocks } from './card-break-glass.ts';
@@ -25,6 +26,11 @@ const STATUS_LABEL: Record<Exclude<RequestRow['status'], 'pending'>, { emoji: st
   revoked: { emoji: ':leftwards_arrow_with_hook:', label: 'Revoked' },
   lapsed: { emoji: ':hourglass:', label: 'Lapsed' },
 };
+
+/** The requester as shown: a mention, or an unlinked GitHub login (escaped) with its warning. */
+function escapeRequester(requester: string): string {
+  return requesterMention(escapeMrkdwn(requester));
+}
 
 /** The most context fields shown before the rest are summarised (keeps the card far below 50 blocks). */
 const MAX_CONTEXT_FIELDS = 20;
@@ -90,7 +96,7 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
         field('Resource', `\`${truncate(escapeMrkdwn(request.resource), 500)}\``),
         field('Environment', request.environment ? truncate(escapeMrkdwn(request.environment), 200) : '_not given_'),
         field('Risk', riskBadge(request.risk)),
-        field('Requested by', `<@${request.requesterSlackId}>`),
+        field('Requested by', escapeRequester(request.requesterSlackId)),
         field(request.status === 'pending' ? 'Expires' : 'Deadline was', slackDate(request.expiresAt)),
       ],
     },
@@ -132,7 +138,7 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
   const rule = request.ruleName === null ? 'default route' : `rule “${escapeMrkdwn(request.ruleName)}”`;
   blocks.push(context(`Requested ${slackDate(request.createdAt)} · ${rule} · ID \`${request.id}\``));
   const text = truncate(
-    `${title} on ${request.resource} by <@${request.requesterSlackId}> — ${request.status}`,
+    `${title} on ${request.resource} by ${escapeRequester(request.requesterSlackId)} — ${request.status}`,
     LIMITS.sectionText,
   );
   return { text, blocks };

@@ -1,7 +1,9 @@
 import type { ActionsBlock, Button, HomeView, KnownBlock } from '@slack/types';
 import { describeTimeCondition } from '../../domain/policy.ts';
 import { isGrantEnd } from '../../domain/request-status.ts';
-import type { HomeData, HomePages, HomeSection } from '../../services/home/home-data.ts';
+import { requesterMention } from '../../domain/requester.ts';
+import type { HomeData, HomePages, HomeSection, Page } from '../../services/home/home-data.ts';
+import type { IdentityLinkSummary } from '../../services/identities/identities.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import type { RuleRow } from '../../services/routing/rules-store.ts';
 import { ACTION_IDS, COMMAND_REQUEST_ACTION } from '../ids.ts';
@@ -38,6 +40,38 @@ function pager(
       button('Next', `${ACTION_IDS.page}_${sectionName}_next`, JSON.stringify({ ...pages, [sectionName]: page + 1 })),
     );
   return elements.length === 0 ? [] : [{ type: 'actions', block_id: `page_${sectionName}`, elements }];
+}
+
+/** Admins' GitHub login → Slack user links: who a GitHub deployment's requester is in Slack. */
+function identitySection(identities: Page<IdentityLinkSummary>, pages: HomePages): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    header('GitHub identities'),
+    context(
+      'Who a GitHub user is in Slack, so deployment cards name them and refuse their own approval. Unlinked users are looked up by public e-mail.',
+    ),
+    {
+      type: 'actions',
+      block_id: 'identities_toolbar',
+      elements: [button('Link GitHub user', ACTION_IDS.identityAdd, 'new', 'primary')],
+    },
+  ];
+  if (identities.items.length === 0) blocks.push(section('_No GitHub users linked._'));
+  for (const link of identities.items) {
+    blocks.push({
+      ...section(`\`${escapeMrkdwn(link.externalLogin)}\` → <@${link.slackUserId}>`),
+      accessory: {
+        ...button('Remove', ACTION_IDS.identityRemove, link.externalLogin, 'danger'),
+        confirm: confirm({
+          title: 'Remove this link?',
+          text: `GitHub user ${escapeMrkdwn(link.externalLogin)} is no longer named in Slack.`,
+          yes: 'Remove',
+          style: 'danger',
+        }),
+      },
+    });
+  }
+  blocks.push(...pager(pages, 'identities', identities));
+  return blocks;
 }
 
 /** A rule in two lines of mrkdwn: when it applies, and what then happens. */
@@ -127,7 +161,7 @@ function activeAccess(data: HomeData, pages: HomePages): KnownBlock[] {
     const approved = request.decidedAt === null ? '' : ` ${slackDate(request.decidedAt)}`;
     const lines = [
       summary(request),
-      `Requested by <@${request.requesterSlackId}> · approved ${describeDecider(request)}${approved}`,
+      `Requested by ${requesterMention(escapeMrkdwn(request.requesterSlackId))} · approved ${describeDecider(request)}${approved}`,
       grantStatusLine(request),
     ].filter((line) => line !== null);
     const mine = request.requesterSlackId === data.userId && offersGrant(request);
@@ -162,7 +196,7 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
   for (const request of data.awaiting.items) {
     blocks.push(
       section(
-        `${summary(request)} · ${request.risk} risk\nBy <@${request.requesterSlackId}>: ${truncate(escapeMrkdwn(request.reason), 300)}\nExpires ${slackDate(request.expiresAt)}`,
+        `${summary(request)} · ${request.risk} risk\nBy ${requesterMention(escapeMrkdwn(request.requesterSlackId))}: ${truncate(escapeMrkdwn(request.reason), 300)}\nExpires ${slackDate(request.expiresAt)}`,
       ),
       {
         type: 'actions',
@@ -261,6 +295,7 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
       });
     }
     blocks.push(...pager(pages, 'keys', data.keys));
+    if (data.identities !== undefined) blocks.push(...identitySection(data.identities, pages));
 
     blocks.push(...awayAdminBlocks(data));
 

@@ -1,4 +1,5 @@
 import type { ModalView } from '@slack/types';
+import { requesterMention } from '../../domain/requester.ts';
 import { CALLBACK_IDS } from '../ids.ts';
 import { textInput } from './kit/inputs.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
@@ -27,7 +28,7 @@ export function buildRevokeModal(input: {
     blocks: [
       section(
         `Revoke the approved access to \`${truncate(escapeMrkdwn(input.action), 500)}\` on \`${truncate(escapeMrkdwn(input.resource), 1000)}\`? ` +
-          `Its grant stops working at once; <@${input.requesterSlackId}> is told, with your reason if you give one.`,
+          `Its grant stops working at once; ${requesterMention(escapeMrkdwn(input.requesterSlackId))} is told, with your reason if you give one.`,
       ),
       textInput(REASON_FIELDS.reason, 'Reason', null, {
         optional: true,

@@ -30,7 +30,11 @@ const ADMIN_KEY = `audit-${randomBytes(16).toString('hex')}`;
  * Served but deliberately not in the document: platforms' own signed webhook protocols (Slack's
  * events, HCP Terraform's run tasks), called by those platforms, not by services using the API.
  */
-const UNDOCUMENTED = new Set(['POST /slack/events', 'POST /integrations/terraform/run-task']);
+const UNDOCUMENTED = new Set([
+  'POST /slack/events',
+  'POST /integrations/terraform/run-task',
+  'POST /integrations/github/webhook',
+]);
 
 /** The parts of an Express 5 router layer (router 2.x) the route walk reads. */
 interface RouterLayer {

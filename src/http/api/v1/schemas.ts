@@ -154,7 +154,7 @@ export const ZRequestJson = z
       slackUserId: z.string(),
       email: z.string().nullable(),
     }),
-    source: z.enum(['slack', 'api']).meta({ description: 'Where the request was made.' }),
+    source: z.enum(['slack', 'api', 'github', 'terraform']).meta({ description: 'Where the request was made.' }),
     route: z
       .object({
         rule: z.object({ id: z.uuid(), name: z.string().nullable() }).nullable(),

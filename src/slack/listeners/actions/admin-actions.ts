@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import type { Actor } from '../../../domain/actor.ts';
 import { AppError } from '../../../errors.ts';
 import { revokeApiClient } from '../../../services/api-keys/api-keys.ts';
+import { removeIdentity } from '../../../services/identities/identities.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import {
   deleteRule,
@@ -15,6 +16,7 @@ import { approvalStats } from '../../../services/stats/approval-stats.ts';
 import { requireAdmin } from '../../admin-guard.ts';
 import { buildApiKeyModal } from '../../blocks/api-key-modal.ts';
 import { buildExportModal } from '../../blocks/export-modal.ts';
+import { buildIdentityModal } from '../../blocks/identity-modal.ts';
 import { buildRuleEditorModal } from '../../blocks/rule-editor-modal.ts';
 import { buildRuleSimulatorModal } from '../../blocks/rule-simulator-modal.ts';
 import { buildStatsModal } from '../../blocks/stats-modal.ts';
@@ -103,6 +105,12 @@ export function adminActionCallbacks(
     }),
     [ACTION_IDS.keyRevoke]: adminAction(deps, ACTION_IDS.keyRevoke, ({ value }, actor) =>
       revokeApiClient(deps, actor, value),
+    ),
+    [ACTION_IDS.identityAdd]: adminAction(deps, ACTION_IDS.identityAdd, async ({ triggerId, client }) => {
+      await client.views.open({ trigger_id: triggerId, view: buildIdentityModal() });
+    }),
+    [ACTION_IDS.identityRemove]: adminAction(deps, ACTION_IDS.identityRemove, ({ value }, actor) =>
+      removeIdentity(deps, actor, 'github', value),
     ),
     // Opened at once (the trigger lasts three seconds), then filled in once the numbers are computed.
     [ACTION_IDS.stats]: adminAction(deps, ACTION_IDS.stats, async ({ triggerId, client }) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RISKS } from '../../../domain/request-status.ts';
 import { AppError, type FieldError } from '../../../errors.ts';
 import { createApiClient } from '../../../services/api-keys/api-keys.ts';
+import { GITHUB_LOGIN, setIdentity } from '../../../services/identities/identities.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { fieldErrors, ZAction, ZResource } from '../../../services/requests/input.ts';
 import { simulateRoute } from '../../../services/routing/route.ts';
@@ -13,6 +14,7 @@ import { requireAdmin } from '../../admin-guard.ts';
 import { uploadAuditExport } from '../../audit-upload.ts';
 import { API_KEY_FIELDS, buildApiKeyCreatedModal, readApiKeyModal } from '../../blocks/api-key-modal.ts';
 import { EXPORT_FIELDS, readExportModal } from '../../blocks/export-modal.ts';
+import { IDENTITY_FIELDS, readIdentityModal } from '../../blocks/identity-modal.ts';
 import { RULE_FIELDS, readRuleEditorModal, ruleFieldBlock } from '../../blocks/rule-editor-modal.ts';
 import {
   buildRuleSimulatorResult,
@@ -177,5 +179,40 @@ export function exportModalSubmitCallback(deps: CoreDeps) {
       logger.error(`audit export for ${user}: ${String(error)}`);
       await tellUser(client, { user, text: 'The audit export failed; please try again.' }).catch(() => {});
     });
+  };
+}
+
+/**
+ * "Link GitHub user" submit: admin check on the server (refused and audited otherwise), inline
+ * errors for a login GitHub would not accept or no Slack user, then the link is saved (audited
+ * `identity.linked`) and the admin's Home republished.
+ */
+export function identityModalSubmitCallback(deps: CoreDeps) {
+  return async (args: Args, input: TViewSubmission) => {
+    const { ack, client } = args;
+    const user = input.user.id;
+    const refusal = { blockId: IDENTITY_FIELDS.login, message: 'Only Greenlight admins can link GitHub users.' };
+    if (!(await adminOrRefused(deps, args, input, CALLBACK_IDS.identityModal, refusal))) return;
+    const { login, slackUserId } = readIdentityModal(input.values);
+    const errors: Record<string, string> = {};
+    if (!GITHUB_LOGIN.test(login)) {
+      errors[IDENTITY_FIELDS.login] = 'Use a GitHub login: letters, digits and single hyphens, at most 39 characters.';
+    }
+    if (slackUserId === '') errors[IDENTITY_FIELDS.user] = 'Choose the Slack user.';
+    if (Object.keys(errors).length > 0) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    try {
+      await setIdentity(deps, { type: 'user', id: user }, 'github', login, slackUserId);
+    } catch (error) {
+      await ack({
+        response_action: 'errors',
+        errors: { [IDENTITY_FIELDS.login]: error instanceof AppError ? error.message : 'Linking failed.' },
+      });
+      return;
+    }
+    await ack();
+    await publishHome(deps, client, user);
   };
 }

@@ -10,6 +10,7 @@ import { type TViewSubmission, validated, ZViewSubmission } from '../../payloads
 import { staleForm } from '../stale.ts';
 import {
   exportModalSubmitCallback,
+  identityModalSubmitCallback,
   keyModalSubmitCallback,
   ruleModalSubmitCallback,
   testModalSubmitCallback,
@@ -51,6 +52,7 @@ export function register(app: App, deps: CoreDeps): string[] {
     [CALLBACK_IDS.breakGlassModal, breakGlassSubmitCallback(deps), BREAK_GLASS_FIELDS.reason],
     [CALLBACK_IDS.breakGlassReviewModal, breakGlassReviewSubmitCallback(deps), BREAK_GLASS_FIELDS.note],
     [CALLBACK_IDS.awayModal, awayModalSubmitCallback(deps), AWAY_FIELDS.until],
+    [CALLBACK_IDS.identityModal, identityModalSubmitCallback(deps)],
   ];
   for (const [callbackId, callback, blockId] of listeners) {
     app.view<ViewSubmitAction>(callbackId, validated(ZViewSubmission, callback, staleForm(blockId)));

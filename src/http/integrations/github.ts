@@ -1,0 +1,129 @@
+import { Webhooks } from '@octokit/webhooks';
+import express, { Router } from 'express';
+import { AppError } from '../../errors.ts';
+import { enqueueGithubReport } from '../../jobs/definitions/report-github.ts';
+import type { JobDeps } from '../../jobs/queues.ts';
+import { recordAudit } from '../../services/audit/audit.ts';
+import { acceptProtectionRule } from '../../services/github/accept.ts';
+import { type GithubApp, githubApp } from '../../services/github/app-client.ts';
+import { ZProtectionRuleEvent } from '../../services/github/event.ts';
+import { postReview } from '../../services/github/report.ts';
+import { fieldErrors } from '../../services/requests/input.ts';
+import { SYSTEM } from '../../services/requests/transition.ts';
+
+/** GitHub sends at most 25 MB; a protection rule event is a few tens of KB. */
+const BODY_LIMIT = '1mb';
+
+/**
+ * Rejects at once a deployment no request could be made for (too few approvers besides the
+ * requester), so the run does not wait for nobody; the attempt is audited in the global stream.
+ */
+async function rejectUnroutable(deps: JobDeps, app: GithubApp, deploymentId: string, why: string): Promise<void> {
+  const link = await deps.db.githubDeployment.findUniqueOrThrow({ where: { id: deploymentId } });
+  let status: number | null = null;
+  try {
+    status = await postReview(app, link, {
+      state: 'rejected',
+      comment: `Greenlight could not ask for approval: ${why}`,
+    });
+  } catch (error) {
+    const withStatus = error as { status?: unknown };
+    status = typeof withStatus.status === 'number' ? withStatus.status : null;
+    deps.logger.warn({ err: error }, 'github: rejecting an unroutable deployment failed');
+  }
+  await deps.db.$transaction((tx) =>
+    recordAudit(tx, {
+      type: status !== null && status < 300 ? 'github.reported' : 'github.report_failed',
+      actor: SYSTEM,
+      details: {
+        kind: 'unroutable',
+        state: 'rejected',
+        reason: why,
+        repository: `${link.owner}/${link.repo}`,
+        runId: link.runId.toString(),
+        environment: link.environment,
+        status,
+      },
+    }),
+  );
+}
+
+/**
+ * `POST /integrations/github/webhook`: where the Greenlight GitHub App receives its webhooks. Off
+ * (503 `not_configured`) unless GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_WEBHOOK_SECRET are
+ * set. Every delivery must carry a valid `X-Hub-Signature-256` over the raw body (checked by
+ * @octokit/webhooks), else 401 and nothing is written. A `deployment_protection_rule` event with
+ * action `requested` becomes an approval request through the normal create path (202); a repeat
+ * of a delivery or of a run's environment creates nothing (200, `duplicate`). Other events are
+ * acknowledged and ignored. Reports back to GitHub go through the callbacks queue, so the answer
+ * does not wait on them.
+ */
+export function githubWebhookRoutes(deps: JobDeps): Router {
+  const router = Router();
+  const secret = deps.config.GITHUB_WEBHOOK_SECRET;
+  const webhooks = secret === undefined ? null : new Webhooks({ secret });
+  const raw = express.raw({ limit: BODY_LIMIT, type: () => true });
+  router.post('/integrations/github/webhook', raw, async (req, res) => {
+    const app = githubApp(deps.config);
+    if (webhooks === null || app === null) {
+      throw new AppError(
+        'not_configured',
+        'GitHub deployment protection rules are off: set GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_WEBHOOK_SECRET',
+      );
+    }
+    const body: unknown = req.body;
+    const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
+    const signature = req.get('x-hub-signature-256');
+    if (signature === undefined || !(await webhooks.verify(text, signature).catch(() => false))) {
+      deps.logger.warn({ delivery: req.get('x-github-delivery') }, 'github webhook: bad or missing signature, refused');
+      throw new AppError('unauthorized', 'missing or wrong X-Hub-Signature-256');
+    }
+    const name = req.get('x-github-event');
+    const deliveryId = req.get('x-github-delivery');
+    if (name === 'ping') {
+      res.status(200).json({ ok: true });
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new AppError('bad_request', 'the body is not JSON');
+    }
+    const action = (json as { action?: unknown } | null)?.action;
+    if (name !== 'deployment_protection_rule' || action !== 'requested') {
+      res.status(202).json({ ignored: `${name ?? 'unknown'}${typeof action === 'string' ? `.${action}` : ''}` });
+      return;
+    }
+    if (deliveryId === undefined || deliveryId.trim() === '' || deliveryId.length > 200) {
+      throw new AppError('validation_failed', 'not a GitHub delivery', [
+        { path: 'X-GitHub-Delivery', message: 'is required' },
+      ]);
+    }
+    const parsed = ZProtectionRuleEvent.safeParse(json);
+    if (!parsed.success) {
+      throw new AppError('validation_failed', 'not a deployment protection rule event', fieldErrors(parsed.error));
+    }
+    const event = parsed.data;
+    const accepted = await acceptProtectionRule(deps, app, deliveryId, event);
+    if (accepted.outcome === 'duplicate') {
+      res.status(200).json({ duplicate: true, requestId: accepted.requestId });
+      return;
+    }
+    if (accepted.outcome === 'refused') {
+      // No request to hang a retried report on: GitHub hears the reason now, or the run waits for a person.
+      await rejectUnroutable(deps, app, accepted.deploymentId, accepted.why);
+      res.status(202).json({ refused: accepted.why });
+      return;
+    }
+    const { request } = accepted;
+    await enqueueGithubReport(deps, {
+      requestId: request.id,
+      kind: request.status === 'pending' ? 'waiting' : 'decision',
+    }).catch((error: unknown) =>
+      deps.logger.warn({ err: error, requestId: request.id }, 'github report not queued; the reconciler will retry'),
+    );
+    res.status(202).json({ requestId: request.id, status: request.status });
+  });
+  return router;
+}
