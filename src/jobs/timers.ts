@@ -203,6 +203,7 @@ export async function syncTimers(
 }
 
 const PAGE = 500;
+const FINISHED = new Set(['failed', 'completed']);
 
 /**
  * Re-creates every timer PostgreSQL says is owed and Redis lacks (after a flush, or an enqueue that
@@ -222,7 +223,11 @@ export async function repairTimers(deps: Pick<JobDeps, 'jobs' | 'now' | 'db'>): 
         ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
       });
       for (const row of rows) {
-        if (kind.dueAt(row) === null || (await queue.getJob(kind.jobId(row))) !== undefined) continue;
+        if (kind.dueAt(row) === null) continue;
+        // A step's job that exists but has finished — failed after its attempts, or completed without
+        // the row recording the step — no longer owns the timer: the row still owes it, so re-create it.
+        const existing = await queue.getJob(kind.jobId(row));
+        if (existing !== undefined && !FINISHED.has(await existing.getState())) continue;
         if ((await syncTimer(deps, kind, row)) === 'scheduled') repaired += 1;
       }
       if (rows.length < PAGE) break;
