@@ -9,6 +9,7 @@ import type {
   RuleDocument,
   RuleJson,
   RulesApplied,
+  RulesExport,
 } from './types.ts';
 
 /** How to reach a Greenlight service. */
@@ -74,6 +75,8 @@ export interface GreenlightClient {
   verifyAuditTrail(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<AuditVerifyReport>;
   /** Every routing rule in priority order (`GET /api/v1/rules`; admin keys). */
   listRules(): Promise<RuleJson[]>;
+  /** Every routing rule and every identity link, a rules file's content (`GET /api/v1/rules`; admin keys). */
+  exportRules(): Promise<RulesExport>;
   /** Adds a rule at the end of the list (admin keys); 400 `validation_failed` lists every problem. */
   createRule(rule: RuleDocument): Promise<RuleJson>;
   /** Changes some fields of a rule: a JSON Merge Patch of its document (`null` resets a field). */
@@ -152,6 +155,24 @@ export function createClient(options: ClientOptions): GreenlightClient {
       retryUnanswered: true,
     });
 
+  const exportRules: GreenlightClient['exportRules'] = async () => {
+    const answer = await send<{ rules?: unknown; identities?: unknown }>(transport, {
+      method: 'GET',
+      path: '/api/v1/rules',
+      timeoutMs,
+      retryUnanswered: true,
+    });
+    if (!Array.isArray(answer.body?.rules)) {
+      throw new GreenlightError(200, 'bad_response', 'the service answered something that is not a list of rules');
+    }
+    const { identities } = answer.body;
+    return {
+      rules: answer.body.rules as RuleJson[],
+      // A service from before identities were part of the rules answers none.
+      identities: typeof identities === 'object' && identities !== null ? (identities as Identities) : {},
+    };
+  };
+
   return {
     async request(input, { idempotencyKey, signal } = {}) {
       const answer = await send<unknown>(transport, {
@@ -196,17 +217,9 @@ export function createClient(options: ClientOptions): GreenlightClient {
       return asReport(answer.body);
     },
     async listRules() {
-      const answer = await send<{ rules?: unknown }>(transport, {
-        method: 'GET',
-        path: '/api/v1/rules',
-        timeoutMs,
-        retryUnanswered: true,
-      });
-      if (!Array.isArray(answer.body?.rules)) {
-        throw new GreenlightError(200, 'bad_response', 'the service answered something that is not a list of rules');
-      }
-      return answer.body.rules as RuleJson[];
+      return (await exportRules()).rules;
     },
+    exportRules,
     async createRule(rule) {
       const answer = await send<RuleJson>(transport, {
         method: 'POST',

@@ -302,8 +302,27 @@ export type RuleJson = Omit<RuleDocument, 'priority'> & {
   updatedAt: string;
 };
 
-/** Identity mappings sent beside the rules: provider → login → Slack user id. */
+/**
+ * Identity links beside the rules: provider → login → Slack user id (`github: { octocat: U0123ABCD }`).
+ * Sent with the rules, the section is the whole set (a login left out is unlinked); not sent, the
+ * links are left as they are. Logins are listed lower-cased.
+ */
 export type Identities = Record<string, Record<string, string>>;
+
+/** `GET /api/v1/rules`: a rules file's content. */
+export interface RulesExport {
+  rules: RuleJson[];
+  /** Every provider's links (a provider without links: an empty map). */
+  identities: Identities;
+}
+
+/** What applying a file's links of one provider does (or would do); logins lower-cased. */
+export interface IdentityDiff {
+  added: Array<{ login: string; slackUserId: string }>;
+  changed: Array<{ login: string; before: string; after: string }>;
+  removed: Array<{ login: string; slackUserId: string }>;
+  unchanged: number;
+}
 
 /** One rule of a diff. */
 export interface RuleDiffEntry {
@@ -318,6 +337,8 @@ export interface RulesDiff {
   changed: Array<RuleDiffEntry & { changes: Array<{ field: string; before: unknown; after: unknown }> }>;
   removed: RuleDiffEntry[];
   unchanged: RuleDiffEntry[];
+  /** Only when identities were sent: each provider's links added, changed and removed. */
+  identities?: Record<string, IdentityDiff>;
 }
 
 /** The answer of `PUT /api/v1/rules`. */
@@ -328,4 +349,6 @@ export interface RulesApplied {
   diff: RulesDiff;
   /** Every rule after applying (not on a dry run). */
   rules?: RuleJson[];
+  /** Every identity link after applying (not on a dry run). */
+  identities?: Identities;
 }

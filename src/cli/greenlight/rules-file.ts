@@ -1,11 +1,11 @@
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
-import type { FieldErrorJson, Identities, RuleDocument, RuleJson } from '../../client/index.ts';
+import type { FieldErrorJson, Identities, RuleDocument, RulesExport } from '../../client/index.ts';
 
 /**
  * Rules files: `{ rules: [...] }` in YAML (JSON is YAML too), optionally with `identities:`
  * (provider → login → Slack user id). The CLI checks only what it must to send the file (YAML
- * syntax, the top-level shape, the identities' shape); the service checks every rule, and its
- * problems are pointed back at the file's lines here.
+ * syntax, the top-level shape, the identities' shape); the service checks every rule and every
+ * link, all at once, and its problems are pointed back at the file's lines here.
  */
 
 /** A problem located in the file: `rules.yml:12:7 rules[1].reminder.afterSeconds: must be at least 10 seconds`. */
@@ -26,10 +26,14 @@ export interface RulesFile {
 
 const TOP_LEVEL = new Set(['rules', 'identities']);
 const PROVIDER = /^[a-z][a-z0-9_-]{0,31}$/;
-const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 
-/** `rules[1].match.actions.0` → ['rules', 1, 'match', 'actions', 0]. */
+/**
+ * `rules[1].match.actions.0` → ['rules', 1, 'match', 'actions', 0]. An identity's path keeps its
+ * login whole (`identities.github.octo.cat`: a bad login may hold dots).
+ */
 function segments(path: string): Array<string | number> {
+  const identity = /^identities\.([^.]+)\.(.+)$/.exec(path);
+  if (identity !== null) return ['identities', identity[1] as string, identity[2] as string];
   return path
     .replace(/\[(\d+)\]/g, '.$1')
     .split('.')
@@ -61,7 +65,7 @@ function offsetOf(doc: Document, path: Array<string | number>): number {
   return offset;
 }
 
-/** The shape problems of `identities:`, located. */
+/** The shape problems of `identities:`, located; its logins and Slack user ids are the service's to check, with the rules. */
 function identityProblems(doc: Document, lines: LineCounter, value: unknown): FileProblem[] {
   const problems: FileProblem[] = [];
   const at = (path: string, message: string) => {
@@ -76,12 +80,6 @@ function identityProblems(doc: Document, lines: LineCounter, value: unknown): Fi
     if (!PROVIDER.test(provider)) at(`identities.${provider}`, 'must be a provider name like github');
     if (logins === null || typeof logins !== 'object' || Array.isArray(logins)) {
       at(`identities.${provider}`, 'must map logins to Slack user ids, e.g. octocat: U0123ABCD');
-      continue;
-    }
-    for (const [login, user] of Object.entries(logins)) {
-      if (typeof user !== 'string' || !SLACK_USER.test(user)) {
-        at(`identities.${provider}.${login}`, 'must be a Slack user id (U…/W…)');
-      }
     }
   }
   return problems;
@@ -144,10 +142,17 @@ export function formatProblem(fileName: string, problem: FileProblem): string {
   return `${fileName}:${problem.line}:${problem.col} ${problem.path === null ? '' : `${problem.path}: `}${problem.message}`;
 }
 
-/** The rules as a rules file: `{ rules: [...] }`, each rule's document as the service gives it (id, position and manager left out). */
-export function rulesFileText(rules: RuleJson[]): string {
+/**
+ * The rules and links as a rules file: `{ rules: [...], identities: {...} }`, each rule's document as
+ * the service gives it (id, position and manager left out); `identities:` only for providers with links.
+ */
+export function rulesFileText({ rules, identities }: RulesExport): string {
   const documents = rules.map(
     ({ id: _id, priority: _priority, managedBy: _managedBy, updatedAt: _updatedAt, ...doc }) => doc,
   );
-  return stringify({ rules: documents }, { lineWidth: 0 });
+  const linked = Object.entries(identities).filter(([, logins]) => Object.keys(logins).length > 0);
+  return stringify(
+    linked.length === 0 ? { rules: documents } : { rules: documents, identities: Object.fromEntries(linked) },
+    { lineWidth: 0 },
+  );
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '../../domain/actor.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Tx } from '../types.ts';
 import { toRuleDocument, ZRuleDocument } from './rule-document.ts';
@@ -133,60 +134,72 @@ export async function applyRules(
 ): Promise<RulesDiff> {
   return changing(
     deps,
-    deps.db.$transaction(async (tx) => {
-      // The same locks as adding and moving rules: nothing else reorders the rules meanwhile.
-      await lockRuleOrder(tx);
-      await tx.$queryRaw`SELECT id FROM routing_rules FOR UPDATE`;
-      const { diff, targets, removed } = plan(await listRules(tx), desired);
-      for (const rule of removed) {
-        await tx.routingRule.delete({ where: { id: rule.id } });
-        await recordAudit(tx, {
-          type: 'rule.deleted',
-          actor,
-          details: { before: ruleSnapshot(rule), after: null, via: 'rules.applied' },
-        });
-      }
-      // Priorities are renumbered 1…n; the unique index on priority is checked at commit.
-      for (const [index, { input, current, changed }] of targets.entries()) {
-        const priority = index + 1;
-        if (current === null) {
-          const row = await tx.routingRule.create({
-            data: { ...ruleData(input), priority, managedBy: MANAGED_BY_FILE, createdBy: actor.id ?? 'unknown' },
-            select: RULE_SELECT,
-          });
-          await recordAudit(tx, {
-            type: 'rule.created',
-            actor,
-            details: { after: ruleSnapshot(toRule(row)), via: 'rules.applied' },
-          });
-        } else if (changed) {
-          const row = await tx.routingRule.update({
-            where: { id: current.id },
-            data: { ...ruleData(input), priority, managedBy: MANAGED_BY_FILE },
-            select: RULE_SELECT,
-          });
-          await recordAudit(tx, {
-            type: 'rule.updated',
-            actor,
-            details: { before: ruleSnapshot(current), after: ruleSnapshot(toRule(row)), via: 'rules.applied' },
-          });
-        } else if (current.priority !== priority) {
-          // Same position, only numbered differently (a deleted rule left a gap): not a change.
-          await tx.routingRule.update({ where: { id: current.id }, data: { priority } });
-        }
-      }
-      await recordAudit(tx, {
-        type: 'rules.applied',
-        actor,
-        details: {
-          ...details,
-          added: diff.added.map((rule) => rule.name),
-          changed: diff.changed.map((rule) => rule.name),
-          removed: diff.removed.map((rule) => rule.name),
-          unchanged: diff.unchanged.length,
-        },
-      });
-      return diff;
-    }, ORDER_TX),
+    deps.db.$transaction((tx) => writeRules(tx, actor, desired, details), ORDER_TX),
   );
+}
+
+/**
+ * {@link applyRules} inside the caller's transaction, so a rules file's other parts (its identities)
+ * commit with the rules. The caller opens it with {@link ORDER_TX} and clears the rules cache after
+ * (`changing`).
+ */
+export async function writeRules(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  desired: TRuleInput[],
+  details: Record<string, unknown> = {},
+): Promise<RulesDiff> {
+  // The same locks as adding and moving rules: nothing else reorders the rules meanwhile.
+  await lockRuleOrder(tx);
+  await tx.$queryRaw`SELECT id FROM routing_rules FOR UPDATE`;
+  const { diff, targets, removed } = plan(await listRules(tx), desired);
+  for (const rule of removed) {
+    await tx.routingRule.delete({ where: { id: rule.id } });
+    await recordAudit(tx, {
+      type: 'rule.deleted',
+      actor,
+      details: { before: ruleSnapshot(rule), after: null, via: 'rules.applied' },
+    });
+  }
+  // Priorities are renumbered 1…n; the unique index on priority is checked at commit.
+  for (const [index, { input, current, changed }] of targets.entries()) {
+    const priority = index + 1;
+    if (current === null) {
+      const row = await tx.routingRule.create({
+        data: { ...ruleData(input), priority, managedBy: MANAGED_BY_FILE, createdBy: actor.id ?? 'unknown' },
+        select: RULE_SELECT,
+      });
+      await recordAudit(tx, {
+        type: 'rule.created',
+        actor,
+        details: { after: ruleSnapshot(toRule(row)), via: 'rules.applied' },
+      });
+    } else if (changed) {
+      const row = await tx.routingRule.update({
+        where: { id: current.id },
+        data: { ...ruleData(input), priority, managedBy: MANAGED_BY_FILE },
+        select: RULE_SELECT,
+      });
+      await recordAudit(tx, {
+        type: 'rule.updated',
+        actor,
+        details: { before: ruleSnapshot(current), after: ruleSnapshot(toRule(row)), via: 'rules.applied' },
+      });
+    } else if (current.priority !== priority) {
+      // Same position, only numbered differently (a deleted rule left a gap): not a change.
+      await tx.routingRule.update({ where: { id: current.id }, data: { priority } });
+    }
+  }
+  await recordAudit(tx, {
+    type: 'rules.applied',
+    actor,
+    details: {
+      ...details,
+      added: diff.added.map((rule) => rule.name),
+      changed: diff.changed.map((rule) => rule.name),
+      removed: diff.removed.map((rule) => rule.name),
+      unchanged: diff.unchanged.length,
+    },
+  });
+  return diff;
 }

@@ -47,7 +47,7 @@ function identitySection(identities: Page<IdentityLinkSummary>, pages: HomePages
   const blocks: KnownBlock[] = [
     header('GitHub identities'),
     context(
-      'Who a GitHub user is in Slack, so deployment cards name them and refuse their own approval. Unlinked users are looked up by public e-mail.',
+      'Who a GitHub user is in Slack, so deployment cards name them and refuse their own approval. Unlinked users are looked up by public e-mail. A rules file with `identities:` replaces these links whenever it is applied (greenlight rules apply).',
     ),
     {
       type: 'actions',

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +10,7 @@ import { QUEUES } from '../../../src/jobs/queues.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { replaceIdentities, setIdentity } from '../../../src/services/identities/identities.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
+import { assertBuilt, runCli } from '../../support/cli-process.ts';
 import { query } from '../../support/database.ts';
 import { deliverGithubWebhook, GithubDouble, signGithubWebhook } from '../../support/github-double.ts';
 import { type ProtectionRuleInput, protectionRuleRequested, workflowRun } from '../../support/github-fixtures.ts';
@@ -64,8 +69,11 @@ async function startWithGithub(env: Record<string, string>, options: Parameters<
 
 const ADMIN = 'U0ADMIN001';
 
+/** An admin API key, for applying a rules file with `greenlight rules apply`. */
+const ADMIN_KEY = `gh-rules-${randomBytes(16).toString('hex')}`;
+
 const t = useTestApp(
-  { ADMIN_USER_IDS: ADMIN },
+  { ADMIN_USER_IDS: ADMIN, SERVICE_API_KEYS: `admin:${ADMIN_KEY}:admin` },
   { start: startWithGithub, callbackTiming: { retryBaseMs: 50, retryCapMs: 200, attemptTimeoutMs: 2000 } },
 );
 
@@ -494,5 +502,57 @@ describe('GitHub deployment protection rules', () => {
       "SELECT external_login FROM identity_links WHERE provider = 'github' ORDER BY external_login",
     );
     expect(all).toEqual([{ external_login: 'rules-octo' }]);
+  });
+
+  it('finds the requester through a link applied from a rules file with greenlight rules apply', async () => {
+    assertBuilt();
+    github.users.set('deploy-bot', { login: 'deploy-bot', id: 79, email: null });
+    const before = newRun({ environment: 'from-file', sender: 'deploy-bot' });
+    const unlinked = await deliver(before.payload);
+    expect((await row(unlinked.body.requestId as string)).requester_slack_id).toBe('github:deploy-bot');
+
+    const dir = await mkdtemp(path.join(tmpdir(), 'greenlight-gh-rules-'));
+    try {
+      const rulesFile = path.join(dir, 'rules.yml');
+      await writeFile(
+        rulesFile,
+        [
+          'rules:',
+          '  - name: Deploys from the file',
+          '    match:',
+          '      actions: github.deploy',
+          '      environments: [from-file-2]',
+          `    channel: ${CHANNEL}`,
+          `    approvers: [${APPROVER_A}, ${APPROVER_B}]`,
+          'identities:',
+          '  github:',
+          `    Deploy-Bot: ${APPROVER_B}`,
+          '',
+        ].join('\n'),
+      );
+      const run = runCli(['rules', 'apply', rulesFile], { GREENLIGHT_URL: t.baseUrl, GREENLIGHT_API_KEY: ADMIN_KEY });
+      const { code } = await run.exited;
+      expect(run.stderr()).toBe('');
+      expect(code).toBe(0);
+      expect(run.stdout()).toContain(`+ github deploy-bot → ${APPROVER_B} (linked)`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    const { input, payload } = newRun({ environment: 'from-file-2', sender: 'deploy-bot' });
+    const res = await deliver(payload);
+    const requestId = res.body.requestId as string;
+    expect(await row(requestId)).toMatchObject({ status: 'pending', requester_slack_id: APPROVER_B });
+    const card = await waitForCard(t, requestId);
+    expect(JSON.stringify(card.blocks)).toContain(`<@${APPROVER_B}>`);
+    // The linked user is the requester: they may not approve their own deployment; the other approver may.
+    await click(t, APPROVER_B, 'approve_request', requestId);
+    await eventually(async () => {
+      const events = await auditTypes(requestId);
+      return events.some((e) => e.type === 'decision.refused' && e.details.reason === 'self_approval');
+    });
+    await click(t, APPROVER_A, 'approve_request', requestId);
+    const decision = await eventually(() => reviewsOf(input.runId).find((r) => r.state !== undefined), 5000, 'review');
+    expect(decision).toMatchObject({ state: 'approved', environment_name: 'from-file-2' });
   });
 });

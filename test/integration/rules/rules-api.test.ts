@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { listIdentities, replaceIdentities, setIdentity } from '../../../src/services/identities/identities.ts';
 import { createRule, deleteRule, listRules } from '../../../src/services/routing/rules-store.ts';
 import { query } from '../../support/database.ts';
 import { API_KEY, APPROVER_A, APPROVER_B, api, startLifecycleApp } from '../../support/lifecycle.ts';
-import { FULL_RULE, smallRule } from '../../support/rule-documents.ts';
+import { FULL_RULE, FULL_RULES_YAML, smallRule } from '../../support/rule-documents.ts';
 import { ruleInput } from '../../support/rules.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
@@ -18,7 +20,10 @@ describe('the rules API (rules as code)', () => {
   const t = useTestApp({ SERVICE_API_KEYS: `ci:${API_KEY},admin:${ADMIN_KEY}:admin` }, { start: startLifecycleApp });
   beforeEach(async () => {
     for (const rule of await listRules(t.app.db)) await deleteRule(t.app.deps, ADMIN, rule.id);
+    await replaceIdentities(t.app.deps, ADMIN, 'github', {});
   });
+  const links = async () =>
+    Object.fromEntries((await listIdentities(t.app.db, 'github')).map((l) => [l.externalLogin, l.slackUserId]));
   const admin = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
     api<T>(t, method, path, { key: ADMIN_KEY, ...(body === undefined ? {} : { body }) });
   const auditOf = (type: string) =>
@@ -237,8 +242,9 @@ describe('the rules API (rules as code)', () => {
     expect(again.body.diff.unchanged).toHaveLength(2);
   });
 
-  it('refuses a list with any problem, naming each by index and path, and applies none of it', async () => {
+  it('refuses a list with any problem, rules and identities together, naming each by its path, and applies none of it', async () => {
     await createRule(t.app.deps, ADMIN, ruleInput({ name: 'Existing' }));
+    await setIdentity(t.app.deps, ADMIN, 'github', 'hubot', APPROVER_B);
     const before = await listRules(t.app.db);
     const appliedBefore = (await auditOf('rules.applied')).length;
     const res = await admin<ErrorBody>('PUT', '/rules', {
@@ -246,47 +252,128 @@ describe('the rules API (rules as code)', () => {
         smallRule('Fine'),
         { ...smallRule('Slow'), reminder: { afterSeconds: 5 } },
         { ...smallRule('Fine'), match: { actions: ['db.{'] } },
-        { name: 'Typo', approvers: [APPROVER_A], reminders: { afterSeconds: 60 } },
-      ],
-      identities: { github: { octocat: 'not-a-user' } },
-    });
-    expect(res.status).toBe(400);
-    expect(res.body.error.fields).toEqual([
-      { path: 'identities.github.octocat', message: 'must be a Slack user id (U…/W…)' },
-    ]);
-    const rules = await admin<ErrorBody>('PUT', '/rules', {
-      rules: [
-        smallRule('Fine'),
-        { ...smallRule('Slow'), reminder: { afterSeconds: 5 } },
-        { ...smallRule('Fine'), match: { actions: ['db.{'] } },
         { ...smallRule('Fine') },
         { name: 'Typo', approvers: [APPROVER_A], reminders: { afterSeconds: 60 } },
       ],
-      identities: { github: { octocat: APPROVER_A } },
+      identities: {
+        github: { octocat: 'not-a-user', 'octo cat': APPROVER_A, Mona: APPROVER_A, mona: APPROVER_B },
+        gitlab: { someone: APPROVER_A },
+      },
     });
-    expect(rules.status).toBe(400);
-    expect(rules.body.error.fields).toEqual([
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields).toEqual([
       { path: 'rules[1].reminder.afterSeconds', message: 'must be at least 10 seconds' },
       { path: 'rules[2].match.actions.0', message: 'Action pattern has unbalanced brackets' },
       { path: 'rules[3].name', message: 'rules[0] is already called “Fine”: names must be unique' },
       { path: 'rules[4].reminders', message: 'is not a known field' },
+      { path: 'identities.github.octocat', message: 'must be a Slack user id (U…/W…)' },
+      { path: 'identities.github.octo cat', message: 'is not a GitHub login' },
+      { path: 'identities.github.mona', message: 'is listed twice (also as Mona)' },
+      { path: 'identities.gitlab', message: 'is not a supported provider (github)' },
+    ]);
+    // Good rules with one bad link: the rules are not applied either.
+    const oneBad = await admin<ErrorBody>('PUT', '/rules', {
+      rules: [smallRule('Fine')],
+      identities: { github: { octocat: APPROVER_A, '-bad-': APPROVER_B } },
+    });
+    expect(oneBad.status).toBe(400);
+    expect(oneBad.body.error.fields).toEqual([{ path: 'identities.github.-bad-', message: 'is not a GitHub login' }]);
+    const shape = await admin<ErrorBody>('PUT', '/rules', { rules: [], identities: { github: ['octocat'] } });
+    expect(shape.body.error.fields).toEqual([
+      { path: 'identities.github', message: 'must map logins to Slack user ids, e.g. octocat: U0123ABCD' },
     ]);
     expect(await listRules(t.app.db)).toEqual(before);
+    expect(await links()).toEqual({ hubot: APPROVER_B });
     expect(await auditOf('rules.applied')).toHaveLength(appliedBefore);
+    expect(await auditOf('identity.replaced')).toHaveLength(0);
   });
 
-  it('orders the list by priority when given, and accepts identities (ignored for now)', async () => {
+  it('orders the list by priority when given', async () => {
     const res = await admin<{ rules: Rule[] }>('PUT', '/rules', {
       rules: [
         { ...smallRule('Second'), priority: 2 },
         { ...smallRule('First'), priority: 1 },
       ],
-      identities: { github: { octocat: APPROVER_A } },
     });
     expect(res.status).toBe(200);
     expect(res.body.rules.map((r) => [r.name, r.priority])).toEqual([
       ['First', 1],
       ['Second', 2],
     ]);
+  });
+
+  it('applies a file’s rules and identities together; GET answers the same document back', async () => {
+    const file = parse(FULL_RULES_YAML) as { rules: unknown[]; identities: Record<string, unknown> };
+    const applied = await admin<{ applied: boolean; diff: Record<string, unknown>; identities: unknown }>(
+      'PUT',
+      '/rules',
+      { ...file, identities: { github: { octocat: APPROVER_A, 'Hubot-2': APPROVER_B } } },
+    );
+    expect(applied.status).toBe(200);
+    expect(applied.body.diff.identities).toEqual({
+      github: {
+        added: [
+          { login: 'octocat', slackUserId: APPROVER_A },
+          { login: 'hubot-2', slackUserId: APPROVER_B },
+        ],
+        changed: [],
+        removed: [],
+        unchanged: 0,
+      },
+    });
+    expect(applied.body.identities).toEqual({ github: { 'hubot-2': APPROVER_B, octocat: APPROVER_A } });
+    expect((await auditOf('identity.replaced')).at(-1)).toMatchObject({
+      actor_type: 'service',
+      actor_id: 'admin',
+      details: { via: 'api', client: 'admin', provider: 'github', added: ['octocat', 'hubot-2'], removed: [] },
+    });
+
+    await admin('PUT', '/rules', file);
+    const listed = await admin<{ rules: Rule[]; identities: unknown }>('GET', '/rules');
+    const rules = listed.body.rules.map(({ id: _i, priority: _p, managedBy: _m, updatedAt: _u, ...doc }) => doc);
+    expect({ rules, identities: listed.body.identities }).toEqual(file);
+
+    // No `identities` key: the links are left alone. An empty section unlinks everyone.
+    const untouched = await admin<{ diff: Record<string, unknown> }>('PUT', '/rules', { rules: file.rules });
+    expect(untouched.body.diff).not.toHaveProperty('identities');
+    expect(await links()).toEqual({ octocat: APPROVER_A });
+    await admin('PUT', '/rules', { rules: file.rules, identities: {} });
+    expect(await links()).toEqual({});
+    expect((await admin<{ identities: unknown }>('GET', '/rules')).body.identities).toEqual({ github: {} });
+  });
+
+  it('a dry run answers the identity diff (added, changed, removed) and changes nothing', async () => {
+    await setIdentity(t.app.deps, ADMIN, 'github', 'octocat', APPROVER_A);
+    await setIdentity(t.app.deps, ADMIN, 'github', 'hubot', APPROVER_B);
+    await setIdentity(t.app.deps, ADMIN, 'github', 'same', APPROVER_B);
+    const auditsBefore = await auditCount();
+    const body = {
+      rules: [smallRule('Only')],
+      identities: { github: { OctoCat: APPROVER_B, mona: APPROVER_A, same: APPROVER_B } },
+    };
+    const dry = await admin<{ applied: boolean; diff: Record<string, unknown> }>('PUT', '/rules?dryRun=true', body);
+    expect(dry.status).toBe(200);
+    expect(dry.body.applied).toBe(false);
+    expect(dry.body.diff.identities).toEqual({
+      github: {
+        added: [{ login: 'mona', slackUserId: APPROVER_A }],
+        changed: [{ login: 'octocat', before: APPROVER_A, after: APPROVER_B }],
+        removed: [{ login: 'hubot', slackUserId: APPROVER_B }],
+        unchanged: 1,
+      },
+    });
+    expect(dry.body.diff.added).toEqual([{ name: 'Only', priority: 1 }]);
+    expect(await links()).toEqual({ hubot: APPROVER_B, octocat: APPROVER_A, same: APPROVER_B });
+    expect(await listRules(t.app.db)).toEqual([]);
+    expect(await auditCount()).toBe(auditsBefore);
+
+    const applied = await admin<{ diff: Record<string, unknown> }>('PUT', '/rules', body);
+    expect(applied.body.diff.identities).toEqual(dry.body.diff.identities);
+    expect(await links()).toEqual({ mona: APPROVER_A, octocat: APPROVER_B, same: APPROVER_B });
+    expect((await auditOf('identity.replaced')).at(-1)?.details).toMatchObject({
+      added: ['mona'],
+      changed: ['octocat'],
+      removed: ['hubot'],
+    });
   });
 });

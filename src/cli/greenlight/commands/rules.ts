@@ -14,12 +14,15 @@ export const RULES_USAGE = `Usage: greenlight rules export [--url URL] [--api-ke
 Routing rules as code. Needs an admin API key (SERVICE_API_KEYS entry name:secret:admin, or an
 admin key made in App Home).
 
-  export   prints every rule as a rules file (YAML: { rules: [...] }), first tried first:
+  export   prints every rule as a rules file (YAML: { rules: [...] }), first tried first, with the
+           GitHub identity links (identities: { github: { octocat: U0123ABCD } }) when there are any:
            greenlight rules export > rules.yml
   apply    replaces every rule with the file's (matched by name, in the file's order) and prints
-           what changed; rules not in the file are deleted. All or nothing: a file with any problem
-           changes nothing, and each problem is printed as file:line:column path: message.
-           Rules applied from a file show as "managed as code" in App Home.
+           what changed; rules not in the file are deleted. With an identities: section the links
+           become exactly the file's (a login not in it is unlinked); without one they are left as
+           they are. All or nothing: a file with any problem changes nothing, and each problem is
+           printed as file:line:column path: message. Rules applied from a file show as "managed
+           as code" in App Home.
 
 Exit codes:
   0    exported; applied, or nothing to do; a dry run that found no problem
@@ -54,7 +57,7 @@ export async function rules(args: string[], io: Io): Promise<number> {
     if (words.length > 0 || values['dry-run'] === true)
       throw new UsageError('rules export takes no file and no --dry-run');
     const { client } = clientFor(values, io);
-    io.stdout.write(rulesFileText(await client.listRules()));
+    io.stdout.write(rulesFileText(await client.exportRules()));
     return EXIT.ok;
   }
   if (subcommand !== 'apply') throw new UsageError('the rules command has two subcommands: export and apply <file>');

@@ -340,7 +340,7 @@ function operations(): Operation[] {
       tags: ['rules'],
       summary: 'List the routing rules (admin keys)',
       description:
-        'Every routing rule in priority order (the first enabled match wins), each as its rule document in canonical form with its id, position and `managedBy`.',
+        'Every routing rule in priority order (the first enabled match wins), each as its rule document in canonical form with its id, position and `managedBy`; and every identity link (`identities.github`: login → Slack user id). Together, a rules file’s content: `greenlight rules export` writes it.',
       auth: true,
       ok: { status: 200, description: 'The rules.', schema: ref('RuleList') },
       errors: [...AUTHED, ...ADMIN],
@@ -368,7 +368,7 @@ function operations(): Operation[] {
       operationId: 'replaceRules',
       tags: ['rules'],
       summary: 'Replace every routing rule with a list (admin keys)',
-      description: `Rules as code: the list becomes the whole set, in its order (or by \`priority\`). Rules are matched by name: new names are added, others changed in place, rules missing from the list deleted; every rule of the list is marked \`managedBy: file\` (App Home shows it managed as code). Applied in one transaction, all or nothing, each change audited with before and after, then \`rules.applied\`. With \`dryRun=true\` only the diff is answered. ${RULE_CHECKS} Paths start with the rule's index in the list: \`rules[3].match.actions.0\`.`,
+      description: `Rules as code: the list becomes the whole set, in its order (or by \`priority\`). Rules are matched by name: new names are added, others changed in place, rules missing from the list deleted; every rule of the list is marked \`managedBy: file\` (App Home shows it managed as code). Applied in one transaction, all or nothing, each change audited with before and after, then \`rules.applied\`. With \`identities\`, the identity links become exactly the body's in the same transaction (audited \`identity.replaced\`); without that key they are left as they are. With \`dryRun=true\` only the diff is answered. ${RULE_CHECKS} Paths start with the rule's index in the list: \`rules[3].match.actions.0\`; identity problems are named \`identities.github.<login>\`.`,
       auth: true,
       parameters: [
         {

@@ -1,9 +1,15 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { ClientActor } from '../../../domain/actor.ts';
 import { AppError, type FieldError } from '../../../errors.ts';
+import {
+  checkIdentitySection,
+  type IdentitySection,
+  type IdentitySectionJson,
+  identitySectionJson,
+} from '../../../services/identities/identities-section.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { fieldErrors } from '../../../services/requests/input.ts';
-import { applyRules, diffRules } from '../../../services/routing/apply-rules.ts';
+import { applyRulesFile, diffRulesFile } from '../../../services/routing/apply-rules-file.ts';
 import { checkRuleDocument, toRuleDocument } from '../../../services/routing/rule-document.ts';
 import type { TRuleInput } from '../../../services/routing/rule-schema.ts';
 import {
@@ -33,6 +39,11 @@ function rulesJson(rules: RuleRow[]): RuleJson[] {
       updatedAt: rule.updatedAt.toISOString(),
     };
   });
+}
+
+/** Every rule and every identity link, as a rules file holds them (`GET /api/v1/rules`). */
+async function rulesFileJson(deps: CoreDeps): Promise<{ rules: RuleJson[]; identities: IdentitySectionJson }> {
+  return { rules: rulesJson(await listRules(deps.db)), identities: await identitySectionJson(deps.db) };
 }
 
 async function ruleJson(deps: CoreDeps, id: string): Promise<RuleJson> {
@@ -93,7 +104,7 @@ export function ruleRoutes(deps: CoreDeps): Router {
   };
 
   router.get('/rules', async (_req, res) => {
-    res.json({ rules: rulesJson(await listRules(deps.db)) });
+    res.json(await rulesFileJson(deps));
   });
 
   router.post('/rules', requireJson, json, async (req, res) => {
@@ -133,9 +144,6 @@ export function ruleRoutes(deps: CoreDeps): Router {
     const parsed = ZRulesEnvelope.safeParse(req.body);
     if (!parsed.success) throw refused('the rules are invalid', fieldErrors(parsed.error).map(bracketRules));
     const { rules } = parsed.data;
-    // TODO(lead): apply `parsed.data.identities` (provider → login → Slack user id) once the GitHub
-    // identity mappings land: call their replaceIdentities in the same transaction as applyRules.
-    // Until then the shape is checked (above) and the mappings ignored.
     const ordered = rules
       .map((rule, index) => ({
         rule,
@@ -162,15 +170,22 @@ export function ruleRoutes(deps: CoreDeps): Router {
       seen.set(checked.input.name, index);
       inputs.push(checked.input);
     }
+    problems.sort((a, b) => ruleIndex(a.path) - ruleIndex(b.path));
+    // No `identities` key: the links are left as they are. With it, they become exactly the file's.
+    let identities: IdentitySection | undefined;
+    if (parsed.data.identities !== undefined) {
+      const checked = checkIdentitySection(parsed.data.identities);
+      if (checked.ok) identities = checked.section;
+      else problems.push(...checked.problems);
+    }
     if (problems.length > 0) {
-      problems.sort((a, b) => ruleIndex(a.path) - ruleIndex(b.path));
       throw refused(`${problems.length} problem(s) in the rules; nothing was changed`, problems);
     }
     const client = clientOf(req);
     const diff = dryRun
-      ? await diffRules(deps.db, inputs)
-      : await applyRules(deps, actorOf(req), inputs, { via: 'api', client: client.name });
-    res.json({ dryRun, applied: !dryRun, diff, ...(dryRun ? {} : { rules: rulesJson(await listRules(deps.db)) }) });
+      ? await diffRulesFile(deps.db, inputs, identities)
+      : await applyRulesFile(deps, actorOf(req), inputs, identities, { via: 'api', client: client.name });
+    res.json({ dryRun, applied: !dryRun, diff, ...(dryRun ? {} : await rulesFileJson(deps)) });
   });
 
   return router;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { REQUEST_STATUSES, type RequestStatus, RISKS } from '../../../domain/request-status.ts';
 import { ERROR_STATUS, type ErrorCode } from '../../../errors.ts';
+import { GITHUB_LOGIN } from '../../../services/identities/identities.ts';
 import { ZContext } from '../../../services/requests/input.ts';
 import { ZRuleDocument } from '../../../services/routing/rule-document.ts';
 
@@ -389,23 +390,29 @@ export const ZRuleJson = z
 /** The TypeScript type of a rule as the API answers it. */
 export type RuleJson = z.input<typeof ZRuleJson>;
 
-/** `GET /api/v1/rules`. */
-export const ZRuleList = z
-  .object({ rules: z.array(ZRuleJson) })
-  .meta({ description: 'Every rule, in priority order.' });
-
 const ZSlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id (U…/W…)');
 
-/** Who is who on other platforms: provider → login → Slack user id (e.g. `github: { octocat: U0123ABCD }`). */
-export const ZIdentities = z
+/** Who is who on GitHub: login → Slack user id (e.g. `octocat: U0123ABCD`). */
+const ZGithubLinks = z
   .record(
-    z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a provider name like github'),
-    z.record(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'), ZSlackUserId),
+    z.string().regex(GITHUB_LOGIN, 'is not a GitHub login').meta({ description: 'A GitHub login (any case).' }),
+    ZSlackUserId,
   )
-  .meta({
-    description:
-      'Identity mappings, provider → login → Slack user id (e.g. github: { octocat: U0123ABCD }). Checked; applied once identity mappings are supported.',
-  });
+  .meta({ description: 'GitHub login → Slack user id.', examples: [{ octocat: 'U0123ABCD' }] });
+
+/** Who is who on other platforms: provider → login → Slack user id (e.g. `github: { octocat: U0123ABCD }`). */
+export const ZIdentities = z.strictObject({ github: ZGithubLinks.optional() }).meta({
+  description:
+    'Identity links, provider → login → Slack user id: the GitHub user who deploys is the requester (and may not approve). On PUT the section is the whole set: a provider left out, or a login left out, is unlinked. Logins are stored (and listed) lower-cased.',
+});
+
+/** `GET /api/v1/rules`. */
+export const ZRuleList = z
+  .object({
+    rules: z.array(ZRuleJson),
+    identities: ZIdentities.required().meta({ description: 'Every identity link (providers without links: empty).' }),
+  })
+  .meta({ description: 'Every rule, in priority order, and every identity link: a rules file’s content.' });
 
 /** The limit on how many rules one PUT may hold. */
 export const MAX_RULES = 500;
@@ -413,18 +420,30 @@ export const MAX_RULES = 500;
 /** `PUT /api/v1/rules` as the route reads it: each rule is then checked on its own, so every problem is reported. */
 export const ZRulesEnvelope = z.strictObject({
   rules: z.array(z.unknown()).max(MAX_RULES, `must hold at most ${MAX_RULES} rules`),
-  identities: ZIdentities.optional(),
+  // Checked with the rules (checkIdentitySection), so that every problem of the file is listed at once.
+  identities: z.unknown().optional(),
 });
 
 /** `PUT /api/v1/rules` as documented: the whole list of rules, in priority order. */
 export const ZRulesBody = z
   .strictObject({
     rules: z.array(ZRuleDocument).max(MAX_RULES),
-    identities: ZIdentities.optional(),
+    identities: ZIdentities.optional().meta({
+      description:
+        'Identity links to apply with the rules, in the same transaction. Without this key the links are left as they are.',
+    }),
   })
   .meta({
     description: 'Every routing rule, first tried first (or ordered by `priority`); the same shape as a rules file.',
   });
+
+/** What applying a file's links of one provider does (or would do); logins lower-cased. */
+const ZIdentityDiff = z.object({
+  added: z.array(z.object({ login: z.string(), slackUserId: z.string() })),
+  changed: z.array(z.object({ login: z.string(), before: z.string(), after: z.string() })),
+  removed: z.array(z.object({ login: z.string(), slackUserId: z.string() })),
+  unchanged: z.int().min(0),
+});
 
 const ZDiffEntry = z.object({ id: z.uuid(), name: z.string(), priority: z.int().min(1) });
 
@@ -445,8 +464,15 @@ export const ZRulesDiff = z
     ),
     removed: z.array(ZDiffEntry),
     unchanged: z.array(ZDiffEntry),
+    identities: z
+      .object({ github: ZIdentityDiff.optional() })
+      .optional()
+      .meta({ description: 'Only when the body has `identities`: each provider’s links added, changed and removed.' }),
   })
-  .meta({ description: 'Added, changed (field by field), removed and unchanged rules; `priority` is the position.' });
+  .meta({
+    description:
+      'Added, changed (field by field), removed and unchanged rules; `priority` is the position. With `identities` in the body, the identity links’ changes too.',
+  });
 
 /** The answer of `PUT /api/v1/rules`. */
 export const ZRulesApplied = z
@@ -455,5 +481,8 @@ export const ZRulesApplied = z
     applied: z.boolean().meta({ description: 'False for a dry run: nothing was changed.' }),
     diff: ZRulesDiff,
     rules: z.array(ZRuleJson).optional().meta({ description: 'Every rule after applying (not on a dry run).' }),
+    identities: ZIdentities.optional().meta({
+      description: 'Every identity link after applying (not on a dry run), as GET /api/v1/rules lists them.',
+    }),
   })
   .meta({ description: 'What replacing the rules did or would do.' });
