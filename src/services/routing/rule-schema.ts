@@ -183,27 +183,33 @@ export async function ruleProblems(
   return problems;
 }
 
-async function countPeople(
+/** The people behind approvers (groups expanded); a group Slack cannot expand is reported and counted as itself. */
+async function expandPeople(
   deps: Pick<CoreDeps, 'slack' | 'caches'>,
   path: string,
   approvers: readonly string[],
   problems: FieldError[],
-): Promise<number> {
+): Promise<string[]> {
   try {
-    return (await expandApprovers(deps, approvers)).length;
+    return await expandApprovers(deps, approvers);
   } catch (error) {
     problems.push({ path, message: error instanceof Error ? error.message : String(error) });
-    return approvers.length;
+    return [...approvers];
   }
 }
 
-/** Each stage needs approvers enough for its quorum; the same person may not be in two stages. */
+/**
+ * Each stage needs approvers enough for its quorum. One person counts in at most one stage (the
+ * first where they vote), so a stage's quorum must be reachable by people not already in an earlier
+ * stage: otherwise the chain could stall there with everyone having voted.
+ */
 async function stageProblems(
   deps: Pick<CoreDeps, 'slack' | 'caches'>,
   stages: readonly Stage[],
 ): Promise<FieldError[]> {
   const problems: FieldError[] = [];
   const names = new Set<string>();
+  const earlier = new Set<string>();
   for (const [index, stage] of stages.entries()) {
     const path = `stages.${index}`;
     if (names.has(stage.name.toLowerCase())) {
@@ -214,13 +220,20 @@ async function stageProblems(
       problems.push({ path: `${path}.approvers`, message: 'Pick at least one approver or user group' });
       continue;
     }
-    const count = await countPeople(deps, `${path}.approvers`, stage.approvers, problems);
-    if (stage.requiredApprovals > count) {
+    const people = await expandPeople(deps, `${path}.approvers`, stage.approvers, problems);
+    const fresh = people.filter((id) => !earlier.has(id));
+    if (stage.requiredApprovals > people.length) {
       problems.push({
         path: `${path}.requiredApprovals`,
-        message: `Needs ${stage.requiredApprovals} approvals but the stage's approvers are only ${count} people`,
+        message: `Needs ${stage.requiredApprovals} approvals but the stage's approvers are only ${people.length} people`,
+      });
+    } else if (stage.requiredApprovals > fresh.length) {
+      problems.push({
+        path: `${path}.approvers`,
+        message: `Needs ${stage.requiredApprovals} approvals but only ${fresh.length} of its approvers are not in an earlier stage (one person counts in one stage only)`,
       });
     }
+    for (const id of people) earlier.add(id);
   }
   return problems;
 }
@@ -241,7 +254,7 @@ async function escalationProblems(
     if (level.approvers.length === 0) {
       problems.push({ path: `${path}.approvers`, message: 'Pick at least one approver or user group' });
     } else {
-      await countPeople(deps, `${path}.approvers`, level.approvers, problems);
+      await expandPeople(deps, `${path}.approvers`, level.approvers, problems);
     }
   }
   return problems;

@@ -132,6 +132,22 @@ describe('the rules API (rules as code)', () => {
       { path: 'requiredApprovals', message: 'Needs 3 approvals but the approvers are only 1 people' },
       { path: 'escalation.1.afterSeconds', message: 'Must be later than the level before it' },
     ]);
+    // One person counts in one stage: a later stage needs enough people not already in an earlier one.
+    const overlap = await admin<ErrorBody>('POST', '/rules', {
+      name: 'Overlapping stages',
+      stages: [
+        { name: 'Leads', approvers: [APPROVER_A, APPROVER_B] },
+        { name: 'Security', approvers: [APPROVER_A] },
+      ],
+    });
+    expect(overlap.status).toBe(400);
+    expect(overlap.body.error.fields).toEqual([
+      {
+        path: 'stages.1.approvers',
+        message:
+          'Needs 1 approvals but only 0 of its approvers are not in an earlier stage (one person counts in one stage only)',
+      },
+    ]);
     const single = await admin<ErrorBody>('POST', '/rules', { name: 'x', match: { actions: 7 } });
     expect(single.body.error.fields).toEqual([{ path: 'match.actions', message: 'must be a glob or a list of globs' }]);
     expect(await listRules(t.app.db)).toEqual([]);
