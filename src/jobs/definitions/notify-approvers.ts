@@ -1,4 +1,5 @@
 import { orderByAvailability } from '../../services/availability/availability.ts';
+import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
 import { loadForJob, type Skip } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
@@ -13,7 +14,7 @@ import { updateCard } from './update-card.ts';
  * presence and Do Not Disturb are looked up (availability.ts; an error counts as available); those
  * available are DM'd at once, the others are recorded (`notifyLaterIds`, shown on the card) and
  * DM'd by the notify-later timer `UNAVAILABLE_NOTIFY_DELAY_SECONDS` later. Who may vote does not
- * change. A timer itself (due when the request is created), so a Redis flush loses none.
+ * change. With stages, only the current stage's approvers. A timer itself (due when the request is created), so a Redis flush loses none.
  */
 export const notifyApprovers = defineJob<TRequestRef, JobDeps>({
   name: 'approvers.notify',
@@ -27,8 +28,8 @@ export const notifyApprovers = defineJob<TRequestRef, JobDeps>({
       return r.approversNotifyAt === null || r.approversNotifiedAt !== null ? 'nothing owed' : null;
     });
     if (request === null) return;
-    const voted = new Set(request.votes.map((vote) => vote.voterId));
-    const owed = request.approverIds.filter((id) => id !== request.requesterSlackId && !voted.has(id));
+    // With stages, only the current stage is told (a later stage's people hear when their stage starts).
+    const owed = requestAwaitedApprovers(request);
     const { available, unavailable } = await orderByAvailability(deps, owed);
     // DMs first (deterministic per approver, so a rerun after a crash sends none twice), then the record.
     await deps.jobs.enqueueBulk(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type StageProgress, type StageRule, stageProgress } from '../../domain/decision.ts';
+import { awaitedApprovers, type StageProgress, type StageRule, stageProgress } from '../../domain/decision.ts';
 import { AppError } from '../../errors.ts';
 import type { AuditInput } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
@@ -32,6 +32,21 @@ export function requestStageProgress(
 ): (StageProgress & { stages: StageRule[] }) | null {
   const stages = requestStages(request);
   return stages === null ? null : { ...stageProgress(stages, request.votes), stages };
+}
+
+/**
+ * Whom a request waits for now (domain `awaitedApprovers`): its approvers who have not voted, never the
+ * requester; with stages, only the current stage's.
+ */
+export function requestAwaitedApprovers(
+  request: Pick<RequestRow, 'workflow' | 'stageApprovers' | 'votes' | 'approverIds' | 'requesterSlackId'>,
+): string[] {
+  return awaitedApprovers({
+    approverIds: request.approverIds,
+    stages: requestStages(request),
+    votes: request.votes,
+    requesterId: request.requesterSlackId,
+  });
 }
 
 /** "Stage 2 (Security)": how people are told about a stage. */
