@@ -43,7 +43,13 @@ export const notifyApprovers = defineJob<TRequestRef, JobDeps>({
     const delayMs = deps.config.UNAVAILABLE_NOTIFY_DELAY_SECONDS * 1000;
     const laterAt = unavailable.length > 0 ? new Date(now.getTime() + delayMs) : null;
     const { count } = await deps.db.approvalRequest.updateMany({
-      where: { id: requestId, status: 'pending', approversNotifiedAt: null },
+      // Only the DMs this run was for: a chain's next stage re-arms `approversNotifyAt` for its own run.
+      where: {
+        id: requestId,
+        status: 'pending',
+        approversNotifiedAt: null,
+        approversNotifyAt: request.approversNotifyAt,
+      },
       // The card lists who is told later: bump the version so it re-renders.
       data: {
         approversNotifiedAt: now,
@@ -53,7 +59,11 @@ export const notifyApprovers = defineJob<TRequestRef, JobDeps>({
       },
     });
     if (count === 0 || laterAt === null) return;
-    await deps.jobs.enqueue(notifyLater, { requestId }, { jobId: JOB_IDS.notifyLater(requestId), delay: delayMs });
+    await deps.jobs.enqueue(
+      notifyLater,
+      { requestId },
+      { jobId: JOB_IDS.notifyLater(requestId, request.currentStage), delay: delayMs },
+    );
     await deps.jobs.enqueue(updateCard, { requestId }, { jobId: JOB_IDS.updateCard(requestId, request.version + 1) });
   },
 });
