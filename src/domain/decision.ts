@@ -94,3 +94,23 @@ export function checkStageEligibility(input: {
   if (earlier !== -1) return { verdict: 'not_in_current_stage', stage: current };
   return { verdict: 'not_an_approver' };
 }
+
+/**
+ * Whom a request waits for now: the approvers who may vote at this point and have not voted, never
+ * the requester. With stages (`stages` non-null), only the current stage's approvers: a later stage's
+ * people are not asked before their stage starts, an earlier stage's are done. What reminders
+ * mention, approver DMs tell and App Home lists as waiting for someone's approval.
+ */
+export function awaitedApprovers(input: {
+  approverIds: readonly string[];
+  stages: readonly StageRule[] | null;
+  votes: readonly StageVote[];
+  requesterId: string;
+}): string[] {
+  const voted = new Set(input.votes.map((vote) => vote.voterId));
+  const asked =
+    input.stages === null
+      ? input.approverIds
+      : (input.stages[stageProgress(input.stages, input.votes).current]?.approverIds ?? []);
+  return [...new Set(asked)].filter((id) => !voted.has(id) && id !== input.requesterId);
+}

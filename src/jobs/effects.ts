@@ -127,6 +127,10 @@ export function createEffects(
       if (requests.length === 0) return;
       countChanged(deps.metrics, requests);
       const decided = requests.filter((request) => request.status !== 'pending');
+      // A chain whose next stage started owes that stage's approver DMs (decide.ts re-arms them).
+      const owingDms = requests.filter(
+        (r) => r.status === 'pending' && r.approversNotifyAt !== null && r.approversNotifiedAt === null,
+      );
       const first = requests[0] as RequestRow;
       const steps: Array<Promise<void>> = [
         guarded('card.update', first, () =>
@@ -141,6 +145,7 @@ export function createEffects(
         guarded('publish', first, () => deps.changes.publish(...requests.map((r) => r.id))),
         guarded('chain', first, () => enqueueChainNotices(deps, requests)),
       ];
+      if (owingDms.length > 0) steps.push(guarded('timers', first, () => syncTimers(deps, owingDms)));
       if (decided.length > 0) {
         steps.push(
           ...notifyOutcome(decided),

@@ -38,10 +38,15 @@ export const JOB_IDS = {
   /** Break-glass: the announcement of a request approved by break-glass, once. */
   breakGlassAnnounce: (requestId: string) => `break-glass-${requestId}`,
   // Out of office and availability (issue 10): approver DMs, available approvers first.
-  /** DM'ing a new request's available approvers (a timer due at creation, when APPROVER_DMS is on). */
-  approversNotify: (requestId: string) => `approvers-notify-${requestId}`,
-  /** DM'ing the approvers who were away or in Do Not Disturb, later. */
-  notifyLater: (requestId: string) => `approvers-later-${requestId}`,
+  /**
+   * DM'ing a new request's available approvers (a timer due at creation, when APPROVER_DMS is on). A
+   * multi-stage chain is told again, stage by stage, as each starts: one id per stage (0: creation).
+   */
+  approversNotify: (requestId: string, stage = 0) =>
+    stage === 0 ? `approvers-notify-${requestId}` : `approvers-notify-${requestId}-stage-${stage}`,
+  /** DM'ing the approvers who were away or in Do Not Disturb, later (one id per stage, like approversNotify). */
+  notifyLater: (requestId: string, stage = 0) =>
+    stage === 0 ? `approvers-later-${requestId}` : `approvers-later-${requestId}-stage-${stage}`,
   /** One approver's DM about a request (once per request and approver). */
   approverDm: (requestId: string, userId: string) => `approver-dm-${requestId}-${userId}`,
   /** A report to GitHub about a gated deployment: `waiting` (status report) or `decision`. */

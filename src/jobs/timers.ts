@@ -27,6 +27,8 @@ export interface TimerRow extends WorkflowClock {
   approversNotifiedAt: Date | null;
   notifyLaterAt: Date | null;
   notifiedLaterAt: Date | null;
+  /** Multi-stage chains: approver DMs are owed again when a stage starts, under that stage's job ids. */
+  currentStage: number;
 }
 
 const TIMER_ROW_SELECT = {
@@ -44,6 +46,7 @@ const TIMER_ROW_SELECT = {
   approversNotifiedAt: true,
   notifyLaterAt: true,
   notifiedLaterAt: true,
+  currentStage: true,
 } satisfies Prisma.ApprovalRequestSelect;
 
 /**
@@ -129,10 +132,11 @@ export const TIMERS: readonly TimerKind[] = [
   },
   // Approver DMs (APPROVER_DMS): they change no status, so they "fire into" pending — a pending
   // request with nothing due has had them sent, and is left alone; a decided one has them removed.
+  // A chain owes them again when a stage starts (decide.ts re-arms the columns), under the stage's ids.
   {
     name: 'approvers-notify',
     definition: notifyApprovers,
-    jobId: (request) => JOB_IDS.approversNotify(request.id),
+    jobId: (request) => JOB_IDS.approversNotify(request.id, request.currentStage),
     payload: ref,
     dueAt: (request) =>
       request.status === 'pending' && request.approversNotifiedAt === null ? request.approversNotifyAt : null,
@@ -143,7 +147,7 @@ export const TIMERS: readonly TimerKind[] = [
   {
     name: 'notify-later',
     definition: notifyLater,
-    jobId: (request) => JOB_IDS.notifyLater(request.id),
+    jobId: (request) => JOB_IDS.notifyLater(request.id, request.currentStage),
     payload: ref,
     dueAt: (request) =>
       request.status === 'pending' && request.notifiedLaterAt === null ? request.notifyLaterAt : null,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
 import { approverDmText } from '../../slack/blocks/approver-dm.ts';
 import { ZSlackId } from '../../slack/payloads.ts';
 import { CardNotPostedError, loadForJob, type Skip } from '../guards.ts';
@@ -12,7 +13,7 @@ export type TApproverDm = z.infer<typeof ZApproverDm>;
 /**
  * Tells one approver by DM that a request waits for them (APPROVER_DMS), linking to the card; its
  * job id (one per request and approver) makes it once. Skipped when the request was decided, the
- * user is no longer an approver or already voted. Waits for the card to be posted, so the DM can
+ * user is no longer an approver, already voted, or (with stages) is not in the stage deciding now. Waits for the card to be posted, so the DM can
  * link to it; a card that failed for good leaves a link to its channel. A permanent Slack error
  * (user_not_found, cannot_dm_bot…) is logged and given up on: the card still asks them.
  */
@@ -26,7 +27,9 @@ export const approverDm = defineJob<TApproverDm, JobDeps>({
     const request = await loadForJob(deps, requestId, (r): Skip | null => {
       if (r.status !== 'pending') return 'decided';
       if (!r.approverIds.includes(userId) || r.requesterSlackId === userId) return 'not an approver';
-      return r.votes.some((vote) => vote.voterId === userId) ? 'voted' : null;
+      if (r.votes.some((vote) => vote.voterId === userId)) return 'voted';
+      // With stages, someone whose stage is not (or no longer) deciding is not asked now.
+      return requestAwaitedApprovers(r).includes(userId) ? null : 'not their stage';
     });
     if (request === null) return;
     if (request.messageTs === null && request.slackError === null) throw new CardNotPostedError(requestId);

@@ -1,4 +1,5 @@
 import { orderByAvailability } from '../../services/availability/availability.ts';
+import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
 import { loadForJob, type Skip } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
@@ -13,7 +14,7 @@ import { updateCard } from './update-card.ts';
  * presence and Do Not Disturb are looked up (availability.ts; an error counts as available); those
  * available are DM'd at once, the others are recorded (`notifyLaterIds`, shown on the card) and
  * DM'd by the notify-later timer `UNAVAILABLE_NOTIFY_DELAY_SECONDS` later. Who may vote does not
- * change. A timer itself (due when the request is created), so a Redis flush loses none.
+ * change. With stages, only the current stage's approvers. A timer itself (due when the request is created), so a Redis flush loses none.
  */
 export const notifyApprovers = defineJob<TRequestRef, JobDeps>({
   name: 'approvers.notify',
@@ -27,8 +28,8 @@ export const notifyApprovers = defineJob<TRequestRef, JobDeps>({
       return r.approversNotifyAt === null || r.approversNotifiedAt !== null ? 'nothing owed' : null;
     });
     if (request === null) return;
-    const voted = new Set(request.votes.map((vote) => vote.voterId));
-    const owed = request.approverIds.filter((id) => id !== request.requesterSlackId && !voted.has(id));
+    // With stages, only the current stage is told (a later stage's people hear when their stage starts).
+    const owed = requestAwaitedApprovers(request);
     const { available, unavailable } = await orderByAvailability(deps, owed);
     // DMs first (deterministic per approver, so a rerun after a crash sends none twice), then the record.
     await deps.jobs.enqueueBulk(
@@ -42,7 +43,13 @@ export const notifyApprovers = defineJob<TRequestRef, JobDeps>({
     const delayMs = deps.config.UNAVAILABLE_NOTIFY_DELAY_SECONDS * 1000;
     const laterAt = unavailable.length > 0 ? new Date(now.getTime() + delayMs) : null;
     const { count } = await deps.db.approvalRequest.updateMany({
-      where: { id: requestId, status: 'pending', approversNotifiedAt: null },
+      // Only the DMs this run was for: a chain's next stage re-arms `approversNotifyAt` for its own run.
+      where: {
+        id: requestId,
+        status: 'pending',
+        approversNotifiedAt: null,
+        approversNotifyAt: request.approversNotifyAt,
+      },
       // The card lists who is told later: bump the version so it re-renders.
       data: {
         approversNotifiedAt: now,
@@ -52,7 +59,11 @@ export const notifyApprovers = defineJob<TRequestRef, JobDeps>({
       },
     });
     if (count === 0 || laterAt === null) return;
-    await deps.jobs.enqueue(notifyLater, { requestId }, { jobId: JOB_IDS.notifyLater(requestId), delay: delayMs });
+    await deps.jobs.enqueue(
+      notifyLater,
+      { requestId },
+      { jobId: JOB_IDS.notifyLater(requestId, request.currentStage), delay: delayMs },
+    );
     await deps.jobs.enqueue(updateCard, { requestId }, { jobId: JOB_IDS.updateCard(requestId, request.version + 1) });
   },
 });

@@ -1,3 +1,4 @@
+import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
 import { loadForJob, type Skip } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
@@ -26,8 +27,9 @@ export const notifyLater = defineJob<TRequestRef, JobDeps>({
       // Fired early (clocks differ): wait for the time the row says.
       await delayUntil(job, token, request.notifyLaterAt.getTime());
     }
-    const voted = new Set(request.votes.map((vote) => vote.voterId));
-    const owed = request.notifyLaterIds.filter((id) => request.approverIds.includes(id) && !voted.has(id));
+    // Still awaited: not voted, and (with stages) in the stage deciding now.
+    const awaited = new Set(requestAwaitedApprovers(request));
+    const owed = request.notifyLaterIds.filter((id) => awaited.has(id));
     await deps.jobs.enqueueBulk(
       approverDm,
       owed.map((userId) => ({

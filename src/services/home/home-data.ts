@@ -4,6 +4,7 @@ import { type IdentityLinkSummary, listIdentities } from '../identities/identiti
 import type { CoreDeps } from '../ports.ts';
 import { REQUEST_SELECT, type RequestRow } from '../requests/store.ts';
 import { listRules, type RuleRow } from '../routing/rules-store.ts';
+import { listAwaiting } from './awaiting.ts';
 import { listUnreviewedBreakGlass } from './break-glass-uses.ts';
 
 /** Items per page in each App Home section: keeps the view far below 100 blocks however much exists. */
@@ -73,17 +74,8 @@ export async function loadHome(
       select: REQUEST_SELECT,
       ...window('mine'),
     }),
-    deps.db.approvalRequest.findMany({
-      where: {
-        status: 'pending',
-        approverIds: { has: userId },
-        requesterSlackId: { not: userId },
-        votes: { none: { voterId: userId } },
-      },
-      orderBy: { expiresAt: 'asc' },
-      select: REQUEST_SELECT,
-      ...window('awaiting'),
-    }),
+    // With stages, only while the user's stage decides (awaiting.ts).
+    listAwaiting(deps.db, userId, window('awaiting')),
     deps.db.approvalRequest.findMany({
       // Who may revoke, as revoke.ts `mayRevoke` judges a person.
       where: { status: 'approved', OR: [{ requesterSlackId: userId }, { approverIds: { has: userId } }] },

@@ -72,9 +72,15 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
     const now = deps.now();
     const subject = { action: input.action, resource: input.resource, environment: input.environment ?? null };
     const resolved = await resolveRoute(deps, { ...subject, risk: input.risk, at: now });
-    // Away approvers are skipped for their delegates before the quorum check (away-routing.ts).
-    const { route, routingNotes } = await routeRequestAroundAway(deps, resolved, input.requesterSlackId, now);
-    const chain = await routedStages(deps, route, input.requesterSlackId);
+    // Away approvers are skipped for their delegates before the quorum check (away-routing.ts); with
+    // stages, stage by stage (the rule's flat approvers are not used then).
+    const chain = await routedStages(deps, resolved, input.requesterSlackId, now);
+    const flat =
+      chain === null
+        ? await routeRequestAroundAway(deps, resolved, input.requesterSlackId, now)
+        : { route: resolved, routingNotes: null };
+    const { route } = flat;
+    const routingNotes = chain?.routingNotes ?? flat.routingNotes;
     const approverIds = chain?.approverIds ?? route.approverIds;
     const requiredApprovals = chain?.requiredApprovals ?? route.requiredApprovals;
     const eligible = approverIds.filter((id) => id !== input.requesterSlackId);

@@ -86,12 +86,15 @@ export async function decide(deps: CoreDeps, input: DecisionInput): Promise<Deci
     if (status === 'pending') {
       // Bump the version so the card re-renders with the progress toward quorum (and the stage now deciding).
       const currentStage = after?.current ?? request.currentStage;
+      // A stage that starts is owed approver DMs of its own (APPROVER_DMS, available first): re-armed here,
+      // with the stage change, so the timer (approvers-notify, one id per stage) cannot be lost.
+      const dms = currentStage > request.currentStage && deps.config.APPROVER_DMS ? approverDmsFrom(now) : {};
       await tx.approvalRequest.updateMany({
         where: { id: request.id, status: 'pending' },
-        data: { version: { increment: 1 }, currentStage },
+        data: { version: { increment: 1 }, currentStage, ...dms },
       });
       await recordAudit(tx, [voteEvent, ...stageEvents]);
-      return { kind: 'recorded', request: { ...voted, currentStage, version: voted.version + 1 }, status };
+      return { kind: 'recorded', request: { ...voted, ...dms, currentStage, version: voted.version + 1 }, status };
     }
     const grant = status === 'approved' ? await issueGrantFor(deps, tx, voted, now) : undefined;
     const decided = await transition(tx, voted, status, { at: now, actor, reason, ...(grant ? { grant } : {}) }, [
@@ -104,6 +107,17 @@ export async function decide(deps: CoreDeps, input: DecisionInput): Promise<Deci
     await deps.effects.requestsChanged([result.request]);
   }
   return result;
+}
+
+/** Approver DMs owed from `now` (notify-approvers.ts), none sent yet and nobody left to tell later. */
+function approverDmsFrom(now: Date) {
+  return {
+    approversNotifyAt: now,
+    approversNotifiedAt: null,
+    notifyLaterIds: [],
+    notifyLaterAt: null,
+    notifiedLaterAt: null,
+  } satisfies Partial<RequestRow>;
 }
 
 /**

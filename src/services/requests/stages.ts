@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { type StageProgress, type StageRule, stageProgress } from '../../domain/decision.ts';
+import { awaitedApprovers, type StageProgress, type StageRule, stageProgress } from '../../domain/decision.ts';
 import { AppError } from '../../errors.ts';
 import type { AuditInput } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { expandApprovers } from '../routing/approvers.ts';
+import { routeStagesAroundAway } from '../routing/away-routing.ts';
 import type { Route } from '../routing/route.ts';
 import { type Stage, workflowOf } from '../routing/rule-schema.ts';
 import type { RequestRow } from './store.ts';
@@ -34,6 +35,21 @@ export function requestStageProgress(
   return stages === null ? null : { ...stageProgress(stages, request.votes), stages };
 }
 
+/**
+ * Whom a request waits for now (domain `awaitedApprovers`): its approvers who have not voted, never the
+ * requester; with stages, only the current stage's.
+ */
+export function requestAwaitedApprovers(
+  request: Pick<RequestRow, 'workflow' | 'stageApprovers' | 'votes' | 'approverIds' | 'requesterSlackId'>,
+): string[] {
+  return awaitedApprovers({
+    approverIds: request.approverIds,
+    stages: requestStages(request),
+    votes: request.votes,
+    requesterId: request.requesterSlackId,
+  });
+}
+
 /** "Stage 2 (Security)": how people are told about a stage. */
 export function stageLabel(stages: readonly Pick<StageRule, 'name'>[], index: number): string {
   return `Stage ${index + 1} (${stages[index]?.name ?? '?'})`;
@@ -47,15 +63,27 @@ export async function expandStages(deps: Pick<CoreDeps, 'slack' | 'caches'>, sta
 }
 
 /**
- * A new request's chain, when its route has stages: each stage's approvers expanded, every stage
- * able to reach its quorum without the requester (else 422, naming the stage), `approver_ids` the
- * union of the stages (so whatever lists a request's approvers keeps working) and the quorum their
- * sum. Null for a route without stages.
+ * A new request's chain, when its route has stages: each stage's approvers expanded and routed around
+ * whoever is away (away-routing.ts `routeStagesAroundAway`: delegates stand in, a stage short of its
+ * quorum asks everyone in it; `routingNotes` says so), every stage able to reach its quorum without
+ * the requester (else 422, naming the stage), `approver_ids` the union of the stages (so whatever
+ * lists a request's approvers keeps working) and the quorum their sum. Null for a route without stages.
  */
-export async function routedStages(deps: Pick<CoreDeps, 'slack' | 'caches'>, route: Route, requesterId: string) {
+export async function routedStages(
+  deps: Pick<CoreDeps, 'slack' | 'caches' | 'db'>,
+  route: Route,
+  requesterId: string,
+  now: Date,
+) {
   const stages = route.outcome === 'require_approval' ? route.workflow.stages : null;
   if (stages === null) return null;
-  const stageApprovers = await expandStages(deps, stages);
+  const expanded = await expandStages(deps, stages);
+  const routed = await routeStagesAroundAway(
+    deps,
+    stages.map((stage, index) => ({ approverIds: expanded[index] ?? [], requiredApprovals: stage.requiredApprovals })),
+    { requesterId, now },
+  );
+  const { stageApprovers } = routed;
   for (const [index, stage] of stages.entries()) {
     const eligible = (stageApprovers[index] ?? []).filter((id) => id !== requesterId).length;
     if (eligible < stage.requiredApprovals) {
@@ -69,6 +97,7 @@ export async function routedStages(deps: Pick<CoreDeps, 'slack' | 'caches'>, rou
     stageApprovers,
     approverIds: [...new Set(stageApprovers.flat())],
     requiredApprovals: stages.reduce((sum, stage) => sum + stage.requiredApprovals, 0),
+    routingNotes: routed.notes,
     audit: stages.map((stage, index) => ({
       name: stage.name,
       requiredApprovals: stage.requiredApprovals,

@@ -7,6 +7,8 @@ export interface AwayNote {
   /** ISO time they are back. */
   until: string;
   delegate: string | null;
+  /** Multi-stage chains: the stage (0-based) they were routed to. */
+  stage?: number;
 }
 
 /** What routing around away approvers did; stored on the request (`routing_notes`) for the card. */
@@ -14,6 +16,8 @@ export interface RoutingNotes {
   away: AwayNote[];
   /** Without the away approvers nobody (or too few for the quorum) was left: everyone was asked. */
   everyoneAway: boolean;
+  /** Multi-stage chains: the stages (0-based) left short of their quorum, where everyone was asked. */
+  everyoneAwayStages?: number[];
 }
 
 export interface AwayRouting {
@@ -34,7 +38,12 @@ export interface AwayRouting {
 export function skipAwayApprovers(
   approverIds: readonly string[],
   away: ReadonlyMap<string, { until: Date; delegateId: string | null }>,
-  options: { requesterId: string; requiredApprovals: number },
+  options: {
+    requesterId: string;
+    requiredApprovals: number;
+    /** People who may not stand in here (e.g. routed to another stage of the chain). */
+    notDelegates?: ReadonlySet<string>;
+  },
 ): AwayRouting {
   const notes: AwayNote[] = [];
   const kept: string[] = [];
@@ -46,7 +55,13 @@ export function skipAwayApprovers(
       continue;
     }
     const delegate = status.delegateId;
-    const usable = delegate !== null && delegate !== options.requesterId && !away.has(delegate) ? delegate : null;
+    const usable =
+      delegate !== null &&
+      delegate !== options.requesterId &&
+      !away.has(delegate) &&
+      !(options.notDelegates?.has(delegate) ?? false)
+        ? delegate
+        : null;
     notes.push({ user: id, until: status.until.toISOString(), delegate: usable });
     if (usable !== null) delegates.push(usable);
   }
@@ -63,26 +78,90 @@ export function skipAwayApprovers(
   };
 }
 
+/** Who of `userIds` is away at `now`, with their delegates' own statuses (whether they can stand in). */
+async function awayStatuses(
+  deps: Pick<CoreDeps, 'db'>,
+  userIds: readonly string[],
+  now: Date,
+): Promise<Map<string, { until: Date; delegateId: string | null }>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await listAway(deps.db, now, [...new Set(userIds)]);
+  if (rows.length === 0) return new Map();
+  const delegateIds = rows.flatMap((row) => (row.delegateId === null ? [] : [row.delegateId]));
+  const delegatesAway = delegateIds.length === 0 ? [] : await listAway(deps.db, now, delegateIds);
+  return new Map(
+    [...rows, ...delegatesAway].map((row) => [row.slackUserId, { until: row.awayUntil, delegateId: row.delegateId }]),
+  );
+}
+
 /**
  * Routes `approverIds` (user ids, groups already expanded) around whoever is away now: reads the
  * away statuses of the approvers and their delegates, then {@link skipAwayApprovers}. Reusable for
- * any list of approvers (a rule's, a stage's, an escalation level's).
+ * any list of approvers (a rule's, an escalation level's; a chain's stages use {@link routeStagesAroundAway}).
  */
 export async function routeAroundAway(
   deps: Pick<CoreDeps, 'db'>,
   approverIds: readonly string[],
   options: { requesterId: string; requiredApprovals: number; now: Date },
 ): Promise<AwayRouting> {
-  if (approverIds.length === 0) return { approverIds: [], notes: null };
-  const rows = await listAway(deps.db, options.now, approverIds);
-  if (rows.length === 0) return { approverIds: [...approverIds], notes: null };
-  // Delegates' own statuses decide whether they can stand in.
-  const delegateIds = rows.flatMap((row) => (row.delegateId === null ? [] : [row.delegateId]));
-  const delegatesAway = delegateIds.length === 0 ? [] : await listAway(deps.db, options.now, delegateIds);
-  const away = new Map(
-    [...rows, ...delegatesAway].map((row) => [row.slackUserId, { until: row.awayUntil, delegateId: row.delegateId }]),
-  );
+  const away = await awayStatuses(deps, approverIds, options.now);
+  if (away.size === 0) return { approverIds: [...approverIds], notes: null };
   return skipAwayApprovers(approverIds, away, options);
+}
+
+/**
+ * A multi-stage chain routed around away approvers, stage by stage (pure): in each stage an away
+ * approver is replaced by their delegate, as {@link skipAwayApprovers} does for a flat list, and a
+ * stage that would fall below its quorum asks everyone in it. One person counts in at most one stage,
+ * so a delegate already routed to another stage (or standing in there) does not stand in here. The
+ * notes say which stage each away approver belonged to and which stages asked everyone.
+ */
+export function skipAwayInStages(
+  stages: readonly { approverIds: readonly string[]; requiredApprovals: number }[],
+  away: ReadonlyMap<string, { until: Date; delegateId: string | null }>,
+  requesterId: string,
+): { stageApprovers: string[][]; notes: RoutingNotes | null } {
+  const routedPeople = stages.map((stage) => new Set(stage.approverIds));
+  const standingIn = new Set<string>();
+  const notes: AwayNote[] = [];
+  const everyoneAwayStages: number[] = [];
+  const stageApprovers = stages.map((stage, index) => {
+    const notDelegates = new Set(standingIn);
+    for (const [other, people] of routedPeople.entries()) {
+      if (other !== index) for (const id of people) notDelegates.add(id);
+    }
+    const routed = skipAwayApprovers(stage.approverIds, away, {
+      requesterId,
+      requiredApprovals: stage.requiredApprovals,
+      notDelegates,
+    });
+    if (routed.notes !== null) {
+      notes.push(...routed.notes.away.map((note) => ({ ...note, stage: index })));
+      if (routed.notes.everyoneAway) everyoneAwayStages.push(index);
+    }
+    for (const id of routed.approverIds) if (!routedPeople[index]?.has(id)) standingIn.add(id);
+    return routed.approverIds;
+  });
+  if (notes.length === 0) return { stageApprovers, notes: null };
+  return {
+    stageApprovers,
+    notes: { away: notes, everyoneAway: everyoneAwayStages.length === stages.length, everyoneAwayStages },
+  };
+}
+
+/** A chain's stages (approvers expanded) routed around whoever is away now: {@link skipAwayInStages}. */
+export async function routeStagesAroundAway(
+  deps: Pick<CoreDeps, 'db'>,
+  stages: readonly { approverIds: readonly string[]; requiredApprovals: number }[],
+  options: { requesterId: string; now: Date },
+): Promise<{ stageApprovers: string[][]; notes: RoutingNotes | null }> {
+  const away = await awayStatuses(
+    deps,
+    stages.flatMap((stage) => stage.approverIds),
+    options.now,
+  );
+  if (away.size === 0) return { stageApprovers: stages.map((stage) => [...stage.approverIds]), notes: null };
+  return skipAwayInStages(stages, away, options.requesterId);
 }
 
 /**

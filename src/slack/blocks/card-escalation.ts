@@ -9,7 +9,7 @@ const MAX_NAMED = 20;
 
 /**
  * The card's escalation history: one line per level that fired, "Escalated to @a, @b at <time>"
- * (a level whose people were all asked already says so). Ten levels at most, so the card stays far
+ * (a level whose people were all asked already says so; delegates asked for away people say for whom). Ten levels at most, so the card stays far
  * below Block Kit's 50 blocks.
  */
 export function escalationBlocks(request: Pick<RequestRow, 'escalations'>): KnownBlock[] {
@@ -22,6 +22,16 @@ export function escalationBlocks(request: Pick<RequestRow, 'escalations'>): Know
     }
     const named = record.approvers.slice(0, MAX_NAMED).map((id) => `<@${id}>`);
     const more = record.approvers.length > MAX_NAMED ? ` and ${record.approvers.length - MAX_NAMED} more` : '';
-    return context(`:arrow_double_up: Escalated to ${named.join(', ')}${more}${at}`);
+    const stoodIn = (record.away ?? []).filter(
+      (note) => note.delegate !== null && record.approvers.includes(note.delegate),
+    );
+    const away =
+      stoodIn.length === 0
+        ? ''
+        : ` (for ${stoodIn
+            .slice(0, MAX_NAMED)
+            .map((note) => `<@${note.user}>`)
+            .join(', ')}, away)`;
+    return context(`:arrow_double_up: Escalated to ${named.join(', ')}${more}${away}${at}`);
   });
 }

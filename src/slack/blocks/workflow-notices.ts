@@ -1,4 +1,5 @@
 import type { EscalationRecord } from '../../services/requests/escalate.ts';
+import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { slackDate } from './kit/date.ts';
 import { escapeMrkdwn, LIMITS, truncate } from './kit/limits.ts';
@@ -19,10 +20,14 @@ function cardLink(request: Notified): string {
     : `<${messageLink(request.channelId, request.messageTs)}|the approval card>`;
 }
 
-/** The approvers who have not voted yet (never the requester): whom a reminder mentions. */
-export function waitingApprovers(request: Pick<Notified, 'approverIds' | 'votes' | 'requesterSlackId'>): string[] {
-  const voted = new Set(request.votes.map((vote) => vote.voterId));
-  return request.approverIds.filter((id) => !voted.has(id) && id !== request.requesterSlackId);
+/**
+ * The approvers who have not voted yet (never the requester): whom a reminder mentions. With stages,
+ * only the current stage's: a later stage is not chased before it starts.
+ */
+export function waitingApprovers(
+  request: Pick<RequestRow, 'approverIds' | 'votes' | 'requesterSlackId' | 'workflow' | 'stageApprovers'>,
+): string[] {
+  return requestAwaitedApprovers(request);
 }
 
 /** The reminder posted in the card's thread, mentioning `waiting`. */

@@ -20,6 +20,30 @@ describe('escalation on the card', () => {
     expect(validateMessageBlocks(card.blocks)).toEqual([]);
   });
 
+  it('says for whom a delegate was asked when the level’s person was away', () => {
+    const card = buildCard(
+      requestRow({
+        escalations: [
+          {
+            level: 1,
+            at: '2026-11-23T10:10:00.000Z',
+            approvers: ['U0DELEGAT1'],
+            channelId: null,
+            stage: 0,
+            away: [
+              { user: 'U0LEAD0001', until: '2026-11-30T10:00:00.000Z', delegate: 'U0DELEGAT1' },
+              { user: 'U0GONE0001', until: '2026-11-30T10:00:00.000Z', delegate: null },
+            ],
+          },
+        ],
+      }),
+    );
+    const text = JSON.stringify(card.blocks);
+    expect(text).toContain('Escalated to <@U0DELEGAT1> (for <@U0LEAD0001>, away) at <!date^1795428600^');
+    expect(text).not.toContain('U0GONE0001');
+    expect(validateMessageBlocks(card.blocks)).toEqual([]);
+  });
+
   it('stays inside Block Kit limits with ten levels of fifty people', () => {
     const people = Array.from({ length: 50 }, (_, i) => `U0PERSON${String(i).padStart(2, '0')}`);
     const escalations = Array.from({ length: 10 }, (_, i) => ({

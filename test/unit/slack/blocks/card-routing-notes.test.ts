@@ -57,4 +57,37 @@ describe('card routing notes', () => {
   it('ignores notes it cannot read', () => {
     expect(routingNoteBlocks(row({ routingNotes: { something: 'else' } }))).toEqual([]);
   });
+
+  it('names the stage of each away approver of a chain, and each stage that asked everyone', () => {
+    const text = JSON.stringify(
+      routingNoteBlocks(
+        row({
+          workflow: {
+            stages: [
+              { name: 'Leads', approvers: ['U0ANA00001'], requiredApprovals: 1 },
+              { name: 'Security', approvers: ['U0CY000001'], requiredApprovals: 1 },
+            ],
+            reminder: null,
+            escalation: [],
+            breakGlass: null,
+            needsInfo: null,
+          },
+          routingNotes: {
+            away: [
+              { user: 'U0ANA00001', until: UNTIL, delegate: 'U0BO000001', stage: 0 },
+              { user: 'U0CY000001', until: UNTIL, delegate: null, stage: 1 },
+            ],
+            everyoneAway: false,
+            everyoneAwayStages: [1],
+          },
+        }),
+      ),
+    );
+    expect(text).toContain('<@U0ANA00001> (Stage 1 (Leads)) is away until');
+    expect(text).toContain('delegated to <@U0BO000001>');
+    expect(text).toContain('<@U0CY000001> (Stage 2 (Security)) is away until');
+    expect(text).not.toContain('not asked');
+    expect(text).toContain('Too many in Stage 2 (Security) are away; all of that stage were asked.');
+    expect(text).not.toContain('Everyone routed is away');
+  });
 });
