@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { checkEligibility } from '../../../domain/decision.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { getRequest } from '../../../services/requests/store.ts';
 import { workflowOf } from '../../../services/routing/rule-schema.ts';
 import { buildQuestionModal } from '../../blocks/question-modal.ts';
-import type { TBlockActions } from '../../payloads.ts';
-import { tellUser } from '../feedback.ts';
+import { requestButton } from './request-button.ts';
 
 /** What someone who may not ask is told (the submit checks again, under the row lock, and audits). */
 export const ASK_REFUSED = {
@@ -22,15 +20,9 @@ export const ASK_REFUSED = {
  * id — the id that makes a double submit of that form count once.
  */
 export function askQuestionCallback(deps: CoreDeps) {
-  return async (
-    { ack, client, logger }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>,
-    input: TBlockActions,
-  ) => {
-    await ack();
-    const user = input.user.id;
-    const channel = input.channel?.id;
-    const requestId = input.actions[0].value ?? '';
-    try {
+  return requestButton(
+    { log: 'ask question', failed: 'Something went wrong opening the question form. Please try again.' },
+    async ({ user, value: requestId, input, client, tell }) => {
       const request = await getRequest(deps.db, requestId);
       const eligibility =
         request === null
@@ -47,7 +39,7 @@ export function askQuestionCallback(deps: CoreDeps) {
                 ? 'not_pending'
                 : null;
       if (refused !== null || request === null) {
-        await tellUser(client, { user, channel, text: ASK_REFUSED[refused ?? 'not_found'] });
+        await tell(ASK_REFUSED[refused ?? 'not_found']);
         return;
       }
       await client.views.open({
@@ -62,13 +54,6 @@ export function askQuestionCallback(deps: CoreDeps) {
           extendSeconds: workflowOf(request.workflow).needsInfo?.extendSeconds ?? null,
         }),
       });
-    } catch (error) {
-      logger.error(`ask question failed for ${requestId.slice(0, 100)}: ${String(error)}`);
-      await tellUser(client, {
-        user,
-        channel,
-        text: 'Something went wrong opening the question form. Please try again.',
-      }).catch(() => {});
-    }
-  };
+    },
+  );
 }

@@ -1,11 +1,8 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { AppError } from '../../../errors.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { precheckBreakGlass } from '../../../services/requests/break-glass.ts';
 import { buildBreakGlassModal } from '../../blocks/break-glass-modals.ts';
-import type { TBlockActions } from '../../payloads.ts';
 import { explainBreakGlass } from '../break-glass-feedback.ts';
-import { tellUser } from '../feedback.ts';
+import { requestButton } from './request-button.ts';
 
 /**
  * Break glass (the requester's DM, or the card): ack, check on the server that the presser is the
@@ -13,19 +10,17 @@ import { tellUser } from '../feedback.ts';
  * modal asking for the justification; the approval itself happens on its submit.
  */
 export function breakGlassCallback(deps: CoreDeps) {
-  return async (
-    { ack, client, logger }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>,
-    input: TBlockActions,
-  ) => {
-    await ack();
-    const user = input.user.id;
-    const channel = input.channel?.id;
-    const requestId = input.actions[0].value ?? '';
-    try {
+  return requestButton(
+    {
+      log: 'break glass',
+      refused: (error) => `The Break glass form did not open: ${error.message}.`,
+      failed: 'Something went wrong opening the Break glass form. Please try again.',
+    },
+    async ({ user, channel, value: requestId, input, client, tell }) => {
       const check = await precheckBreakGlass(deps, { requestId, userId: user });
       if (check.kind !== 'ok') {
         const text = explainBreakGlass(check);
-        if (text !== null) await tellUser(client, { user, channel, text });
+        if (text !== null) await tell(text);
         return;
       }
       await client.views.open({
@@ -37,17 +32,6 @@ export function breakGlassCallback(deps: CoreDeps) {
           channelId: channel,
         }),
       });
-    } catch (error) {
-      if (!(error instanceof AppError))
-        logger.error(`break glass failed for ${requestId.slice(0, 100)}: ${String(error)}`);
-      await tellUser(client, {
-        user,
-        channel,
-        text:
-          error instanceof AppError
-            ? `The Break glass form did not open: ${error.message}.`
-            : 'Something went wrong opening the Break glass form. Please try again.',
-      }).catch(() => {});
-    }
-  };
+    },
+  );
 }

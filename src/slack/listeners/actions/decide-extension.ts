@@ -1,9 +1,7 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { decideExtension, type ExtensionDecision } from '../../../services/requests/decide-extension.ts';
 import { parseWorkflowRef } from '../../blocks/workflow-ref.ts';
-import type { TBlockActions } from '../../payloads.ts';
-import { tellUser } from '../feedback.ts';
+import { requestButton } from './request-button.ts';
 
 /** What the presser is told when their decision on an extension is refused. */
 const REFUSED = {
@@ -22,34 +20,22 @@ const CLOSED: Record<string, string> = {
  * and the requester's DM follow from the change; a refusal is audited and explained to the presser.
  */
 export function decideExtensionCallback(deps: CoreDeps, decision: ExtensionDecision) {
-  return async (
-    { ack, client, logger }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>,
-    input: TBlockActions,
-  ) => {
-    await ack();
-    const user = input.user.id;
-    const channel = input.channel?.id;
-    const ref = parseWorkflowRef(input.actions[0].value);
-    try {
+  return requestButton(
+    { log: `extension ${decision}`, failed: 'Something went wrong: nothing was recorded. Please try again.' },
+    async ({ user, value, tell }) => {
+      const ref = parseWorkflowRef(value);
       const result =
         ref === null
           ? ({ kind: 'not_found' } as const)
           : await decideExtension(deps, { requestId: ref.requestId, extensionId: ref.id, userId: user, decision });
       if (result.kind === 'decided') return;
-      const text =
+      await tell(
         result.kind === 'not_found'
           ? 'This extension no longer exists.'
           : result.reason === 'already_decided'
             ? (CLOSED[result.status] ?? 'This extension was already decided.')
-            : REFUSED[result.reason];
-      await tellUser(client, { user, channel, text });
-    } catch (error) {
-      logger.error(`extension ${decision} failed: ${String(error)}`);
-      await tellUser(client, {
-        user,
-        channel,
-        text: 'Something went wrong: nothing was recorded. Please try again.',
-      }).catch(() => {});
-    }
-  };
+            : REFUSED[result.reason],
+      );
+    },
+  );
 }

@@ -1,10 +1,8 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { getRequest } from '../../../services/requests/store.ts';
 import { buildReplyModal } from '../../blocks/question-modal.ts';
 import { parseWorkflowRef } from '../../blocks/workflow-ref.ts';
-import type { TBlockActions } from '../../payloads.ts';
-import { tellUser } from '../feedback.ts';
+import { requestButton } from './request-button.ts';
 
 /** What someone who may not reply is told (the submit checks again, under the row lock, and audits). */
 export const REPLY_REFUSED = {
@@ -16,15 +14,10 @@ export const REPLY_REFUSED = {
 
 /** **Reply** in the requester's needs-info DM: ack, check it is theirs and still open, open the answer form. */
 export function replyQuestionCallback(deps: CoreDeps) {
-  return async (
-    { ack, client, logger }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>,
-    input: TBlockActions,
-  ) => {
-    await ack();
-    const user = input.user.id;
-    const channel = input.channel?.id;
-    const ref = parseWorkflowRef(input.actions[0].value);
-    try {
+  return requestButton(
+    { log: 'reply', failed: 'Something went wrong opening the reply form. Please try again.' },
+    async ({ user, value, input, client, tell }) => {
+      const ref = parseWorkflowRef(value);
       const request = ref === null ? null : await getRequest(deps.db, ref.requestId);
       const question = request?.questions.find((q) => q.id === ref?.id);
       const refused =
@@ -38,7 +31,7 @@ export function replyQuestionCallback(deps: CoreDeps) {
                 ? 'not_pending'
                 : null;
       if (refused !== null || request === null || question === undefined) {
-        await tellUser(client, { user, channel, text: REPLY_REFUSED[refused ?? 'not_found'] });
+        await tell(REPLY_REFUSED[refused ?? 'not_found']);
         return;
       }
       await client.views.open({
@@ -50,13 +43,6 @@ export function replyQuestionCallback(deps: CoreDeps) {
           question: question.question,
         }),
       });
-    } catch (error) {
-      logger.error(`reply failed: ${String(error)}`);
-      await tellUser(client, {
-        user,
-        channel,
-        text: 'Something went wrong opening the reply form. Please try again.',
-      }).catch(() => {});
-    }
-  };
+    },
+  );
 }

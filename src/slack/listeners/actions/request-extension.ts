@@ -1,10 +1,8 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { getRequest } from '../../../services/requests/store.ts';
 import { buildExtensionModal, extensionChoices } from '../../blocks/extension-blocks.ts';
 import { grantStatusLine } from '../../blocks/kit/grant.ts';
-import type { TBlockActions } from '../../payloads.ts';
-import { tellUser } from '../feedback.ts';
+import { requestButton } from './request-button.ts';
 
 /**
  * **Request extension** in a Slack requester's approval DM: ack, check it is their request, still
@@ -12,15 +10,9 @@ import { tellUser } from '../feedback.ts';
  * then open the form (how much longer, why). The submit checks all of it again under the row lock.
  */
 export function requestExtensionCallback(deps: CoreDeps) {
-  return async (
-    { ack, client, logger }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>,
-    input: TBlockActions,
-  ) => {
-    await ack();
-    const user = input.user.id;
-    const channel = input.channel?.id;
-    const requestId = input.actions[0].value ?? '';
-    try {
+  return requestButton(
+    { log: 'request extension', failed: 'Something went wrong opening the extension form. Please try again.' },
+    async ({ user, value: requestId, input, client, tell }) => {
       const request = await getRequest(deps.db, requestId);
       const refused =
         request === null
@@ -35,17 +27,10 @@ export function requestExtensionCallback(deps: CoreDeps) {
                   ? 'This grant cannot be extended further: a grant lives at most 30 days from its approval.'
                   : null;
       if (refused !== null || request === null) {
-        await tellUser(client, { user, channel, text: refused ?? 'This request no longer exists.' });
+        await tell(refused ?? 'This request no longer exists.');
         return;
       }
       await client.views.open({ trigger_id: input.trigger_id, view: buildExtensionModal(request) });
-    } catch (error) {
-      logger.error(`request extension failed for ${requestId.slice(0, 100)}: ${String(error)}`);
-      await tellUser(client, {
-        user,
-        channel,
-        text: 'Something went wrong opening the extension form. Please try again.',
-      }).catch(() => {});
-    }
-  };
+    },
+  );
 }
