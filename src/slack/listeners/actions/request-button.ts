@@ -38,7 +38,7 @@ type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 /**
  * The frame every button on a request shares: ack at once (Slack waits three seconds), unpack who
  * pressed where and the button's value, run the listener's own check and view, and if that throws,
- * log what was unexpected and tell the presser — ephemerally — that nothing happened.
+ * log what was unexpected and tell the presser alone that nothing happened.
  */
 export function requestButton(failure: ButtonFailure, handle: (press: ButtonPress) => Promise<void>) {
   return async ({ ack, client, logger }: Args, input: TBlockActions): Promise<void> => {
