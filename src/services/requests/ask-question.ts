@@ -61,7 +61,11 @@ export async function askQuestion(
       });
       return { kind: 'refused', reason, request };
     }
-    const extendSeconds = workflowOf(request.workflow).needsInfo?.extendSeconds ?? 0;
+    const extendSeconds = questionExtension(
+      request,
+      workflowOf(request.workflow).needsInfo?.extendSeconds ?? 0,
+      deps.config.MAX_TTL_SECONDS,
+    );
     const expiresAt = new Date(request.expiresAt.getTime() + extendSeconds * 1000);
     await tx.requestQuestion.create({
       data: {
@@ -105,4 +109,18 @@ export async function askQuestion(
     await deps.effects.requestsChanged([result.request]);
   }
   return result;
+}
+
+/**
+ * How far a question moves the deadline: the rule's `extendSeconds`, but never past MAX_TTL_SECONDS
+ * from the request's creation — questions pause the clock, they cannot keep a request open forever
+ * (one approver asking again and again). Whole seconds; 0 once the cap is reached.
+ */
+export function questionExtension(
+  request: { createdAt: Date; expiresAt: Date },
+  extendSeconds: number,
+  maxTtlSeconds: number,
+): number {
+  const room = Math.floor((request.createdAt.getTime() + maxTtlSeconds * 1000 - request.expiresAt.getTime()) / 1000);
+  return Math.max(0, Math.min(extendSeconds, room));
 }

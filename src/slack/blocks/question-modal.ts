@@ -28,7 +28,9 @@ export function buildQuestionModal(input: {
   const clock =
     input.extendSeconds === null
       ? `This request’s rule does not pause the clock: the deadline stays ${slackDate(input.expiresAt)}.`
-      : `Asking moves the deadline by ${formatDuration(input.extendSeconds)} (now ${slackDate(input.expiresAt)}), once for this question.`;
+      : input.extendSeconds === 0
+        ? `The deadline stays ${slackDate(input.expiresAt)}: questions have already moved it as far as a request may wait.`
+        : `Asking moves the deadline by ${formatDuration(input.extendSeconds)} (now ${slackDate(input.expiresAt)}), once for this question.`;
   return {
     type: 'modal',
     callback_id: CALLBACK_IDS.questionModal,

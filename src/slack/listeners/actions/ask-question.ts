@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { checkEligibility } from '../../../domain/decision.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
-import { getRequest } from '../../../services/requests/store.ts';
+import { questionExtension } from '../../../services/requests/ask-question.ts';
+import { getRequest, type RequestRow } from '../../../services/requests/store.ts';
 import { workflowOf } from '../../../services/routing/rule-schema.ts';
 import { buildQuestionModal } from '../../blocks/question-modal.ts';
 import { requestButton } from './request-button.ts';
@@ -51,9 +52,15 @@ export function askQuestionCallback(deps: CoreDeps) {
           resource: request.resource,
           requesterSlackId: request.requesterSlackId,
           expiresAt: request.expiresAt,
-          extendSeconds: workflowOf(request.workflow).needsInfo?.extendSeconds ?? null,
+          extendSeconds: extensionOffered(request, deps.config.MAX_TTL_SECONDS),
         }),
       });
     },
   );
+}
+
+/** What asking would move the deadline by (capped), or null when the request's rule does not pause the clock. */
+function extensionOffered(request: RequestRow, maxTtlSeconds: number): number | null {
+  const needsInfo = workflowOf(request.workflow).needsInfo;
+  return needsInfo === null ? null : questionExtension(request, needsInfo.extendSeconds, maxTtlSeconds);
 }
