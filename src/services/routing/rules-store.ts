@@ -274,6 +274,13 @@ export async function moveRule(
       const rule = rules[index] as RuleRow;
       refuseIfManaged(rule, options);
       if (other === undefined) return;
+      // Swapping would move the other rule too: a rule managed as code keeps the file's order.
+      if (options.refuseManaged && other.managedBy !== null) {
+        throw new AppError(
+          'conflict',
+          `“${other.name}”, which this rule would swap places with, is managed as code: reorder in the rules file.`,
+        );
+      }
       // Renumber densely; the unique index on priority is checked at commit, so the rows pass through
       // duplicates on the way.
       const order = rules.map((r) => r.id);

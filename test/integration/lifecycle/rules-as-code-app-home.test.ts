@@ -1,7 +1,7 @@
 import type { ViewSubmitAction } from '@slack/bolt';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyRules } from '../../../src/services/routing/apply-rules.ts';
-import { deleteRule, getRule, listRules, MANAGED_TEXT } from '../../../src/services/routing/rules-store.ts';
+import { createRule, deleteRule, getRule, listRules, MANAGED_TEXT } from '../../../src/services/routing/rules-store.ts';
 import { WORKFLOW_FIELDS } from '../../../src/slack/blocks/rule-editor-workflow.ts';
 import { query } from '../../support/database.ts';
 import {
@@ -101,6 +101,16 @@ describe('App Home: rules as code and the workflow settings', () => {
     }
     await eventually(() => dmsTo(t, ADMIN).filter((text) => text === MANAGED_TEXT).length === 4);
     expect(await getRule(t.app.db, id)).toEqual(rule);
+  });
+
+  it('refuses moving an App Home rule past one managed as code: the file keeps its order', async () => {
+    await applyFile(['From the file']);
+    const own = await createRule(t.app.deps, { type: 'user', id: ADMIN }, ruleInput({ name: 'Made in Slack' }));
+    await press(ADMIN, 'home_rule_up', own.id);
+    await eventually(() =>
+      dmsTo(t, ADMIN).some((text) => text.includes('“From the file”, which this rule would swap')),
+    );
+    expect((await listRules(t.app.db)).map((rule) => rule.name)).toEqual(['From the file', 'Made in Slack']);
   });
 
   it('detaches a rule for admins only, audited, after which App Home may edit it', async () => {
