@@ -64,6 +64,23 @@ const terraformRequesters: TParse<ReadonlyMap<string, string>> = (value, report)
   return bad ? z.NEVER : map;
 };
 
+/** The default: a workspace name ending in `-prod`, `_staging`, … names its environment. */
+export const DEFAULT_TERRAFORM_ENVIRONMENT_PATTERN =
+  '[-_](?<environment>prod|production|staging|stage|dev|development|test|qa)$';
+
+/**
+ * A regular expression read against a Terraform workspace's name (case-insensitive); its group named
+ * `environment` (else its first group, else the whole match) is the run's environment.
+ */
+const environmentPattern: TParse<RegExp> = (value, report) => {
+  try {
+    return new RegExp(value, 'i');
+  } catch (error) {
+    report(`is not a regular expression (${error instanceof Error ? error.message : String(error)})`);
+    return z.NEVER;
+  }
+};
+
 /** The three GitHub App settings that turn the integration on; all or none. */
 const GITHUB_SECRETS = ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_WEBHOOK_SECRET'] as const;
 
@@ -78,6 +95,11 @@ export const integrations = definePart(
     TERRAFORM_REQUESTER: optional(matching(SLACK_USER_ID, 'a Slack user id (U…/W…)')),
     /** HCP Terraform usernames (`run_created_by`) → Slack user ids: the run's creator is then the requester. */
     TERRAFORM_REQUESTERS: optional(terraformRequesters),
+    /** How a run's environment is read from its workspace's name (HCP sends no workspace tags). */
+    TERRAFORM_ENVIRONMENT_PATTERN: withDefault(
+      environmentPattern,
+      new RegExp(DEFAULT_TERRAFORM_ENVIRONMENT_PATTERN, 'i'),
+    ),
     GITHUB_APP_ID: optional(integer(1, Number.MAX_SAFE_INTEGER)),
     GITHUB_APP_PRIVATE_KEY: optional(privateKeyPem),
     GITHUB_WEBHOOK_SECRET: optional(secret(8, 'a GitHub webhook secret')),

@@ -64,7 +64,11 @@ export async function acceptRunTask(deps: CoreDeps, run: TRunTaskRun): Promise<R
     try {
       await createRequest(
         deps,
-        { ...runTaskSubject(run), requesterSlackId: requester, id: requestId },
+        {
+          ...runTaskSubject(run, deps.config.TERRAFORM_ENVIRONMENT_PATTERN),
+          requesterSlackId: requester,
+          id: requestId,
+        },
         { actor: TERRAFORM_ACTOR, source: 'terraform' },
       );
       return { kind: 'created', requestId };

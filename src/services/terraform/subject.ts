@@ -2,18 +2,18 @@ import type { ContextValue } from '../../domain/params-hash.ts';
 import type { Risk } from '../../domain/request-status.ts';
 import type { TRunTaskRun } from './payload.ts';
 
-/** Workspace-name endings read as an environment: `app-prod` → `prod`, `network_staging` → `staging`. */
-export const TERRAFORM_ENVIRONMENTS = ['prod', 'production', 'staging', 'stage', 'dev', 'development', 'test', 'qa'];
-
 /**
- * The environment of a workspace, by convention from its name: the last `-` or `_` separated part
- * when it is one of TERRAFORM_ENVIRONMENTS (case-insensitive), else none. Rules then match on
- * environments as for any request. HCP does not send workspace tags in the run task request, so
- * the name is all there is.
+ * The environment of a workspace, read from its name with TERRAFORM_ENVIRONMENT_PATTERN: the match's
+ * group named `environment`, else its first group, else the whole match, lower-cased; none when the
+ * pattern does not match. By default the last `-`/`_` part when it is a usual environment name
+ * (`app-prod` → `prod`). Rules then match on environments as for any request. HCP does not send
+ * workspace tags in the run task request, so the name is all there is.
  */
-export function environmentOf(workspace: string): string | null {
-  const last = workspace.split(/[-_]/).at(-1)?.toLowerCase() ?? '';
-  return TERRAFORM_ENVIRONMENTS.includes(last) ? last : null;
+export function environmentOf(workspace: string, pattern: RegExp): string | null {
+  const match = pattern.exec(workspace);
+  if (match === null) return null;
+  const found = match.groups?.environment ?? match[1] ?? match[0];
+  return found.trim() === '' ? null : found.toLowerCase().slice(0, 100);
 }
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -34,7 +34,7 @@ export interface RunTaskSubject {
  * creator, commit) as context, so they show on the card and are bound into the grant. An apply is
  * `high` risk, the other stages `medium`.
  */
-export function runTaskSubject(run: TRunTaskRun): RunTaskSubject {
+export function runTaskSubject(run: TRunTaskRun, environmentPattern: RegExp): RunTaskSubject {
   const context: Record<string, ContextValue> = { terraform_run: run.run_id };
   const facts: Array<[string, string | null | undefined]> = [
     ['run_url', run.run_app_url],
@@ -50,7 +50,7 @@ export function runTaskSubject(run: TRunTaskRun): RunTaskSubject {
   return {
     action: `terraform.${run.stage}`,
     resource: cut(`${run.organization_name}/${run.workspace_name}`, 500),
-    environment: environmentOf(run.workspace_name),
+    environment: environmentOf(run.workspace_name, environmentPattern),
     risk: run.stage === 'pre_apply' ? 'high' : 'medium',
     reason: cut(message ? message : `Terraform run ${run.run_id}`, 3000),
     context,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigParts } from '../../../src/config/index.ts';
+import { environmentOf } from '../../../src/services/terraform/subject.ts';
 import { problemsOf } from './problems.ts';
 
 describe('integrations config', () => {
@@ -46,6 +47,35 @@ describe('integrations config', () => {
       'TERRAFORM_REQUESTERS entry "sam" is not <terraform username>=<Slack user id U…/W…>',
       'TERRAFORM_REQUESTERS entry "=U0456" is not <terraform username>=<Slack user id U…/W…>',
       'TERRAFORM_REQUESTERS entry "ann=#ops" is not <terraform username>=<Slack user id U…/W…>',
+    ]);
+  });
+});
+
+describe('TERRAFORM_ENVIRONMENT_PATTERN', () => {
+  const environment = (workspace: string, pattern?: string) =>
+    environmentOf(
+      workspace,
+      parseConfigParts(pattern === undefined ? {} : { TERRAFORM_ENVIRONMENT_PATTERN: pattern }, ['integrations'])
+        .TERRAFORM_ENVIRONMENT_PATTERN,
+    );
+
+  it('reads the environment from the end of a workspace name by default', () => {
+    expect(environment('infra-prod')).toBe('prod');
+    expect(environment('network_STAGING')).toBe('staging');
+    expect(environment('production-network')).toBeNull();
+    expect(environment('payments')).toBeNull();
+  });
+
+  it('reads it with a pattern of your own: the environment group, else the first group, else the match', () => {
+    expect(environment('prod-network', '^(?<environment>[a-z]+)-')).toBe('prod');
+    expect(environment('eu1.staging.api', '\\.([a-z]+)\\.')).toBe('staging');
+    expect(environment('qa', '^qa$')).toBe('qa');
+    expect(environment('network', '^(?<environment>[a-z]+)-')).toBeNull();
+  });
+
+  it('refuses a pattern that is not a regular expression, naming the setting', () => {
+    expect(problemsOf({ TERRAFORM_ENVIRONMENT_PATTERN: '(unclosed' }, ['integrations'])).toEqual([
+      expect.stringMatching(/^TERRAFORM_ENVIRONMENT_PATTERN is not a regular expression/),
     ]);
   });
 });
