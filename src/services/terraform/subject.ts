@@ -79,7 +79,7 @@ export function requesterOf(createdBy: string | null | undefined, config: Reques
 export function noRequesterFailure(createdBy: string | null | undefined, config: RequesterSettings): string {
   const who = `HCP user “${createdBy ?? 'unknown'}”`;
   return config.REQUIRE_LINKED_REQUESTERS
-    ? `${who} is not linked to a Slack user: add them to TERRAFORM_REQUESTERS (REQUIRE_LINKED_REQUESTERS is on, so TERRAFORM_REQUESTER is not used)`
+    ? `${who} is not linked to a Slack user; add them to TERRAFORM_REQUESTERS (REQUIRE_LINKED_REQUESTERS is on, so TERRAFORM_REQUESTER is not used)`
     : `no Slack requester for ${who}: set TERRAFORM_REQUESTERS or TERRAFORM_REQUESTER`;
 }
 
