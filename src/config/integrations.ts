@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   definePart,
+  flag,
   integer,
   matching,
   optional,
@@ -100,6 +101,12 @@ export const integrations = definePart(
       environmentPattern,
       new RegExp(DEFAULT_TERRAFORM_ENVIRONMENT_PATTERN, 'i'),
     ),
+    /**
+     * Fail closed on requesters: a GitHub deployment whose user is not linked to a Slack user is
+     * rejected at once, and a Terraform run whose creator is not in TERRAFORM_REQUESTERS is reported
+     * failed (TERRAFORM_REQUESTER is not used), so nobody can approve their own change unrecognised.
+     */
+    REQUIRE_LINKED_REQUESTERS: withDefault(flag, false),
     GITHUB_APP_ID: optional(integer(1, Number.MAX_SAFE_INTEGER)),
     GITHUB_APP_PRIVATE_KEY: optional(privateKeyPem),
     GITHUB_WEBHOOK_SECRET: optional(secret(8, 'a GitHub webhook secret')),

@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts';
 import { enqueueGithubReport } from '../../jobs/definitions/report-github.ts';
 import type { JobDeps } from '../../jobs/queues.ts';
 import { recordAudit } from '../../services/audit/audit.ts';
-import { acceptProtectionRule } from '../../services/github/accept.ts';
+import { acceptProtectionRule, type RefusalKind } from '../../services/github/accept.ts';
 import { type GithubApp, githubApp } from '../../services/github/app-client.ts';
 import { ZProtectionRuleEvent } from '../../services/github/event.ts';
 import { postReview } from '../../services/github/report.ts';
@@ -16,9 +16,16 @@ const BODY_LIMIT = '1mb';
 
 /**
  * Rejects at once a deployment no request could be made for (too few approvers besides the
- * requester), so the run does not wait for nobody; the attempt is audited in the global stream.
+ * requester, or a GitHub user REQUIRE_LINKED_REQUESTERS refuses), so the run does not wait for
+ * nobody; the attempt is audited in the global stream with the `kind` of refusal.
  */
-async function rejectUnroutable(deps: JobDeps, app: GithubApp, deploymentId: string, why: string): Promise<void> {
+async function rejectAtOnce(
+  deps: JobDeps,
+  app: GithubApp,
+  deploymentId: string,
+  kind: RefusalKind,
+  why: string,
+): Promise<void> {
   const link = await deps.db.githubDeployment.findUniqueOrThrow({ where: { id: deploymentId } });
   let status: number | null = null;
   try {
@@ -29,14 +36,14 @@ async function rejectUnroutable(deps: JobDeps, app: GithubApp, deploymentId: str
   } catch (error) {
     const withStatus = error as { status?: unknown };
     status = typeof withStatus.status === 'number' ? withStatus.status : null;
-    deps.logger.warn({ err: error }, 'github: rejecting an unroutable deployment failed');
+    deps.logger.warn({ err: error }, 'github: rejecting a deployment at once failed');
   }
   await deps.db.$transaction((tx) =>
     recordAudit(tx, {
       type: status !== null && status < 300 ? 'github.reported' : 'github.report_failed',
       actor: SYSTEM,
       details: {
-        kind: 'unroutable',
+        kind,
         state: 'rejected',
         reason: why,
         repository: `${link.owner}/${link.repo}`,
@@ -112,7 +119,7 @@ export function githubWebhookRoutes(deps: JobDeps): Router {
     }
     if (accepted.outcome === 'refused') {
       // No request to hang a retried report on: GitHub hears the reason now, or the run waits for a person.
-      await rejectUnroutable(deps, app, accepted.deploymentId, accepted.why);
+      await rejectAtOnce(deps, app, accepted.deploymentId, accepted.kind, accepted.why);
       res.status(202).json({ refused: accepted.why });
       return;
     }

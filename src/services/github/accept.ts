@@ -15,7 +15,15 @@ export const GITHUB_DEPLOY_ACTION = 'github.deploy';
 export type Accepted =
   | { outcome: 'created'; request: RequestRow }
   | { outcome: 'duplicate'; requestId: string | null }
-  | { outcome: 'refused'; deploymentId: string; why: string };
+  | { outcome: 'refused'; deploymentId: string; kind: RefusalKind; why: string };
+
+/** Why a deployment is rejected at once: nobody else may approve it, or its user is not a known Slack user. */
+export type RefusalKind = 'unroutable' | 'unlinked';
+
+/** What GitHub shows for a user REQUIRE_LINKED_REQUESTERS refuses. */
+export function unlinkedRefusal(login: string): string {
+  return `GitHub user ${login} is not linked to a Slack user; an admin can link them in App Home or the rules file`;
+}
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
@@ -114,7 +122,8 @@ async function claim(
  * unique delivery id and (run, environment) make a repeated delivery — GitHub's redelivery, or the
  * same run asking again — a duplicate that creates nothing. If the request cannot be created the
  * claim is released so a redelivery can try again; a request the routing refuses (too few
- * approvers) keeps its claim and is `refused`, so the caller rejects the review with the reason.
+ * approvers), or whose GitHub user is not a known Slack user while REQUIRE_LINKED_REQUESTERS is on,
+ * keeps its claim and is `refused` without a request, so the caller rejects the review with the reason.
  */
 export async function acceptProtectionRule(
   deps: CoreDeps,
@@ -135,6 +144,9 @@ export async function acceptProtectionRule(
     const run = await readRun(deps, app, event, runId);
     const login = event.sender.login;
     const who = await resolveGithubRequester(deps, app, event.installation.id, login);
+    if (who.via === 'unlinked' && deps.config.REQUIRE_LINKED_REQUESTERS) {
+      return { outcome: 'refused', deploymentId: claimId, kind: 'unlinked', why: unlinkedRefusal(login) };
+    }
     const { request } = await createRequest(
       deps,
       {
@@ -152,7 +164,7 @@ export async function acceptProtectionRule(
     return { outcome: 'created', request };
   } catch (error) {
     if (error instanceof AppError && error.code === 'unprocessable') {
-      return { outcome: 'refused', deploymentId: claimId, why: error.message };
+      return { outcome: 'refused', deploymentId: claimId, kind: 'unroutable', why: error.message };
     }
     await deps.db.githubDeployment.delete({ where: { id: claimId } }).catch(() => {});
     throw error;

@@ -6,7 +6,7 @@ import type { CoreDeps } from '../ports.ts';
 import { createRequest } from '../requests/create.ts';
 import { isUniqueViolation } from '../requests/store.ts';
 import type { TRunTaskRun } from './payload.ts';
-import { requesterOf, runTaskSubject } from './subject.ts';
+import { noRequesterFailure, requesterOf, runTaskSubject } from './subject.ts';
 
 /** The integration's actor: requests it makes are `service:terraform`'s, with no API key. */
 export const TERRAFORM_ACTOR = { type: 'service', id: 'terraform' } as const;
@@ -26,7 +26,8 @@ export type RunTaskAccepted =
  * card, audit). The callback URL is vetted first (the same guard as callbacks: refused → 400, nothing
  * written). The run and stage are then claimed in `terraform_run_tasks` with the run's access token
  * sealed, so a repeated delivery finds them taken and creates nothing. A run no request can be made
- * for (no requester, no approver routed) keeps its row with the reason, to be reported failed.
+ * for (no requester — with REQUIRE_LINKED_REQUESTERS, a creator not in TERRAFORM_REQUESTERS — or no
+ * approver routed) keeps its row with the reason, to be reported failed.
  */
 export async function acceptRunTask(deps: CoreDeps, run: TRunTaskRun): Promise<RunTaskAccepted> {
   const vetted = await vetCallbackUrl(run.task_result_callback_url, {
@@ -59,7 +60,7 @@ export async function acceptRunTask(deps: CoreDeps, run: TRunTaskRun): Promise<R
   const requester = requesterOf(run.run_created_by, deps.config);
   let failure: string;
   if (requester === null) {
-    failure = `no Slack requester for HCP user “${run.run_created_by ?? 'unknown'}”: set TERRAFORM_REQUESTERS or TERRAFORM_REQUESTER`;
+    failure = noRequesterFailure(run.run_created_by, deps.config);
   } else {
     try {
       await createRequest(

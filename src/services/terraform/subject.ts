@@ -57,16 +57,30 @@ export function runTaskSubject(run: TRunTaskRun, environmentPattern: RegExp): Ru
   };
 }
 
+/** The settings that say who asks for a run. */
+export interface RequesterSettings {
+  TERRAFORM_REQUESTER?: string | undefined;
+  TERRAFORM_REQUESTERS?: ReadonlyMap<string, string> | undefined;
+  REQUIRE_LINKED_REQUESTERS: boolean;
+}
+
 /**
  * Who asks for a run in Slack: the run's creator when TERRAFORM_REQUESTERS maps their HCP username
- * (so they cannot approve their own run), else TERRAFORM_REQUESTER, else nobody.
+ * (so they cannot approve their own run), else TERRAFORM_REQUESTER — unless REQUIRE_LINKED_REQUESTERS
+ * is on, so an unmapped creator cannot approve their own run as someone else's — else nobody.
  */
-export function requesterOf(
-  createdBy: string | null | undefined,
-  config: { TERRAFORM_REQUESTER?: string | undefined; TERRAFORM_REQUESTERS?: ReadonlyMap<string, string> | undefined },
-): string | null {
+export function requesterOf(createdBy: string | null | undefined, config: RequesterSettings): string | null {
   const mapped = createdBy ? config.TERRAFORM_REQUESTERS?.get(createdBy) : undefined;
-  return mapped ?? config.TERRAFORM_REQUESTER ?? null;
+  if (mapped !== undefined) return mapped;
+  return config.REQUIRE_LINKED_REQUESTERS ? null : (config.TERRAFORM_REQUESTER ?? null);
+}
+
+/** Why a run has no requester (requesterOf gave none), for the task result HCP shows. */
+export function noRequesterFailure(createdBy: string | null | undefined, config: RequesterSettings): string {
+  const who = `HCP user “${createdBy ?? 'unknown'}”`;
+  return config.REQUIRE_LINKED_REQUESTERS
+    ? `${who} is not linked to a Slack user; add them to TERRAFORM_REQUESTERS (REQUIRE_LINKED_REQUESTERS is on, so TERRAFORM_REQUESTER is not used)`
+    : `no Slack requester for ${who}: set TERRAFORM_REQUESTERS or TERRAFORM_REQUESTER`;
 }
 
 /** Whether a request came from a Terraform run task. */

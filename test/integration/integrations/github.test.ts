@@ -99,7 +99,11 @@ let deliveryCounter = 0;
 const newDelivery = () => `72d3162e-cc78-11e3-81ab-${String(++deliveryCounter).padStart(12, '0')}`;
 
 async function deliver(payload: unknown, delivery = newDelivery()) {
-  const res = await deliverGithubWebhook(t.baseUrl, SECRET, {
+  return deliverTo(t, payload, delivery);
+}
+
+async function deliverTo(app: { baseUrl: string }, payload: unknown, delivery = newDelivery()) {
+  const res = await deliverGithubWebhook(app.baseUrl, SECRET, {
     event: 'deployment_protection_rule',
     delivery,
     payload,
@@ -554,5 +558,75 @@ describe('GitHub deployment protection rules', () => {
     await click(t, APPROVER_A, 'approve_request', requestId);
     const decision = await eventually(() => reviewsOf(input.runId).find((r) => r.state !== undefined), 5000, 'review');
     expect(decision).toMatchObject({ state: 'approved', environment_name: 'from-file-2' });
+  });
+});
+
+describe('GitHub deployment protection rules, REQUIRE_LINKED_REQUESTERS on', () => {
+  // A second app with its own GitHub double (startWithGithub points `github` at it): the file's first
+  // app keeps today's fail-open default, this one fails closed.
+  const strict = useTestApp(
+    { REQUIRE_LINKED_REQUESTERS: 'true' },
+    { start: startWithGithub, callbackTiming: { retryBaseMs: 50, retryCapMs: 200, attemptTimeoutMs: 2000 } },
+  );
+
+  it('rejects at once, and audits, a deployment whose GitHub user is not linked to Slack; no request or card is made', async () => {
+    github.users.set('octocat', { login: 'octocat', id: 81, email: null });
+    const { input, payload } = newRun({ environment: 'strict-unlinked', sender: 'octocat' });
+    const message =
+      'GitHub user octocat is not linked to a Slack user; an admin can link them in App Home or the rules file';
+    const res = await deliverTo(strict, payload);
+    expect(res).toEqual({ status: 202, body: { refused: message } });
+
+    expect(reviewsOf(input.runId)).toEqual([
+      expect.objectContaining({
+        state: 'rejected',
+        environment_name: 'strict-unlinked',
+        installationId: INSTALLATION,
+        comment: `Greenlight could not ask for approval: ${message}`,
+      }),
+    ]);
+    expect(await query(strict.database.url, 'SELECT id FROM approval_requests')).toEqual([]);
+    expect(
+      await query(
+        strict.database.url,
+        "SELECT request_id FROM github_deployments WHERE environment = 'strict-unlinked'",
+      ),
+    ).toEqual([{ request_id: null }]);
+    expect(strict.slack.calls.filter((c) => c.method === 'chat.postMessage')).toEqual([]);
+    const audited = await query<{ type: string; actor_type: string; request_id: string | null; details: unknown }>(
+      strict.database.url,
+      "SELECT type, actor_type, request_id, details FROM audit_events WHERE type LIKE 'github.%'",
+    );
+    expect(audited).toEqual([
+      {
+        type: 'github.reported',
+        actor_type: 'system',
+        request_id: null,
+        details: {
+          kind: 'unlinked',
+          state: 'rejected',
+          reason: message,
+          repository: 'acme/shop',
+          runId: String(input.runId),
+          environment: 'strict-unlinked',
+          status: 204,
+        },
+      },
+    ]);
+  });
+
+  it('still asks for a deployment whose GitHub user is linked, or found by public e-mail', async () => {
+    await setIdentity(strict.app.deps, { type: 'user', id: ADMIN }, 'github', 'linked-octo', APPROVER_B);
+    const linked = await deliverTo(strict, newRun({ environment: 'strict-linked', sender: 'linked-octo' }).payload);
+    expect(linked.status).toBe(202);
+    github.users.set('mona', { login: 'mona', id: 82, email: 'alice@example.com' });
+    const byEmail = await deliverTo(strict, newRun({ environment: 'strict-email', sender: 'mona' }).payload);
+    expect(byEmail.status).toBe(202);
+    const requesters = await query<{ requester_slack_id: string }>(
+      strict.database.url,
+      'SELECT requester_slack_id FROM approval_requests WHERE id = ANY($1::uuid[]) ORDER BY environment DESC',
+      [[linked.body.requestId, byEmail.body.requestId]],
+    );
+    expect(requesters).toEqual([{ requester_slack_id: APPROVER_B }, { requester_slack_id: APPROVER_A }]);
   });
 });

@@ -369,6 +369,59 @@ describe('Terraform run task gating, deadline', () => {
   });
 });
 
+describe('Terraform run task gating, REQUIRE_LINKED_REQUESTERS on', () => {
+  const t = useTestApp(
+    {
+      TERRAFORM_RUN_TASK_HMAC_KEY: HMAC_KEY,
+      TERRAFORM_REQUESTERS: `rita=${REQUESTER}`,
+      TERRAFORM_REQUESTER: APPROVER_A,
+      REQUIRE_LINKED_REQUESTERS: 'true',
+      CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
+    },
+    { start: startLifecycleApp, callbackTiming: FAST },
+  );
+  let terraform: TerraformDouble;
+  beforeAll(async () => {
+    terraform = await TerraformDouble.start();
+  });
+  afterAll(() => terraform.close());
+
+  it('reports failed at once, saying why, a run whose creator is not mapped, even with TERRAFORM_REQUESTER set', async () => {
+    const run = newRun(terraform);
+    const body = runTaskBody(run, { createdBy: 'stranger' });
+    expect((await deliver(t, body, sign(body))).status).toBe(200);
+    const [result] = await results(terraform, run, 1);
+    const message =
+      'HCP user “stranger” is not linked to a Slack user; add them to TERRAFORM_REQUESTERS (REQUIRE_LINKED_REQUESTERS is on, so TERRAFORM_REQUESTER is not used)';
+    expect(attributes(result)).toMatchObject({
+      status: 'failed',
+      message: `Greenlight could not ask for approval: ${message}`,
+    });
+    await waitForQueueIdle(t.app.jobs.queue(QUEUES.callbacks));
+    expect(terraform.resultsOf(run.taskResultId)).toHaveLength(1);
+    expect(await t.app.db.approvalRequest.count()).toBe(0);
+    expect(t.slack.calls.filter((c) => c.method === 'chat.postMessage')).toEqual([]);
+    const row = await t.app.db.terraformRunTask.findFirstOrThrow({ where: { runId: run.runId } });
+    expect(row.failure).toBe(message);
+    const refused = await t.app.db.auditEvent.findMany({
+      where: { type: 'terraform.refused', details: { path: ['runId'], equals: run.runId } },
+    });
+    expect(refused.map((e) => e.details)).toEqual([
+      expect.objectContaining({ createdBy: 'stranger', resource: 'acme/infra-prod', reason: message }),
+    ]);
+  });
+
+  it('still asks for a run whose creator is mapped, with the creator as the requester', async () => {
+    const run = newRun(terraform);
+    const body = runTaskBody(run, { createdBy: 'rita' });
+    expect((await deliver(t, body, sign(body))).status).toBe(200);
+    const request = await t.app.db.approvalRequest.findUniqueOrThrow({ where: { id: await requestIdOf(t, run) } });
+    expect(request).toMatchObject({ requesterSlackId: REQUESTER, status: 'pending' });
+    const [result] = await results(terraform, run, 1);
+    expect(attributes(result)?.status).toBe('running');
+  });
+});
+
 describe('Terraform run task endpoint, not configured', () => {
   const t = useTestApp();
 

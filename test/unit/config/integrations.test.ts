@@ -9,7 +9,18 @@ describe('integrations config', () => {
       TERRAFORM_RUN_TASK_HMAC_KEY: undefined,
       TERRAFORM_REQUESTER: undefined,
       TERRAFORM_REQUESTERS: undefined,
+      REQUIRE_LINKED_REQUESTERS: false,
     });
+  });
+
+  it('reads REQUIRE_LINKED_REQUESTERS as true or false, and names a value that is neither', () => {
+    const read = (value: string) => parseConfigParts({ REQUIRE_LINKED_REQUESTERS: value }, ['integrations']);
+    expect(read('true').REQUIRE_LINKED_REQUESTERS).toBe(true);
+    expect(read('0').REQUIRE_LINKED_REQUESTERS).toBe(false);
+    expect(read('').REQUIRE_LINKED_REQUESTERS).toBe(false);
+    expect(problemsOf({ REQUIRE_LINKED_REQUESTERS: 'always' }, ['integrations'])).toEqual([
+      'REQUIRE_LINKED_REQUESTERS "always" is not true or false',
+    ]);
   });
 
   it('takes an HMAC key of 8 characters or more', () => {
