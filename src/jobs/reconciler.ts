@@ -8,6 +8,7 @@ import { postCard } from './definitions/post-card.ts';
 import { reconcile } from './definitions/reconcile.ts';
 import { reportGithub } from './definitions/report-github.ts';
 import { updateCard } from './definitions/update-card.ts';
+import { repairEscalationNotices } from './escalation-notices.ts';
 import { JOB_IDS } from './job-ids.ts';
 import { dueNotices, requeueNotice } from './notices.ts';
 import { type JobDeps, QUEUES } from './queues.ts';
@@ -52,7 +53,7 @@ export interface ReconcileReport {
   refreshed: number;
   /**
    * Outcome thread replies and DMs (the decision's, and a grant end's) that never went out, sent again;
-   * with a chain's stage notices and break-glass announcements.
+   * with a chain's stage notices, break-glass announcements and escalation levels' notices.
    */
   renotified: number;
   /** Callbacks of a request's current status, and GitHub reports, with no outcome on record and no job, queued again. */
@@ -145,6 +146,8 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
   renotified += await requeueWorkflowNotices(deps, settled);
   // Multi-stage chains and break-glass: stage notices and break-glass announcements never sent.
   renotified += await repairChainNotices(deps, settled, BATCH);
+  // Escalation levels: DMs to the people a level added and the post in its channel, never sent.
+  renotified += await repairEscalationNotices(deps, settled, BATCH);
   const recalled =
     (await requeueLostCallbacks(deps, now, settled)) + (await requeueLostGithubReports(deps, now, settled));
   const reported = await requeueRunTaskResults(deps, now, settled);

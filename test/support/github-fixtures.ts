@@ -194,6 +194,8 @@ export interface ProtectionRuleInput {
   sender: string;
   sha?: string;
   ref?: string;
+  /** GitHub's id of the deployment the event asks about (a re-run of the workflow asks with a new one). */
+  deploymentId?: number;
   /** Numbers of the open pull requests the run belongs to. */
   pullRequests?: number[];
 }
@@ -207,7 +209,7 @@ export function protectionRuleRequested(input: ProtectionRuleInput) {
   const sender = githubUser(input.sender, 583_231);
   const sha = input.sha ?? '6dcb09b5b57875f334f61aebed695e2e4193db5e';
   const ref = input.ref ?? 'main';
-  const deploymentId = 1_900_000_000 + input.runId;
+  const deploymentId = input.deploymentId ?? 1_900_000_000 + input.runId;
   return {
     action: 'requested',
     environment: input.environment,

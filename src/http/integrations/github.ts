@@ -61,7 +61,8 @@ async function rejectAtOnce(
  * set. Every delivery must carry a valid `X-Hub-Signature-256` over the raw body (checked by
  * @octokit/webhooks), else 401 and nothing is written. A `deployment_protection_rule` event with
  * action `requested` becomes an approval request through the normal create path (202); a repeat
- * of a delivery or of a run's environment creates nothing (200, `duplicate`). Other events are
+ * of a delivery, or of a run's environment while its request is pending, creates nothing (200,
+ * `duplicate`), and a re-run after the decision is a new request (services/github/accept.ts). Other events are
  * acknowledged and ignored. Reports back to GitHub go through the callbacks queue, so the answer
  * does not wait on them.
  */

@@ -1,31 +1,18 @@
-import { escalate, escalationsOf } from '../../services/requests/escalate.ts';
-import { getRequest, type RequestRow } from '../../services/requests/store.ts';
+import { escalate } from '../../services/requests/escalate.ts';
+import { getRequest } from '../../services/requests/store.ts';
+import { enqueueEscalationNotices } from '../escalation-notices.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob, delayUntil } from '../runtime.ts';
 import { escalationDue } from '../workflow-due.ts';
-import { escalationNotice } from './escalation-notice.ts';
 import { type TTimerStep, ZTimerStep } from './payloads.ts';
-
-/** Queues level `level`'s notices: a DM to each person it added, and a post in its channel if it has one. */
-async function enqueueNotices(deps: Pick<JobDeps, 'jobs'>, request: RequestRow, level: number): Promise<void> {
-  const record = escalationsOf(request.escalations).find((r) => r.level === level);
-  if (record === undefined) return;
-  const to: Array<string | null> = [...record.approvers, ...(record.channelId === null ? [] : [null])];
-  await deps.jobs.enqueueBulk(
-    escalationNotice,
-    to.map((userId) => ({
-      payload: { requestId: request.id, level, userId },
-      options: { jobId: JOB_IDS.escalationNotice(request.id, level, userId) },
-    })),
-  );
-}
 
 /**
  * Escalation level `step` (0 for the first) of a pending request: its approvers join the request
  * (services/requests/escalate.ts, once per level), they are notified, and the next level's timer is
- * set. A retry after the level fired (an enqueue that failed) queues the same notices and timer
- * again under the same ids, which changes nothing when they exist.
+ * set. A retry after the level fired (an enqueue that failed) queues the notices not yet sent and the
+ * timer again under the same ids, which changes nothing when they exist; notices lost with Redis are
+ * queued again by the reconciler (jobs/escalation-notices.ts), from the level's `notified`.
  */
 export const escalateRequest = defineJob<TTimerStep, JobDeps>({
   name: 'request.escalate',
@@ -47,7 +34,7 @@ export const escalateRequest = defineJob<TTimerStep, JobDeps>({
       if (request === null) return;
     }
     if (request.escalationLevel <= step) return; // not fired: decided or expired meanwhile
-    if (request.status === 'pending') await enqueueNotices(deps, request, step + 1);
+    await enqueueEscalationNotices(deps, request, step + 1);
     const next = request.escalationLevel === step + 1 ? escalationDue(request, step + 1) : null;
     if (next !== null) {
       await deps.jobs.enqueue(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { escalationsOf } from '../../services/requests/escalate.ts';
+import { isNotified, markEscalationNotified } from '../../services/requests/escalation-notices.ts';
 import { escalatedChannelText, escalatedDmText } from '../../slack/blocks/workflow-notices.ts';
 import { sendDirectMessage } from '../direct-message.ts';
 import { loadForJob } from '../guards.ts';
@@ -22,7 +23,9 @@ const ZEscalationNotice = z
 
 /**
  * One notice of an escalation level: a DM to a person it added, or the post in its channel. Its job
- * id (per level and person) makes it go out once. Skipped once the request is decided: nobody needs
+ * id (per level and person) keeps it single in Redis; the level's `notified` in PostgreSQL, written
+ * once it went out (or Slack refused it for good), makes a repeat — a retry, or the reconciler's
+ * re-queue after a Redis flush — send nothing. Skipped once the request is decided: nobody needs
  * asking any more.
  */
 export const escalationNotice = defineJob<z.infer<typeof ZEscalationNotice>, JobDeps>({
@@ -34,7 +37,8 @@ export const escalationNotice = defineJob<z.infer<typeof ZEscalationNotice>, Job
   async handle({ requestId, level, userId }, deps, job, token) {
     const request = await loadForJob(deps, requestId, (r) => (r.status === 'pending' ? null : 'decided'));
     const record = escalationsOf(request?.escalations).find((r) => r.level === level);
-    if (request === null || record === undefined) return;
+    if (request === null || record === undefined || isNotified(record, userId)) return;
+    const done = () => markEscalationNotified(deps, request, level, userId);
     await unlessPermanent(async () => {
       if (userId !== null) {
         await sendDirectMessage(deps, job, token, userId, escalatedDmText(request, record));
@@ -43,6 +47,7 @@ export const escalationNotice = defineJob<z.infer<typeof ZEscalationNotice>, Job
         const text = escalatedChannelText(request, record);
         await callSlack(job, token, () => deps.slack.chat.postMessage({ channel, text }));
       }
-    });
+    }, done);
+    await done();
   },
 });

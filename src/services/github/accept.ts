@@ -75,10 +75,46 @@ function contextOf(event: TProtectionRuleEvent, run: TWorkflowRun | null, runId:
 /** A claim left without a request this long is taken to be from a process that died while creating it. */
 const ABANDONED_CLAIM_MS = 60_000;
 
+/** The newest claim a delivery meets: its own row (a redelivery), else the run's latest attempt in the environment. */
+async function latestClaim(deps: Pick<CoreDeps, 'db'>, deliveryId: string, runId: bigint, environment: string) {
+  const select = {
+    id: true,
+    requestId: true,
+    createdAt: true,
+    attempt: true,
+    deploymentId: true,
+    request: { select: { status: true } },
+  } as const;
+  const own = await deps.db.githubDeployment.findUnique({ where: { deliveryId }, select });
+  if (own !== null) return { ...own, sameDelivery: true };
+  const latest = await deps.db.githubDeployment.findFirst({
+    where: { runId, environment },
+    orderBy: { attempt: 'desc' },
+    select,
+  });
+  return latest === null ? null : { ...latest, sameDelivery: false };
+}
+
+type Claim = NonNullable<Awaited<ReturnType<typeof latestClaim>>>;
+
 /**
- * Claims a delivery's row; a repeat is a duplicate, except that a claim abandoned half-way (no
- * request after ABANDONED_CLAIM_MS: the process died, or the routing refused it) is released so the
- * redelivery can try again.
+ * Whether a delivery is a re-run of the workflow rather than a repeat of the attempt `existing`
+ * holds: GitHub's "Re-run jobs" keeps the run id and environment but asks again, with a new
+ * delivery and a new deployment, once the earlier attempt was decided. So: another delivery, the
+ * earlier request no longer pending, and another deployment (an event without one has only the
+ * new delivery id to go by).
+ */
+function isNewAttempt(existing: Claim, deploymentId: bigint | null): boolean {
+  if (existing.sameDelivery || existing.request === null || existing.request.status === 'pending') return false;
+  return deploymentId === null || existing.deploymentId !== deploymentId;
+}
+
+/**
+ * Claims a delivery's row. A redelivery, or another delivery while the run's request in this
+ * environment is still pending (or being created), is a duplicate; a re-run after that request was
+ * decided claims the next attempt (isNewAttempt). A claim abandoned half-way (no request after
+ * ABANDONED_CLAIM_MS: the process died, or the routing refused it) is released so the redelivery can
+ * try again. The unique indexes decide races: the loser reads the winner's claim and is a duplicate.
  */
 async function claim(
   deps: Pick<CoreDeps, 'db' | 'now'>,
@@ -86,7 +122,26 @@ async function claim(
   event: TProtectionRuleEvent,
   runId: bigint,
 ): Promise<{ outcome: 'claimed'; id: string } | { outcome: 'duplicate'; requestId: string | null }> {
-  for (let attempt = 1; ; attempt += 1) {
+  const environment = event.environment;
+  const deploymentId = event.deployment?.id === undefined ? null : BigInt(event.deployment.id);
+  let released = false;
+  for (let round = 1; ; round += 1) {
+    const existing = await latestClaim(deps, deliveryId, runId, environment);
+    let attempt = 1;
+    if (existing !== null) {
+      const abandoned =
+        existing.requestId === null && deps.now().getTime() - existing.createdAt.getTime() > ABANDONED_CLAIM_MS;
+      if (abandoned && !released) {
+        released = true;
+        await deps.db.githubDeployment.deleteMany({ where: { id: existing.id, requestId: null } });
+        continue;
+      }
+      if (!isNewAttempt(existing, deploymentId) || round > 3) {
+        await rememberDeployment(deps, existing, deploymentId);
+        return { outcome: 'duplicate', requestId: existing.requestId };
+      }
+      attempt = existing.attempt + 1;
+    }
     try {
       const created = await deps.db.githubDeployment.create({
         data: {
@@ -95,7 +150,9 @@ async function claim(
           owner: event.repository.owner.login,
           repo: event.repository.name,
           runId,
-          environment: event.environment,
+          environment,
+          deploymentId,
+          attempt,
         },
         select: { id: true },
       });
@@ -103,24 +160,28 @@ async function claim(
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-    const existing = await deps.db.githubDeployment.findFirst({
-      where: { OR: [{ deliveryId }, { runId, environment: event.environment }] },
-      select: { id: true, requestId: true, createdAt: true },
-    });
-    const abandoned =
-      existing !== null &&
-      existing.requestId === null &&
-      deps.now().getTime() - existing.createdAt.getTime() > ABANDONED_CLAIM_MS;
-    if (!abandoned || attempt > 1) return { outcome: 'duplicate', requestId: existing?.requestId ?? null };
-    await deps.db.githubDeployment.deleteMany({ where: { id: existing.id, requestId: null } });
   }
+}
+
+/**
+ * A repeat of a pending attempt whose row predates deployment ids (or whose first event carried
+ * none) stores the deployment it names, so a later re-run is told apart by its deployment.
+ */
+async function rememberDeployment(deps: Pick<CoreDeps, 'db'>, existing: Claim, deploymentId: bigint | null) {
+  if (deploymentId === null || existing.deploymentId !== null || existing.request?.status !== 'pending') return;
+  await deps.db.githubDeployment
+    .updateMany({ where: { id: existing.id, deploymentId: null }, data: { deploymentId } })
+    .catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+    });
 }
 
 /**
  * Turns a `deployment_protection_rule` delivery into an approval request through the normal create
  * path (routing, card, audit). The delivery first claims its row in `github_deployments`: the
- * unique delivery id and (run, environment) make a repeated delivery — GitHub's redelivery, or the
- * same run asking again — a duplicate that creates nothing. If the request cannot be created the
+ * unique delivery id and (run, environment, attempt) make a repeated delivery — GitHub's redelivery,
+ * or the same run asking again while its request is pending — a duplicate that creates nothing,
+ * while a re-run after the decision is a new attempt with its own request and reports. If the request cannot be created the
  * claim is released so a redelivery can try again; a request the routing refuses (too few
  * approvers), or whose GitHub user is not a known Slack user while REQUIRE_LINKED_REQUESTERS is on,
  * keeps its claim and is `refused` without a request, so the caller rejects the review with the reason.

@@ -11,6 +11,8 @@ export const ZProtectionRuleEvent = z.object({
   deployment_callback_url: z.url(),
   deployment: z
     .object({
+      /** A re-run of the workflow asks again with a new deployment: this id tells the attempts apart. */
+      id: z.number().int().positive().optional(),
       sha: z.string(),
       ref: z.string(),
       description: z.string().nullable().optional(),

@@ -22,6 +22,12 @@ export const ZEscalationRecord = z.object({
   stage: z.number().int().min(0).optional(),
   /** The level's people who were away, and their delegates (asked instead), as routing found them. */
   away: z.array(z.object({ user: z.string(), until: z.string(), delegate: z.string().nullable() })).optional(),
+  /**
+   * Whose notice of this level went out (or was refused by Slack for good): the added approvers' user
+   * ids, and the level's channel id for its post (services/requests/escalation-notices.ts). Absent on
+   * levels recorded before notices were tracked, which count as told.
+   */
+  notified: z.array(z.string()).optional(),
 });
 export type EscalationRecord = z.infer<typeof ZEscalationRecord>;
 
@@ -97,6 +103,7 @@ export async function escalate(deps: CoreDeps, requestId: string, index: number)
       channelId: level.channelId,
       ...(chain === null ? {} : { stage: chain.current }),
       ...(routed.notes === null ? {} : { away: routed.notes.away }),
+      notified: [],
     };
     const escalations = [...escalationsOf(request.escalations), record];
     const { count } = await tx.approvalRequest.updateMany({

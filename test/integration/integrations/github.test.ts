@@ -126,6 +126,20 @@ async function auditTypes(requestId: string): Promise<Array<{ type: string; deta
   return query(t.database.url, 'SELECT type, details FROM audit_events WHERE request_id = $1 ORDER BY id', [requestId]);
 }
 
+/** Denies `requestId` as APPROVER_B through the card's Deny button and its reason modal, and waits for the row. */
+async function denyWithReason(requestId: string, reason: string) {
+  await click(t, APPROVER_B, 'deny_request', requestId);
+  const opened = await t.slack.waitForCall('views.open', (c) => JSON.stringify(c.args.view).includes(requestId));
+  const view = opened.args.view as { private_metadata: string };
+  await t.sender.viewSubmission({
+    user_id: APPROVER_B,
+    callback_id: 'deny_reason_modal',
+    private_metadata: view.private_metadata,
+    values: { reason: { reason: { type: 'plain_text_input', value: reason } } },
+  });
+  await eventually(async () => (await row(requestId)).status === 'denied', 5000, 'denied');
+}
+
 describe('GitHub deployment protection rules', () => {
   it('the fixture event is valid against the published deployment_protection_rule.requested schema', () => {
     const require = createRequire(import.meta.url);
@@ -276,6 +290,89 @@ describe('GitHub deployment protection rules', () => {
     );
     expect(rows).toHaveLength(1);
     await eventually(() => reviewsOf(input.runId).length === 1, 5000, 'one status report');
+  });
+
+  it('a re-run after the decision is a new request with its own reports; repeats of it create nothing', async () => {
+    const { input, payload } = newRun({ environment: 'rerun' });
+    const first = await deliver(payload);
+    const firstId = first.body.requestId as string;
+    await denyWithReason(firstId, 'Not yet');
+    await eventually(() => reviewsOf(input.runId).some((r) => r.state === 'rejected'), 5000, 'first review');
+
+    // GitHub "Re-run jobs": the same run and environment ask again, with a new delivery and a new deployment.
+    const rerun = protectionRuleRequested({ ...input, deploymentId: 1_950_000_000 + input.runId });
+    const delivery = newDelivery();
+    const second = await deliver(rerun, delivery);
+    expect(second.status).toBe(202);
+    const secondId = second.body.requestId as string;
+    expect(secondId).not.toBe(firstId);
+    expect(await row(secondId)).toMatchObject({ status: 'pending', environment: 'rerun', source: 'github' });
+    await waitForCard(t, secondId);
+    expect(await auditTypes(secondId)).toContainEqual(expect.objectContaining({ type: 'request.created' }));
+
+    // While the re-run's request is pending, its redelivery and another delivery of it are duplicates.
+    const duplicate = { status: 200, body: { duplicate: true, requestId: secondId } };
+    expect(await deliver(rerun, delivery)).toEqual(duplicate);
+    expect(await deliver(rerun)).toEqual(duplicate);
+    await eventually(() => reviewsOf(input.runId).length === 3, 5000, 'status report of the re-run');
+
+    await click(t, APPROVER_A, 'approve_request', secondId);
+    const approved = await eventually(
+      () => reviewsOf(input.runId).find((r) => r.state === 'approved'),
+      5000,
+      'review of the re-run',
+    );
+    expect(approved).toMatchObject({ environment_name: 'rerun', installationId: INSTALLATION });
+    expect(approved.comment).toMatch(/^Approved by alice in Slack\./);
+    expect(reviewsOf(input.runId).map((r) => r.state ?? 'waiting')).toEqual([
+      'waiting',
+      'rejected',
+      'waiting',
+      'approved',
+    ]);
+
+    // Decided, the re-run's own delivery (redelivered or sent again) is still the same attempt.
+    expect(await deliver(rerun, delivery)).toEqual(duplicate);
+    expect(await deliver(rerun)).toEqual(duplicate);
+    const attempts = await query<{ attempt: number; deployment_id: string; request_id: string }>(
+      t.database.url,
+      'SELECT attempt, deployment_id::text, request_id FROM github_deployments WHERE run_id = $1 ORDER BY attempt',
+      [input.runId],
+    );
+    expect(attempts).toEqual([
+      { attempt: 1, deployment_id: String(1_900_000_000 + input.runId), request_id: firstId },
+      { attempt: 2, deployment_id: String(1_950_000_000 + input.runId), request_id: secondId },
+    ]);
+    expect(reviewsOf(input.runId)).toHaveLength(4);
+  });
+
+  it('re-runs racing each other make one request; an event without a deployment goes by its delivery id', async () => {
+    const { input, payload } = newRun({ environment: 'rerun-race' });
+    const first = await deliver(payload);
+    await denyWithReason(first.body.requestId as string, 'Not yet');
+    const rerun = protectionRuleRequested({ ...input, deploymentId: 1_960_000_000 + input.runId });
+    const raced = await Promise.all([deliver(rerun), deliver(rerun), deliver(rerun)]);
+    expect(raced.map((r) => r.status).sort()).toEqual([200, 200, 202]);
+    const secondId = raced.find((r) => r.status === 202)?.body.requestId as string;
+    // A loser that meets the winner's claim before its request exists is told so without an id.
+    for (const r of raced.filter((d) => d.status === 200)) expect([secondId, null]).toContain(r.body.requestId);
+
+    // Without a deployment, only the delivery id tells a re-run from a repeat.
+    const bare = { ...protectionRuleRequested(input), deployment: undefined };
+    expect(await deliver(bare)).toEqual({ status: 200, body: { duplicate: true, requestId: secondId } });
+    await denyWithReason(secondId, 'Still not');
+    const delivery = newDelivery();
+    const third = await deliver(bare, delivery);
+    expect(third.status).toBe(202);
+    const thirdId = third.body.requestId as string;
+    expect(await row(thirdId)).toMatchObject({ status: 'pending', environment: 'rerun-race' });
+    await denyWithReason(thirdId, 'Not today');
+    expect(await deliver(bare, delivery)).toEqual({ status: 200, body: { duplicate: true, requestId: thirdId } });
+    const rows = await query(
+      t.database.url,
+      "SELECT id FROM approval_requests WHERE source = 'github' AND environment = 'rerun-race'",
+    );
+    expect(rows).toHaveLength(3);
   });
 
   it('answers a ping and ignores other events, writing nothing', async () => {
