@@ -71,9 +71,12 @@ export const NO_WORKFLOW: Workflow = {
   needsInfo: null,
 };
 
+/** Built once: zod compiles a schema on its first parse, and this runs for every request read. */
+const ZWorkflowSnapshot = ZWorkflow.partial();
+
 /** A request's workflow snapshot; rows written before workflows existed (or by hand) read as none. */
 export function workflowOf(value: unknown): Workflow {
-  const parsed = ZWorkflow.partial().safeParse(value ?? {});
+  const parsed = ZWorkflowSnapshot.safeParse(value ?? {});
   return parsed.success ? { ...NO_WORKFLOW, ...parsed.data } : NO_WORKFLOW;
 }
 
