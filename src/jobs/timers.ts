@@ -207,7 +207,6 @@ export async function syncTimers(
 }
 
 const PAGE = 500;
-const FINISHED = new Set(['failed', 'completed']);
 
 /**
  * Re-creates every timer PostgreSQL says is owed and Redis lacks (after a flush, or an enqueue that
@@ -226,12 +225,15 @@ export async function repairTimers(deps: Pick<JobDeps, 'jobs' | 'now' | 'db'>): 
         take: PAGE,
         ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
       });
-      for (const row of rows) {
-        if (kind.dueAt(row) === null) continue;
+      // A page's jobs are looked up together (one round trip each, in parallel), not one after another.
+      const owed = rows.filter((row) => kind.dueAt(row) !== null);
+      const jobs = await Promise.all(owed.map((row) => queue.getJob(kind.jobId(row))));
+      for (const [index, row] of owed.entries()) {
         // A step's job that exists but has finished — failed after its attempts, or completed without
         // the row recording the step — no longer owns the timer: the row still owes it, so re-create it.
-        const existing = await queue.getJob(kind.jobId(row));
-        if (existing !== undefined && !FINISHED.has(await existing.getState())) continue;
+        // (`finishedOn` is set exactly when a job completed or failed: no extra round trip for its state.)
+        const existing = jobs[index];
+        if (existing !== undefined && existing.finishedOn === undefined) continue;
         if ((await syncTimer(deps, kind, row)) === 'scheduled') repaired += 1;
       }
       if (rows.length < PAGE) break;
