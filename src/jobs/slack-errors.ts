@@ -1,4 +1,4 @@
-import { ErrorCode } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { delayUntil } from './runtime.ts';
 
@@ -68,4 +68,25 @@ export async function unlessPermanent<T>(
     await onPermanent?.(error.code);
     throw new UnrecoverableError(error.message);
   }
+}
+
+/**
+ * A reply in a card's thread that is owed once: posted (Slack's rate limits and 5xx retried by the
+ * job), then `settle` records it; a permanent Slack error records it too (given up) and fails the job.
+ */
+export async function replyInThreadOnce(
+  slack: WebClient,
+  job: Job,
+  token: string | undefined,
+  reply: { channel: string; ts: string; text: string },
+  settle: () => Promise<void>,
+): Promise<void> {
+  await unlessPermanent(
+    () =>
+      callSlack(job, token, () =>
+        slack.chat.postMessage({ channel: reply.channel, thread_ts: reply.ts, text: reply.text }),
+      ),
+    settle,
+  );
+  await settle();
 }

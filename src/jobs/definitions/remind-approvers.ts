@@ -3,7 +3,7 @@ import { cardGuard, loadForJob, postedTs } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob, delayUntil } from '../runtime.ts';
-import { callSlack, unlessPermanent } from '../slack-errors.ts';
+import { replyInThreadOnce } from '../slack-errors.ts';
 import { latestDueSlot, reminderDue } from '../workflow-due.ts';
 import { type TTimerStep, ZTimerStep } from './payloads.ts';
 
@@ -42,16 +42,11 @@ export const remindApprovers = defineJob<TTimerStep, JobDeps>({
       });
     };
     const waiting = waitingApprovers(request);
+    // A permanent Slack error gives this slot up (marked), and fails the job; the reconciler schedules the next.
     if (waiting.length > 0) {
       const text = reminderText(request, waiting);
-      // A permanent Slack error gives this slot up (marked), and fails the job; the reconciler schedules the next.
-      await unlessPermanent(
-        () =>
-          callSlack(job, token, () => deps.slack.chat.postMessage({ channel: request.channelId, thread_ts: ts, text })),
-        mark,
-      );
-    }
-    await mark();
+      await replyInThreadOnce(deps.slack, job, token, { channel: request.channelId, ts, text }, mark);
+    } else await mark();
     const next = reminderDue({ ...request, lastReminderSlot: slot }, slot + 1);
     if (next !== null) {
       await deps.jobs.enqueue(

@@ -4,7 +4,7 @@ import { stageStartedText } from '../../slack/blocks/card-stages.ts';
 import { cardGuard, loadForJob, postedTs } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
-import { callSlack, unlessPermanent } from '../slack-errors.ts';
+import { replyInThreadOnce } from '../slack-errors.ts';
 
 const ZStageNotice = z.object({ requestId: z.string().uuid(), stage: z.number().int().min(1).max(20) }).strict();
 
@@ -38,11 +38,6 @@ export const stageNotice = defineJob<z.infer<typeof ZStageNotice>, JobDeps>({
       });
     };
     const text = stageStartedText(progress, stage, request.requesterSlackId);
-    await unlessPermanent(
-      () =>
-        callSlack(job, token, () => deps.slack.chat.postMessage({ channel: request.channelId, thread_ts: ts, text })),
-      done,
-    );
-    await done();
+    await replyInThreadOnce(deps.slack, job, token, { channel: request.channelId, ts, text }, done);
   },
 });

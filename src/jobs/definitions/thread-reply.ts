@@ -5,7 +5,7 @@ import { cardGuard, loadForJob, postedTs } from '../guards.ts';
 import { markNotified, NOTICE_GUARDS, waitForDecisionNotice } from '../notified.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
-import { callSlack, unlessPermanent } from '../slack-errors.ts';
+import { replyInThreadOnce } from '../slack-errors.ts';
 import { type TThreadReply, ZThreadReply } from './payloads.ts';
 
 /**
@@ -38,12 +38,8 @@ export const threadReply = defineJob<TThreadReply, JobDeps>({
     await waitForDecisionNotice(job, token, request, 'thread', stage);
     const ts = postedTs(request);
     const text = (stage === 'decision' ? null : grantStatusLine(request)) ?? decisionSummary(request);
-    const done = () => markNotified(deps, requestId, guard);
-    await unlessPermanent(
-      () =>
-        callSlack(job, token, () => deps.slack.chat.postMessage({ channel: request.channelId, thread_ts: ts, text })),
-      done,
+    await replyInThreadOnce(deps.slack, job, token, { channel: request.channelId, ts, text }, () =>
+      markNotified(deps, requestId, guard),
     );
-    await done();
   },
 });
