@@ -167,7 +167,9 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
 
     const http = express();
     http.disable('x-powered-by');
-    http.set('trust proxy', 'loopback');
+    // Who the client is, for the per-address limits and the audit trail: the TCP peer unless
+    // TRUST_PROXY names the proxies in front; trusting more would let any caller forge X-Forwarded-For.
+    http.set('trust proxy', config.TRUST_PROXY);
     // First, before Bolt mounts /slack/events: every request is timed, logged and traced.
     http.use(requestLog(logger, metrics));
     const slack = await createSlackApp(config, logger, http, metrics);

@@ -26,6 +26,8 @@ type RefusalRow = {
 };
 
 const WRONG_KEY = 'stolen-or-guessed-key-0000000000000000';
+/** These tests stand in for many clients by naming their address in X-Forwarded-For, as a proxy on loopback would. */
+const LOOPBACK_PROXY = { TRUST_PROXY: 'loopback' };
 
 /** Every key of `url`'s Redis under `prefix`. */
 async function keysUnder(url: string, prefix: string): Promise<string[]> {
@@ -79,7 +81,7 @@ describe('an unauthenticated flood', () => {
   let t: TestApp;
   let skewMs = 0;
   beforeAll(async () => {
-    t = await startLifecycleApp({}, { now: () => new Date(Date.now() + skewMs) });
+    t = await startLifecycleApp(LOOPBACK_PROXY, { now: () => new Date(Date.now() + skewMs) });
   });
   afterAll(async () => {
     await t?.close();
@@ -184,7 +186,7 @@ describe('an unauthenticated flood', () => {
 describe('the per-key budget', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startLifecycleApp({ RATE_LIMIT_REQUESTS_PER_MINUTE: '5' });
+    t = await startLifecycleApp({ ...LOOPBACK_PROXY, RATE_LIMIT_REQUESTS_PER_MINUTE: '5' });
   });
   afterAll(async () => {
     await t?.close();
@@ -213,7 +215,11 @@ describe('limits while Redis is down', () => {
 
   it('still authenticates, and still limits in memory', async () => {
     redis = await PrivateRedis.start();
-    t = await startLifecycleApp({ REDIS_URL: redis.url, RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3' });
+    t = await startLifecycleApp({
+      ...LOOPBACK_PROXY,
+      REDIS_URL: redis.url,
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3',
+    });
     const app = t;
     const request = await createViaApi(app);
     await redis.stop();
