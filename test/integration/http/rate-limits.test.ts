@@ -121,11 +121,14 @@ describe('an unauthenticated flood', () => {
     expect(row.details.path.length).toBeLessThanOrEqual(201);
     expect(JSON.stringify(row.details)).not.toContain(WRONG_KEY);
 
-    // The address is shut out for a minute before any key lookup, even with the right key.
+    // The address is shut out for a minute before any key lookup, but a valid key is never refused for it.
     expectRetryAfter(
-      await api(t, 'GET', `/requests/${crypto.randomUUID()}`, { headers: { 'x-forwarded-for': ip } }),
+      await api(t, 'GET', `/requests/${crypto.randomUUID()}`, { key: WRONG_KEY, headers: { 'x-forwarded-for': ip } }),
       60,
     );
+    expect(
+      (await api(t, 'GET', `/requests/${crypto.randomUUID()}`, { headers: { 'x-forwarded-for': ip } })).status,
+    ).toBe(404);
 
     // A minute later (the block lifted, the clock moved on), the next refusal's row reports the flood.
     const blockKey = `${t.config.QUEUE_PREFIX}:ratelimit:authfail:${ip}`;
@@ -143,7 +146,7 @@ describe('an unauthenticated flood', () => {
     const after = await refusalsFrom(t, ip);
     expect(after).toHaveLength(2);
     const window = after[1]?.details.previousWindow;
-    // Every refusal is counted: the flood's 200 and the blocked probe with the right key.
+    // Every refusal is counted: the flood's 200 and the blocked probe with a wrong key.
     expect(window?.refused).toBeGreaterThanOrEqual(21);
     expect(window?.refused).toBeLessThanOrEqual(20 + workers);
     expect((window?.refused ?? 0) + (window?.rateLimited ?? 0)).toBe(201);
