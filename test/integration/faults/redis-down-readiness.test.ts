@@ -52,7 +52,8 @@ describe('/readyz while Redis is down', () => {
 
     await redis.resume();
     await eventually(async () => (await readyz(app)).body.status === 'ready', 15_000, 'ready again');
-  });
+    // An outage and a recovery: more than the default 30 s on a loaded machine.
+  }, 90_000);
 
   it('a worker (ROLE=worker) answers 503 naming Redis: it cannot work without it', async () => {
     redis = await PrivateRedis.start();
@@ -70,5 +71,5 @@ describe('/readyz while Redis is down', () => {
       error: { code: 'not_ready', message: 'redis is down' },
     });
     await redis.resume();
-  });
+  }, 60_000);
 });

@@ -43,7 +43,7 @@ describe('Socket Mode: the app token revoked while running', () => {
       10_000,
       'the request expired',
     );
-  });
+  }, 60_000);
 
   it('a connection Slack recycles (disconnect, refresh_requested) is opened again at once', async () => {
     const first = await t.slack.waitForSocket();
