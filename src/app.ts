@@ -235,6 +235,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       healthRoutes({
         postgres: () => pingDb(db),
         redis: () => pingRedis(producer),
+        servesHttp: config.ROLE !== 'worker',
         ...(slack.socketConnected === undefined ? {} : { slackSocket: slack.socketConnected }),
       }),
     );
