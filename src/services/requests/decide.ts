@@ -53,10 +53,10 @@ export async function decide(deps: CoreDeps, input: DecisionInput): Promise<Deci
   return result;
 }
 
-/** A decision written to PostgreSQL, and what announces it (the card update and what follows it). */
-export interface RecordedDecision {
-  result: DecideResult;
-  /** Queues the card update the change is owed; the reconciler re-creates it if this never runs. */
+/** A decision written to PostgreSQL, and what announces it (the queued card update and what follows it). */
+export interface Recorded<T> {
+  result: T;
+  /** Queues the follow-ups the change is owed (card update, timers, notices), after the commit. */
   announce: () => Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export interface RecordedDecision {
  * `decide` in two steps: the transaction alone, then (when the caller chooses) the queued
  * follow-ups. A Slack button acks between the two, so its ack waits on the commit and not on Redis.
  */
-export async function recordDecision(deps: CoreDeps, input: DecisionInput): Promise<RecordedDecision> {
+export async function recordDecision(deps: CoreDeps, input: DecisionInput): Promise<Recorded<DecideResult>> {
   const actor: Actor = { type: 'user', id: input.userId };
   let expiredNow = false;
   const result = await withLockedRequest(deps, input.requestId, async (tx, locked, now): Promise<DecideResult> => {
