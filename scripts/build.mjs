@@ -89,11 +89,16 @@ export function ensureBuilt({ root, ifStale, build }) {
   return 'built';
 }
 
-/** prisma generate and tsc, as `npm run build` always did. */
+/**
+ * prisma generate and tsc, as `npm run build` always did; then the embedded database's template (a
+ * data directory initialised once here, so that a new DATA_DIR need not run initdb at start).
+ */
 function runBuild(root) {
+  const template = "import('./dist/platform/embedded-db.js').then((m) => m.writeEmbeddedTemplate())";
   for (const args of [
     ['scripts/prisma-generate.mjs'],
     [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    ['--input-type=module', '--eval', template],
   ]) {
     const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
     if (result.status !== 0) return false;
