@@ -12,8 +12,11 @@ import { fileURLToPath } from 'node:url';
 /** Where the hash of the inputs of the build in dist/ is kept. */
 export const STAMP = path.join('dist', '.build-stamp');
 
-/** What the build reads: sources (less what prisma generate writes), the schema, compiler settings, locked dependencies. */
-const INPUT_DIRS = ['src'];
+/**
+ * What the build reads: sources (less what prisma generate writes), the schema and the migrations (the
+ * embedded database's template has them applied), compiler settings, locked dependencies.
+ */
+const INPUT_DIRS = ['src', 'prisma/migrations'];
 const INPUT_FILES = [
   'prisma/schema.prisma',
   'prisma.config.ts',

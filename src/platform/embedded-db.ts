@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { migrate } from './migrate.ts';
 import { servePglite } from './pglite-server.ts';
 
 /**
@@ -25,13 +26,21 @@ export interface EmbeddedDatabase {
 }
 
 /**
- * Writes a fresh PGlite data directory as a gzipped tarball to `file` (through a temporary file, so a
- * reader never sees half of one). Running initdb in WebAssembly was most of a first boot (10–20 s of
- * a 17–22 s start); a new DATA_DIR now unpacks this instead.
+ * Writes a fresh PGlite data directory, with the migrations applied, as a gzipped tarball to `file`
+ * (through a temporary file, so a reader never sees half of one). Running initdb and the migrations
+ * in WebAssembly was most of a first boot; a new DATA_DIR now unpacks this instead. Migrations added
+ * later are applied at start as usual (the build's stamp covers prisma/migrations, so a pull that
+ * brings one also rebuilds the template).
  */
 export async function writeEmbeddedTemplate(file: string = EMBEDDED_TEMPLATE): Promise<void> {
   const db = await PGlite.create();
   try {
+    const server = await servePglite(db);
+    try {
+      await migrate({ url: `postgresql://postgres:postgres@${server.address}/postgres?sslmode=disable` });
+    } finally {
+      await server.close();
+    }
     const dump = await db.dumpDataDir('gzip');
     await mkdir(path.dirname(file), { recursive: true });
     const partial = `${file}.${process.pid}.partial`;

@@ -58,6 +58,10 @@ describe('build --if-stale (npm start, db:migrate, keys:rotate, audit:verify)', 
       },
     ],
     ['a changed Prisma schema', () => write('prisma/schema.prisma', 'model B { id Int @id }\n')],
+    [
+      'a new migration (the embedded template has them applied)',
+      () => write('prisma/migrations/2_b/migration.sql', 'SELECT 1;\n'),
+    ],
     ['changed dependencies (npm install after a pull)', () => write('package-lock.json', '{"v":2}\n')],
     ['a deleted dist/', () => remove('dist')],
   ])('rebuilds after %s', (_what, change) => {
