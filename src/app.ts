@@ -108,7 +108,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       closer.add(() => embedded.close());
       databaseUrl = embedded.url;
       logger.warn(
-        { dataDir: config.DATA_DIR },
+        { dataDir: config.DATA_DIR, origin: embedded.origin },
         'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite) under DATA_DIR — for single-instance trials only',
       );
     }
