@@ -15,6 +15,16 @@ const ZDm = z
   })
   .strict();
 
+/**
+ * The name of the API client that made a request, for the confirmation telling the person it named
+ * that it acted in their name; undefined for a request someone made themselves in Slack.
+ */
+async function serviceName(deps: Pick<JobDeps, 'db'>, apiClientId: string | null): Promise<string | undefined> {
+  if (apiClientId === null) return undefined;
+  const client = await deps.db.apiClient.findUnique({ where: { id: apiClientId }, select: { name: true } });
+  return client?.name;
+}
+
 /** The outcome notice (notified.ts) a DM kind is, if it is one: those are sent once. */
 const NOTICE_OF: Partial<Record<DmKind, NoticeStage>> = { outcome: 'decision', grant_ended: 'grant_end' };
 
@@ -54,7 +64,10 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
         deps.caches.dmChannels.set(user, channel);
       }
       const to = channel;
-      await callSlack(job, token, () => deps.slack.chat.postMessage({ channel: to, ...dmMessage(request, kind) }));
+      const madeBy = kind === 'submitted' ? await serviceName(deps, request.apiClientId) : undefined;
+      await callSlack(job, token, () =>
+        deps.slack.chat.postMessage({ channel: to, ...dmMessage(request, kind, madeBy) }),
+      );
     }, done);
     await done();
   },
