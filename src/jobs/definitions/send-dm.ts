@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isGrantEnd } from '../../domain/request-status.ts';
 import { isSlackRequester } from '../../domain/requester.ts';
+import type { RequestRow } from '../../services/requests/store.ts';
 import { type DmKind, dmMessage } from '../../slack/blocks/notifications.ts';
 import { loadForJob, type Skip } from '../guards.ts';
 import { dmFor, markNotified, NOTICE_GUARDS, type NoticeStage, waitForDecisionNotice } from '../notified.ts';
@@ -16,13 +17,14 @@ const ZDm = z
   .strict();
 
 /**
- * The name of the API client that made a request, for the confirmation telling the person it named
- * that it acted in their name; undefined for a request someone made themselves in Slack.
+ * Who made a request in its requester's name, for the confirmation telling them so: the API client by
+ * name, or the platform integration (`github`, `terraform`); undefined when the person asked in Slack.
  */
-async function serviceName(deps: Pick<JobDeps, 'db'>, apiClientId: string | null): Promise<string | undefined> {
-  if (apiClientId === null) return undefined;
-  const client = await deps.db.apiClient.findUnique({ where: { id: apiClientId }, select: { name: true } });
-  return client?.name;
+async function madeBy(deps: Pick<JobDeps, 'db'>, request: RequestRow): Promise<string | undefined> {
+  if (request.source === 'slack') return undefined;
+  if (request.apiClientId === null) return request.source;
+  const client = await deps.db.apiClient.findUnique({ where: { id: request.apiClientId }, select: { name: true } });
+  return client?.name ?? request.source;
 }
 
 /** The outcome notice (notified.ts) a DM kind is, if it is one: those are sent once. */
@@ -64,9 +66,9 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
         deps.caches.dmChannels.set(user, channel);
       }
       const to = channel;
-      const madeBy = kind === 'submitted' ? await serviceName(deps, request.apiClientId) : undefined;
+      const service = kind === 'submitted' ? await madeBy(deps, request) : undefined;
       await callSlack(job, token, () =>
-        deps.slack.chat.postMessage({ channel: to, ...dmMessage(request, kind, madeBy) }),
+        deps.slack.chat.postMessage({ channel: to, ...dmMessage(request, kind, service) }),
       );
     }, done);
     await done();
