@@ -75,7 +75,8 @@ function grantEndedText(request: RequestRow, what: string): string {
 /**
  * The DM itself: its text, and blocks where it offers something to press — an approved request made
  * in Slack gets **Show grant** in its outcome DM, so the requester can fetch the token, and **Request
- * extension** to ask the approvers for more time (extension-blocks.ts).
+ * extension** to ask the approvers for more time (extension-blocks.ts). `madeBy` is the service that
+ * made the request in the requester's name, as for `dmText`.
  */
 export function dmMessage(request: RequestRow, kind: DmKind, madeBy?: string): { text: string; blocks?: KnownBlock[] } {
   const text = dmText(request, kind, madeBy);
