@@ -20,11 +20,17 @@ const ZDm = z
  * Who made a request in its requester's name, for the confirmation telling them so: the API client by
  * name, or the platform integration (`github`, `terraform`); undefined when the person asked in Slack.
  */
-async function madeBy(deps: Pick<JobDeps, 'db'>, request: RequestRow): Promise<string | undefined> {
+async function madeBy(deps: Pick<JobDeps, 'db' | 'caches'>, request: RequestRow): Promise<string | undefined> {
   if (request.source === 'slack') return undefined;
-  if (request.apiClientId === null) return request.source;
-  const client = await deps.db.apiClient.findUnique({ where: { id: request.apiClientId }, select: { name: true } });
-  return client?.name ?? request.source;
+  const { apiClientId } = request;
+  if (apiClientId === null) return request.source;
+  // Cached: a client's name never changes, and this DM follows every API request.
+  const cached = deps.caches.serviceNames.get(apiClientId);
+  if (cached !== undefined) return cached;
+  const client = await deps.db.apiClient.findUnique({ where: { id: apiClientId }, select: { name: true } });
+  if (client === null) return request.source;
+  deps.caches.serviceNames.set(apiClientId, client.name);
+  return client.name;
 }
 
 /** The outcome notice (notified.ts) a DM kind is, if it is one: those are sent once. */
