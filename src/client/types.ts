@@ -24,7 +24,11 @@ export type ContextValue = string | number | boolean;
 /** Who did something, as the API reports it. */
 export type ActorJson =
   | { type: 'user'; id: string }
-  | { type: 'service'; id: string }
+  | {
+      type: 'service';
+      id: string /** The Slack user the service acted for (the requester it named). */;
+      onBehalfOf?: string;
+    }
   | { type: 'rule'; id: string }
   | { type: 'system'; id?: string }
   | { type: 'anonymous'; id?: string };

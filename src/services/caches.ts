@@ -19,6 +19,11 @@ export interface Caches {
   slackUsers: LRUCache<string, SlackUserInfo>;
   /** The bot's DM channel with each user: conversations.open answers the same id every time. */
   dmChannels: LRUCache<string, string>;
+  /**
+   * API client names by row id, for an hour: the confirmation DM names the service that asked in a
+   * person's name, and a client's name never changes (it is how its key is known).
+   */
+  serviceNames: LRUCache<string, string>;
   /** The App Home pages each user last asked for. */
   homePages: LRUCache<string, HomePages>;
   /** The approval stats admins see, for a minute: computing them scans a month of requests. */
@@ -33,6 +38,7 @@ export function createCaches(): Caches {
     userGroups: new LRUCache({ max: 1000, ttl: 60_000 }),
     slackUsers: new LRUCache({ max: 10_000, ttl: 5 * 60_000 }),
     dmChannels: new LRUCache({ max: 10_000, ttl: 60 * 60_000 }),
+    serviceNames: new LRUCache({ max: 1000, ttl: 60 * 60_000 }),
     homePages: new LRUCache({ max: 10_000 }),
     stats: new LRUCache({ max: 1, ttl: 60_000 }),
     availability: new LRUCache({ max: 10_000, ttl: 60_000 }),

@@ -1,7 +1,10 @@
 import { type ActorJson, GrantVerificationError, GreenlightError, type RequestJson } from '../../client/index.ts';
 import { CliExit, EXIT, UsageError } from './exit-codes.ts';
 
-/** An actor as one short phrase: `U0123ABCD`, `rule "Staging"`, `service ci`, `Greenlight`. */
+/**
+ * An actor as one short phrase: `U0123ABCD`, `rule "Staging"`, `service ci` (`service ci on behalf of
+ * U0123ABCD` when it acted for the requester it named), `Greenlight`.
+ */
 export function describeActor(actor: ActorJson | null | undefined): string {
   if (actor === null || actor === undefined) return 'someone';
   switch (actor.type) {
@@ -10,7 +13,9 @@ export function describeActor(actor: ActorJson | null | undefined): string {
     case 'rule':
       return `rule "${actor.id}"`;
     case 'service':
-      return `service ${actor.id}`;
+      return actor.onBehalfOf === undefined
+        ? `service ${actor.id}`
+        : `service ${actor.id} on behalf of ${actor.onBehalfOf}`;
     default:
       return 'Greenlight';
   }

@@ -12,7 +12,8 @@ import { sendDm } from './send-dm.ts';
 import { updateCard } from './update-card.ts';
 
 /**
- * Posts the request's card in its channel, once; then confirms to a Slack requester by DM.
+ * Posts the request's card in its channel, once; then confirms by DM to the requester, whether they
+ * asked in Slack or a service (an API client, GitHub, Terraform) named them.
  *
  * Posting is made idempotent here: the first attempt ever is marked in the row before it posts, and
  * any later attempt (a retry, a re-queue by the reconciler, another instance) first looks for a card
@@ -61,10 +62,10 @@ async function postOnce(deps: JobDeps, job: Job, token: string | undefined, requ
       UPDATE approval_requests SET message_ts = ${ts}, card_version = ${adopted ? null : request.version}::int
        WHERE id = ${requestId}::uuid AND message_ts IS NULL
       RETURNING version`;
-  // A person who asked in Slack gets a confirmation with a link; a service has its API response.
-  if (request.source === 'slack') {
-    await deps.jobs.enqueue(sendDm, { requestId, kind: 'submitted' }, { jobId: JOB_IDS.dm(requestId, 'submitted') });
-  }
+  // The requester gets a confirmation with a link: the person who asked in Slack, or the one an API
+  // client or integration named (told the service acted in their name; an unlinked GitHub login has
+  // no Slack user, and send-dm settles that DM unsent). The service itself has its API response.
+  await deps.jobs.enqueue(sendDm, { requestId, kind: 'submitted' }, { jobId: JOB_IDS.dm(requestId, 'submitted') });
   // Decided while the card was being posted, or adopted: the card must show the row as it is now.
   const current =
     recorded[0] ?? (await deps.db.approvalRequest.findUnique({ where: { id: requestId }, select: { version: true } }));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isGrantEnd } from '../../domain/request-status.ts';
 import { isSlackRequester } from '../../domain/requester.ts';
+import type { RequestRow } from '../../services/requests/store.ts';
 import { type DmKind, dmMessage } from '../../slack/blocks/notifications.ts';
 import { loadForJob, type Skip } from '../guards.ts';
 import { dmFor, markNotified, NOTICE_GUARDS, type NoticeStage, waitForDecisionNotice } from '../notified.ts';
@@ -14,6 +15,23 @@ const ZDm = z
     kind: z.enum(['submitted', 'outcome', 'card_failed', 'grant_ended'] satisfies DmKind[]),
   })
   .strict();
+
+/**
+ * Who made a request in its requester's name, for the confirmation telling them so: the API client by
+ * name, or the platform integration (`github`, `terraform`); undefined when the person asked in Slack.
+ */
+async function madeBy(deps: Pick<JobDeps, 'db' | 'caches'>, request: RequestRow): Promise<string | undefined> {
+  if (request.source === 'slack') return undefined;
+  const { apiClientId } = request;
+  if (apiClientId === null) return request.source;
+  // Cached: a client's name never changes, and this DM follows every API request.
+  const cached = deps.caches.serviceNames.get(apiClientId);
+  if (cached !== undefined) return cached;
+  const client = await deps.db.apiClient.findUnique({ where: { id: apiClientId }, select: { name: true } });
+  if (client === null) return request.source;
+  deps.caches.serviceNames.set(apiClientId, client.name);
+  return client.name;
+}
 
 /** The outcome notice (notified.ts) a DM kind is, if it is one: those are sent once. */
 const NOTICE_OF: Partial<Record<DmKind, NoticeStage>> = { outcome: 'decision', grant_ended: 'grant_end' };
@@ -54,7 +72,10 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
         deps.caches.dmChannels.set(user, channel);
       }
       const to = channel;
-      await callSlack(job, token, () => deps.slack.chat.postMessage({ channel: to, ...dmMessage(request, kind) }));
+      const service = kind === 'submitted' ? await madeBy(deps, request) : undefined;
+      await callSlack(job, token, () =>
+        deps.slack.chat.postMessage({ channel: to, ...dmMessage(request, kind, service) }),
+      );
     }, done);
     await done();
   },

@@ -1,4 +1,4 @@
-import { type Actor, auditActor } from '../../domain/actor.ts';
+import { type Actor, auditActor, onBehalfOfDetails } from '../../domain/actor.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Tx } from '../types.ts';
 import { ChainCursor } from './chain-check.ts';
@@ -56,7 +56,8 @@ function chainEvents(events: AuditInput[], last: Map<string | null, string | nul
   return events.map((event) => {
     const requestId = event.requestId ?? null;
     const prevHash = last.get(requestId) ?? null;
-    const details = event.details ?? {};
+    // A service acting for a person says so in the event itself (covered by the hash like the rest).
+    const details = { ...(event.details ?? {}), ...onBehalfOfDetails(event.actor) };
     const { actorType, actorId } = auditActor(event.actor);
     const hash = eventHash(prevHash, {
       requestId,

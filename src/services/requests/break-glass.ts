@@ -1,4 +1,4 @@
-import type { Actor } from '../../domain/actor.ts';
+import { type Actor, actingFor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { type AuditInput, recordAudit } from '../audit/audit.ts';
@@ -13,9 +13,11 @@ import { type TransitionChange, transition, transitionColumns, transitionEvent }
 /**
  * Break-glass: in an emergency, where the matching rule allows it, the requester approves their own
  * request at once, with a justification. It is the one audited exception to "no self-approval": the
- * decision is the requester's (`decidedBy`), flagged `breakGlass` on the approval's audit event and
- * preceded by a `break_glass.used` event; it is announced loudly (the break-glass announcement job)
- * and reviewed afterwards by a routed approver (break-glass-review.ts).
+ * decision is whoever broke the glass (`decidedBy`) — the requester pressing it in Slack, or the API
+ * client that created the request with `breakGlass: true`, recorded as that service acting on behalf
+ * of the person it named, never as the person's own act. It is flagged `breakGlass` on the approval's
+ * audit event, preceded by a `break_glass.used` event, announced loudly (the break-glass announcement
+ * job) and reviewed afterwards by a routed approver (break-glass-review.ts).
  */
 
 export type BreakGlassRefusal = 'not_requester' | 'not_allowed';
@@ -45,37 +47,48 @@ export function assertBreakGlassAllowed(route: Route): void {
   ]);
 }
 
-function usedEvent(request: Pick<RequestRow, 'id' | 'requesterSlackId' | 'workflow' | 'channelId'>, reason: string) {
+/** Who broke the glass: the requester themselves, or the service that asked for it acting for them. */
+type GlassBreaker = Extract<Actor, { type: 'user' | 'service' }>;
+
+function usedEvent(
+  request: Pick<RequestRow, 'id' | 'requesterSlackId' | 'workflow' | 'channelId'>,
+  by: GlassBreaker,
+  reason: string,
+) {
   return {
     requestId: request.id,
     type: 'break_glass.used',
-    actor: { type: 'user', id: request.requesterSlackId },
+    actor: actingFor(by, request.requesterSlackId),
     details: { reason, announceIn: breakGlassChannel(request) },
   } satisfies AuditInput;
 }
 
-function breakGlassChange(request: RequestRow, reason: string, at: Date, grant: TransitionChange['grant']) {
+function breakGlassChange(by: GlassBreaker, reason: string, at: Date, grant: TransitionChange['grant']) {
   return {
     at,
-    actor: { type: 'user', id: request.requesterSlackId },
+    actor: by,
     reason,
     breakGlass: true,
     ...(grant === undefined ? {} : { grant }),
   } satisfies TransitionChange;
 }
 
-/** The approved columns and audit events of a request created with break-glass (create.ts inserts them). */
+/**
+ * The approved columns and audit events of a request created with break-glass (create.ts inserts
+ * them); `by` is who created it — an API client is recorded as acting for the requester it named.
+ */
 export async function breakGlassAtCreation(
   deps: Pick<CoreDeps, 'grants' | 'config' | 'db'>,
   row: RequestRow,
+  by: GlassBreaker,
   reason: string,
   audience: string,
   now: Date,
 ) {
-  const change = breakGlassChange(row, reason, now, await issueGrantFor(deps, deps.db, row, now, audience));
+  const change = breakGlassChange(by, reason, now, await issueGrantFor(deps, deps.db, row, now, audience));
   return {
     columns: transitionColumns(row, 'approved', change),
-    events: [usedEvent(row, reason), transitionEvent(row, 'approved', change)],
+    events: [usedEvent(row, by, reason), transitionEvent(row, 'approved', change)],
   };
 }
 
@@ -142,8 +155,9 @@ export async function breakGlass(
       data: { breakGlassReason: input.reason },
     });
     const marked = { ...request, breakGlassReason: input.reason };
-    const change = breakGlassChange(marked, input.reason, now, await issueGrantFor(deps, tx, marked, now));
-    const decided = await transition(tx, marked, 'approved', change, [usedEvent(marked, input.reason)]);
+    const requester: GlassBreaker = { type: 'user', id: request.requesterSlackId };
+    const change = breakGlassChange(requester, input.reason, now, await issueGrantFor(deps, tx, marked, now));
+    const decided = await transition(tx, marked, 'approved', change, [usedEvent(marked, requester, input.reason)]);
     return { kind: 'approved', request: decided };
   });
   if (result.kind === 'approved' || (result.kind === 'late' && expiredNow)) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../domain/actor.ts';
+import { type Actor, actingFor } from '../../domain/actor.ts';
 import type { ContextValue } from '../../domain/params-hash.ts';
 import { hashParameters } from '../../domain/params-hash.ts';
 import type { Risk } from '../../domain/request-status.ts';
@@ -98,7 +98,8 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
     const auditEvents: Array<Omit<AuditInput, 'requestId'>> = [
       {
         type: 'request.created',
-        actor,
+        // A service naming a person asks on their behalf: the trail says so (onBehalfOf), not that they asked.
+        actor: actingFor(actor, input.requesterSlackId),
         details: {
           ...subject,
           risk: input.risk,
@@ -188,7 +189,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
     let created = row;
     const audience = actor.type === 'service' ? actor.id : SLACK_AUDIENCE;
     if (input.breakGlass) {
-      const { columns, events } = await breakGlassAtCreation(deps, row, input.breakGlass.reason, audience, now);
+      const { columns, events } = await breakGlassAtCreation(deps, row, actor, input.breakGlass.reason, audience, now);
       // Like a rule's decision, the card shows the break-glass approval from the start.
       created = { ...row, ...columns, version: 1, threadRepliedAt: now };
       auditEvents.push(...events);

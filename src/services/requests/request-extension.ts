@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorKey, type UserOrClientActor } from '../../domain/actor.ts';
+import { actingFor, actorKey, type UserOrClientActor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
@@ -129,7 +129,8 @@ export async function requestExtension(
     await recordAudit(tx, {
       requestId: request.id,
       type: 'extension.requested',
-      actor,
+      // The request's own client asks on behalf of the requester it named.
+      actor: actingFor(actor, request.requesterSlackId),
       details: {
         extensionId: extension.id,
         seconds: input.seconds,

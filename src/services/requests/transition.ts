@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/actor.ts';
-import { actorKey } from '../../domain/actor.ts';
+import { actingFor, actorKey } from '../../domain/actor.ts';
 import { canTransition, type RequestStatus } from '../../domain/request-status.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { type AuditInput, recordAudit } from '../audit/audit.ts';
@@ -33,7 +33,7 @@ export interface TransitionChange {
   reason?: string | null;
   /** The grant an approval hands out (required for `approved`: no approval without one). */
   grant?: IssuedGrant;
-  /** The requester approved their own request through break-glass (break-glass.ts): flagged in the audit event. */
+  /** Break-glass approved the request at once (break-glass.ts): flagged in the audit event. */
   breakGlass?: boolean;
 }
 
@@ -71,9 +71,12 @@ export function transitionColumns(request: Pick<RequestRow, 'status'>, to: Reque
   };
 }
 
-/** The audit event of a transition. */
+/**
+ * The audit event of a transition. A service's change is recorded as acting for the requester it
+ * named (`actingFor`): only a request's own client changes it, so the person is always whom it acted for.
+ */
 export function transitionEvent(
-  request: Pick<RequestRow, 'id' | 'status' | 'paramsHash' | 'expiresAt'>,
+  request: Pick<RequestRow, 'id' | 'status' | 'paramsHash' | 'expiresAt' | 'requesterSlackId'>,
   to: RequestStatus,
   change: TransitionChange,
 ): AuditInput {
@@ -81,7 +84,7 @@ export function transitionEvent(
     requestId: request.id,
     // A rule's immediate decision keeps its own event name, so auditors tell it from a person's.
     type: change.actor.type === 'rule' ? `request.auto_${to}` : `request.${to}`,
-    actor: change.actor,
+    actor: actingFor(change.actor, request.requesterSlackId),
     details: {
       from: request.status,
       to,

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { parseActorKey } from '../../domain/actor.ts';
 import { breakGlassAllowed } from '../../services/requests/break-glass.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
@@ -32,6 +33,19 @@ export function offersBreakGlass(request: RequestRow): boolean {
   return request.status === 'pending' && breakGlassAllowed(request);
 }
 
+/**
+ * Who broke the glass, as a sentence's subject and verb: the requester approving their own request,
+ * or the service that created it with break-glass, on the requester's behalf — never shown as the
+ * person's own act when a service did it.
+ */
+export function breakGlassUse(request: Pick<RequestRow, 'decidedBy' | 'requesterSlackId'>): string {
+  const by = request.decidedBy === null ? null : parseActorKey(request.decidedBy);
+  if (by?.type === 'service') {
+    return `service ${escapeMrkdwn(by.id)} broke glass on behalf of <@${request.requesterSlackId}> and approved their request`;
+  }
+  return `<@${request.requesterSlackId}> approved their own request`;
+}
+
 /** The verdict line of a reviewed break-glass use. */
 function reviewLine(request: RequestRow): string | null {
   if (request.breakGlassReviewedAt === null || request.breakGlassVerdict === null) return null;
@@ -55,7 +69,7 @@ export function breakGlassBlocks(request: RequestRow): KnownBlock[] {
   if (request.breakGlassReason === null) return [];
   const blocks: KnownBlock[] = [
     section(
-      `:rotating_light: *Break-glass:* <@${request.requesterSlackId}> approved their own request.\n>${truncate(escapeMrkdwn(request.breakGlassReason), 1500)}`,
+      `:rotating_light: *Break-glass:* ${breakGlassUse(request)}.\n>${truncate(escapeMrkdwn(request.breakGlassReason), 1500)}`,
     ),
   ];
   const review = reviewLine(request);
@@ -77,12 +91,12 @@ export function breakGlassAnnouncement(request: RequestRow): { text: string; blo
     request.messageTs === null
       ? 'the approval card'
       : `<${messageLink(request.channelId, request.messageTs)}|the approval card>`;
-  const text = `:rotating_light: BREAK-GLASS: <@${request.requesterSlackId}> approved their own request for ${what}`;
+  const text = `:rotating_light: BREAK-GLASS: ${breakGlassUse(request)} for ${what}`;
   return {
     text,
     blocks: [
       section(
-        `:rotating_light: *BREAK-GLASS USED* :rotating_light:\n<@${request.requesterSlackId}> approved their own request for ${what}` +
+        `:rotating_light: *BREAK-GLASS USED* :rotating_light:\n${breakGlassUse(request)} for ${what}` +
           `${request.environment ? ` in *${escapeMrkdwn(request.environment)}*` : ''} (${request.risk} risk)` +
           `${request.decidedAt === null ? '' : ` ${slackDate(request.decidedAt)}`}.`,
       ),

@@ -1,9 +1,8 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
-import { parseActorKey } from '../../domain/actor.ts';
 import { grantLifetimeEnd, MIN_EXTENSION_SECONDS } from '../../services/requests/request-extension.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS, CALLBACK_IDS } from '../ids.ts';
-import { describeActor } from './kit/actor.ts';
+import { describeActorKey } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { button, confirm } from './kit/elements.ts';
 import { option, select, textInput } from './kit/inputs.ts';
@@ -59,11 +58,10 @@ export function buildExtensionModal(request: RequestRow): ModalView {
   };
 }
 
-const byWhom = (key: string) => describeActor(parseActorKey(key));
-
 /** The line saying how an extension stands. */
-export function extensionLine(extension: Extension): string {
-  const asked = `${formatDuration(extension.seconds)} more, asked ${byWhom(extension.requestedBy)}`;
+export function extensionLine(extension: Extension, request: Pick<RequestRow, 'requesterSlackId'>): string {
+  // A service asks on behalf of the requester it named (describeActorKey says so).
+  const asked = `${formatDuration(extension.seconds)} more, asked ${describeActorKey(extension.requestedBy, request)}`;
   switch (extension.status) {
     case 'pending':
       return `:hourglass_flowing_sand: *Extension requested*: ${asked}`;
@@ -86,7 +84,7 @@ export function extensionThreadMessage(
   extension: Extension,
 ): { text: string; blocks: KnownBlock[] } {
   const mentions = request.approverIds.map((id) => `<@${id}>`).join(' ');
-  const body = `${extensionLine(extension)}\n>${truncate(escapeMrkdwn(extension.reason), 2000).replaceAll('\n', '\n>')}`;
+  const body = `${extensionLine(extension, request)}\n>${truncate(escapeMrkdwn(extension.reason), 2000).replaceAll('\n', '\n>')}`;
   const blocks: KnownBlock[] = [section(body)];
   if (extension.status === 'pending') {
     const ref = workflowRef(request.id, extension.id);
@@ -112,7 +110,7 @@ export function extensionThreadMessage(
       },
     );
   }
-  return { text: truncate(`${extensionLine(extension)} ${mentions}`, 3000), blocks };
+  return { text: truncate(`${extensionLine(extension, request)} ${mentions}`, 3000), blocks };
 }
 
 /** The requester's DM once an extension is decided. */
@@ -127,5 +125,5 @@ export function extensionDecidedDm(request: RequestRow, extension: Extension): s
 export function extensionCardBlocks(request: RequestRow): KnownBlock[] {
   const latest = request.extensions.at(-1);
   if (latest === undefined || request.decidedAt === null) return [];
-  return [context(truncate(extensionLine(latest), 2900))];
+  return [context(truncate(extensionLine(latest, request), 2900))];
 }

@@ -19,6 +19,7 @@ export type GrantView = Pick<
   | 'grantEndedAt'
   | 'grantEndedBy'
   | 'grantEndReason'
+  | 'requesterSlackId'
 >;
 
 /**

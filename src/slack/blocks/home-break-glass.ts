@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
+import { describeDecider } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { button } from './kit/elements.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
@@ -22,7 +23,7 @@ export function unreviewedBreakGlassBlocks(uses: { items: RequestRow[]; total: n
     blocks.push({
       ...section(
         `:rotating_light: *\`${truncate(escapeMrkdwn(request.action), 200)}\`* on \`${truncate(escapeMrkdwn(request.resource), 300)}\`` +
-          ` · <@${request.requesterSlackId}>${when}\n>${truncate(escapeMrkdwn(request.breakGlassReason ?? ''), 300)}`,
+          ` · ${describeDecider(request)}${when}\n>${truncate(escapeMrkdwn(request.breakGlassReason ?? ''), 300)}`,
       ),
       accessory: button('Review', ACTION_IDS.breakGlassReview, request.id),
     });

@@ -1,10 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import { parseActorKey } from '../../domain/actor.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { decisionSummary } from './card.ts';
 import { breakGlassButton, offersBreakGlass } from './card-break-glass.ts';
 import { requestExtensionButton } from './extension-blocks.ts';
-import { describeActor } from './kit/actor.ts';
+import { describeActorKey } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { offersGrant, showGrantButton } from './kit/grant.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
@@ -21,8 +20,11 @@ export function messageLink(channel: string, ts: string): string {
  */
 export type DmKind = 'submitted' | 'outcome' | 'card_failed' | 'grant_ended';
 
-/** What the requester is told by DM, as plain mrkdwn (the notification text). */
-export function dmText(request: RequestRow, kind: DmKind): string {
+/**
+ * What the requester is told by DM, as plain mrkdwn (the notification text). `madeBy` names the API
+ * client that made the request in the requester's name (their confirmation then says so).
+ */
+export function dmText(request: RequestRow, kind: DmKind, madeBy?: string): string {
   const what = `\`${request.action}\` on \`${request.resource}\``;
   switch (kind) {
     case 'submitted': {
@@ -30,6 +32,7 @@ export function dmText(request: RequestRow, kind: DmKind): string {
         request.messageTs === null
           ? `<#${request.channelId}>`
           : `<${messageLink(request.channelId, request.messageTs)}|the approval card>`;
+      if (madeBy !== undefined) return madeInYourName(request, what, link, madeBy);
       return `Your request for ${what} is waiting for approval: ${link}. It expires ${slackDate(request.expiresAt)}.`;
     }
     case 'card_failed':
@@ -41,13 +44,30 @@ export function dmText(request: RequestRow, kind: DmKind): string {
   }
 }
 
+/**
+ * The confirmation to a person a service named as requester: the service acted in their name — made
+ * the request, or broke the glass and approved it at once — with a link to the card, so nobody learns
+ * of an act in their name only from the audit trail.
+ */
+function madeInYourName(request: RequestRow, what: string, link: string, service: string): string {
+  const name = `*${escapeMrkdwn(service)}*`;
+  if (request.breakGlassReason !== null && request.decidedBy?.startsWith('service:')) {
+    return `:rotating_light: Service ${name} invoked break-glass in your name for ${what} and approved it at once: ${link}. It is announced and will be reviewed; if you did not expect this, tell your security team.`;
+  }
+  const stands =
+    request.status === 'pending'
+      ? `It is waiting for approval (you cannot approve it yourself) and expires ${slackDate(request.expiresAt)}.`
+      : decisionSummary(request);
+  return `Service ${name} made a request in your name for ${what}: ${link}. ${stands}`;
+}
+
 /** "Your access … was revoked by @x: reason" / "… lapsed unused": the DM when a grant ends unused. */
 function grantEndedText(request: RequestRow, what: string): string {
   const when = request.grantEndedAt === null ? '' : ` ${slackDate(request.grantEndedAt)}`;
   if (request.status === 'lapsed') {
     return `:hourglass: Your access for ${what} lapsed unused${when}: its window ended before it was used. Ask again if you still need it.`;
   }
-  const by = request.grantEndedBy === null ? '' : ` ${describeActor(parseActorKey(request.grantEndedBy))}`;
+  const by = request.grantEndedBy === null ? '' : ` ${describeActorKey(request.grantEndedBy, request)}`;
   const reason = request.grantEndReason ? `: ${truncate(escapeMrkdwn(request.grantEndReason), 1500)}` : '.';
   return `:leftwards_arrow_with_hook: Your access for ${what} was revoked${by}${when}${reason}`;
 }
@@ -55,10 +75,11 @@ function grantEndedText(request: RequestRow, what: string): string {
 /**
  * The DM itself: its text, and blocks where it offers something to press — an approved request made
  * in Slack gets **Show grant** in its outcome DM, so the requester can fetch the token, and **Request
- * extension** to ask the approvers for more time (extension-blocks.ts).
+ * extension** to ask the approvers for more time (extension-blocks.ts). `madeBy` is the service that
+ * made the request in the requester's name, as for `dmText`.
  */
-export function dmMessage(request: RequestRow, kind: DmKind): { text: string; blocks?: KnownBlock[] } {
-  const text = dmText(request, kind);
+export function dmMessage(request: RequestRow, kind: DmKind, madeBy?: string): { text: string; blocks?: KnownBlock[] } {
+  const text = dmText(request, kind, madeBy);
   // Break-glass: the requester's way to approve at once in an emergency, where the rule allows it.
   if (kind === 'submitted' && offersBreakGlass(request)) {
     return {

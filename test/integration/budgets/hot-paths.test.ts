@@ -32,10 +32,13 @@ import { useTestApp } from '../../support/use-test-app.ts';
  * scripts; an Approve click that decides ≤ 6 statements and ≤ 6 scripts.
  */
 const BUDGETS = {
-  /** POST /api/v1/requests → card posted and its ts recorded. */
-  apiRequest: { statements: 6, scripts: 9, commands: 19 },
-  /** A request a rule approves automatically: answered approved, its card and the requester's DM. */
-  autoApprovedRequest: { statements: 7, scripts: 13, commands: 24 },
+  /**
+   * POST /api/v1/requests → card posted and its ts recorded, and the named person's confirmation DM
+   * (issue 21: they are told a service asked in their name) — its row read is the seventh statement.
+   */
+  apiRequest: { statements: 7, scripts: 14, commands: 19 },
+  /** A request a rule approves automatically: answered approved, its card and the requester's DMs (outcome, confirmation). */
+  autoApprovedRequest: { statements: 8, scripts: 18, commands: 24 },
   /** /request-action's modal submitted → card posted. */
   slashRequest: { statements: 6, scripts: 13, commands: 21 },
   /** An Approve that reaches the quorum → card updated, thread reply, requester's DM. */

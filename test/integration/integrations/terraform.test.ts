@@ -10,6 +10,7 @@ import {
   APPROVER_A,
   CHANNEL,
   click,
+  dmsTo,
   eventually,
   REQUESTER,
   startLifecycleApp,
@@ -168,6 +169,13 @@ describe('Terraform run task gating', () => {
     expect(t.app.deps.box.open(stored.accessTokenSealed)).toBe(run.token);
 
     const card = await waitForCard(t, requestId);
+    // The integration asked in the mapped creator's name: recorded as its act for them, and they are told.
+    const created = await t.app.db.auditEvent.findFirstOrThrow({ where: { requestId, type: 'request.created' } });
+    expect(created).toMatchObject({ actorType: 'service', actorId: 'terraform' });
+    expect(created.details).toMatchObject({ onBehalfOf: `user:${REQUESTER}` });
+    const told = await eventually(() => dmsTo(t, REQUESTER).find((m) => m.includes('`acme/infra-prod`')));
+    expect(told).toContain('Service *terraform* made a request in your name');
+    expect(told).toContain(`/p${card.ts.replace('.', '')}`);
     const [running] = await results(terraform, run, 1);
     expect(attributes(running)?.status).toBe('running');
     expect(attributes(running)?.message).toMatch(

@@ -77,14 +77,13 @@ describe('webhook → card → Approve / Deny', () => {
       ['Deny', 'danger'],
     ]);
     expect(buttons[0]?.confirm).toBeUndefined();
-    // A service gets its answer from the API: the requester is not sent a "waiting" DM (Slack requesters are).
-    // The card job queues that DM before it finishes, so once it has finished and the notify queue is idle,
-    // the DM would have been sent.
+    // The person the service named is told, once, that it asked in their name, with a link to the card.
     const cardJob = await t.app.jobs.queue(QUEUES.cards).getJob(`card-post-${res.body.id}`);
     await eventually(async () => (await cardJob?.getState()) === 'completed', 5000, 'card job completed');
     await waitForQueueIdle(t.app.jobs.queue(QUEUES.notify));
-    expect(await t.app.jobs.queue(QUEUES.notify).getJob(`dm-${res.body.id}-submitted`)).toBeUndefined();
-    expect(dmsTo(t, REQUESTER).filter((m) => m.includes('waiting for approval'))).toEqual([]);
+    const told = dmsTo(t, REQUESTER).filter((m) => m.includes(`/p${card.ts.replace('.', '')}`));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/^Service \*ci\* made a request in your name for .* It is waiting for approval/);
   });
 
   it('asks for confirmation before approving a critical action', async () => {

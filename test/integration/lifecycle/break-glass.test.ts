@@ -27,7 +27,12 @@ const GLASS_CHANNEL = 'C0INCIDENT';
 type GlassRequest = ApiRequest & {
   breakGlass: boolean;
   breakGlassReview: { verdict: string; note: string | null; by: string } | null;
-  decision: { status: string; by: string; reason: string | null; actor: { type: string; id: string } } | null;
+  decision: {
+    status: string;
+    by: string;
+    reason: string | null;
+    actor: { type: string; id: string; onBehalfOf?: string };
+  } | null;
   grant: { token: string } | null;
 };
 
@@ -103,10 +108,11 @@ describe('break-glass', () => {
       status: 'approved',
       breakGlass: true,
       breakGlassReview: null,
+      // The service broke the glass, on behalf of the person it named (on-behalf.test.ts has the rest).
       decision: {
         status: 'approved',
-        by: REQUESTER,
-        actor: { type: 'user', id: REQUESTER },
+        by: 'service:ci',
+        actor: { type: 'service', id: 'ci', onBehalfOf: REQUESTER },
         reason: 'Prod is down, INC-7; on-call unreachable',
       },
     });

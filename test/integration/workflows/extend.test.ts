@@ -32,7 +32,7 @@ type Req = {
   status: string;
   grant: { token: string; expiresAt: string } | null;
   extensions: Extension[];
-  audit?: Array<{ type: string; details: Record<string, unknown> }>;
+  audit?: Array<{ type: string; actor: { type: string; id: string | null }; details: Record<string, unknown> }>;
 };
 
 describe('extend: a new grant for more time, decided by one routed approver', () => {
@@ -90,6 +90,13 @@ describe('extend: a new grant for more time, decided by one routed approver', ()
 
     const reply = await extensionReply(extension.id);
     expect(reply.text).toContain(`<@${APPROVER_A}>`);
+    // The client asked on behalf of the requester it named: said so in the thread and in the trail.
+    expect(reply.text).toContain(`asked by service ci on behalf of <@${REQUESTER}>`);
+    const requested = (await get(before.id)).audit?.find((e) => e.type === 'extension.requested');
+    expect(requested).toMatchObject({
+      actor: { type: 'service', id: 'ci' },
+      details: { onBehalfOf: `user:${REQUESTER}` },
+    });
     const value = `${before.id}.${extension.id}`;
     // The requester can never approve their own extension.
     await press(REQUESTER, 'approve_extension', reply, value);

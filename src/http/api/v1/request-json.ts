@@ -1,4 +1,4 @@
-import { parseActorKey } from '../../../domain/actor.ts';
+import { actingFor, parseActorKey } from '../../../domain/actor.ts';
 import { requestStageProgress, stageStatus } from '../../../services/requests/stages.ts';
 import type { AuditRow, RequestRow } from '../../../services/requests/store.ts';
 import type { RequestJson } from './schemas.ts';
@@ -77,7 +77,8 @@ export function toRequestJson(request: RequestRow, audit?: AuditRow[]): RequestJ
         : {
             status: request.status,
             by: request.decidedBy,
-            actor: request.decidedBy === null ? null : parseActorKey(request.decidedBy),
+            actor:
+              request.decidedBy === null ? null : actingFor(parseActorKey(request.decidedBy), request.requesterSlackId),
             at: request.decidedAt.toISOString(),
             reason: request.decisionReason,
             grantExpiresAt: request.grantExpiresAt?.toISOString() ?? null,
@@ -90,7 +91,10 @@ export function toRequestJson(request: RequestRow, audit?: AuditRow[]): RequestJ
             status: request.status,
             at: request.grantEndedAt.toISOString(),
             by: request.grantEndedBy,
-            actor: request.grantEndedBy === null ? null : parseActorKey(request.grantEndedBy),
+            actor:
+              request.grantEndedBy === null
+                ? null
+                : actingFor(parseActorKey(request.grantEndedBy), request.requesterSlackId),
             reason: request.grantEndReason,
           },
     // Only the owning client ever reads this object (routes check ownership), and only while it can be spent.

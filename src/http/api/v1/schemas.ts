@@ -51,7 +51,16 @@ export const ZActor = z
       type: z.literal('user'),
       id: z.string().meta({ description: 'Slack user id', examples: ['U0123ABCD'] }),
     }),
-    z.object({ type: z.literal('service'), id: z.string().meta({ description: 'API client name', examples: ['ci'] }) }),
+    z.object({
+      type: z.literal('service'),
+      id: z.string().meta({ description: 'API client name', examples: ['ci'] }),
+      onBehalfOf: z
+        .string()
+        .optional()
+        .meta({
+          description: 'The Slack user id of the requester the service named, for whom it acted (never their own act).',
+        }),
+    }),
     z.object({ type: z.literal('rule'), id: z.string().meta({ description: 'routing rule name' }) }),
     z.object({ type: z.literal('system') }),
     z.object({ type: z.literal('anonymous') }),

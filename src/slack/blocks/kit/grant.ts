@@ -1,8 +1,7 @@
 import type { Button } from '@slack/types';
-import { parseActorKey } from '../../../domain/actor.ts';
 import type { RequestRow } from '../../../services/requests/store.ts';
 import { ACTION_IDS } from '../../ids.ts';
-import { describeActor } from './actor.ts';
+import { describeActorKey } from './actor.ts';
 import { slackDate } from './date.ts';
 import { button, confirm } from './elements.ts';
 import { escapeMrkdwn, truncate } from './limits.ts';
@@ -10,7 +9,7 @@ import { escapeMrkdwn, truncate } from './limits.ts';
 /** The columns that say how a request's grant stands. */
 export type GrantState = Pick<
   RequestRow,
-  'status' | 'grantExpiresAt' | 'executedAt' | 'grantEndedAt' | 'grantEndedBy' | 'grantEndReason'
+  'status' | 'grantExpiresAt' | 'executedAt' | 'grantEndedAt' | 'grantEndedBy' | 'grantEndReason' | 'requesterSlackId'
 >;
 
 /** Longest grant-end reason shown inline (the card, thread and Home lines stay far inside their limits). */
@@ -31,7 +30,7 @@ export function grantStatusLine(request: GrantState): string | null {
     case 'executed':
       return `:rocket: *Executed*${request.executedAt === null ? '' : ` ${slackDate(request.executedAt)}`}`;
     case 'revoked': {
-      const by = request.grantEndedBy === null ? '' : ` ${describeActor(parseActorKey(request.grantEndedBy))}`;
+      const by = request.grantEndedBy === null ? '' : ` ${describeActorKey(request.grantEndedBy, request)}`;
       const reason = request.grantEndReason ? ` — ${truncate(escapeMrkdwn(request.grantEndReason), MAX_REASON)}` : '';
       return `:leftwards_arrow_with_hook: *Access revoked*${by}${endedAt(request)}${reason}`;
     }

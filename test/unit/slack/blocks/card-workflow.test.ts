@@ -72,6 +72,21 @@ describe('card: break-glass', () => {
     expect(text(reviewed.blocks)).not.toContain('break_glass_review');
   });
 
+  it('names the service that broke glass on the requester’s behalf, never as the requester’s own act', () => {
+    const byService = approvedRow({
+      workflow: allowed,
+      decidedBy: 'service:ci',
+      breakGlassReason: 'Prod down',
+      messageTs: '1700000000.000100',
+    });
+    const card = text(buildCard(byService).blocks);
+    expect(card).toContain('*Break-glass:* service ci broke glass on behalf of <@U0REQUEST1>');
+    expect(card).not.toContain('approved their own request');
+    expect(breakGlassAnnouncement(byService).text).toContain('service ci broke glass on behalf of <@U0REQUEST1>');
+    const own = approvedRow({ workflow: allowed, decidedBy: 'U0REQUEST1', breakGlassReason: 'Prod down' });
+    expect(text(buildCard(own).blocks)).toContain('<@U0REQUEST1> approved their own request');
+  });
+
   it('announces within limits, whatever the justification', () => {
     const announcement = breakGlassAnnouncement(
       approvedRow({ breakGlassReason: 'x'.repeat(3000), messageTs: '1700000000.000100' }),

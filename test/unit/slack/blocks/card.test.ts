@@ -59,10 +59,17 @@ describe('approval card', () => {
 });
 
 describe('decider and outcome', () => {
-  it('names who decided: a user, a service or a rule', () => {
-    expect(describeDecider({ decidedBy: 'U0APPROVA1' })).toBe('by <@U0APPROVA1>');
-    expect(describeDecider({ decidedBy: 'service:deploy-bot' })).toBe('by deploy-bot');
-    expect(describeDecider({ decidedBy: 'rule:Nights <off>' })).toBe('automatically by rule “Nights &lt;off&gt;”');
+  it('names who decided: a user, a service acting for the requester, or a rule', () => {
+    const requesterSlackId = 'U0REQUEST1';
+    expect(describeDecider({ decidedBy: 'U0APPROVA1', requesterSlackId })).toBe('by <@U0APPROVA1>');
+    expect(describeDecider({ decidedBy: 'service:deploy-bot', requesterSlackId })).toBe(
+      'by service deploy-bot on behalf of <@U0REQUEST1>',
+    );
+    // An unlinked GitHub login is no Slack user to act for: the service alone is named.
+    expect(describeDecider({ decidedBy: 'service:github', requesterSlackId: 'github:octo' })).toBe('by github');
+    expect(describeDecider({ decidedBy: 'rule:Nights <off>', requesterSlackId })).toBe(
+      'automatically by rule “Nights &lt;off&gt;”',
+    );
   });
 
   it('says Pending while pending', () => {
@@ -112,7 +119,9 @@ describe('approved card and its grant', () => {
         grantEndReason: 'rolled <back>',
       }),
     );
-    expect(revoked).toContain(`*Access revoked* by deploy-bot ${at('2026-11-23T10:08:00Z')}`);
+    expect(revoked).toContain(
+      `*Access revoked* by service deploy-bot on behalf of <@U0REQUEST1> ${at('2026-11-23T10:08:00Z')}`,
+    );
     expect(revoked).toContain('— rolled &lt;back&gt;');
 
     const lapsed = text(

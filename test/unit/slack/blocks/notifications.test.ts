@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dmMessage, dmText } from '../../../../src/slack/blocks/notifications.ts';
 import { validateMessageBlocks } from '../../../support/block-kit.ts';
-import { approvedRow } from '../../../support/request-row.ts';
+import { approvedRow, requestRow } from '../../../support/request-row.ts';
 
 describe('requester DMs', () => {
   it('offers Show grant in the outcome DM of an approved request made in Slack, and only there', () => {
@@ -21,6 +21,24 @@ describe('requester DMs', () => {
     expect(dmMessage(approvedRow({ source: 'api' }), 'outcome').blocks).toBeUndefined();
     expect(dmMessage(approvedRow({ source: 'slack', status: 'revoked' }), 'outcome').blocks).toBeUndefined();
     expect(dmMessage(slack, 'submitted').blocks).toBeUndefined();
+  });
+
+  it('tells the person a service named that it made the request, or broke glass, in their name', () => {
+    const pending = requestRow({ source: 'api', messageTs: '1700000000.000100' });
+    const made = dmText(pending, 'submitted', 'ci');
+    expect(made).toMatch(/^Service \*ci\* made a request in your name for `[^`]+` on `[^`]+`: <https:\/\/slack\.com/);
+    expect(made).toContain('you cannot approve it yourself');
+    const glass = approvedRow({
+      source: 'api',
+      messageTs: '1700000000.000100',
+      decidedBy: 'service:ci',
+      breakGlassReason: 'INC-7',
+    });
+    expect(dmText(glass, 'submitted', 'ci')).toMatch(
+      /^:rotating_light: Service \*ci\* invoked break-glass in your name/,
+    );
+    // Someone who asked in Slack themselves is told it is their request.
+    expect(dmText(pending, 'submitted')).toMatch(/^Your request for/);
   });
 
   it('tells the requester who revoked their access, when and why', () => {
