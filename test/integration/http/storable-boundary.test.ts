@@ -1,77 +1,31 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../support/database.ts';
-import { GithubDouble } from '../../support/github-double.ts';
 import type { TestApp } from '../../support/harness.ts';
-import { eventually, REQUESTER, startLifecycleApp } from '../../support/lifecycle.ts';
-import { TerraformDouble } from '../../support/terraform-double.ts';
+import { type IntegrationsApp, runTaskBody, startIntegrationsApp } from '../../support/integrations-app.ts';
+import { eventually } from '../../support/lifecycle.ts';
 
 /**
  * Text PostgreSQL cannot store (NUL, unpaired surrogates) and instants it has no year for, sent to
  * every boundary: each is a field-level 400 that writes nothing, or — for text people write, such as
  * a commit message — is cleaned to U+FFFD so it cannot block the gate. Before, each was a 500.
  */
-const HMAC_KEY = `tfc-${randomBytes(16).toString('hex')}`;
-const GITHUB_SECRET = `gh-${randomBytes(16).toString('hex')}`;
-const ADMIN_KEY = `admin-${randomBytes(16).toString('hex')}`;
 const HOSTILE = ['a\u0000b', 'x\ud800y', '\udfff'];
 
+let app: IntegrationsApp;
 let t: TestApp;
-let terraform: TerraformDouble;
-let github: GithubDouble;
 
 beforeAll(async () => {
-  terraform = await TerraformDouble.start();
-  github = await GithubDouble.start();
-  t = await startLifecycleApp({
-    SERVICE_API_KEYS: `admin:${ADMIN_KEY}:admin`,
-    TERRAFORM_RUN_TASK_HMAC_KEY: HMAC_KEY,
-    TERRAFORM_REQUESTERS: `rita=${REQUESTER}`,
-    CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
-    GITHUB_APP_ID: String(github.appId),
-    GITHUB_APP_PRIVATE_KEY: github.privateKeyPem,
-    GITHUB_WEBHOOK_SECRET: GITHUB_SECRET,
-    GITHUB_API_URL: github.url,
-  });
+  app = await startIntegrationsApp();
+  t = app.t;
 }, 60_000);
 afterAll(async () => {
-  await t?.close();
-  await terraform?.close();
-  await github?.close();
+  await app?.close();
 });
 
 const count = async (table: string) =>
   Number((await query<{ n: string }>(t.database.url, `SELECT count(*) AS n FROM ${table}`))[0]?.n);
 
-/** A run task request as HCP sends it, with `overrides` applied, signed with the run task's key. */
-function runTask(overrides: Record<string, unknown> = {}) {
-  const token = `at-${randomBytes(16).toString('hex')}`;
-  const taskResultId = `taskrs-${randomBytes(8).toString('hex')}`;
-  const runId = `run-${randomBytes(8).toString('hex')}`;
-  const body = JSON.stringify({
-    payload_version: 1,
-    access_token: token,
-    stage: 'pre_apply',
-    task_result_id: taskResultId,
-    task_result_callback_url: terraform.callbackUrl(taskResultId, token),
-    run_app_url: `https://app.terraform.io/app/acme/infra-prod/runs/${runId}`,
-    run_id: runId,
-    run_message: 'Grow the database',
-    run_created_by: 'rita',
-    workspace_name: 'infra-prod',
-    organization_name: 'acme',
-    vcs_branch: 'main',
-    ...overrides,
-  });
-  return fetch(`${t.baseUrl}/integrations/terraform/run-task`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-tfc-task-signature': createHmac('sha512', HMAC_KEY).update(body).digest('hex'),
-    },
-    body,
-  });
-}
+const runTask = (overrides: Record<string, unknown> = {}) => app.runTask(runTaskBody(app.terraform, overrides));
 
 async function errorOf(res: Response): Promise<{ code: string; fields?: Array<{ path: string; message: string }> }> {
   return ((await res.json()) as { error: { code: string; fields?: Array<{ path: string; message: string }> } }).error;
@@ -114,7 +68,7 @@ describe('Terraform run tasks with text PostgreSQL cannot store', () => {
 
 describe('admin routes with text PostgreSQL cannot store', () => {
   const admin = (path: string, init: RequestInit = {}) =>
-    fetch(`${t.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...init.headers } });
+    fetch(`${t.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${app.adminKey}`, ...init.headers } });
 
   /** The global audit stream and the rules: what an admin route could change (runs above add to their own chains). */
   const adminState = async () => ({
@@ -166,27 +120,17 @@ describe('GitHub webhook signatures', () => {
     Buffer.from([0xff, 0xc3, 0x28, 0xed, 0xa0, 0x80]),
     Buffer.from('"}'),
   ]);
-  const send = (signature: string) =>
-    fetch(`${t.baseUrl}/integrations/github/webhook`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'ping',
-        'x-github-delivery': randomBytes(8).toString('hex'),
-        'x-hub-signature-256': signature,
-      },
-      body,
-    });
+  const send = (signature: string) => app.githubDelivery('ping', body, signature);
 
   it('are checked over the raw bytes GitHub signed', async () => {
     expect(Buffer.from(body.toString('utf8'), 'utf8').equals(body)).toBe(false);
-    const res = await send(`sha256=${createHmac('sha256', GITHUB_SECRET).update(body).digest('hex')}`);
+    const res = await send(app.githubSignature(body));
     expect(res.status).toBe(200);
   });
 
   it('refuse a signature over the decoded text', async () => {
     const decoded = body.toString('utf8');
-    const res = await send(`sha256=${createHmac('sha256', GITHUB_SECRET).update(decoded).digest('hex')}`);
+    const res = await send(app.githubSignature(decoded));
     expect(res.status).toBe(401);
   });
 });
