@@ -4,13 +4,13 @@ import type { Logger } from 'pino';
 import { publicUrl } from './config/grants.ts';
 import type { TConfig } from './config/index.ts';
 import { apiV1Routes } from './http/api/v1/index.ts';
-import { createApiLimits } from './http/api/v1/rate-limits.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { githubWebhookRoutes } from './http/integrations/github.ts';
 import { terraformRunTaskRoutes } from './http/integrations/terraform.ts';
 import { jwksRoutes } from './http/jwks.ts';
 import { metricsRoutes } from './http/metrics.ts';
+import { createClientLimits } from './http/rate-limits.ts';
 import { requestLog } from './http/request-log.ts';
 import { refuseUnstorableUrl } from './http/storable-url.ts';
 import { createEffects } from './jobs/effects.ts';
@@ -28,6 +28,7 @@ import { migrate } from './platform/migrate.ts';
 import { connectRedis, createRedis, pingRedis } from './platform/redis.ts';
 import { buildStartupSummary } from './platform/startup-summary.ts';
 import { syncConfiguredKeys } from './services/api-keys/api-keys.ts';
+import { createKnownApiKeys } from './services/api-keys/known-keys.ts';
 import { clearCaches, createCaches } from './services/caches.ts';
 import { type CallbackTiming, DEFAULT_CALLBACK_TIMING } from './services/callbacks/schedule.ts';
 import { createGrants } from './services/grants/grants.ts';
@@ -158,6 +159,14 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     closer.add(() => jobs.close());
     const changes = await createRequestChanges(producer, subscriber, config.QUEUE_PREFIX);
     closer.add(() => changes.close());
+    const apiKeys = await createKnownApiKeys({
+      db,
+      publisher: producer,
+      subscriber,
+      prefix: config.QUEUE_PREFIX,
+      logger,
+    });
+    closer.add(() => apiKeys.close());
     const box = createSecretBox(loadEncryptionKey(config, logger));
     const grantKeys = createGrantKeys({ db, box, rotationDays: config.GRANT_KEY_ROTATION_DAYS, now });
     // Fails here, not at the first approval, when ENCRYPTION_KEY cannot open the stored keys.
@@ -168,7 +177,9 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
 
     const http = express();
     http.disable('x-powered-by');
-    http.set('trust proxy', 'loopback');
+    // Who the client is, for the per-address limits and the audit trail: the TCP peer unless
+    // TRUST_PROXY names the proxies in front; trusting more would let any caller forge X-Forwarded-For.
+    http.set('trust proxy', config.TRUST_PROXY);
     // First, before Bolt mounts /slack/events: every request is timed, logged and traced.
     http.use(requestLog(logger, metrics));
     // Before every route: a path or query parameter PostgreSQL cannot store is a 400 here, not a 500 later.
@@ -196,6 +207,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       slack: slack.bolt.client,
       jobs,
       changes,
+      apiKeys,
       effects,
       config,
       caches,
@@ -208,6 +220,8 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       callbackTiming: { ...DEFAULT_CALLBACK_TIMING, ...options.callbackTiming },
     };
     await syncConfiguredKeys(db, config.SERVICE_API_KEYS);
+    // Loads the key hashes before anything is served, and tells running instances what the sync changed.
+    await apiKeys.changed();
     registerListeners(slack.bolt, deps);
     logger.info({ mode: slack.mode, botUserId: slack.botUserId }, 'slack app ready');
     const summary = buildStartupSummary({
@@ -224,14 +238,17 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       healthRoutes({
         postgres: () => pingDb(db),
         redis: () => pingRedis(producer),
+        servesHttp: config.ROLE !== 'worker',
         ...(slack.socketConnected === undefined ? {} : { slackSocket: slack.socketConnected }),
       }),
     );
     http.use(jwksRoutes(grants));
     http.use(metricsRoutes(metrics, config.METRICS_TOKEN));
-    http.use(terraformRunTaskRoutes(deps));
-    http.use(githubWebhookRoutes(deps));
-    http.use('/api/v1', apiV1Routes(deps, createApiLimits(producer, config)));
+    // One set of limits: a forged webhook signature counts against its address like a wrong API key.
+    const limits = createClientLimits(producer, config);
+    http.use(terraformRunTaskRoutes(deps, limits));
+    http.use(githubWebhookRoutes(deps, limits));
+    http.use('/api/v1', apiV1Routes(deps, limits));
     http.use(notFoundHandler);
     http.use(errorHandler(logger));
 

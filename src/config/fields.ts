@@ -138,6 +138,19 @@ export function token(prefix: string, describe: string): TParse<string> {
   };
 }
 
+/**
+ * Refuses the value `.env.example` ships for this variable, before `parse` sees it: a copied example
+ * would otherwise pass (a placeholder can look like a token) and fail later, at Slack, with a stack
+ * trace. `instead` says what to put there instead, and where to find it.
+ */
+export function notPlaceholder<T>(placeholder: string, instead: string, parse: TParse<T>): TParse<T> {
+  return (value, report) => {
+    if (value !== placeholder) return parse(value, report);
+    report(`is still the placeholder from .env.example (${quote(placeholder)}): ${instead}`);
+    return z.NEVER;
+  };
+}
+
 /** `a, b,,c` → `['a', 'b', 'c']`. */
 export function splitList(value: string): string[] {
   return value

@@ -4,6 +4,7 @@ import {
   idList,
   integer,
   matching,
+  notPlaceholder,
   optional,
   required,
   secret,
@@ -21,9 +22,21 @@ const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 /** The Slack app's credentials and API, and who approves and administers through it. */
 export const slack = definePart(
   {
-    SLACK_BOT_TOKEN: required(token('xoxb-', 'a bot token')),
+    SLACK_BOT_TOKEN: required(
+      notPlaceholder(
+        'xoxb-your-bot-token',
+        "put your Slack app's bot token there (OAuth & Permissions → Bot User OAuth Token, xoxb-…)",
+        token('xoxb-', 'a bot token'),
+      ),
+    ),
     // Verifies requests Slack sends over HTTP; Socket Mode receives nothing over HTTP and does not use it.
-    SLACK_SIGNING_SECRET: optional(secret(8, 'a Slack signing secret')),
+    SLACK_SIGNING_SECRET: optional(
+      notPlaceholder(
+        'your-signing-secret',
+        "put your Slack app's signing secret there (Basic Information → App Credentials), or leave it empty in Socket Mode (with SLACK_APP_TOKEN)",
+        secret(8, 'a Slack signing secret'),
+      ),
+    ),
     SLACK_APP_TOKEN: optional(token('xapp-', 'an app-level token')),
     SLACK_API_URL: withDefault(url(['https:', 'http:'], 'https://slack.com/api/'), 'https://slack.com/api/'),
     APPROVAL_CHANNEL: optional(matching(SLACK_CHANNEL_ID, 'a Slack channel id like C0123456789')),

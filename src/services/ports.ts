@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { TConfig } from '../config/index.ts';
 import type { Db } from '../platform/db.ts';
 import type { Metrics } from '../platform/metrics.ts';
+import type { KnownApiKeys } from './api-keys/known-keys.ts';
 import type { Caches } from './caches.ts';
 import type { Grants } from './grants/grants.ts';
 import type { SecretBox } from './grants/secret-box.ts';
@@ -17,6 +18,8 @@ export interface CoreDeps {
   effects: Effects;
   /** Cross-instance "this request changed" notifications (long-poll wake-ups). */
   changes: RequestChanges;
+  /** The active API keys' hashes in memory, told of changes across instances (see KnownApiKeys). */
+  apiKeys: KnownApiKeys;
   config: TConfig;
   /** Signs grants on approval and verifies them on execute. */
   grants: Grants;

@@ -9,7 +9,7 @@ import { countingFetch } from './api-metrics.ts';
 import { interactionLog } from './interaction-log.ts';
 import { staleAnswer } from './listeners/stale.ts';
 import { ZEnvelope } from './payloads.ts';
-import { startSocket, watchSocket } from './socket-start.ts';
+import { startSocket, superviseSocket, watchSocket } from './socket-start.ts';
 import { slackStartupError } from './startup-errors.ts';
 import { refuseOutsideSlackWindow } from './timestamp-window.ts';
 
@@ -157,6 +157,7 @@ export async function createSlackApp(
   });
   const socketEvents = socketReceiver?.client;
   const socketConnected = socketEvents === undefined ? undefined : watchSocket(socketEvents);
+  let supervision: ReturnType<typeof superviseSocket> | undefined;
   return {
     bolt: app,
     jobClient: new WebClient(config.SLACK_BOT_TOKEN, {
@@ -176,8 +177,10 @@ export async function createSlackApp(
         apiUrl: config.SLACK_API_URL,
         logger,
       });
+      supervision = superviseSocket({ client: socketEvents, apiUrl: config.SLACK_API_URL, logger });
     },
     async stop() {
+      supervision?.stop();
       if (socket) await app.stop();
     },
   };

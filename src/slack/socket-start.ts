@@ -111,3 +111,86 @@ export function startSocket({ start, stop, events, apiUrl, logger, limits = SOCK
     );
   });
 }
+
+/** The Socket Mode client as the supervisor drives it: its lifecycle events, and opening a connection. */
+export interface SocketClient extends SocketEvents {
+  /** Opens a connection: resolves on Slack's hello, rejects when apps.connections.open or the socket fails. */
+  start(): Promise<unknown>;
+}
+
+/** How long the supervisor waits between reconnects: `stepMs` more per failure in a row, at most `maxMs`. */
+export interface SocketReconnectPolicy {
+  stepMs: number;
+  maxMs: number;
+}
+
+/** 5 s, 10 s, 15 s … between tries, as the client itself waits, but never more than a minute. */
+export const SOCKET_RECONNECT: SocketReconnectPolicy = { stepMs: 5000, maxMs: 60_000 };
+
+export interface SocketSupervision {
+  client: SocketClient;
+  apiUrl: string;
+  logger: Logger;
+  policy?: SocketReconnectPolicy;
+}
+
+/**
+ * Keeps the Socket Mode connection up once startup opened it, in place of the client's own
+ * reconnects: after a refusal (a revoked app token answers apps.connections.open `invalid_auth`) the
+ * client rejects a promise nobody handles, and the process died with a stack trace from inside
+ * @slack/socket-mode. Here a failed reconnect is logged naming the setting to fix (SLACK_APP_TOKEN,
+ * or SLACK_API_URL when Slack is unreachable) and tried again later, while the process goes on: the
+ * HTTP API, grants and timers keep working without Slack's traffic, and /readyz answers 503 for the
+ * socket (watchSocket) until it is back. Exiting instead would take the API down too, and the restart
+ * would be refused until the token is replaced. Returns `stop`, for shutdown, before the client disconnects.
+ */
+export function superviseSocket({ client, apiUrl, logger, policy = SOCKET_RECONNECT }: SocketSupervision): {
+  stop(): void;
+} {
+  // autoReconnectEnabled is a constructor option the class keeps private; turned off here rather than
+  // at construction so startup keeps the client's bounded retries (startSocket counts them).
+  (client as unknown as { autoReconnectEnabled: boolean }).autoReconnectEnabled = false;
+  let stopped = false;
+  let attempting = false;
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = () => {
+    timer = undefined;
+    if (stopped) return;
+    attempting = true;
+    client.start().then(
+      () => {
+        attempting = false;
+        if (failures > 0) logger.info({ after: failures }, 'Socket Mode: connected to Slack again');
+        failures = 0;
+      },
+      (error: unknown) => {
+        attempting = false;
+        if (stopped) return;
+        failures += 1;
+        const wait = Math.min(policy.maxMs, policy.stepMs * failures);
+        const named = slackStartupError(error, { method: 'apps.connections.open', token: 'SLACK_APP_TOKEN', apiUrl });
+        const setting = named instanceof SettingError ? named.setting : 'SLACK_APP_TOKEN';
+        logger.error(
+          { setting, failures, retryInSeconds: wait / 1000 },
+          `Socket Mode: ${named.message} — the HTTP API and timers keep running, /readyz answers 503 until the socket is back; trying again in ${wait / 1000} s`,
+        );
+        timer = setTimeout(attempt, wait);
+      },
+    );
+  };
+  const onDisconnected = () => {
+    // A failed try of ours also ends in `disconnected`: its rejection schedules the next one.
+    if (stopped || attempting || timer !== undefined) return;
+    logger.warn('Socket Mode: the connection to Slack closed; reconnecting');
+    timer = setTimeout(attempt, failures === 0 ? 0 : Math.min(policy.maxMs, policy.stepMs * failures));
+  };
+  client.on('disconnected', onDisconnected);
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      client.off('disconnected', onDisconnected);
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,10 +30,17 @@ export async function freePort(): Promise<number> {
 
 /**
  * Runs the built service (`node dist/main.js`, what `npm start` runs) as a separate process with
- * exactly `env` (plus PATH), from an empty working directory so no developer `.env` leaks in.
+ * exactly `env` (plus PATH), from an empty working directory so no developer `.env` leaks in — or
+ * one holding only `files`.
  */
-export async function runService(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningService> {
+export async function runService(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  files: Record<string, string> = {},
+): Promise<RunningService> {
   const cwd = await mkdtemp(path.join(tmpdir(), 'greenlight-run-'));
+  // Files the service finds in its working directory (a `.env`, as a user would have written it).
+  for (const [name, content] of Object.entries(files)) await writeFile(path.join(cwd, name), content);
   const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },

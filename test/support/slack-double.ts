@@ -106,6 +106,8 @@ export class SlackDouble {
   readonly sockets = new Set<WebSocket>();
   private readonly wss = new WebSocketServer({ noServer: true });
   private envelopeCounter = 0;
+  /** Set by revokeAppToken(): apps.connections.open refuses the app token. */
+  private appTokenRevoked = false;
   readonly botUserId = BOT.userId;
 
   private readonly failures = new Map<string, Array<{ failure: Failure; match?: Match }>>();
@@ -321,6 +323,26 @@ export class SlackDouble {
     });
   }
 
+  /**
+   * Sends every open socket Slack's `disconnect` message with `reason` and closes it, as Slack does
+   * when it recycles a connection (`refresh_requested`): the client must open a new one.
+   */
+  disconnectSockets(reason = 'refresh_requested'): void {
+    for (const ws of this.sockets) {
+      ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'double' } }));
+      ws.close(1000);
+    }
+  }
+
+  /**
+   * Revokes the app-level token while the app is connected, as when an admin revokes it in the app's
+   * settings: apps.connections.open answers `invalid_auth` from now on, and the open sockets are closed.
+   */
+  revokeAppToken(reason = 'link_disabled'): void {
+    this.appTokenRevoked = true;
+    this.disconnectSockets(reason);
+  }
+
   /** Adds a workspace member. */
   addUser(user: SlackUser): SlackUser {
     this.users.set(user.id, user);
@@ -454,6 +476,8 @@ export class SlackDouble {
       response = { ok: false, error: injected.error };
     } else if (token === undefined || token === '') {
       response = { ok: false, error: 'not_authed' };
+    } else if (method === 'apps.connections.open' && token === APP_TOKEN && this.appTokenRevoked) {
+      response = { ok: false, error: 'invalid_auth' };
     } else if (token !== (method === 'apps.connections.open' ? APP_TOKEN : BOT.token)) {
       // A known token of the wrong kind (a bot token opening a socket, or the reverse) is not_allowed_token_type.
       const wrongKind = token === APP_TOKEN || (token === BOT.token && method === 'apps.connections.open');

@@ -9,6 +9,8 @@ import { ZProtectionRuleEvent } from '../../services/github/event.ts';
 import { postReview } from '../../services/github/report.ts';
 import { checkInput } from '../../services/requests/input.ts';
 import { SYSTEM } from '../../services/requests/transition.ts';
+import { requireSignedDelivery } from '../auth-gate.ts';
+import type { ClientLimits } from '../rate-limits.ts';
 import { hmacMatches } from './hmac-signature.ts';
 
 /** GitHub sends at most 25 MB; a protection rule event is a few tens of KB. */
@@ -66,14 +68,17 @@ export function validGithubSignature(body: Buffer, signature: string | undefined
 /**
  * `POST /integrations/github/webhook`: where the Greenlight GitHub App receives its webhooks. Off
  * (503 `not_configured`) unless GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_WEBHOOK_SECRET are
- * set. Every delivery must carry a valid `X-Hub-Signature-256` over the raw body bytes, else 401 and nothing is written. A `deployment_protection_rule` event with
+ * set. Every delivery must carry a valid `X-Hub-Signature-256` over the raw body bytes, else 401
+ * and nothing is written; per address, bad signatures count as failed authentications and signed
+ * deliveries against RATE_LIMIT_WEBHOOKS_PER_MINUTE (see requireSignedDelivery). A
+ * `deployment_protection_rule` event with
  * action `requested` becomes an approval request through the normal create path (202); a repeat
  * of a delivery, or of a run's environment while its request is pending, creates nothing (200,
  * `duplicate`), and a re-run after the decision is a new request (services/github/accept.ts). Other events are
  * acknowledged and ignored. Reports back to GitHub go through the callbacks queue, so the answer
  * does not wait on them.
  */
-export function githubWebhookRoutes(deps: JobDeps): Router {
+export function githubWebhookRoutes(deps: JobDeps, limits: ClientLimits): Router {
   const router = Router();
   const secret = deps.config.GITHUB_WEBHOOK_SECRET;
   const raw = express.raw({ limit: BODY_LIMIT, type: () => true });
@@ -87,10 +92,11 @@ export function githubWebhookRoutes(deps: JobDeps): Router {
     }
     const body: unknown = req.body;
     const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
-    if (!validGithubSignature(bytes, req.get('x-hub-signature-256'), secret)) {
+    const signed = validGithubSignature(bytes, req.get('x-hub-signature-256'), secret);
+    if (!signed) {
       deps.logger.warn({ delivery: req.get('x-github-delivery') }, 'github webhook: bad or missing signature, refused');
-      throw new AppError('unauthorized', 'missing or wrong X-Hub-Signature-256');
     }
+    await requireSignedDelivery(limits, 'github', req, res, signed, 'missing or wrong X-Hub-Signature-256');
     const name = req.get('x-github-event');
     const deliveryId = req.get('x-github-delivery');
     if (name === 'ping') {

@@ -7,6 +7,8 @@ import type { JobDeps } from '../../jobs/queues.ts';
 import { checkInput } from '../../services/requests/input.ts';
 import { acceptRunTask } from '../../services/terraform/accept.ts';
 import { TERRAFORM_VERIFICATION_TOKEN, ZRunTaskEnvelope, ZRunTaskRun } from '../../services/terraform/payload.ts';
+import { requireSignedDelivery } from '../auth-gate.ts';
+import type { ClientLimits } from '../rate-limits.ts';
 import { hmacMatches } from './hmac-signature.ts';
 
 export { TERRAFORM_VERIFICATION_TOKEN };
@@ -29,14 +31,16 @@ function parseOr400<T>(schema: z.ZodType<T>, json: unknown): T {
 /**
  * `POST /integrations/terraform/run-task`: where HCP Terraform / Terraform Enterprise sends run
  * task requests. Off (503 `not_configured`) without TERRAFORM_RUN_TASK_HMAC_KEY; every delivery
- * must carry a valid `X-TFC-Task-Signature` (else 401, nothing written). The endpoint verification
+ * must carry a valid `X-TFC-Task-Signature` (else 401, nothing written; counted per address as a
+ * failed authentication, and signed ones against RATE_LIMIT_WEBHOOKS_PER_MINUTE: see
+ * requireSignedDelivery). The endpoint verification
  * delivery is answered 200. A real run becomes a request (services/terraform/accept.ts) and is
  * answered 200 at once; its result is PATCHed back later by the `terraform.report` job — `running`
  * now, `passed`/`failed` on the decision, or `failed` at once when no request could be made. A
  * repeated delivery of the same run and stage is answered 200 and creates nothing. The access token
  * is never logged.
  */
-export function terraformRunTaskRoutes(deps: JobDeps): Router {
+export function terraformRunTaskRoutes(deps: JobDeps, limits: ClientLimits): Router {
   const hmacKey = deps.config.TERRAFORM_RUN_TASK_HMAC_KEY;
   const router = Router();
   const raw = express.raw({ limit: '256kb', type: () => true });
@@ -46,9 +50,8 @@ export function terraformRunTaskRoutes(deps: JobDeps): Router {
     }
     const body: unknown = req.body;
     const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
-    if (!validRunTaskSignature(bytes, req.get('x-tfc-task-signature'), hmacKey)) {
-      throw new AppError('unauthorized', 'missing or wrong X-TFC-Task-Signature');
-    }
+    const signed = validRunTaskSignature(bytes, req.get('x-tfc-task-signature'), hmacKey);
+    await requireSignedDelivery(limits, 'terraform', req, res, signed, 'missing or wrong X-TFC-Task-Signature');
     let json: unknown;
     try {
       json = JSON.parse(bytes.toString('utf8'));

@@ -1,10 +1,33 @@
+import type { Job } from 'bullmq';
 import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
+import type { RequestRow } from '../../services/requests/store.ts';
 import { loadForJob, type Skip } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob, delayUntil } from '../runtime.ts';
 import { approverDm } from './approver-dm.ts';
 import { type TRequestRef, ZRequestRef } from './payloads.ts';
+
+/**
+ * They are told after the others (README): while an available approver's DM is still queued — waiting
+ * for the card, rate limited, retrying — wait a full delay, since it goes out no sooner than now; once
+ * sent, it moves the row's time on (approver-dm.ts), and the job waits for the time the row says (read
+ * after the DMs' jobs, which record it before they finish). Also covers a job fired early as clocks differ.
+ */
+async function waitForTheOthers(deps: JobDeps, job: Job, token: string, request: RequestRow): Promise<void> {
+  const later = new Set(request.notifyLaterIds);
+  const first = requestAwaitedApprovers(request).filter((id) => !later.has(id));
+  const queue = deps.jobs.queue(approverDm.queue);
+  const dms = await Promise.all(first.map((userId) => queue.getJob(JOB_IDS.approverDm(request.id, userId))));
+  const now = deps.now().getTime();
+  // A job gone (removed once done, or lost to a flush) or finished (`finishedOn`) is not owed any more.
+  if (dms.some((dm) => dm !== undefined && dm.finishedOn === undefined)) {
+    await delayUntil(job, token, now + deps.config.UNAVAILABLE_NOTIFY_DELAY_SECONDS * 1000);
+  }
+  const row = await deps.db.approvalRequest.findUnique({ where: { id: request.id }, select: { notifyLaterAt: true } });
+  const due = row?.notifyLaterAt?.getTime() ?? now;
+  if (due > now) await delayUntil(job, token, due);
+}
 
 /**
  * The approvers who were away or in Do Not Disturb when the others were told (`notifyLaterIds`)
@@ -23,10 +46,7 @@ export const notifyLater = defineJob<TRequestRef, JobDeps>({
       return r.notifyLaterAt === null || r.notifiedLaterAt !== null ? 'nothing owed' : null;
     });
     if (request === null || request.notifyLaterAt === null) return;
-    if (request.notifyLaterAt.getTime() > deps.now().getTime() && token !== undefined) {
-      // Fired early (clocks differ): wait for the time the row says.
-      await delayUntil(job, token, request.notifyLaterAt.getTime());
-    }
+    if (token !== undefined) await waitForTheOthers(deps, job, token, request);
     // Still awaited: not voted, and (with stages) in the stage deciding now.
     const awaited = new Set(requestAwaitedApprovers(request));
     const owed = request.notifyLaterIds.filter((id) => awaited.has(id));

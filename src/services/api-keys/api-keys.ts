@@ -117,14 +117,14 @@ export async function listApiClients(tx: Tx): Promise<ApiClientSummary[]> {
  * clients, revoked ones included. `scope` is `request` unless the admin chose `admin`.
  */
 export async function createApiClient(
-  deps: Pick<CoreDeps, 'db' | 'box'>,
+  deps: Pick<CoreDeps, 'db' | 'box' | 'apiKeys'>,
   actor: Actor,
   name: string,
   scope: ApiKeyScope = 'request',
 ): Promise<{ client: ApiClientSummary; secret: string; callbackSecret: string }> {
   const secret = generateSecret();
   const callbackSecret = generateCallbackSecret();
-  return deps.db.$transaction(async (tx) => {
+  const created = await deps.db.$transaction(async (tx) => {
     if ((await tx.apiClient.findUnique({ where: { name }, select: { id: true } })) !== null) {
       throw new AppError('conflict', `an API client named “${name}” already exists`);
     }
@@ -147,10 +147,16 @@ export async function createApiClient(
     });
     return { client, secret, callbackSecret };
   });
+  // Every instance recognises the new key before its address's failure gate (see KnownApiKeys).
+  await deps.apiKeys.changed();
+  return created;
 }
 
-/** Revokes an API client: its key stops working at once. */
-export async function revokeApiClient(deps: Pick<CoreDeps, 'db'>, actor: Actor, id: string): Promise<void> {
+/**
+ * Revokes an API client: its key stops working at once (every request is checked against
+ * PostgreSQL), and every instance stops letting it skip the failure gate.
+ */
+export async function revokeApiClient(deps: Pick<CoreDeps, 'db' | 'apiKeys'>, actor: Actor, id: string): Promise<void> {
   await deps.db.$transaction(async (tx) => {
     const before = await tx.apiClient.findUnique({
       where: { id },
@@ -165,4 +171,5 @@ export async function revokeApiClient(deps: Pick<CoreDeps, 'db'>, actor: Actor, 
       details: { before: { ...before, revokedAt: null }, after: { ...before, revokedAt: revokedAt.toISOString() } },
     });
   });
+  await deps.apiKeys.changed();
 }

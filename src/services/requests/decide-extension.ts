@@ -2,6 +2,7 @@ import { checkEligibility } from '../../domain/decision.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { issueGrantFor } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
+import type { Recorded } from './decide.ts';
 import { withLockedRequest } from './locking.ts';
 import { grantLifetimeEnd } from './request-extension.ts';
 import { getRequest, type RequestRow } from './store.ts';
@@ -29,10 +30,27 @@ export type DecideExtensionResult =
  * `extension.approved` / `extension.denied`; refusals as `extension.refused`. An extension whose
  * grant ended first was closed as moot by the transition that ended it (transition.ts).
  */
-export async function decideExtension(
+export async function decideExtension(deps: CoreDeps, input: ExtensionDecisionInput): Promise<DecideExtensionResult> {
+  const { result, announce } = await recordExtensionDecision(deps, input);
+  await announce();
+  return result;
+}
+
+export interface ExtensionDecisionInput {
+  requestId: string;
+  extensionId: string;
+  userId: string;
+  decision: ExtensionDecision;
+}
+
+/**
+ * `decideExtension` in two steps: the transaction alone, then (when the caller chooses) the lapse
+ * timer and the thread notice. A Slack button acks between the two, so its ack waits on the commit.
+ */
+export async function recordExtensionDecision(
   deps: CoreDeps,
-  input: { requestId: string; extensionId: string; userId: string; decision: ExtensionDecision },
-): Promise<DecideExtensionResult> {
+  input: ExtensionDecisionInput,
+): Promise<Recorded<DecideExtensionResult>> {
   let expiredNow = false;
   const result = await withLockedRequest(
     deps,
@@ -122,13 +140,15 @@ export async function decideExtension(
       return { kind: 'decided', decision: input.decision, request: updated };
     },
   );
-  if (result.kind === 'decided') {
-    await deps.effects.requestsRescheduled([result.request]);
-    await deps.effects.workflowNotices([
-      { kind: 'extension_closed', requestId: result.request.id, id: input.extensionId },
-    ]);
-  } else if (expiredNow && result.kind !== 'not_found') {
-    await deps.effects.requestsChanged([result.request]);
-  }
-  return result;
+  const announce = async () => {
+    if (result.kind === 'decided') {
+      await deps.effects.requestsRescheduled([result.request]);
+      await deps.effects.workflowNotices([
+        { kind: 'extension_closed', requestId: result.request.id, id: input.extensionId },
+      ]);
+    } else if (expiredNow && result.kind !== 'not_found') {
+      await deps.effects.requestsChanged([result.request]);
+    }
+  };
+  return { result, announce };
 }

@@ -48,6 +48,23 @@ export type PrecheckResult =
  * clicks are audited and change nothing else.
  */
 export async function decide(deps: CoreDeps, input: DecisionInput): Promise<DecideResult> {
+  const { result, announce } = await recordDecision(deps, input);
+  await announce();
+  return result;
+}
+
+/** A decision written to PostgreSQL, and what announces it (the queued card update and what follows it). */
+export interface Recorded<T> {
+  result: T;
+  /** Queues the follow-ups the change is owed (card update, timers, notices), after the commit. */
+  announce: () => Promise<void>;
+}
+
+/**
+ * `decide` in two steps: the transaction alone, then (when the caller chooses) the queued
+ * follow-ups. A Slack button acks between the two, so its ack waits on the commit and not on Redis.
+ */
+export async function recordDecision(deps: CoreDeps, input: DecisionInput): Promise<Recorded<DecideResult>> {
   const actor: Actor = { type: 'user', id: input.userId };
   let expiredNow = false;
   const result = await withLockedRequest(deps, input.requestId, async (tx, locked, now): Promise<DecideResult> => {
@@ -103,10 +120,12 @@ export async function decide(deps: CoreDeps, input: DecisionInput): Promise<Deci
     ]);
     return { kind: 'recorded', request: decided, status };
   });
-  if (result.kind === 'recorded' || (result.kind === 'late' && expiredNow)) {
-    await deps.effects.requestsChanged([result.request]);
-  }
-  return result;
+  const announce = async () => {
+    if (result.kind === 'recorded' || (result.kind === 'late' && expiredNow)) {
+      await deps.effects.requestsChanged([result.request]);
+    }
+  };
+  return { result, announce };
 }
 
 /** Approver DMs owed from `now` (notify-approvers.ts), none sent yet and nobody left to tell later. */

@@ -26,6 +26,8 @@ type RefusalRow = {
 };
 
 const WRONG_KEY = 'stolen-or-guessed-key-0000000000000000';
+/** These tests stand in for many clients by naming their address in X-Forwarded-For, as a proxy on loopback would. */
+const LOOPBACK_PROXY = { TRUST_PROXY: 'loopback' };
 
 /** Every key of `url`'s Redis under `prefix`. */
 async function keysUnder(url: string, prefix: string): Promise<string[]> {
@@ -79,7 +81,7 @@ describe('an unauthenticated flood', () => {
   let t: TestApp;
   let skewMs = 0;
   beforeAll(async () => {
-    t = await startLifecycleApp({}, { now: () => new Date(Date.now() + skewMs) });
+    t = await startLifecycleApp(LOOPBACK_PROXY, { now: () => new Date(Date.now() + skewMs) });
   });
   afterAll(async () => {
     await t?.close();
@@ -119,11 +121,14 @@ describe('an unauthenticated flood', () => {
     expect(row.details.path.length).toBeLessThanOrEqual(201);
     expect(JSON.stringify(row.details)).not.toContain(WRONG_KEY);
 
-    // The address is shut out for a minute before any key lookup, even with the right key.
+    // The address is shut out for a minute before any key lookup, but a valid key is never refused for it.
     expectRetryAfter(
-      await api(t, 'GET', `/requests/${crypto.randomUUID()}`, { headers: { 'x-forwarded-for': ip } }),
+      await api(t, 'GET', `/requests/${crypto.randomUUID()}`, { key: WRONG_KEY, headers: { 'x-forwarded-for': ip } }),
       60,
     );
+    expect(
+      (await api(t, 'GET', `/requests/${crypto.randomUUID()}`, { headers: { 'x-forwarded-for': ip } })).status,
+    ).toBe(404);
 
     // A minute later (the block lifted, the clock moved on), the next refusal's row reports the flood.
     const blockKey = `${t.config.QUEUE_PREFIX}:ratelimit:authfail:${ip}`;
@@ -141,7 +146,7 @@ describe('an unauthenticated flood', () => {
     const after = await refusalsFrom(t, ip);
     expect(after).toHaveLength(2);
     const window = after[1]?.details.previousWindow;
-    // Every refusal is counted: the flood's 200 and the blocked probe with the right key.
+    // Every refusal is counted: the flood's 200 and the blocked probe with a wrong key.
     expect(window?.refused).toBeGreaterThanOrEqual(21);
     expect(window?.refused).toBeLessThanOrEqual(20 + workers);
     expect((window?.refused ?? 0) + (window?.rateLimited ?? 0)).toBe(201);
@@ -184,7 +189,7 @@ describe('an unauthenticated flood', () => {
 describe('the per-key budget', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startLifecycleApp({ RATE_LIMIT_REQUESTS_PER_MINUTE: '5' });
+    t = await startLifecycleApp({ ...LOOPBACK_PROXY, RATE_LIMIT_REQUESTS_PER_MINUTE: '5' });
   });
   afterAll(async () => {
     await t?.close();
@@ -213,7 +218,11 @@ describe('limits while Redis is down', () => {
 
   it('still authenticates, and still limits in memory', async () => {
     redis = await PrivateRedis.start();
-    t = await startLifecycleApp({ REDIS_URL: redis.url, RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3' });
+    t = await startLifecycleApp({
+      ...LOOPBACK_PROXY,
+      REDIS_URL: redis.url,
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3',
+    });
     const app = t;
     const request = await createViaApi(app);
     await redis.stop();

@@ -20,7 +20,8 @@ import { useTestApp } from '../../support/use-test-app.ts';
 type ErrorBody = { error: { code: string; message: string; fields?: Array<{ path: string; message: string }> } };
 
 describe('service API', () => {
-  const t = useTestApp({}, { start: startLifecycleApp });
+  // A proxy on loopback names each client (audits refused keys per address, from an address of its own).
+  const t = useTestApp({ TRUST_PROXY: 'loopback' }, { start: startLifecycleApp });
 
   const count = async (table: string) =>
     Number((await query<{ n: string }>(t.database.url, `SELECT count(*) AS n FROM ${table}`))[0]?.n);

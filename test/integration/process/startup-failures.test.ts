@@ -1,8 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CONFIG } from '../../../src/config/index.ts';
 import { ADMIN_DATABASE_URL } from '../../support/database.ts';
 import { SIGNING_SECRET } from '../../support/harness.ts';
-import { freePort, waitForStatus } from '../../support/process.ts';
-import { REDIS_URL } from '../../support/run.ts';
+import { freePort, ROOT, runService, waitForStatus } from '../../support/process.ts';
+import { keysUnder, removeKeys } from '../../support/redis-keys.ts';
+import { REDIS_URL, uniquePrefix } from '../../support/run.ts';
 import { useServiceProcesses } from '../../support/service-processes.ts';
 import { SlackDouble } from '../../support/slack-double.ts';
 
@@ -43,6 +47,28 @@ describe('startup failures name the setting', () => {
       ...env,
     });
   }
+
+  it('a copied .env.example: exits 78 naming each placeholder and what to put there, with no stack trace', async () => {
+    const example = await readFile(path.join(ROOT, '.env.example'), 'utf8');
+    // Only what a service that got past its config would touch: a queue prefix of its own, a Slack that is not there.
+    const prefix = uniquePrefix();
+    const deadSlack = `http://127.0.0.1:${await freePort()}/api/`;
+    const service = await runService({ QUEUE_PREFIX: prefix, SLACK_API_URL: deadSlack }, [], { '.env': example });
+    // Without the check it would run on (and fail later, at Slack): never leave it behind.
+    const stray = setTimeout(() => service.child.kill('SIGKILL'), 20_000);
+    const { code } = await service.exited.finally(() => clearTimeout(stray));
+    await removeKeys(keysUnder(prefix), REDIS_URL);
+    expect(code).toBe(EXIT_CONFIG);
+    const output = service.output();
+    expect(output).toContain('greenlight: Invalid configuration:');
+    expect(output).toContain(
+      '  - SLACK_BOT_TOKEN is still the placeholder from .env.example ("xoxb-your-bot-token"): put your Slack app\'s bot token there',
+    );
+    expect(output).toContain(
+      '  - SLACK_SIGNING_SECRET is still the placeholder from .env.example ("your-signing-secret"): put your Slack app\'s signing secret there',
+    );
+    expect(output).not.toMatch(/^\s+at /m);
+  });
 
   it('Slack unreachable: names SLACK_API_URL and shows it', async () => {
     const deadUrl = `http://127.0.0.1:${await freePort()}/api/`;

@@ -78,6 +78,23 @@ describe('availability-aware approver DMs', () => {
     expect((await get(request.id)).route.approvers.sort()).toEqual([APPROVER_A, APPROVER_B, GROUP_MEMBER].sort());
   });
 
+  it('those away are told UNAVAILABLE_NOTIFY_DELAY_SECONDS after the available approver was, even when that DM is late', async () => {
+    t.slack.setDnd(APPROVER_B, { minutes: 30 });
+    t.slack.setPresence(GROUP_MEMBER, 'away');
+    // The available approver's DM is rate limited for as long as the later DMs' delay: it goes out late.
+    t.slack.failNext('chat.postMessage', { rateLimited: LATER_SECONDS }, 1, (args) =>
+      String(args.text).includes('asks for your approval'),
+    );
+    const request = await createViaApi(t);
+    const first = await eventually(() => dmCallTo(APPROVER_A, request.id), LATER_SECONDS * 1000 + 5000, 'the late DM');
+    const later = await eventually(
+      () => dmCallTo(APPROVER_B, request.id) && dmCallTo(GROUP_MEMBER, request.id),
+      LATER_SECONDS * 1000 + 5000,
+      'DMs to the unavailable approvers',
+    );
+    expect(later.at - first.at).toBeGreaterThanOrEqual(LATER_SECONDS * 1000);
+  });
+
   it('an approver in Do Not Disturb can still approve, and is then not DM’d', async () => {
     t.slack.setDnd(APPROVER_B, { snoozeMinutes: 20 });
     const request = await createViaApi(t);

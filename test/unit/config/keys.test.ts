@@ -1,3 +1,4 @@
+import express from 'express';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfigParts } from '../../../src/config/index.ts';
@@ -72,11 +73,13 @@ describe('service API keys config', () => {
 });
 
 describe('rate limit config', () => {
-  it('defaults to 20 failed authentications and 600 requests a minute; 0 turns a limit off', () => {
+  it('defaults to 20 failed authentications, 600 requests and 600 webhook deliveries a minute; 0 turns a limit off', () => {
     expect(parseConfigParts({}, ['keys'])).toMatchObject({
       RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: 20,
       RATE_LIMIT_REQUESTS_PER_MINUTE: 600,
+      RATE_LIMIT_WEBHOOKS_PER_MINUTE: 600,
     });
+    expect(parseConfigParts({ RATE_LIMIT_WEBHOOKS_PER_MINUTE: '0' }, ['keys']).RATE_LIMIT_WEBHOOKS_PER_MINUTE).toBe(0);
     expect(
       parseConfigParts({ RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '0', RATE_LIMIT_REQUESTS_PER_MINUTE: '0' }, ['keys']),
     ).toMatchObject({ RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: 0, RATE_LIMIT_REQUESTS_PER_MINUTE: 0 });
@@ -88,6 +91,56 @@ describe('rate limit config', () => {
     ).toEqual([
       'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE "-1" is out of range (0–1000000)',
       'RATE_LIMIT_REQUESTS_PER_MINUTE "lots" is not a number',
+    ]);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  const trust = (value?: string) => parseConfigParts({ TRUST_PROXY: value }, ['keys']).TRUST_PROXY;
+
+  it('trusts nobody by default (unset, empty, false or 0)', () => {
+    for (const value of [undefined, '', 'false', 'FALSE', '0']) expect(trust(value), String(value)).toBe(false);
+  });
+
+  it('takes a hop count, or a list of addresses, subnets and Express’s range names', () => {
+    expect(trust('1')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.0/8, 192.168.1.7,fd00::/8, ::1, loopback,uniquelocal,linklocal')).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'fd00::/8',
+      '::1',
+      'loopback',
+      'uniquelocal',
+      'linklocal',
+    ]);
+  });
+
+  it('hands Express only values it compiles', () => {
+    for (const value of ['1', '3', '10.0.0.0/8,loopback', '2001:db8::/32', '127.0.0.1']) {
+      const app = express();
+      expect(() => app.set('trust proxy', trust(value)), value).not.toThrow();
+    }
+  });
+
+  it('refuses true (anyone could forge an address), big hop counts and every bad entry, each by name', () => {
+    expect(problemsOf({ TRUST_PROXY: 'true' }, ['keys'])).toEqual([
+      'TRUST_PROXY "true" would trust every peer, so any client could forge its address: give the number of proxies in front (1 for one ingress) or their addresses',
+    ]);
+    expect(problemsOf({ TRUST_PROXY: '11' }, ['keys'])).toEqual(['TRUST_PROXY "11" is out of range (0–10 proxies)']);
+    expect(problemsOf({ TRUST_PROXY: ',' }, ['keys'])).toEqual(['TRUST_PROXY "," names no proxy']);
+    const entry = (text: string) =>
+      `TRUST_PROXY entry "${text}" is not an address, a subnet (10.0.0.0/8), or one of loopback, linklocal, uniquelocal`;
+    expect(
+      problemsOf({ TRUST_PROXY: '10.0.0.0/33,loopback,0x7f.1,ingress,-1,10.0.0.1/x,::1/129,1.2.3.4,yes' }, ['keys']),
+    ).toEqual([
+      entry('10.0.0.0/33'),
+      entry('0x7f.1'),
+      entry('ingress'),
+      entry('-1'),
+      entry('10.0.0.1/x'),
+      entry('::1/129'),
+      entry('yes'),
     ]);
   });
 });

@@ -23,6 +23,15 @@ describe('slack config', () => {
     ]);
   });
 
+  it('refuses the placeholders of .env.example by name, saying what to put there', () => {
+    expect(
+      problemsOf({ SLACK_BOT_TOKEN: 'xoxb-your-bot-token', SLACK_SIGNING_SECRET: 'your-signing-secret' }, ['slack']),
+    ).toEqual([
+      'SLACK_BOT_TOKEN is still the placeholder from .env.example ("xoxb-your-bot-token"): put your Slack app\'s bot token there (OAuth & Permissions → Bot User OAuth Token, xoxb-…)',
+      'SLACK_SIGNING_SECRET is still the placeholder from .env.example ("your-signing-secret"): put your Slack app\'s signing secret there (Basic Information → App Credentials), or leave it empty in Socket Mode (with SLACK_APP_TOKEN)',
+    ]);
+  });
+
   it('describes a wrong token by its prefix at most, never showing it', () => {
     const problems = slack({
       SLACK_BOT_TOKEN: 'xoxp-1234-secret-user-token',

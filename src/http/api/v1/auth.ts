@@ -4,7 +4,8 @@ import { AppError } from '../../../errors.ts';
 import { type ApiClientIdentity, authenticateApiKey, hashSecret } from '../../../services/api-keys/api-keys.ts';
 import { recordAudit } from '../../../services/audit/audit.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
-import { type ApiLimits, retryAfterSeconds } from './rate-limits.ts';
+import { clientAddress, rateLimited, refuseIfShutOut, SHUT_OUT } from '../../auth-gate.ts';
+import type { ClientLimits } from '../../rate-limits.ts';
 
 type Authed = Request & { client?: ApiClientIdentity };
 
@@ -18,36 +19,37 @@ export function clientOf(req: Request): ApiClientIdentity {
   return client;
 }
 
-function rateLimited(res: Response, waitMs: number, what: string): AppError {
-  const seconds = retryAfterSeconds(waitMs);
-  res.setHeader('retry-after', String(seconds));
-  return new AppError('rate_limited', `${what}; retry after ${seconds} s`);
-}
-
 function truncate(text: string, chars: number): string {
   return text.length > chars ? `${text.slice(0, chars)}…` : text;
 }
 
 /**
- * `Authorization: Bearer <key>` against the stored key hashes, behind two rate limits. An address
- * that failed authentication too often is answered 429 before anything else (no key lookup, no
- * audit row); then every request counts against its key's budget (its address's without a key).
- * A refused key is answered 401, and audited at most once a minute per address (see RefusalTally).
+ * `Authorization: Bearer <key>` against the stored key hashes, behind two rate limits. A key whose
+ * hash is an active key's (KnownApiKeys, in memory) goes straight to its own budget: other
+ * requests' failures never refuse it, however many came from its address. Any other request is
+ * first refused 429 while its address is shut out for failing too often (no key lookup, no audit
+ * row), then counts against its key's budget (its address's without a key). PostgreSQL decides in
+ * the end, on every request, so a revoked key is refused at once. A refused key is answered 401,
+ * and audited at most once a minute per address (see RefusalTally).
  */
-export function requireApiKey(deps: Pick<CoreDeps, 'db' | 'now'>, limits: ApiLimits): RequestHandler {
+export function requireApiKey(deps: Pick<CoreDeps, 'db' | 'now' | 'apiKeys'>, limits: ClientLimits): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const address = req.ip ?? 'unknown';
-    const blockedFor = await limits.refuseIfBlocked(address);
-    if (blockedFor !== null) throw rateLimited(res, blockedFor, 'too many failed authentications from this address');
+    const address = clientAddress(req);
     const header = req.get('authorization') ?? '';
     const presented = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const keyHash = presented === undefined ? undefined : hashSecret(presented);
+    // A set lookup of the hash (as stored), never of the key: no I/O, and nothing to time.
+    const recognised = keyHash !== undefined && deps.apiKeys.recognises(keyHash);
+    if (!recognised) await refuseIfShutOut(limits, address, res);
     // Keyed by the key's hash, so the budget is checked before any database work and no key is stored.
-    const subject = presented === undefined ? `ip:${address}` : `key:${hashSecret(presented).slice(0, 32)}`;
+    const subject = keyHash === undefined ? `ip:${address}` : `key:${keyHash.slice(0, 32)}`;
     const overBudgetFor = await limits.countRequest(subject);
     if (overBudgetFor !== null) throw rateLimited(res, overBudgetFor, 'too many requests');
 
     const client = presented === undefined ? null : await authenticateApiKey(deps, presented);
     if (client === null) {
+      // Revoked since the set was loaded: the next request from it meets the gate like any unknown key.
+      if (keyHash !== undefined) deps.apiKeys.forget(keyHash);
       const reason = presented === undefined ? 'missing_key' : 'unknown_or_revoked_key';
       const blockedNow = await limits.countAuthFailure(address);
       const noted = await limits.refusals.note(address, 'refused', deps.now());
@@ -67,7 +69,7 @@ export function requireApiKey(deps: Pick<CoreDeps, 'db' | 'now'>, limits: ApiLim
           }),
         );
       }
-      if (blockedNow !== null) throw rateLimited(res, blockedNow, 'too many failed authentications from this address');
+      if (blockedNow !== null) throw rateLimited(res, blockedNow, SHUT_OUT);
       res.setHeader('www-authenticate', 'Bearer');
       throw new AppError(
         'unauthorized',
@@ -87,7 +89,7 @@ export function requireApiKey(deps: Pick<CoreDeps, 'db' | 'now'>, limits: ApiLim
  */
 export function requireScope(
   deps: Pick<CoreDeps, 'db' | 'now'>,
-  limits: Pick<ApiLimits, 'refusals'>,
+  limits: Pick<ClientLimits, 'refusals'>,
   needed: ApiKeyScope,
 ): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {

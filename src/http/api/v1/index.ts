@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { CoreDeps } from '../../../services/ports.ts';
+import type { ClientLimits } from '../../rate-limits.ts';
 import { auditRoutes } from './audit.ts';
 import { requireApiKey, requireScope } from './auth.ts';
 import { buildOpenApiDocument } from './openapi.ts';
-import type { ApiLimits } from './rate-limits.ts';
 import { requestRoutes } from './requests.ts';
 import { ruleRoutes } from './rules.ts';
 
@@ -11,7 +11,7 @@ import { ruleRoutes } from './rules.ts';
  * `/api/v1`: every route needs an API key, within the rate limits, except the OpenAPI document. A
  * new resource adds its router here, and its operations to openapi.ts.
  */
-export function apiV1Routes(deps: CoreDeps, limits: ApiLimits): Router {
+export function apiV1Routes(deps: CoreDeps, limits: ClientLimits): Router {
   const router = Router();
   // The contract is public, and serving it costs less than counting it (built once, no database or
   // Redis), so like /healthz it takes no key and no rate limit.

@@ -472,13 +472,14 @@ function operations(): Operation[] {
       tags: ['meta'],
       summary: 'Readiness',
       description:
-        'Answers 200 only while PostgreSQL and Redis both answer and, in Socket Mode, the Slack socket is connected (while it connects at startup: 503 `slack socket not connected`).',
+        'Answers 200 while PostgreSQL answers and, in Socket Mode, the Slack socket is connected (while it connects at startup: 503 `slack socket not connected`). Redis down: 200 `degraded` on an instance that serves HTTP (ROLE=all or web; the API keeps working), 503 on a worker (ROLE=worker).',
       auth: false,
       ok: { status: 200, description: 'Ready.', schema: ref('Readiness') },
       errors: [],
       extraResponses: {
         '503': {
-          description: 'PostgreSQL or Redis is down, or the Slack socket is not connected (code not_ready).',
+          description:
+            'PostgreSQL is down, Redis is down on a worker, or the Slack socket is not connected (code not_ready).',
           content: { 'application/json': { schema: ref('Readiness') } },
         },
       },

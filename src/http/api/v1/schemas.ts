@@ -303,7 +303,10 @@ export const ZHealth = z.object({ status: z.literal('ok') }).meta({ description:
 /** `GET /readyz`: PostgreSQL and Redis, each up or down, and in Socket Mode the Slack socket. */
 export const ZReadiness = z
   .object({
-    status: z.enum(['ready', 'unavailable']),
+    status: z.enum(['ready', 'degraded', 'unavailable']).meta({
+      description:
+        '`degraded`: Redis is down on an instance that serves HTTP; it still answers 200, since the API works without Redis.',
+    }),
     checks: z.object({
       postgres: z.enum(['up', 'down']),
       redis: z.enum(['up', 'down']),
@@ -313,10 +316,14 @@ export const ZReadiness = z
         .meta({ description: 'Socket Mode only: whether the WebSocket to Slack is connected.' }),
     }),
     error: z.object({ code: z.literal('not_ready'), message: z.string() }).optional(),
+    warning: z
+      .object({ code: z.literal('degraded'), message: z.string() })
+      .optional()
+      .meta({ description: 'With `degraded`: what is down and what waits for it.' }),
   })
   .meta({
     description:
-      'Whether this instance can serve: PostgreSQL and Redis both answer (and, in Socket Mode, the Slack socket is connected).',
+      'Whether this instance can serve: PostgreSQL answers, in Socket Mode the Slack socket is connected, and Redis answers — or, on an instance that serves HTTP, Redis is down and it serves degraded.',
   });
 
 /** One event of the audit trail as `GET /api/v1/audit` exports it (one JSONL line, or one CSV record). */

@@ -1,7 +1,7 @@
 import type { CoreDeps } from '../../../services/ports.ts';
-import { decideExtension, type ExtensionDecision } from '../../../services/requests/decide-extension.ts';
+import { type ExtensionDecision, recordExtensionDecision } from '../../../services/requests/decide-extension.ts';
 import { parseWorkflowRef } from '../../blocks/workflow-ref.ts';
-import { requestButton } from './request-button.ts';
+import { recordingButton } from './request-button.ts';
 
 /** What the presser is told when their decision on an extension is refused. */
 const REFUSED = {
@@ -16,26 +16,35 @@ const CLOSED: Record<string, string> = {
 
 /**
  * Approve extension / Deny extension on the extension's thread reply (registered once per
- * decision): ack, then decide at once — one routed approver settles it. The thread reply, the card
- * and the requester's DM follow from the change; a refusal is audited and explained to the presser.
+ * decision): decide at once — one routed approver settles it — and ack once that is recorded (as
+ * Approve on a card does). The thread reply, the card and the requester's DM follow from the
+ * change; a refusal is audited and explained to the presser.
  */
 export function decideExtensionCallback(deps: CoreDeps, decision: ExtensionDecision) {
-  return requestButton(
-    { log: `extension ${decision}`, failed: 'Something went wrong: nothing was recorded. Please try again.' },
-    async ({ user, value, tell }) => {
-      const ref = parseWorkflowRef(value);
-      const result =
-        ref === null
-          ? ({ kind: 'not_found' } as const)
-          : await decideExtension(deps, { requestId: ref.requestId, extensionId: ref.id, userId: user, decision });
-      if (result.kind === 'decided') return;
-      await tell(
-        result.kind === 'not_found'
-          ? 'This extension no longer exists.'
-          : result.reason === 'already_decided'
-            ? (CLOSED[result.status] ?? 'This extension was already decided.')
-            : REFUSED[result.reason],
-      );
+  return recordingButton(
+    {
+      log: `extension ${decision}`,
+      failed: 'Something went wrong: nothing was recorded. Please try again.',
+      notRecorded:
+        'Your decision on this extension is not recorded yet: saving it is taking too long. Please press again.',
+    },
+    {
+      record: async ({ user, value }) => {
+        const ref = parseWorkflowRef(value);
+        if (ref === null) return { result: { kind: 'not_found' } as const, announce: async () => {} };
+        return recordExtensionDecision(deps, { requestId: ref.requestId, extensionId: ref.id, userId: user, decision });
+      },
+      respond: async ({ tell }, { result, announce }) => {
+        await announce();
+        if (result.kind === 'decided') return;
+        await tell(
+          result.kind === 'not_found'
+            ? 'This extension no longer exists.'
+            : result.reason === 'already_decided'
+              ? (CLOSED[result.status] ?? 'This extension was already decided.')
+              : REFUSED[result.reason],
+        );
+      },
     },
   );
 }

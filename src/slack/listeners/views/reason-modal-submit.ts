@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
-import { decide } from '../../../services/requests/decide.ts';
+import { type DecideResult, recordDecision } from '../../../services/requests/decide.ts';
 import { ZReason } from '../../../services/requests/input.ts';
 import { refuseUnknownRequest } from '../../../services/requests/unknown-request.ts';
 import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
@@ -16,8 +16,8 @@ const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().option
 
 /**
  * Submit of the reason modal (Deny, or Approve where the rule requires a reason): the reason is
- * required (inline error otherwise). The decision is made before the modal closes, so a request
- * decided or expired meanwhile is explained in the modal.
+ * required (inline error otherwise). The decision is committed before the modal closes, so a request
+ * decided or expired meanwhile is explained in the modal; the card update is queued after.
  */
 export function reasonModalSubmitCallback(deps: CoreDeps) {
   return async (
@@ -39,9 +39,15 @@ export function reasonModalSubmitCallback(deps: CoreDeps) {
       return;
     }
     const userId = input.user.id;
-    let result: Awaited<ReturnType<typeof decide>>;
+    let result: DecideResult;
+    let announce: () => Promise<void>;
     try {
-      result = await decide(deps, { requestId: metadata.requestId, userId, decision, reason: reason.data });
+      ({ result, announce } = await recordDecision(deps, {
+        requestId: metadata.requestId,
+        userId,
+        decision,
+        reason: reason.data,
+      }));
     } catch (error) {
       // Busy or unreachable: the form stays open with what was typed, and says nothing was recorded.
       const text =
@@ -55,11 +61,12 @@ export function reasonModalSubmitCallback(deps: CoreDeps) {
     if (result.kind === 'not_found')
       await refuseUnknownRequest(deps, { userId, requestId: metadata.requestId, decision });
     const problem = result.kind === 'recorded' ? null : explainDecision(result, decision);
-    if (problem !== null) {
-      await ack({ response_action: 'errors', errors: { [REASON_FIELDS.reason]: problem } });
-      return;
-    }
-    await ack();
+    // The form closes (or explains) once the decision is committed; the card update is queued after.
+    await ack(
+      problem === null ? undefined : { response_action: 'errors', errors: { [REASON_FIELDS.reason]: problem } },
+    );
+    await announce();
+    if (problem !== null) return;
     // Opened from App Home (no channel): the decided request leaves the user's list.
     if (metadata.channelId === undefined) await publishHome(deps, client, userId);
   };

@@ -1,7 +1,14 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/errors.ts';
-import { type ButtonFailure, requestButton } from '../../../../src/slack/listeners/actions/request-button.ts';
+import {
+  ACK_BUDGET_MS,
+  type ButtonFailure,
+  NOT_RECORDED_NOTICE_MS,
+  type RecordingFailure,
+  recordingButton,
+  requestButton,
+} from '../../../../src/slack/listeners/actions/request-button.ts';
 import type { TBlockActions } from '../../../../src/slack/payloads.ts';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
@@ -148,5 +155,114 @@ describe('requestButton', () => {
       press(),
     );
     expect(events).toEqual(['ack']);
+  });
+});
+
+describe('recordingButton', () => {
+  const APPROVE: RecordingFailure = {
+    log: 'approve',
+    refused: (error) => `Your approval was not recorded: ${error.message}.`,
+    failed: 'Something went wrong recording your approval. Please try again.',
+    notRecorded: 'Your approval is not recorded yet. Please press Approve again.',
+  };
+  /** Short stand-ins for ACK_BUDGET_MS and NOT_RECORDED_NOTICE_MS, so the slow cases run in a blink. */
+  const TIMING = { budgetMs: 40, noticeMs: 80 };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** A write that takes `ms`, then commits (pushing 'written') or fails with `error`. */
+  function slowWrite(events: string[], ms: number, error?: Error) {
+    return async () => {
+      await sleep(ms);
+      if (error !== undefined) throw error;
+      events.push('written');
+      return 'vote-1';
+    };
+  }
+  const respondInto = (events: string[]) => async (_: unknown, recorded: string) =>
+    void events.push(`respond ${recorded}`);
+
+  it('budgets the ack well inside Slack’s 3 s, and owns up to a slow write within a few seconds more', () => {
+    expect(ACK_BUDGET_MS).toBeLessThanOrEqual(2_000);
+    expect(ACK_BUDGET_MS + NOT_RECORDED_NOTICE_MS).toBeLessThanOrEqual(6_000);
+  });
+
+  it('writes before it acks when the write fits the budget, and responds after the ack', async () => {
+    const { events, args } = bolt();
+    await recordingButton(
+      APPROVE,
+      { record: slowWrite(events, 5), respond: respondInto(events) },
+      TIMING,
+    )(args, press());
+    expect(events).toEqual(['written', 'ack', 'respond vote-1']);
+  });
+
+  it('acks at the budget when the write is slower, and still responds once it commits', async () => {
+    const { events, args } = bolt();
+    const startedAt = performance.now();
+    let ackedAfter = Number.NaN;
+    const fakes = args as unknown as { ack: () => Promise<void> };
+    const ack = fakes.ack;
+    fakes.ack = async () => {
+      ackedAfter = performance.now() - startedAt;
+      await ack();
+    };
+    await recordingButton(
+      APPROVE,
+      { record: slowWrite(events, 70), respond: respondInto(events) },
+      TIMING,
+    )(args, press());
+    expect(events).toEqual([
+      'ack',
+      'log.warn approve: not recorded within 40 ms for req-1; acked anyway',
+      'written',
+      'respond vote-1',
+    ]);
+    // The timer fires no earlier than the budget; the write (70 ms) had not committed when it did.
+    expect(ackedAfter).toBeGreaterThanOrEqual(39);
+  });
+
+  it('tells the presser their vote is not recorded when the write fails after the ack', async () => {
+    const { events, args } = bolt();
+    await recordingButton(
+      APPROVE,
+      { record: slowWrite(events, 60, new Error('connection terminated')), respond: respondInto(events) },
+      TIMING,
+    )(args, press());
+    expect(events).toEqual([
+      'ack',
+      'log.warn approve: not recorded within 40 ms for req-1; acked anyway',
+      'log.error approve failed for req-1: Error: connection terminated',
+      'ephemeral C1 U1: Something went wrong recording your approval. Please try again.',
+    ]);
+  });
+
+  it('tells the presser when the write has not committed a few seconds after the ack — and never that it counts', async () => {
+    const { events, args } = bolt();
+    await recordingButton(
+      APPROVE,
+      { record: slowWrite(events, 200), respond: respondInto(events) },
+      TIMING,
+    )(args, press());
+    expect(events).toEqual([
+      'ack',
+      'log.warn approve: not recorded within 40 ms for req-1; acked anyway',
+      'ephemeral C1 U1: Your approval is not recorded yet. Please press Approve again.',
+      // It committed after all: only now is the presser told what it did.
+      'written',
+      'respond vote-1',
+    ]);
+  });
+
+  it('explains a refused write after acking, without logging it', async () => {
+    const { events, args } = bolt();
+    await recordingButton(
+      APPROVE,
+      {
+        record: slowWrite(events, 1, new AppError('busy', 'this request is busy right now')),
+        respond: respondInto(events),
+      },
+      TIMING,
+    )(args, press());
+    expect(events).toEqual(['ack', 'ephemeral C1 U1: Your approval was not recorded: this request is busy right now.']);
   });
 });

@@ -1,27 +1,35 @@
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { TConfig } from '../../../config/index.ts';
-import { createRefusalTally, type RefusalTally } from '../../../services/audit/refusal-tally.ts';
+import type { TConfig } from '../config/index.ts';
+import { createRefusalTally, type RefusalTally } from '../services/audit/refusal-tally.ts';
 
 const MINUTE_SECONDS = 60;
 /** How long an instance trusts its memory that an address is blocked before asking Redis again. */
 const BLOCK_MEMO_MS = 1000;
 
+/** The endpoints that authenticate by a signature over the body instead of an API key. */
+export type WebhookSource = 'github' | 'terraform';
+
 /**
- * The API's rate limits. Each answers how many milliseconds the caller must wait, or null when the
- * call may go on; a limit configured as 0 always answers null.
+ * The rate limits of everything that authenticates its callers: the API (keys) and the GitHub and
+ * Terraform webhooks (signatures). Each answers how many milliseconds the caller must wait, or null
+ * when the call may go on; a limit configured as 0 always answers null. Failed authentications are
+ * counted per address across all of them: a forged signature is a failure like a wrong key.
  */
-export interface ApiLimits {
+export interface ClientLimits {
   /**
    * How long `address` is still shut out for having failed authentication too often; when it is,
-   * this refusal is counted in {@link refusals}.
+   * this refusal is counted in {@link refusals}. Only callers not (yet) known to be authentic are
+   * asked: a valid key or signature is never refused for other requests' failures.
    */
   refuseIfBlocked(address: string): Promise<number | null>;
   /** Counts one failed authentication from `address`; non-null when this one crossed the limit. */
   countAuthFailure(address: string): Promise<number | null>;
-  /** Counts one request against `subject`'s budget (its key, or its address without a key). */
+  /** Counts one API request against `subject`'s budget (its key, or its address without a key). */
   countRequest(subject: string): Promise<number | null>;
+  /** Counts one signed delivery from `address` against its budget at `source`'s endpoint. */
+  countDelivery(source: WebhookSource, address: string): Promise<number | null>;
   /** Counts refusals per source so the audit trail gets one `auth.refused` row a source a minute. */
   refusals: RefusalTally;
 }
@@ -57,16 +65,23 @@ async function consume(limiter: RateLimiterRedis | null, key: string): Promise<n
   }
 }
 
-/** Builds the API's limits on the producer connection (see {@link perMinute} for Redis outages). */
-export function createApiLimits(
+/** Builds the limits on the producer connection (see {@link perMinute} for Redis outages). */
+export function createClientLimits(
   redis: Redis,
-  config: Pick<TConfig, 'QUEUE_PREFIX' | 'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE' | 'RATE_LIMIT_REQUESTS_PER_MINUTE'>,
-): ApiLimits {
+  config: Pick<
+    TConfig,
+    | 'QUEUE_PREFIX'
+    | 'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE'
+    | 'RATE_LIMIT_REQUESTS_PER_MINUTE'
+    | 'RATE_LIMIT_WEBHOOKS_PER_MINUTE'
+  >,
+): ClientLimits {
   const prefix = `${config.QUEUE_PREFIX}:ratelimit`;
   const failures = config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE;
   // Past the limit the address waits a full minute, however early in its window it got there.
   const authFailures = perMinute(redis, `${prefix}:authfail`, failures, MINUTE_SECONDS);
   const requests = perMinute(redis, `${prefix}:requests`, config.RATE_LIMIT_REQUESTS_PER_MINUTE, 0);
+  const deliveries = perMinute(redis, `${prefix}:webhooks`, config.RATE_LIMIT_WEBHOOKS_PER_MINUTE, 0);
   const refusals = createRefusalTally(redis, `${config.QUEUE_PREFIX}:authrefused`);
   // A flood comes from blocked addresses: for a second at a time each instance answers them from
   // memory, with no Redis round trip a request, and hands the count of those 429s to the tally after.
@@ -94,6 +109,7 @@ export function createApiLimits(
     },
     countAuthFailure: (address) => consume(authFailures, address),
     countRequest: (subject) => consume(requests, subject),
+    countDelivery: (source, address) => consume(deliveries, `${source}:${address}`),
     refusals,
   };
 }
