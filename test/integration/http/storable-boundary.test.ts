@@ -86,6 +86,16 @@ describe('admin routes with text PostgreSQL cannot store', () => {
     expect(await adminState()).toEqual(before);
   });
 
+  it('answers 404 for a rule id that is not a UUID (PostgreSQL would refuse it: a 500 before)', async () => {
+    const before = await adminState();
+    for (const id of ['constructor', 'x'.repeat(60), '1']) {
+      const res = await admin(`/api/v1/rules/${id}`, { method: 'DELETE' });
+      expect(res.status, id).toBe(404);
+      expect((await errorOf(res)).code).toBe('not_found');
+    }
+    expect(await adminState()).toEqual(before);
+  });
+
   it('refuses a NUL in a query parameter with a 400 naming it', async () => {
     const res = await admin('/api/v1/rules?dryRun=%00');
     expect(res.status).toBe(400);
