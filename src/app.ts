@@ -12,6 +12,7 @@ import { jwksRoutes } from './http/jwks.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { createClientLimits } from './http/rate-limits.ts';
 import { requestLog } from './http/request-log.ts';
+import { refuseUnstorableUrl } from './http/storable-url.ts';
 import { createEffects } from './jobs/effects.ts';
 import { type JobDeps, QUEUES } from './jobs/queues.ts';
 import { type Reconciler, startReconciler } from './jobs/reconciler.ts';
@@ -181,6 +182,8 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     http.set('trust proxy', config.TRUST_PROXY);
     // First, before Bolt mounts /slack/events: every request is timed, logged and traced.
     http.use(requestLog(logger, metrics));
+    // Before every route: a path or query parameter PostgreSQL cannot store is a 400 here, not a 500 later.
+    http.use(refuseUnstorableUrl);
     const slack = await createSlackApp(config, logger, http, metrics);
     closer.add(() => slack.stop());
     // Listeners ack first and keep working after the HTTP response is sent, so the server closing

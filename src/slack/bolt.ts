@@ -11,6 +11,7 @@ import { staleAnswer } from './listeners/stale.ts';
 import { ZEnvelope } from './payloads.ts';
 import { startSocket, superviseSocket, watchSocket } from './socket-start.ts';
 import { slackStartupError } from './startup-errors.ts';
+import { refuseOutsideSlackWindow } from './timestamp-window.ts';
 
 /** What a log line may say about a payload: its type and the ids that route it, cut short. */
 function describePayload(body: unknown): string {
@@ -83,16 +84,28 @@ export interface SlackApp {
   socketConnected?: () => boolean;
 }
 
-/** Bolt's ExpressReceiver on our Express app; the config check guarantees the signing secret over HTTP. */
-function httpReceiver(config: TConfig, expressApp: Express, logger: ReturnType<typeof toSlackLogger>) {
+/**
+ * Bolt's ExpressReceiver on our Express app; the config check guarantees the signing secret over HTTP.
+ * Every receiver of signed requests is built here, behind the replay-window check Bolt lacks (it
+ * refuses only timestamps in the past).
+ */
+function httpReceiver(config: TConfig, expressApp: Express, logger: Logger) {
   const signingSecret = config.SLACK_SIGNING_SECRET;
   if (signingSecret === undefined) throw new Error('SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN is set');
-  return new ExpressReceiver({ signingSecret, endpoints: '/slack/events', app: expressApp, logger, bodyLimit: '1mb' });
+  expressApp.post('/slack/events', refuseOutsideSlackWindow(logger));
+  return new ExpressReceiver({
+    signingSecret,
+    endpoints: '/slack/events',
+    app: expressApp,
+    logger: toSlackLogger(logger),
+    bodyLimit: '1mb',
+  });
 }
 
 /**
  * Builds the Bolt app. Over HTTP, Bolt's ExpressReceiver is mounted on our Express app at
- * POST /slack/events and verifies Slack's signature itself (401 on a bad or stale one).
+ * POST /slack/events and verifies Slack's signature itself (401 on a bad or stale one); a timestamp
+ * more than five minutes ahead is refused (401) before it (timestamp-window.ts).
  * With SLACK_APP_TOKEN set, Socket Mode is used instead. The Web API client talks to
  * SLACK_API_URL and does not sit out rate limits in-process: a 429 surfaces to the caller
  * (a queued job reschedules by Retry-After). Every client calls Slack through one counting `fetch`
@@ -126,7 +139,7 @@ export async function createSlackApp(
       ? undefined
       : new SocketModeReceiver({ appToken, logger: slackLogger, installerOptions: { clientOptions } });
   const socket = socketReceiver !== undefined;
-  const receiver = socketReceiver ?? httpReceiver(config, expressApp, slackLogger);
+  const receiver = socketReceiver ?? httpReceiver(config, expressApp, logger);
   const app = new GuardedApp({ ...common, receiver });
   app.use(interactionLog(logger, metrics));
   // A listener that throws is logged here and the error goes no further: GuardedApp acks whatever is

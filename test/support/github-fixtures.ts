@@ -200,6 +200,14 @@ export interface ProtectionRuleInput {
   pullRequests?: number[];
 }
 
+/** A run of `owner/repo` by octocat waiting on production, with `overrides`: what most tests send. */
+export function protectionRuleInput(
+  where: Pick<ProtectionRuleInput, 'owner' | 'repo' | 'runId' | 'installationId'>,
+  overrides: Partial<ProtectionRuleInput> = {},
+): ProtectionRuleInput {
+  return { environment: 'production', sender: 'octocat', ...where, ...overrides };
+}
+
 /**
  * A `deployment_protection_rule` event with action `requested`, as GitHub sends it when a job of
  * run `runId` targets an environment protected by the App's rule.

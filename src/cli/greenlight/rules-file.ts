@@ -1,4 +1,15 @@
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  stringify,
+  visit,
+} from 'yaml';
 import type { FieldErrorJson, Identities, RuleDocument, RulesExport } from '../../client/index.ts';
 
 /**
@@ -25,6 +36,48 @@ export interface RulesFile {
 }
 
 const TOP_LEVEL = new Set(['rules', 'identities']);
+/**
+ * How far aliases may multiply a file when it is read (yaml's own default): a real rules file reuses
+ * an anchor a few times; a "billion laughs" file nests them until reading it takes all memory.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+/** Where the first alias (`*name`) is written: what a refusal for too many aliases points at. */
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
+
+/** The document as plain data, or — when its aliases expand past the limit — a problem at the first alias. */
+function documentValue(
+  doc: Document,
+  lines: LineCounter,
+): { ok: true; value: unknown } | { ok: false; problem: FileProblem } {
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    // yaml throws (a ReferenceError, no position) when aliases expand too far; any other failure to
+    // build the data is a problem of the file too, not a crash of the CLI.
+    const message = error instanceof Error ? error.message : String(error);
+    const tooMany = /alias/i.test(message);
+    return {
+      ok: false,
+      problem: {
+        ...lines.linePos(tooMany ? firstAliasOffset(doc) : 0),
+        path: null,
+        message: tooMany
+          ? `aliases expand too far (more than ${MAX_ALIAS_COUNT} times): not read, as a “billion laughs” file would exhaust memory`
+          : message,
+      },
+    };
+  }
+}
 const PROVIDER = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /**
@@ -103,7 +156,9 @@ export function parseRulesFile(text: string): { ok: true; file: RulesFile } | { 
   });
   if (problems.length > 0) return { ok: false, problems };
   const locate = (path: string) => lines.linePos(offsetOf(doc, segments(path)));
-  const value: unknown = doc.toJS();
+  const read = documentValue(doc, lines);
+  if (!read.ok) return { ok: false, problems: [read.problem] };
+  const { value } = read;
   const top = (path: string, message: string): FileProblem => ({ ...locate(path), path, message });
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, problems: [top('', 'must be a mapping with a `rules:` list')] };

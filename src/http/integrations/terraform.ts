@@ -1,14 +1,15 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { reportRunTaskJob } from '../../jobs/definitions/report-run-task.ts';
 import { JOB_IDS } from '../../jobs/job-ids.ts';
 import type { JobDeps } from '../../jobs/queues.ts';
+import { checkInput } from '../../services/requests/input.ts';
 import { acceptRunTask } from '../../services/terraform/accept.ts';
 import { TERRAFORM_VERIFICATION_TOKEN, ZRunTaskEnvelope, ZRunTaskRun } from '../../services/terraform/payload.ts';
 import { requireSignedDelivery } from '../auth-gate.ts';
 import type { ClientLimits } from '../rate-limits.ts';
+import { hmacMatches } from './hmac-signature.ts';
 
 export { TERRAFORM_VERIFICATION_TOKEN };
 
@@ -17,20 +18,14 @@ export { TERRAFORM_VERIFICATION_TOKEN };
  * with `key`, compared in constant time. A header of the wrong length or not hex is simply false.
  */
 export function validRunTaskSignature(body: Buffer, signature: string | undefined, key: string): boolean {
-  if (signature === undefined || !/^[0-9a-f]{128}$/i.test(signature.trim())) return false;
-  const expected = createHmac('sha512', key).update(body).digest();
-  return timingSafeEqual(Buffer.from(signature.trim(), 'hex'), expected);
+  return signature !== undefined && hmacMatches('sha512', key, body, signature.trim());
 }
 
-/** Parses with `schema` or throws the 400 listing every field at fault. */
+/** Parses with `schema` (and the storable-text check) or throws the 400 listing every field at fault. */
 function parseOr400<T>(schema: z.ZodType<T>, json: unknown): T {
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  throw new AppError(
-    'validation_failed',
-    'not a run task request',
-    parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-  );
+  const checked = checkInput(schema, json);
+  if (checked.success) return checked.data;
+  throw new AppError('validation_failed', 'not a run task request', checked.problems);
 }
 
 /**

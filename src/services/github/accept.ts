@@ -1,7 +1,9 @@
 import type { ContextValue } from '../../domain/params-hash.ts';
+import { clipText } from '../../domain/storable-text.ts';
 import { AppError } from '../../errors.ts';
 import type { CoreDeps } from '../ports.ts';
 import { createRequest } from '../requests/create.ts';
+import { checkInput } from '../requests/input.ts';
 import type { RequestRow } from '../requests/store.ts';
 import { isUniqueViolation } from '../requests/store.ts';
 import type { GithubApp } from './app-client.ts';
@@ -25,8 +27,6 @@ export function unlinkedRefusal(login: string): string {
   return `GitHub user ${login} is not linked to a Slack user; an admin can link them in App Home or the rules file`;
 }
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
 /** The workflow run, read with the installation's token; null when GitHub does not answer (the request goes on without it). */
 async function readRun(deps: Pick<CoreDeps, 'logger'>, app: GithubApp, event: TProtectionRuleEvent, runId: bigint) {
   try {
@@ -35,7 +35,13 @@ async function readRun(deps: Pick<CoreDeps, 'logger'>, app: GithubApp, event: TP
       repo: event.repository.name,
       run_id: runId.toString(),
     });
-    return ZWorkflowRun.parse(data);
+    const checked = checkInput(ZWorkflowRun, data);
+    if (checked.success) return checked.data;
+    deps.logger.warn(
+      { problems: checked.problems, runId: runId.toString() },
+      'github: workflow run not usable; using the event only',
+    );
+    return null;
   } catch (error) {
     deps.logger.warn(
       { err: error, runId: runId.toString() },
@@ -50,24 +56,24 @@ function reasonOf(event: TProtectionRuleEvent, run: TWorkflowRun | null): string
   const name = run?.name ?? run?.display_title;
   const message = run?.head_commit?.message?.trim();
   const parts = [name, message].filter((part): part is string => part !== undefined && part !== '');
-  if (parts.length > 0) return clip(parts.join(': '), 3000);
+  if (parts.length > 0) return clipText(parts.join(': '), 3000);
   const description = event.deployment?.description?.trim();
-  if (description) return clip(description, 3000);
+  if (description) return clipText(description, 3000);
   return `Deploy ${event.deployment?.ref ?? 'a workflow run'} to ${event.environment}`;
 }
 
 function contextOf(event: TProtectionRuleEvent, run: TWorkflowRun | null, runId: bigint, actor: string) {
   const context: Record<string, ContextValue> = {
-    run: clip(run?.html_url ?? `${event.repository.html_url}/actions/runs/${runId}`, 2000),
+    run: clipText(run?.html_url ?? `${event.repository.html_url}/actions/runs/${runId}`, 2000),
     actor,
   };
   if (event.deployment !== undefined) {
-    context.ref = clip(event.deployment.ref, 2000);
+    context.ref = clipText(event.deployment.ref, 2000);
     context.sha = event.deployment.sha;
   }
-  if (event.event !== undefined) context.trigger = clip(event.event, 2000);
+  if (event.event !== undefined) context.trigger = clipText(event.event, 2000);
   if (event.pull_requests.length > 0) {
-    context.pull_requests = clip(event.pull_requests.map((pr) => `#${pr.number} ${pr.html_url}`).join(', '), 2000);
+    context.pull_requests = clipText(event.pull_requests.map((pr) => `#${pr.number} ${pr.html_url}`).join(', '), 2000);
   }
   return context;
 }

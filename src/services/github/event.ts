@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { freeText } from '../requests/input.ts';
 
 /**
  * The fields of a `deployment_protection_rule` webhook this integration reads (GitHub sends many
- * more; they are ignored). Shapes follow @octokit/webhooks-schemas.
+ * more; they are ignored). Shapes follow @octokit/webhooks-schemas. Text people write (the ref, the
+ * deployment's description) is cleaned of what PostgreSQL cannot store; GitHub's own names, logins and
+ * URLs holding it are refused whole by checkInput (400: GitHub lists the delivery as failed).
  */
 export const ZProtectionRuleEvent = z.object({
   action: z.string(),
@@ -14,8 +17,8 @@ export const ZProtectionRuleEvent = z.object({
       /** A re-run of the workflow asks again with a new deployment: this id tells the attempts apart. */
       id: z.number().int().positive().optional(),
       sha: z.string(),
-      ref: z.string(),
-      description: z.string().nullable().optional(),
+      ref: freeText(z.string()),
+      description: freeText(z.string()).nullable().optional(),
       creator: z.object({ login: z.string() }).optional(),
     })
     .optional(),
@@ -37,12 +40,19 @@ export function runIdOf(callbackUrl: string): bigint | null {
   return match?.[1] === undefined ? null : BigInt(match[1]);
 }
 
-/** What the workflow run says about itself (GET /repos/{owner}/{repo}/actions/runs/{run_id}). */
+/**
+ * What the workflow run says about itself (GET /repos/{owner}/{repo}/actions/runs/{run_id}). Its name,
+ * title and commit message are people's text, cleaned rather than refused: a commit message must not
+ * be able to block the gate.
+ */
 export const ZWorkflowRun = z.object({
-  name: z.string().nullable().optional(),
-  display_title: z.string().optional(),
+  name: freeText(z.string()).nullable().optional(),
+  display_title: freeText(z.string()).optional(),
   html_url: z.string().optional(),
-  head_commit: z.object({ message: z.string() }).nullable().optional(),
+  head_commit: z
+    .object({ message: freeText(z.string()) })
+    .nullable()
+    .optional(),
   triggering_actor: z.object({ login: z.string() }).nullable().optional(),
 });
 export type TWorkflowRun = z.infer<typeof ZWorkflowRun>;

@@ -1,13 +1,42 @@
 import { z } from 'zod';
 import type { TConfig } from '../../config/index.ts';
 import { RISKS } from '../../domain/request-status.ts';
-import { isStorableText } from '../../domain/storable-text.ts';
-
-const NOT_STORABLE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+import { isStorableText, NOT_STORABLE, replaceUnstorable, unstorablePaths } from '../../domain/storable-text.ts';
+import type { FieldError } from '../../errors.ts';
 
 /** Adds the storable-text check to a string schema; every string that reaches the database goes through it. */
 export function storable<T extends z.ZodType<string>>(schema: T): T {
   return schema.refine(isStorableText, { error: NOT_STORABLE, abort: true });
+}
+
+/**
+ * Marks a string schema as a third party's free text (a commit message, a branch name): NUL and unpaired
+ * surrogates are replaced by U+FFFD instead of refused, so one odd character in text nobody here wrote
+ * cannot block the integration. Everything else is refused by {@link checkInput}.
+ */
+export function freeText<T extends z.ZodType<string>>(schema: T): T {
+  return (schema as unknown as z.ZodString).overwrite(replaceUnstorable) as unknown as T;
+}
+
+/** The outcome of {@link checkInput}: the parsed value, or every problem as a field-level error. */
+export type InputCheck<T> = { success: true; data: T } | { success: false; problems: FieldError[] };
+
+/**
+ * The one check every boundary (API bodies, webhook payloads, rules) parses input with: `schema`,
+ * then the storable-text check over everything the schema let through — each field, array item,
+ * record key and `unknown` value — so a field whose schema forgot `storable()` is still refused
+ * with its path (400) instead of reaching PostgreSQL and failing there (22021/22P05, a 500).
+ * Fields meant to be cleaned rather than refused are marked {@link freeText}.
+ */
+export function checkInput<T>(schema: z.ZodType<T>, value: unknown): InputCheck<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) return { success: false, problems: fieldErrors(parsed.error) };
+  const unstorable = unstorablePaths(parsed.data);
+  if (unstorable.length === 0) return { success: true, data: parsed.data };
+  return {
+    success: false,
+    problems: unstorable.map((path) => ({ path: path === '' ? '(body)' : path, message: NOT_STORABLE })),
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isUuid } from '../../domain/uuid.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Tx } from '../types.ts';
 
@@ -112,12 +113,8 @@ export const REQUEST_SELECT = {
 /** A request as use cases, jobs and renderers see it. */
 export type RequestRow = Prisma.ApprovalRequestGetPayload<{ select: typeof REQUEST_SELECT }>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Whether `id` can be a request id at all; anything else is "not found" without a query. */
-export function isRequestId(id: string): boolean {
-  return UUID.test(id);
-}
+export const isRequestId = isUuid;
 
 /** One request with its votes, or null. Ids that are not UUIDs are simply not found. */
 export async function getRequest(tx: Tx, id: string): Promise<RequestRow | null> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FieldError } from '../../errors.ts';
 import type { CoreDeps } from '../ports.ts';
-import { fieldErrors } from '../requests/input.ts';
+import { checkInput, fieldErrors } from '../requests/input.ts';
 import {
   ruleProblems,
   type TRuleInput,
@@ -266,8 +266,8 @@ export async function checkRuleInput(
   deps: Pick<CoreDeps, 'slack' | 'config' | 'caches'>,
   candidate: unknown,
 ): Promise<RuleCheck> {
-  const parsed = ZRuleInput.safeParse(candidate);
-  if (!parsed.success) return { ok: false, problems: fieldErrors(parsed.error) };
+  const parsed = checkInput(ZRuleInput, candidate);
+  if (!parsed.success) return { ok: false, problems: parsed.problems };
   const problems = await ruleProblems(deps, parsed.data);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, input: parsed.data };
 }

@@ -1,5 +1,6 @@
 import type { Actor } from '../../domain/actor.ts';
 import type { TimeCondition } from '../../domain/policy.ts';
+import { isUuid } from '../../domain/uuid.ts';
 import { AppError } from '../../errors.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -127,6 +128,7 @@ export function ruleSnapshot(rule: RuleRow | null) {
 
 /** One rule, or null. */
 export async function getRule(tx: Tx, id: string): Promise<RuleRow | null> {
+  if (!isUuid(id)) return null;
   const row = await tx.routingRule.findUnique({ where: { id }, select: RULE_SELECT });
   return row === null ? null : toRule(row);
 }

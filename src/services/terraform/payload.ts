@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '../requests/input.ts';
 
 /**
  * The `access_token` HCP Terraform puts in the verification request it sends when a run task is
@@ -17,23 +18,28 @@ export const ZRunTaskEnvelope = z.object({
 });
 
 const optionalText = z.string().nullish();
+/** Text a person wrote (a commit message, a branch name): cleaned, never refused (see freeText). */
+const writtenText = freeText(z.string()).nullish();
 
 /**
  * The fields of a real run's request that a gated run reads (HashiCorp's published run task request:
  * HCP sends more, which are ignored). The stage becomes part of the action, so it is a plain word.
+ * Text people write (run_message, vcs_branch) is cleaned of what PostgreSQL cannot store; HCP's own
+ * identifiers, names and URLs holding it are refused whole (checkInput: a 400, so HCP marks the task
+ * errored and a mandatory task stops the run — the gate fails closed).
  */
 export const ZRunTaskRun = ZRunTaskEnvelope.extend({
   stage: z.string().regex(/^[a-z_]{1,40}$/, 'must be a run task stage such as pre_plan, post_plan or pre_apply'),
   run_id: z.string().min(1).max(200),
   organization_name: z.string().min(1).max(200),
   workspace_name: z.string().min(1).max(200),
-  run_message: optionalText,
+  run_message: writtenText,
   run_created_by: optionalText,
   run_app_url: optionalText,
   workspace_app_url: optionalText,
   is_speculative: z.boolean().nullish(),
   vcs_commit_url: optionalText,
-  vcs_branch: optionalText,
+  vcs_branch: writtenText,
   vcs_pull_request_url: optionalText,
   vcs_repo_url: optionalText,
 });

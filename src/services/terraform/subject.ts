@@ -1,5 +1,6 @@
 import type { ContextValue } from '../../domain/params-hash.ts';
 import type { Risk } from '../../domain/request-status.ts';
+import { clipText } from '../../domain/storable-text.ts';
 import type { TRunTaskRun } from './payload.ts';
 
 /**
@@ -15,8 +16,6 @@ export function environmentOf(workspace: string, pattern: RegExp): string | null
   const found = match.groups?.environment ?? match[1] ?? match[0];
   return found.trim() === '' ? null : found.toLowerCase().slice(0, 100);
 }
-
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** What a gated run asks for, minus who asks: the request's action, resource, environment, risk, reason and context. */
 export interface RunTaskSubject {
@@ -44,15 +43,15 @@ export function runTaskSubject(run: TRunTaskRun, environmentPattern: RegExp): Ru
     ['vcs_branch', run.vcs_branch],
     ['vcs_pull_request', run.vcs_pull_request_url],
   ];
-  for (const [key, value] of facts) if (value) context[key] = cut(value, 2000);
+  for (const [key, value] of facts) if (value) context[key] = clipText(value, 2000);
   if (run.is_speculative) context.speculative = true;
   const message = run.run_message?.trim();
   return {
     action: `terraform.${run.stage}`,
-    resource: cut(`${run.organization_name}/${run.workspace_name}`, 500),
+    resource: clipText(`${run.organization_name}/${run.workspace_name}`, 500),
     environment: environmentOf(run.workspace_name, environmentPattern),
     risk: run.stage === 'pre_apply' ? 'high' : 'medium',
-    reason: cut(message ? message : `Terraform run ${run.run_id}`, 3000),
+    reason: clipText(message ? message : `Terraform run ${run.run_id}`, 3000),
     context,
   };
 }

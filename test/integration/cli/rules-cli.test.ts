@@ -210,6 +210,24 @@ describe('greenlight rules (process)', () => {
     ).toEqual(replaced);
   });
 
+  it('refuses a YAML alias bomb with a message at its line, exit 65, before sending anything', async () => {
+    const applied = await appliedCount();
+    // "Billion laughs": nine levels of nine aliases each expand to 9^9 strings when read.
+    const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+    for (const name of 'bcdefghi') {
+      const previous = String.fromCharCode(name.charCodeAt(0) - 1);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+    }
+    const bomb = await file('bomb.yml', `${levels.join('\n')}\nrules: *i\n`);
+    const refused = await cli(['rules', 'apply', bomb]);
+    expect(refused.code).toBe(65);
+    expect(refused.stderr).toContain(`${bomb}:2:`);
+    expect(refused.stderr).toMatch(/aliases expand too far/);
+    expect(refused.stderr).toContain('nothing was sent');
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect(await appliedCount()).toBe(applied);
+  });
+
   it('prints a dry run’s diff and applies nothing', async () => {
     await createRule(t.app.deps, ADMIN, ruleInput({ name: 'IAM changes', actionPatterns: ['iam.*'] }));
     await createRule(t.app.deps, ADMIN, ruleInput({ name: 'Old' }));

@@ -13,7 +13,12 @@ import { createRule } from '../../../src/services/routing/rules-store.ts';
 import { assertBuilt, runCli } from '../../support/cli-process.ts';
 import { query } from '../../support/database.ts';
 import { deliverGithubWebhook, GithubDouble, signGithubWebhook } from '../../support/github-double.ts';
-import { type ProtectionRuleInput, protectionRuleRequested, workflowRun } from '../../support/github-fixtures.ts';
+import {
+  type ProtectionRuleInput,
+  protectionRuleInput,
+  protectionRuleRequested,
+  workflowRun,
+} from '../../support/github-fixtures.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
@@ -79,15 +84,10 @@ const t = useTestApp(
 
 /** A fresh run of `acme/shop` waiting on `environment`, with its workflow run known to the double. */
 function newRun(overrides: Partial<ProtectionRuleInput> = {}) {
-  const input: ProtectionRuleInput = {
-    owner: OWNER,
-    repo: REPO,
-    runId: ++runCounter,
-    environment: 'production',
-    installationId: INSTALLATION,
-    sender: 'octocat',
-    ...overrides,
-  };
+  const input = protectionRuleInput(
+    { owner: OWNER, repo: REPO, runId: ++runCounter, installationId: INSTALLATION },
+    overrides,
+  );
   github.runs.set(
     `${OWNER}/${REPO}/${input.runId}`,
     workflowRun({ ...input, name: 'Deploy shop', message: 'Fix checkout rounding\n\nCloses #12' }),

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LogCapture } from '../../support/log-capture.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
 const ADMIN = 'U0ADMIN001';
@@ -7,7 +8,8 @@ const MEMBER = 'U0MEMBER01';
 const MARKER = 'U0MARKER01';
 
 describe('Slack events over HTTP', () => {
-  const t = useTestApp({ ADMIN_USER_IDS: ADMIN });
+  const logs = new LogCapture();
+  const t = useTestApp({ ADMIN_USER_IDS: ADMIN, LOG_LEVEL: 'info' }, { logDestination: logs.stream });
   beforeAll(() => {
     t.slack.addUser({ id: ADMIN, name: 'ada', email: 'ada@example.com' });
     t.slack.addUser({ id: MEMBER, name: 'max', email: 'max@example.com' });
@@ -64,6 +66,32 @@ describe('Slack events over HTTP', () => {
     expect(res.status).toBe(401);
     await afterNextHandledEvent();
     expect(callsBesidesMarker(before)).toEqual([]);
+  });
+
+  it('refuses a timestamp more than five minutes from now either way (401), and accepts one within', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const before = t.slack.calls.length;
+    for (const skew of [10 * 60, -10 * 60, 5 * 60 + 30]) {
+      const res = await t.sender.event(
+        { type: 'app_home_opened', user: MEMBER, channel: 'D0HOME0001', tab: 'home' },
+        { timestamp: now + skew },
+      );
+      expect(res.status, `${skew} s`).toBe(401);
+    }
+    await afterNextHandledEvent();
+    expect(callsBesidesMarker(before)).toEqual([]);
+    expect(logs.withMessage('slack request refused: timestamp ahead of now by more than five minutes')).toHaveLength(2);
+
+    for (const [skew, user] of [
+      [4 * 60, ADMIN],
+      [-4 * 60, MEMBER],
+    ] as const) {
+      const res = await t.sender.event(
+        { type: 'app_home_opened', user, channel: `D0WIN${skew}`, tab: 'home' },
+        { timestamp: now + skew },
+      );
+      expect(res.status, `${skew} s`).toBe(200);
+    }
   });
 
   it('answers Slack url_verification with the challenge', async () => {

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isStorableText, storableText } from '../../../src/domain/storable-text.ts';
+import {
+  clipText,
+  isStorableText,
+  replaceUnstorable,
+  storableText,
+  unstorablePaths,
+} from '../../../src/domain/storable-text.ts';
 
 /** Any code point, or a NUL, a lone surrogate of either half, or a pair. */
 const HOSTILE_CHAR = fc.oneof(
@@ -32,5 +38,56 @@ describe('storableText', () => {
         expect(isStorableText(text)).toBe(true);
       }),
     );
+  });
+});
+
+describe('replaceUnstorable', () => {
+  it('replaces each NUL and lone surrogate by U+FFFD and keeps the rest', () => {
+    expect(replaceUnstorable('a\u0000b\ud800c\udfff😀')).toBe('a\ufffdb\ufffdc\ufffd😀');
+  });
+
+  it('always gives storable text of the same length', () => {
+    fc.assert(
+      fc.property(fc.array(HOSTILE_CHAR, { maxLength: 40 }), (chars) => {
+        const text = chars.join('');
+        const clean = replaceUnstorable(text);
+        expect(isStorableText(clean)).toBe(true);
+        expect(clean).toHaveLength(text.length);
+      }),
+    );
+  });
+});
+
+describe('clipText', () => {
+  it('never leaves half a surrogate pair at the cut', () => {
+    fc.assert(
+      fc.property(
+        fc.array(HOSTILE_CHAR.filter(isStorableText), { maxLength: 40 }),
+        fc.integer({ min: 2, max: 30 }),
+        (chars, max) => {
+          const clipped = clipText(chars.join(''), max);
+          expect(isStorableText(clipped)).toBe(true);
+          expect(clipped.length).toBeLessThanOrEqual(max);
+        },
+      ),
+    );
+    expect(clipText(`ab${'😀'}`, 3)).toBe('ab…');
+  });
+});
+
+describe('unstorablePaths', () => {
+  it('names every unstorable string and key, however deep', () => {
+    expect(unstorablePaths({ a: 'ok', b: ['x', 'y\u0000'], c: { 'k\ud800': 1, d: { e: '\udc00' } } }).sort()).toEqual([
+      'b.1',
+      'c.d.e',
+      'c.k',
+    ]);
+    expect(unstorablePaths('\u0000')).toEqual(['']);
+  });
+
+  it('walks a value nested deeper than the call stack goes', () => {
+    let deep: unknown = 'a\u0000';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(unstorablePaths(deep)).toHaveLength(1);
   });
 });

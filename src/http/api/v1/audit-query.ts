@@ -9,6 +9,12 @@ export const EXPORT_PARAMETERS = ['from', 'to', 'format', 'cursor'] as const;
 const INSTANT = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 const CURSOR = /^\d{1,19}$/;
 const MAX_BIGINT = 2n ** 63n - 1n;
+/**
+ * The instants a parameter may name. ISO 8601 allows year 0000, which PostgreSQL has no such year for
+ * (22008, a 500); nothing in the trail is older than 1970 or later than 9999, so the range says so.
+ */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(10000, 0, 1) - 1;
 
 /** What an export was asked for: its range and format. */
 export interface ExportQuery {
@@ -29,6 +35,10 @@ function instant(raw: unknown, path: string, fields: FieldError[]): Date | undef
       path,
       message: 'must be an ISO 8601 date or date-time with a time zone, e.g. 2026-11-01 or 2026-11-01T09:00:00Z',
     });
+    return undefined;
+  }
+  if (at.getTime() < EARLIEST || at.getTime() > LATEST) {
+    fields.push({ path, message: 'must be between 1970-01-01 and 9999-12-31' });
     return undefined;
   }
   return at;

@@ -9,7 +9,7 @@ import type { CoreDeps } from '../../../services/ports.ts';
 import { cancelRequest } from '../../../services/requests/cancel.ts';
 import { createRequest } from '../../../services/requests/create.ts';
 import { executeRequest } from '../../../services/requests/execute.ts';
-import { fieldErrors } from '../../../services/requests/input.ts';
+import { checkInput } from '../../../services/requests/input.ts';
 import { reportResult } from '../../../services/requests/report-result.ts';
 import { requestExtension } from '../../../services/requests/request-extension.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
@@ -87,10 +87,8 @@ function parseWait(raw: unknown): number {
 
 /** A body checked against its schema, or a field-level 400 that changes nothing. */
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new AppError('validation_failed', 'the request body is invalid', fieldErrors(parsed.error));
-  }
+  const parsed = checkInput(schema, body);
+  if (!parsed.success) throw new AppError('validation_failed', 'the request body is invalid', parsed.problems);
   return parsed.data;
 }
 
