@@ -331,11 +331,35 @@ function segmentEndsWithin(input: string, at: number): boolean {
   return input.charCodeAt(at) === DOT && (at + 1 === input.length || input.charCodeAt(at + 1) === SLASH);
 }
 
-function passes(guard: number, input: string, at: number): boolean {
-  if (guard & GUARD_NOT_AT_END && at >= input.length) return false;
-  if (guard & GUARD_NO_DOT_SEGMENT && dotSegmentAt(input, at)) return false;
-  return !(guard & GUARD_SEGMENT_GOES_ON && segmentEndsWithin(input, at));
+/** What the guards need to know about an input position, as bits: computed once per position. */
+const AT_END = 1;
+const AT_DOT_SEGMENT = 2;
+const SEGMENT_ENDS_WITHIN = 4;
+
+function contextAt(input: string, at: number): number {
+  return (
+    (at >= input.length ? AT_END : 0) |
+    (dotSegmentAt(input, at) ? AT_DOT_SEGMENT : 0) |
+    (segmentEndsWithin(input, at) ? SEGMENT_ENDS_WITHIN : 0)
+  );
 }
+
+function passes(guard: number, context: number): boolean {
+  if (guard & GUARD_NOT_AT_END && context & AT_END) return false;
+  if (guard & GUARD_NO_DOT_SEGMENT && context & AT_DOT_SEGMENT) return false;
+  return !(guard & GUARD_SEGMENT_GOES_ON && context & SEGMENT_ENDS_WITHIN);
+}
+
+/** A set of live NFA states, built once and then reused: the lazily built DFA's state. */
+interface DfaState {
+  states: Int32Array;
+  accepting: boolean;
+  /** By character code × 16 + the position bits the step depends on. */
+  next: Map<number, DfaState>;
+}
+
+/** Past this many DFA states a glob drops its table and starts over: memory stays bounded, time linear. */
+const MAX_DFA_STATES = 512;
 
 let compilations = 0;
 
@@ -344,24 +368,48 @@ export function globCompilations(): number {
   return compilations;
 }
 
-/** Compiles a glob; throws on a glob {@link globProblem} refuses. */
+/** The leading and trailing literal characters every match must start and end with (lower-cased). */
+function literalEnds(tokens: readonly Token[]): { prefix: string; suffix: string } {
+  const literal = (token: Token | undefined) => (token?.kind === 'char' ? String.fromCharCode(token.code) : undefined);
+  let prefix = '';
+  for (let i = 0; literal(tokens[i]) !== undefined; i++) prefix += literal(tokens[i]);
+  let suffix = '';
+  if (prefix.length < tokens.length) {
+    for (let i = tokens.length - 1; literal(tokens[i]) !== undefined; i--) suffix = literal(tokens[i]) + suffix;
+  }
+  return { prefix, suffix };
+}
+
+/**
+ * Compiles a glob; throws on a glob {@link globProblem} refuses. Matching runs the NFA as a DFA built
+ * lazily (RE2's way): each new set of live states costs one pass over the NFA, every later visit a
+ * map lookup, so a match is linear in the input and usually one lookup per character. Most globs are
+ * refused earlier still by their literal start or end (`svc-*`, `*-prod`).
+ */
 export function compileGlob(pattern: string): CompiledGlob {
   const tokens = new Parser(pattern).parse();
   compilations++;
+  const { prefix, suffix } = literalEnds(tokens);
   const nfa = new Nfa();
   const start = nfa.sequence(tokens, nfa.add(Op.Match, -1));
   const { ops, next, alt, codes, sets } = nfa;
   const size = ops.length;
-  // Reused across calls: matching is synchronous, so one call never sees another's state.
-  let current = new Int32Array(size);
-  let following = new Int32Array(size);
+  // Scratch space reused across calls: matching is synchronous, so one call never sees another's.
+  const found = new Int32Array(size);
   const seen = new Uint32Array(size);
   // Each node is pushed at most once per edge into it, and a node has at most two.
   const stack = new Int32Array(2 * size + 2);
   let generation = 0;
+  let table = new Map<string, DfaState>();
+  let starts: Array<DfaState | undefined> = [];
 
-  /** Adds `state` and every state reachable from it without consuming, at input position `at`. */
-  const close = (states: Int32Array, count: number, state: number, input: string, at: number): number => {
+  const nextGeneration = () => {
+    generation = generation === 0xffffffff ? 1 : generation + 1;
+    if (generation === 1) seen.fill(0);
+  };
+
+  /** Adds `state` and every state reachable from it without consuming, where the position has `context`. */
+  const close = (count: number, state: number, context: number): number => {
     let depth = 0;
     stack[depth++] = state;
     while (depth > 0) {
@@ -373,43 +421,77 @@ export function compileGlob(pattern: string): CompiledGlob {
         stack[depth++] = alt[s] as number;
         stack[depth++] = next[s] as number;
       } else if (op === Op.Guard) {
-        if (passes(codes[s] as number, input, at)) stack[depth++] = next[s] as number;
+        if (passes(codes[s] as number, context)) stack[depth++] = next[s] as number;
       } else {
-        states[count++] = s;
+        found[count++] = s;
       }
     }
     return count;
   };
 
+  const intern = (count: number): DfaState => {
+    const states = found.slice(0, count).sort();
+    const key = states.join(',');
+    let state = table.get(key);
+    if (state === undefined) {
+      if (table.size >= MAX_DFA_STATES) {
+        table = new Map();
+        starts = [];
+      }
+      let accepting = false;
+      for (const s of states) if (ops[s] === Op.Match) accepting = true;
+      state = { states, accepting, next: new Map() };
+      table.set(key, state);
+    }
+    return state;
+  };
+
+  const step = (from: DfaState, code: number, here: number, after: number): DfaState => {
+    nextGeneration();
+    let count = 0;
+    for (const s of from.states) {
+      const op = ops[s] as Op;
+      let ok = false;
+      if (op === Op.Char) {
+        const set = sets[s];
+        ok = set === null || set === undefined ? codes[s] === code : inSet(set, code);
+      } else if (op === Op.NotSlash) {
+        ok = code !== SLASH;
+      } else if (op === Op.AnyNoDotSegment) {
+        ok = (here & AT_DOT_SEGMENT) === 0;
+      }
+      if (ok) count = close(count, next[s] as number, after);
+    }
+    return intern(count);
+  };
+
   const test = (raw: string): boolean => {
     const input = raw.toLowerCase();
-    generation = generation === 0xffffffff ? 1 : generation + 1;
-    if (generation === 1) seen.fill(0);
-    let count = close(current, 0, start, input, 0);
-    for (let at = 0; at < input.length && count > 0; at++) {
-      const code = input.charCodeAt(at);
-      generation = generation === 0xffffffff ? 1 : generation + 1;
-      if (generation === 1) seen.fill(0);
-      let nextCount = 0;
-      for (let i = 0; i < count; i++) {
-        const s = current[i] as number;
-        const op = ops[s] as Op;
-        let ok = false;
-        if (op === Op.Char) {
-          const set = sets[s];
-          ok = set === null || set === undefined ? codes[s] === code : inSet(set, code);
-        } else if (op === Op.NotSlash) {
-          ok = code !== SLASH;
-        } else if (op === Op.AnyNoDotSegment) {
-          ok = !dotSegmentAt(input, at);
-        }
-        if (ok) nextCount = close(following, nextCount, next[s] as number, input, at + 1);
-      }
-      [current, following] = [following, current];
-      count = nextCount;
+    if (!input.startsWith(prefix) || !input.endsWith(suffix) || input.length < prefix.length + suffix.length) {
+      return false;
     }
-    for (let i = 0; i < count; i++) if (ops[current[i] as number] === Op.Match) return true;
-    return false;
+    let here = contextAt(input, 0);
+    let state = starts[here];
+    if (state === undefined) {
+      nextGeneration();
+      state = intern(close(0, start, here));
+      starts[here] = state;
+    }
+    for (let at = 0; at < input.length; at++) {
+      if (state.states.length === 0) return false;
+      const code = input.charCodeAt(at);
+      const after = contextAt(input, at + 1);
+      // A step depends on the character, on whether a dot segment starts here, and on what follows.
+      const key = code * 16 + (here & AT_DOT_SEGMENT ? 8 : 0) + after;
+      let target: DfaState | undefined = state.next.get(key);
+      if (target === undefined) {
+        target = step(state, code, here, after);
+        state.next.set(key, target);
+      }
+      state = target;
+      here = after;
+    }
+    return state.accepting;
   };
   return { source: pattern, test };
 }

@@ -33,7 +33,8 @@ export async function resolveRoute(
   input: PolicyInput,
 ): Promise<Route> {
   const { config } = deps;
-  const { match: rule } = matchRules(await listRulesForRouting(deps), input, cachedMatchers(deps.caches.ruleMatchers));
+  const rules = await listRulesForRouting(deps);
+  const { match: rule } = matchRules(rules, input, cachedMatchers(deps.caches.ruleMatchers), false);
   if (rule !== null) {
     const channelId = rule.channelId ?? config.APPROVAL_CHANNEL;
     if (channelId === undefined) {
