@@ -21,6 +21,9 @@ const GUARD_NO_DOT_SEGMENT = 2;
 /** The segment goes on past here and past one more `.`: `./.*` takes neither `.` nor `..`. */
 const GUARD_SEGMENT_GOES_ON = 4;
 
+// The input ends here: picomatch's a/**/b also lets the a end the input (which matters before a globstar).
+const GUARD_AT_END = 8;
+
 /** What one NFA node does (plain numbers: the source runs under Node's type stripping, which has no enums). */
 const Op = {
   /** Consume one character equal to the node's code or in its set, then go to `next`. */
@@ -47,6 +50,8 @@ interface CharSet {
 export interface CompiledGlob {
   readonly source: string;
   test(input: string): boolean;
+  /** `test` for an input already lower-cased: routing lowers a request's fields once for all rules. */
+  testLowerCase(input: string): boolean;
 }
 
 type Token =
@@ -56,7 +61,8 @@ type Token =
   | { kind: 'class'; set: CharSet }
   /** `guard`: GUARD_* flags checked where the star starts. */
   | { kind: 'star'; guard: number }
-  | { kind: 'globstar'; leadingSlash: boolean; trailingSlash: boolean; slashRequired: boolean }
+  /** `followed`: more of the glob comes after (the globstar may then also let the input end before it, as in picomatch). */
+  | { kind: 'globstar'; leadingSlash: boolean; trailingSlash: boolean; slashRequired: boolean; followed: boolean }
   | { kind: 'alternatives'; options: Token[][] };
 
 class GlobSyntaxError extends Error {}
@@ -79,7 +85,15 @@ class Parser {
   private readonly fastPath: boolean;
   constructor(pattern: string) {
     this.pattern = pattern;
-    this.fastPath = !/(^[*!]|[/()[\]{}"])/.test(pattern);
+    // Decided after dropping a leading `./`, as picomatch does.
+    const body = pattern.startsWith('./') ? pattern.slice(2) : pattern;
+    this.fastPath = !(
+      body.startsWith('*') ||
+      body.startsWith('!') ||
+      /[/(){}"]/.test(body) ||
+      body.includes('[') ||
+      body.includes(']')
+    );
   }
 
   parse(): Token[] {
@@ -115,7 +129,13 @@ class Parser {
         if (next === '(') throw new GlobSyntaxError('uses an extglob “*(…)”, which routing globs do not support');
         const wholeSegment = segmentStart && end - this.index === 2 && (next === undefined || next === '/');
         this.index = end;
-        if (wholeSegment) {
+        if (wholeSegment && next === undefined && merges(tokens[tokens.length - 1])) {
+          // `x/**/**` is `x/**`, as picomatch reads it.
+          const merged = tokens.pop() as Token & { kind: 'globstar' };
+          const before = tokens[tokens.length - 1];
+          const slashRequired = merged.leadingSlash && (before === undefined || before.kind === 'star');
+          tokens.push({ ...merged, trailingSlash: false, slashRequired, followed: false });
+        } else if (wholeSegment) {
           const last = tokens[tokens.length - 1];
           // `a/**` matches `a` as well: the slash before the globstar belongs to it and is optional
           // (only required after a star, `a*/**`, as picomatch has it).
@@ -126,7 +146,8 @@ class Parser {
           const before = tokens[tokens.length - 1];
           // As in picomatch, the slash is required after a star (`a*/**`) or opening the glob (`/**/x`).
           const slashRequired = leadingSlash && (before === undefined || (!trailingSlash && before.kind === 'star'));
-          tokens.push({ kind: 'globstar', leadingSlash, trailingSlash, slashRequired });
+          const followed = !inBraces && this.index < this.pattern.length;
+          tokens.push({ kind: 'globstar', leadingSlash, trailingSlash, slashRequired, followed });
         } else {
           // Picomatch's guards, reproduced: a run of stars asks for no following character, and a
           // glob simple enough for its fast path (no `/`, brackets or braces) has none after a dot.
@@ -218,6 +239,11 @@ class Parser {
   }
 }
 
+/** Whether a globstar ending the glob folds into `token`: a globstar ending in a slash, as in `x/**` + `/**`. */
+function merges(token: Token | undefined): boolean {
+  return token?.kind === 'globstar' && token.trailingSlash;
+}
+
 /** Adds a range, and its other case: the input is lower-cased, so [A-Z] must still take "b". */
 function pushRange(ranges: number[], low: number, high: number): void {
   ranges.push(low, high);
@@ -290,12 +316,9 @@ class Nfa {
         // slash and some segments. `x/**/y`: a slash, then optionally some segments and a slash.
         if (token.leadingSlash && token.trailingSlash) {
           const anyThenSlash = this.loop(Op.AnyNoDotSegment, this.add(Op.Char, next, -1, SLASH));
-          return this.add(
-            Op.Char,
-            token.slashRequired ? anyThenSlash : this.add(Op.Split, anyThenSlash, next),
-            -1,
-            SLASH,
-          );
+          if (token.slashRequired) return this.add(Op.Char, anyThenSlash, -1, SLASH);
+          const slashed = this.add(Op.Char, this.add(Op.Split, anyThenSlash, next), -1, SLASH);
+          return token.followed ? this.add(Op.Split, slashed, this.add(Op.Guard, next, -1, GUARD_AT_END)) : slashed;
         }
         if (token.trailingSlash) {
           return this.add(Op.Split, this.loop(Op.AnyNoDotSegment, this.add(Op.Char, next, -1, SLASH)), next);
@@ -347,6 +370,7 @@ function contextAt(input: string, at: number): number {
 function passes(guard: number, context: number): boolean {
   if (guard & GUARD_NOT_AT_END && context & AT_END) return false;
   if (guard & GUARD_NO_DOT_SEGMENT && context & AT_DOT_SEGMENT) return false;
+  if (guard & GUARD_AT_END && !(context & AT_END)) return false;
   return !(guard & GUARD_SEGMENT_GOES_ON && context & SEGMENT_ENDS_WITHIN);
 }
 
@@ -465,8 +489,7 @@ export function compileGlob(pattern: string): CompiledGlob {
     return intern(count);
   };
 
-  const test = (raw: string): boolean => {
-    const input = raw.toLowerCase();
+  const testLowerCase = (input: string): boolean => {
     if (!input.startsWith(prefix) || !input.endsWith(suffix) || input.length < prefix.length + suffix.length) {
       return false;
     }
@@ -493,7 +516,7 @@ export function compileGlob(pattern: string): CompiledGlob {
     }
     return state.accepting;
   };
-  return { source: pattern, test };
+  return { source: pattern, test: (input) => testLowerCase(input.toLowerCase()), testLowerCase };
 }
 
 /** A problem with a glob, or null when it compiles. */

@@ -58,7 +58,7 @@ export function compileRuleMatchers(rule: Pick<RuleLike, 'actionPatterns' | 'res
   return { actions: rule.actionPatterns.map(compileOrNever), resources: rule.resourcePatterns.map(compileOrNever) };
 }
 
-const NEVER: CompiledGlob = { source: '', test: () => false };
+const NEVER: CompiledGlob = { source: '', test: () => false, testLowerCase: () => false };
 
 function compileOrNever(pattern: string): CompiledGlob {
   try {
@@ -175,7 +175,7 @@ export function evaluateRule<R extends RuleLike>(
   const globs = (what: string, value: string, compiled: readonly CompiledGlob[], patterns: readonly string[]) => {
     const lowered = value.toLowerCase();
     return check(
-      compiled.some((glob) => glob.test(lowered)),
+      compiled.some((glob) => glob.testLowerCase(lowered)),
       () => `${what} ${value} matches ${describePatterns(patterns)}`,
       () => `${what} ${value} does not match ${describePatterns(patterns)}`,
     );
