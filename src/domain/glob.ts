@@ -382,8 +382,12 @@ interface DfaState {
   next: Map<number, DfaState>;
 }
 
-/** Past this many DFA states a glob drops its table and starts over: memory stays bounded, time linear. */
+/**
+ * Past this many DFA states, or transitions, a glob drops its table and starts over: memory stays
+ * bounded (a busy glob holds at most a few hundred kilobytes), and time stays linear.
+ */
 const MAX_DFA_STATES = 512;
+const MAX_DFA_TRANSITIONS = 8192;
 
 let compilations = 0;
 
@@ -426,6 +430,12 @@ export function compileGlob(pattern: string): CompiledGlob {
   let generation = 0;
   let table = new Map<string, DfaState>();
   let starts: Array<DfaState | undefined> = [];
+  let transitions = 0;
+  const reset = () => {
+    table = new Map();
+    starts = [];
+    transitions = 0;
+  };
 
   const nextGeneration = () => {
     generation = generation === 0xffffffff ? 1 : generation + 1;
@@ -458,10 +468,7 @@ export function compileGlob(pattern: string): CompiledGlob {
     const key = states.join(',');
     let state = table.get(key);
     if (state === undefined) {
-      if (table.size >= MAX_DFA_STATES) {
-        table = new Map();
-        starts = [];
-      }
+      if (table.size >= MAX_DFA_STATES) reset();
       let accepting = false;
       for (const s of states) if (ops[s] === Op.Match) accepting = true;
       state = { states, accepting, next: new Map() };
@@ -509,6 +516,7 @@ export function compileGlob(pattern: string): CompiledGlob {
       let target: DfaState | undefined = state.next.get(key);
       if (target === undefined) {
         target = step(state, code, here, after);
+        if (++transitions > MAX_DFA_TRANSITIONS) reset();
         state.next.set(key, target);
       }
       state = target;
