@@ -1,5 +1,7 @@
-import picomatch from 'picomatch';
+import { type CompiledGlob, compileGlob } from './glob.ts';
 import { RISKS, type Risk } from './request-status.ts';
+
+export { globProblem } from './glob.ts';
 
 /** Local-time window: "inside" or "outside" `start`–`end` on `days` (1 = Monday … 7 = Sunday) in `timeZone`. */
 export interface TimeCondition {
@@ -38,24 +40,36 @@ export interface RuleVerdict<R extends RuleLike> {
   reasons: string[];
 }
 
-const GLOB_OPTIONS = { nocase: true, dot: true } as const;
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-/** A problem with a glob, or null when it compiles. Globs: `*` within a segment, `**` across `/`, `{a,b}`, `?`. */
-export function globProblem(pattern: string): string | null {
-  if (pattern.trim() === '') return 'must not be empty';
-  if (pattern.length > 200) return 'must be at most 200 characters';
-  const opens = (pattern.match(/[{[(]/g) ?? []).length;
-  const closes = (pattern.match(/[}\])]/g) ?? []).length;
-  if (opens !== closes) return 'has unbalanced brackets';
+/** A rule's globs, compiled: built once per rule version (see services/routing/rule-matchers.ts). */
+export interface RuleMatchers {
+  actions: CompiledGlob[];
+  resources: CompiledGlob[];
+}
+
+/**
+ * Compiles a rule's globs. A glob stored before validation refused its syntax (an extglob, say)
+ * compiles to one that matches nothing: the rule then never matches, as if disabled, rather than
+ * the request failing.
+ */
+export function compileRuleMatchers(rule: Pick<RuleLike, 'actionPatterns' | 'resourcePatterns'>): RuleMatchers {
+  return { actions: rule.actionPatterns.map(compileOrNever), resources: rule.resourcePatterns.map(compileOrNever) };
+}
+
+const NEVER: CompiledGlob = { source: '', test: () => false, testLowerCase: () => false };
+
+function compileOrNever(pattern: string): CompiledGlob {
   try {
-    picomatch.makeRe(pattern, GLOB_OPTIONS);
-    return null;
-  } catch (error) {
-    return `is not a valid glob: ${error instanceof Error ? error.message : String(error)}`;
+    return compileGlob(pattern);
+  } catch {
+    return { ...NEVER, source: pattern };
   }
 }
+
+/** How a caller finds a rule's compiled globs; the default compiles them afresh (pure code and tests). */
+export type MatchersOf<R extends RuleLike> = (rule: R) => RuleMatchers;
 
 /** Whether a name is an IANA time zone this runtime knows. */
 export function isTimeZone(name: string): boolean {
@@ -133,61 +147,95 @@ export function describePatterns(patterns: readonly string[]): string {
   return patterns.join(' or ');
 }
 
-/** Evaluates one rule against a request, with a reason per condition. */
-export function evaluateRule<R extends RuleLike>(rule: R, input: PolicyInput): RuleVerdict<R> {
+/**
+ * Evaluates one rule against a request, with a reason per condition. A disabled rule is not
+ * evaluated at all: its globs are neither compiled nor run, so no request can make it cost anything.
+ * Without `explain` (routing, which only needs the verdict) no reason is written and evaluation stops
+ * at the first condition that fails: the reasons name every glob, and 500 rules' worth per request
+ * cost more than the matching.
+ */
+export function evaluateRule<R extends RuleLike>(
+  rule: R,
+  input: PolicyInput,
+  matchersOf: MatchersOf<R> = compileRuleMatchers,
+  explain = true,
+): RuleVerdict<R> {
+  if (!rule.enabled) return { rule, matched: false, reasons: ['rule is disabled'] };
+  const matchers = matchersOf(rule);
   const reasons: string[] = [];
-  let matched = rule.enabled;
-  if (!rule.enabled) reasons.push('rule is disabled');
-  const check = (ok: boolean, yes: string, no: string) => {
-    reasons.push(ok ? `✓ ${yes}` : `✗ ${no}`);
+  let matched = true;
+  /** Records a condition; false when evaluation may stop (it failed and nobody reads the reasons). */
+  const check = (ok: boolean, yes: () => string, no: () => string): boolean => {
+    if (explain) reasons.push(ok ? `✓ ${yes()}` : `✗ ${no()}`);
     if (!ok) matched = false;
+    return ok || explain;
   };
-  const actions = describePatterns(rule.actionPatterns);
-  check(
-    picomatch.isMatch(input.action, rule.actionPatterns, GLOB_OPTIONS),
-    `action ${input.action} matches ${actions}`,
-    `action ${input.action} does not match ${actions}`,
-  );
-  const resources = describePatterns(rule.resourcePatterns);
-  check(
-    picomatch.isMatch(input.resource, rule.resourcePatterns, GLOB_OPTIONS),
-    `resource ${input.resource} matches ${resources}`,
-    `resource ${input.resource} does not match ${resources}`,
-  );
+  const verdict = () => ({ rule, matched, reasons });
+  /** The input once lower-cased (the globs are case-insensitive), against every glob of the condition. */
+  const globs = (what: string, value: string, compiled: readonly CompiledGlob[], patterns: readonly string[]) => {
+    const lowered = value.toLowerCase();
+    return check(
+      compiled.some((glob) => glob.testLowerCase(lowered)),
+      () => `${what} ${value} matches ${describePatterns(patterns)}`,
+      () => `${what} ${value} does not match ${describePatterns(patterns)}`,
+    );
+  };
+  if (!globs('action', input.action, matchers.actions, rule.actionPatterns)) return verdict();
+  if (!globs('resource', input.resource, matchers.resources, rule.resourcePatterns)) return verdict();
   if (rule.environments.length > 0) {
     const env = input.environment ?? '';
     const ok = rule.environments.some((e) => e.toLowerCase() === env.toLowerCase());
-    check(
-      ok,
-      `environment ${env} is one of ${rule.environments.join(', ')}`,
-      `environment ${env || '(none)'} is not one of ${rule.environments.join(', ')}`,
-    );
+    const listed = () => rule.environments.join(', ');
+    if (
+      !check(
+        ok,
+        () => `environment ${env} is one of ${listed()}`,
+        () => `environment ${env || '(none)'} is not one of ${listed()}`,
+      )
+    ) {
+      return verdict();
+    }
   }
   if (rule.minRisk !== null) {
-    const ok = RISKS.indexOf(input.risk) >= RISKS.indexOf(rule.minRisk);
-    check(ok, `risk ${input.risk} ≥ ${rule.minRisk}`, `risk ${input.risk} < ${rule.minRisk}`);
+    const minRisk = rule.minRisk;
+    const ok = RISKS.indexOf(input.risk) >= RISKS.indexOf(minRisk);
+    if (
+      !check(
+        ok,
+        () => `risk ${input.risk} ≥ ${minRisk}`,
+        () => `risk ${input.risk} < ${minRisk}`,
+      )
+    )
+      return verdict();
   }
   if (rule.timeCondition !== null) {
-    const inside = insideWindow(rule.timeCondition, input.at);
-    const ok = rule.timeCondition.mode === 'inside' ? inside : !inside;
-    const local = localTime(input.at, rule.timeCondition.timeZone).label;
+    const condition = rule.timeCondition;
+    const inside = insideWindow(condition, input.at);
+    const ok = condition.mode === 'inside' ? inside : !inside;
+    const local = () => localTime(input.at, condition.timeZone).label;
     check(
       ok,
-      `${local} is ${describeTimeCondition(rule.timeCondition)}`,
-      `${local} is not ${describeTimeCondition(rule.timeCondition)}`,
+      () => `${local()} is ${describeTimeCondition(condition)}`,
+      () => `${local()} is not ${describeTimeCondition(condition)}`,
     );
   }
-  return { rule, matched, reasons };
+  return verdict();
 }
 
-/** First enabled rule (by ascending priority) that matches, with every rule's verdict up to it. */
+/**
+ * First enabled rule (by ascending priority) that matches, with every rule's verdict up to it.
+ * `matchersOf` gives each rule's compiled globs; routing passes one that reuses them per rule version,
+ * and no `explain` (see {@link evaluateRule}).
+ */
 export function matchRules<R extends RuleLike>(
   rules: readonly R[],
   input: PolicyInput,
+  matchersOf: MatchersOf<R> = compileRuleMatchers,
+  explain = true,
 ): { match: R | null; verdicts: RuleVerdict<R>[] } {
   const verdicts: RuleVerdict<R>[] = [];
   for (const rule of [...rules].sort((a, b) => a.priority - b.priority)) {
-    const verdict = evaluateRule(rule, input);
+    const verdict = evaluateRule(rule, input, matchersOf, explain);
     verdicts.push(verdict);
     if (verdict.matched) return { match: rule, verdicts };
   }

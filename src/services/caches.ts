@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Availability } from './availability/availability.ts';
 import type { HomePages } from './home/home-data.ts';
+import type { CompiledRule } from './routing/rule-matchers.ts';
 import type { RuleRow } from './routing/rules-store.ts';
 import type { SlackUserInfo } from './slack-users.ts';
 import type { WindowStats } from './stats/approval-stats.ts';
@@ -13,6 +14,11 @@ import type { WindowStats } from './stats/approval-stats.ts';
 export interface Caches {
   /** The routing rules, for two seconds: every request is routed, rules change rarely. */
   rules: LRUCache<'all', RuleRow[]>;
+  /**
+   * Each rule version's compiled globs (by id and `updatedAt`), kept while the rule is unchanged:
+   * compiling all globs of the largest rule set on every request cost over a second.
+   */
+  ruleMatchers: LRUCache<string, CompiledRule>;
   /** Members of approver user groups, for a minute. */
   userGroups: LRUCache<string, string[]>;
   /** Slack users by `id:` or `email:`, for five minutes. */
@@ -35,6 +41,8 @@ export interface Caches {
 export function createCaches(): Caches {
   return {
     rules: new LRUCache({ max: 1, ttl: 2000 }),
+    // Room for every version of the largest rule set (500 rules, the admin API's limit) twice over.
+    ruleMatchers: new LRUCache({ max: 1000 }),
     userGroups: new LRUCache({ max: 1000, ttl: 60_000 }),
     slackUsers: new LRUCache({ max: 10_000, ttl: 5 * 60_000 }),
     dmChannels: new LRUCache({ max: 10_000, ttl: 60 * 60_000 }),

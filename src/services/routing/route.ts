@@ -2,6 +2,7 @@ import { matchRules, type PolicyInput } from '../../domain/policy.ts';
 import { AppError } from '../../errors.ts';
 import type { CoreDeps } from '../ports.ts';
 import { expandApprovers } from './approvers.ts';
+import { cachedMatchers } from './rule-matchers.ts';
 import { NO_WORKFLOW, type RuleOutcome, ruleWorkflow, type Workflow } from './rule-schema.ts';
 import { listRules, listRulesForRouting } from './rules-store.ts';
 
@@ -32,7 +33,8 @@ export async function resolveRoute(
   input: PolicyInput,
 ): Promise<Route> {
   const { config } = deps;
-  const { match: rule } = matchRules(await listRulesForRouting(deps), input);
+  const rules = await listRulesForRouting(deps);
+  const { match: rule } = matchRules(rules, input, cachedMatchers(deps.caches.ruleMatchers), false);
   if (rule !== null) {
     const channelId = rule.channelId ?? config.APPROVAL_CHANNEL;
     if (channelId === undefined) {
@@ -73,9 +75,12 @@ export async function resolveRoute(
   };
 }
 
-/** What routing would do for a request like this, with every rule's reasons: the App Home simulator. */
-export async function simulateRoute(deps: Pick<CoreDeps, 'db'>, input: PolicyInput) {
-  const { match, verdicts } = matchRules(await listRules(deps.db), input);
+/**
+ * What routing would do for a request like this, with every rule's reasons: the App Home simulator.
+ * It reads the rules fresh (an admin tests what they just saved) but matches with the same compiled globs.
+ */
+export async function simulateRoute(deps: Pick<CoreDeps, 'db' | 'caches'>, input: PolicyInput) {
+  const { match, verdicts } = matchRules(await listRules(deps.db), input, cachedMatchers(deps.caches.ruleMatchers));
   return {
     match: match === null ? null : { id: match.id, name: match.name, outcome: match.outcome },
     verdicts: verdicts.map((v) => ({ name: v.rule.name, matched: v.matched, reasons: v.reasons })),

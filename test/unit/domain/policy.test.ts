@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { globCompilations } from '../../../src/domain/glob.ts';
 import {
   evaluateRule,
   globProblem,
@@ -10,6 +11,7 @@ import {
   type TimeCondition,
   timeConditionProblems,
 } from '../../../src/domain/policy.ts';
+import { fastestOf } from '../../support/timing.ts';
 
 function rule(overrides: Partial<RuleLike> = {}): RuleLike {
   return {
@@ -163,5 +165,29 @@ describe('first match wins', () => {
     expect(verdicts[0]?.reasons[0]).toBe('rule is disabled');
     expect(verdicts[1]?.reasons).toContain('✓ action db.drop_table matches db.*');
     expect(matchRules([rule({ actionPatterns: ['x.*'] })], input).match).toBeNull();
+  });
+});
+
+describe('hostile globs (issue 21)', () => {
+  it('a disabled rule is not evaluated at all: its globs are never compiled nor run', () => {
+    const trap = rule({ enabled: false, resourcePatterns: ['*a*a*a*a*a*a*a*a*a*a*a*a*b'] });
+    const before = globCompilations();
+    const { match, verdicts } = matchRules([trap], { ...input, resource: 'a'.repeat(60) });
+    expect(match).toBeNull();
+    expect(verdicts[0]?.reasons).toEqual(['rule is disabled']);
+    expect(globCompilations()).toBe(before);
+    // Before the fix this took over a minute (picomatch backtracking), frozen process included.
+    expect(fastestOf(5, () => matchRules([trap], { ...input, resource: 'a'.repeat(500) }))).toBeLessThan(5);
+  });
+
+  it('an enabled rule with a plausible glob and a long resource answers at once', () => {
+    const prod = rule({ resourcePatterns: ['*-*-*-*-*-prod'] });
+    const ms = fastestOf(5, () => {
+      expect(matchRules([prod], { ...input, resource: '-'.repeat(250) }).match).toBeNull();
+      expect(matchRules([prod], { ...input, resource: '-'.repeat(500) }).match).toBeNull();
+    });
+    // Before the fix 250 dashes took about 6 s and 500 far longer.
+    expect(ms).toBeLessThan(5);
+    expect(matchRules([prod], { ...input, resource: 'eu-west-db-1-blue-prod' }).match).not.toBeNull();
   });
 });
