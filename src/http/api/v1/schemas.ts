@@ -54,12 +54,9 @@ export const ZActor = z
     z.object({
       type: z.literal('service'),
       id: z.string().meta({ description: 'API client name', examples: ['ci'] }),
-      onBehalfOf: z
-        .string()
-        .optional()
-        .meta({
-          description: 'The Slack user id of the requester the service named, for whom it acted (never their own act).',
-        }),
+      onBehalfOf: z.string().optional().meta({
+        description: 'The Slack user id of the requester the service named, for whom it acted (never their own act).',
+      }),
     }),
     z.object({ type: z.literal('rule'), id: z.string().meta({ description: 'routing rule name' }) }),
     z.object({ type: z.literal('system') }),
