@@ -203,7 +203,9 @@ export async function startCountingProxies(databaseUrl: string, redisUrl: string
       }
       counts.commands += 1;
       counts.commandNames.push(
-        SCRIPT_COMMANDS.has(name) && firstKey !== '' ? `${name}(${firstKey.split(':').pop()})` : name,
+        SCRIPT_COMMANDS.has(name) && firstKey !== ''
+          ? `${name}(${(firstKey.split(':').pop() ?? '').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>')})`
+          : name,
       );
       if (SCRIPT_COMMANDS.has(name)) counts.scripts += 1;
     }),
@@ -218,7 +220,8 @@ export async function startCountingProxies(databaseUrl: string, redisUrl: string
     async measure(work) {
       reset();
       await work();
-      return counts;
+      // A copy: what happens after `work` must not change what it is reported to have cost.
+      return structuredClone(counts);
     },
     close: async () => {
       await Promise.all([pg.close(), rd.close()]);

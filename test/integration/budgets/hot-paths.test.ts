@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
+import { CallbackReceiver } from '../../support/callback-receiver.ts';
 import {
   APPROVER_A,
   APPROVER_B,
+  api,
   CHANNEL,
   click,
   createViaApi,
@@ -22,44 +26,80 @@ import { useTestApp } from '../../support/use-test-app.ts';
  * work followed through to what a person sees. Counted on the wire by pass-through proxies
  * (test/support/round-trips.ts), so nothing of ours is instrumented.
  *
- * Statements are pinned exactly: a change that adds one fails here and must say in its commit why
- * it is worth it, and one that saves one lowers the budget. Redis commands are a ceiling, since
- * BullMQ's idle workers poll on their own schedule. Each path is measured several times and the
- * least is kept: what happens only now and then (a cache refill, an idle worker's poll) only ever
- * adds, so the least is the path's own cost.
+ * Each budget is a ceiling. Each path is measured several times and the least of each count kept:
+ * what happens only now and then (a cache refill, an idle worker's poll, the reconciler) only ever
+ * adds, so the least is the path's own cost. A path whose jobs may run in either order (the card
+ * update and the outcome notices after a decision, or an expiry) costs one statement more in some
+ * orders, and its ceiling is the dearer order. A change that adds a round trip fails here and must
+ * say in its commit why it is worth it; one that saves one lowers the budget.
  *
  * Issue 17 sets the targets these budgets are to come down to: a request ≤ 3 statements and ≤ 4
  * scripts; an Approve click that decides ≤ 6 statements and ≤ 6 scripts.
  */
+// `PRINT_BUDGETS=1 npx vitest run test/integration/budgets` prints what each path measured.
 const BUDGETS = {
   /**
    * POST /api/v1/requests → card posted and its ts recorded, and the named person's confirmation DM
    * (issue 21: they are told a service asked in their name) — its row read is the seventh statement.
    */
-  apiRequest: { statements: 7, scripts: 14, commands: 19 },
+  apiRequest: { statements: 7, scripts: 14, commands: 16 },
   /** A request a rule approves automatically: answered approved, its card and the requester's DMs (outcome, confirmation). */
-  autoApprovedRequest: { statements: 8, scripts: 18, commands: 24 },
+  autoApprovedRequest: { statements: 8, scripts: 18, commands: 20 },
   /** /request-action's modal submitted → card posted. */
-  slashRequest: { statements: 6, scripts: 13, commands: 21 },
+  slashRequest: { statements: 6, scripts: 13, commands: 15 },
   /** An Approve that reaches the quorum → card updated, thread reply, requester's DM. */
-  approveDeciding: { statements: 16, scripts: 17, commands: 25 },
+  approveDeciding: { statements: 16, scripts: 17, commands: 20 },
   /** An Approve short of the quorum → card updated with the vote. */
-  approveCounted: { statements: 11, scripts: 6, commands: 10 },
+  approveCounted: { statements: 11, scripts: 6, commands: 8 },
+  /** The Deny modal submitted with a reason → card updated, thread reply, requester's DM. */
+  denyWithReason: { statements: 15, scripts: 17, commands: 19 },
+  /** One request's deadline passing → expired, card updated, thread reply, requester's DM. */
+  expiry: { statements: 14, scripts: 19, commands: 21 },
+  /** POST /requests/:id/execute with the grant → executed, and the thread told. */
+  execute: { statements: 13, scripts: 15, commands: 17 },
+  /** An Approve that decides a request with a callback URL, until the receiver has the callback. */
+  approveWithCallback: { statements: 25, scripts: 22, commands: 25 },
+  /**
+   * The reconciler's pass over 1,000 healthy pending requests (cards posted, timers in place): a few
+   * statements a page, but one HGETALL per timer (two a request) to check it is still there.
+   */
+  reconcile1000: { statements: 30, scripts: 1, commands: 2043 },
 } as const;
 
 type Budget = (typeof BUDGETS)[keyof typeof BUDGETS];
 
 const SAMPLES = 4;
+/** How long neither server may hear anything before a unit of work counts as over. */
+const QUIET_MS = 1000;
 
-describe('round-trip budgets of the hot paths', () => {
+describe('round-trip budgets of the hot paths', { timeout: 120_000 }, () => {
   const counting = useCountingProxies();
   const t = useTestApp(
-    { REQUIRED_APPROVALS: '1' },
+    {
+      REQUIRED_APPROVALS: '1',
+      CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
+      CALLBACK_SIGNING_SECRET: `whsec_${Buffer.alloc(32, 9).toString('base64')}`,
+    },
     {
       start: (env, options) =>
         startLifecycleApp({ ...env, ...counting.proxies.env }, { ...options, database: counting.database }),
     },
   );
+
+  // Requests for sandbox/** are approved at once (the automatic path, and grants to execute).
+  beforeAll(async () => {
+    await createRule(
+      t.app.deps,
+      { type: 'user', id: 'U0ADMIN001' },
+      ruleInput({
+        name: 'Sandbox',
+        resourcePatterns: ['sandbox/**'],
+        outcome: 'auto_approve',
+        approvers: [],
+        channelId: CHANNEL,
+      }),
+    );
+  });
 
   /** Waits until neither server has been asked anything for a while: the unit of work is over. */
   async function settle(): Promise<void> {
@@ -71,7 +111,7 @@ describe('round-trip budgets of the hot paths', () => {
       if (now !== last) {
         last = now;
         quietSince = Date.now();
-      } else if (Date.now() - quietSince >= 400) return;
+      } else if (Date.now() - quietSince >= QUIET_MS) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -89,6 +129,8 @@ describe('round-trip budgets of the hot paths', () => {
         }),
       );
     }
+    for (const trips of samples) dropRefills(trips);
+    if (process.env.PRINT_SAMPLES) for (const trips of samples) console.log(describeRoundTrips(trips));
     const least = (pick: (trips: RoundTrips) => number) =>
       samples.reduce((best, trips) => (pick(trips) < pick(best) ? trips : best));
     return {
@@ -99,7 +141,16 @@ describe('round-trip budgets of the hot paths', () => {
   }
 
   function expectWithin(measured: Awaited<ReturnType<typeof leastOf>>, budget: Budget) {
-    expect(measured.statements.statements, describeRoundTrips(measured.statements)).toBe(budget.statements);
+    if (process.env.PRINT_BUDGETS) {
+      const { statements, scripts, commands } = measured;
+      const name = Object.entries(BUDGETS).find(([, b]) => b === budget)?.[0];
+      console.log(
+        `${name}: ${statements.statements} statements, ${scripts.scripts} scripts, ${commands.commands} commands`,
+      );
+    }
+    expect(measured.statements.statements, describeRoundTrips(measured.statements)).toBeLessThanOrEqual(
+      budget.statements,
+    );
     expect(measured.scripts.scripts, describeRoundTrips(measured.scripts)).toBeLessThanOrEqual(budget.scripts);
     expect(measured.commands.commands, describeRoundTrips(measured.commands)).toBeLessThanOrEqual(budget.commands);
   }
@@ -111,17 +162,6 @@ describe('round-trip budgets of the hot paths', () => {
   });
 
   it('a request a rule approves automatically', async () => {
-    await createRule(
-      t.app.deps,
-      { type: 'user', id: 'U0ADMIN001' },
-      ruleInput({
-        name: 'Sandbox',
-        resourcePatterns: ['sandbox/**'],
-        outcome: 'auto_approve',
-        approvers: [],
-        channelId: CHANNEL,
-      }),
-    );
     await createViaApi(t, { resource: 'sandbox/warm' });
     const measured = await leastOf(async () => {
       const request = await createViaApi(t, { resource: 'sandbox/x' });
@@ -198,4 +238,125 @@ describe('round-trip budgets of the hot paths', () => {
     );
     expectWithin(measured, BUDGETS.approveCounted);
   });
+
+  it('a Deny with its reason, to the card, thread reply and DM', async () => {
+    let requestId = '';
+    const measured = await leastOf(
+      async () => {
+        const dms = dmsTo(t, REQUESTER).length;
+        const res = await t.sender.viewSubmission({
+          user_id: APPROVER_B,
+          callback_id: 'deny_reason_modal',
+          private_metadata: JSON.stringify({ requestId, channelId: CHANNEL }),
+          values: { reason: { reason: { type: 'plain_text_input', value: 'Not during the freeze' } } },
+        });
+        expect(res.status).toBe(200);
+        await eventually(() => dmsTo(t, REQUESTER).length > dms, 5000, 'outcome DM');
+      },
+      async () => {
+        requestId = (await createViaApi(t)).id;
+        await waitForCard(t, requestId);
+      },
+    );
+    expectWithin(measured, BUDGETS.denyWithReason);
+  });
+
+  it('one request expiring, to the card, thread reply and DM', async () => {
+    const measured = await leastOf(
+      async () => {
+        const dms = dmsTo(t, REQUESTER).length;
+        // The deadline is a second away: the unit of work is the expiry job and what it owes.
+        await eventually(() => dmsTo(t, REQUESTER).length > dms, 10_000, 'expiry DM');
+      },
+      async () => waitForCard(t, (await createViaApi(t, { ttlSeconds: 2 })).id),
+    );
+    expectWithin(measured, BUDGETS.expiry);
+  });
+
+  it('a grant executed', async () => {
+    let request = { id: '', grant: '' };
+    const measured = await leastOf(
+      async () => {
+        const res = await api(t, 'POST', `/requests/${request.id}/execute`, { body: { grant: request.grant } });
+        expect(res.status).toBe(200);
+      },
+      async () => {
+        const created = await createViaApi(t, { resource: 'sandbox/execute' });
+        const token = (created as unknown as { grant: { token: string } | null }).grant?.token;
+        if (token === undefined) throw new Error('no grant');
+        request = { id: created.id, grant: token };
+      },
+    );
+    expectWithin(measured, BUDGETS.execute);
+  });
+
+  describe('with a callback receiver', () => {
+    let receiver: CallbackReceiver;
+    beforeAll(async () => {
+      receiver = await CallbackReceiver.start();
+    });
+    afterAll(() => receiver.close());
+
+    it('an Approve that decides a request with a callback, until the callback is received', async () => {
+      let requestId = '';
+      const measured = await leastOf(
+        async () => {
+          const received = receiver.received.length;
+          await click(t, APPROVER_A, 'approve_request', requestId);
+          await eventually(() => receiver.received.length > received, 5000, 'callback received');
+        },
+        async () => {
+          requestId = (await createViaApi(t, { callbackUrl: receiver.url(`/hook-${Date.now()}`) })).id;
+          await waitForCard(t, requestId);
+        },
+      );
+      expectWithin(measured, BUDGETS.approveWithCallback);
+    });
+  });
+
+  it('the reconciler’s pass over 1,000 healthy pending requests', async () => {
+    const template = await createViaApi(t);
+    await waitForCard(t, template.id);
+    await copyRequest(t.database.url, template.id, 999);
+    await reconcileNow(t.app.deps); // the copies' timers are put in place: from now on they are healthy
+    const measured = await leastOf(async () => reconcileNow(t.app.deps));
+    expectWithin(measured, BUDGETS.reconcile1000);
+  });
 });
+
+/**
+ * Reads a cache makes on its own clock, whatever the path: the routing rules cached for two
+ * seconds (services/caches.ts; a request finding the cache empty reads them once more) and every
+ * instance's reload of the valid API key hashes every ten seconds (services/api-keys/known-keys.ts).
+ * Dropped from the count, so a budget does not depend on how long the test paused.
+ */
+const REFILLS = [
+  'FROM "public"."routing_rules"',
+  'SELECT "t0"."id", "t0"."key_hash" AS "keyHash" FROM "public"."api_clients"',
+];
+
+function dropRefills(trips: RoundTrips): void {
+  const kept = trips.statementTexts.filter((text) => !REFILLS.some((refill) => text.includes(refill)));
+  trips.statements -= trips.statementTexts.length - kept.length;
+  trips.statementTexts = kept;
+}
+
+/** Inserts `copies` copies of a request (new ids, no idempotency key or grant), bypassing the app. */
+async function copyRequest(databaseUrl: string, id: string, copies: number): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns
+        WHERE table_name = 'approval_requests' AND column_name NOT IN ('id', 'idempotency_key', 'grant_id')`,
+    );
+    const columns = rows.map((r) => `"${r.column_name}"`).join(', ');
+    await client.query(
+      `INSERT INTO approval_requests (id, ${columns})
+       SELECT gen_random_uuid(), ${columns} FROM approval_requests, generate_series(1, $2::int) WHERE id = $1::uuid`,
+      [id, copies],
+    );
+  } finally {
+    await client.end();
+  }
+}
