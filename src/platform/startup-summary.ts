@@ -15,6 +15,8 @@ export interface StartupFacts {
   enabledRules: number;
   /** Names of the API clients that may call /api/v1 (SERVICE_API_KEYS and keys made in App Home). */
   apiClients: string[];
+  /** Enabled rules stored with a glob refused today, which therefore never match (empty when none). */
+  unmatchableRules?: Array<{ name: string; pattern: string; problem: string }>;
   publicUrl: string;
 }
 
@@ -96,6 +98,11 @@ export function buildStartupSummary(facts: StartupFacts): StartupSummary {
   if (apiClients.length === 0) {
     warnings.push(
       'no API clients: SERVICE_API_KEYS is empty and no key was made in App Home, so nothing can call /api/v1',
+    );
+  }
+  for (const rule of facts.unmatchableRules ?? []) {
+    warnings.push(
+      `rule "${rule.name}" never matches: its glob ${JSON.stringify(rule.pattern)} ${rule.problem} — edit the rule in App Home or its rules file`,
     );
   }
   return { fields, line, warnings };

@@ -75,4 +75,14 @@ describe('the startup summary', () => {
     const summary = buildStartupSummary({ ...CONFIGURED, config: { ...CONFIGURED.config, APPROVERS: [] } });
     expect(summary.warnings).toEqual([expect.stringMatching(/^no default route: requests that match no rule/)]);
   });
+
+  it('warns, by name, of an enabled rule stored with a glob refused today, which never matches', () => {
+    const summary = buildStartupSummary({
+      ...CONFIGURED,
+      unmatchableRules: [{ name: 'Legacy', pattern: '@(db|schema).*', problem: 'uses an extglob' }],
+    });
+    expect(summary.warnings).toEqual([
+      'rule "Legacy" never matches: its glob "@(db|schema).*" uses an extglob — edit the rule in App Home or its rules file',
+    ]);
+  });
 });
