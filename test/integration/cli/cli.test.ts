@@ -234,7 +234,7 @@ describe('the greenlight CLI process', () => {
     expect((await api(t, 'POST', `/requests/${revoked.id}/revoke`, { body: { reason: 'rollback' } })).status).toBe(200);
     const waitRevoked = cli(['wait', revoked.id]);
     expect((await waitRevoked.exited).code).toBe(75);
-    expect(waitRevoked.stderr()).toMatch(/revoked by service ci: rollback/);
+    expect(waitRevoked.stderr()).toMatch(/revoked by service ci on behalf of U0REQUEST1: rollback/);
 
     const approved = await createViaApi(t);
     const waitApproved = cli(['wait', approved.id, '--wait', '30s']);
