@@ -130,7 +130,12 @@ describe('Dockerfile', () => {
     const scripts = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(scripts.scripts.build).toMatch(/prisma-generate.*&&.*tsc/);
+    expect(scripts.scripts.build).toBe('node scripts/build.mjs');
+    // scripts/build.mjs (COPY scripts) runs its steps in order: prisma generate, then tsc.
+    const steps = readFileSync(new URL('scripts/build.mjs', ROOT), 'utf8');
+    const generate = steps.indexOf("['scripts/prisma-generate.mjs']");
+    expect(generate).toBeGreaterThan(-1);
+    expect(steps.indexOf("'typescript', 'bin', 'tsc'", generate)).toBeGreaterThan(generate);
   });
 });
 
