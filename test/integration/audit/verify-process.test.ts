@@ -50,7 +50,8 @@ describe('audit verification as a process', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts['audit:verify']).toBe('npm run build && node dist/cli/audit-verify.js');
+    // Builds first only when the sources changed since the last build (scripts/build.mjs --if-stale).
+    expect(pkg.scripts['audit:verify']).toBe('node scripts/build.mjs --if-stale && node dist/cli/audit-verify.js');
   });
 
   it('exits 0 with a summary while the trail is intact, from the database and from the service', async () => {
