@@ -71,7 +71,10 @@ async function expectNothingLost(t: AppUnderTest, requests: Array<{ id: string }
     })
     .toBe(0);
   const told = t.slack.callsOf('chat.postEphemeral').map((c) => String(c.args.text));
-  expect(told.filter((text) => /went wrong|not recorded/i.test(text))).toEqual([]);
+  // A burst on a loaded machine can outlast the ack budget and the notice after it: those pressers hear
+  // that their approval is not recorded *yet* — never that something went wrong, nor to press again —
+  // and every one of their votes counted above.
+  expect(told.filter((text) => /went wrong|was not recorded|press approve again/i.test(text))).toEqual([]);
 }
 
 describe(`a burst of ${CARDS} cards × ${CLICKERS} simultaneous clicks`, () => {

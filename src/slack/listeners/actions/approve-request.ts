@@ -16,7 +16,8 @@ export function approveRequestCallback(deps: CoreDeps) {
       log: 'approve',
       refused: (error) => `Your approval was not recorded: ${error.message}.`,
       failed: 'Something went wrong recording your approval. Please try again.',
-      notRecorded: 'Your approval is not recorded yet: saving it is taking too long. Please press Approve again.',
+      notRecorded:
+        'Your approval is not recorded yet: recording it is taking longer than usual. You will be told here if it fails; the card shows it once it counts.',
     },
     {
       record: ({ user, value: requestId }) => recordDecision(deps, { requestId, userId: user, decision: 'approve' }),

@@ -26,7 +26,7 @@ export function decideExtensionCallback(deps: CoreDeps, decision: ExtensionDecis
       log: `extension ${decision}`,
       failed: 'Something went wrong: nothing was recorded. Please try again.',
       notRecorded:
-        'Your decision on this extension is not recorded yet: saving it is taking too long. Please press again.',
+        'Your decision on this extension is not recorded yet: recording it is taking longer than usual. You will be told here if it fails.',
     },
     {
       record: async ({ user, value }) => {

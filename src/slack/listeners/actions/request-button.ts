@@ -44,7 +44,9 @@ export const ACK_BUDGET_MS = 2_000;
 
 /**
  * Once acked at the budget, how much longer the write may take before the presser is told it is not
- * recorded: a few seconds, so they hear it while they still look at the button.
+ * recorded yet: a few seconds, so they hear it while they still look at the button. The notice says
+ * it has not counted *yet* and that a failure will be told, never to press again: the write is still
+ * running and will be answered either way (a press again would only queue behind it).
  */
 export const NOT_RECORDED_NOTICE_MS = 3_000;
 
