@@ -496,7 +496,11 @@ export function compileGlob(pattern: string): CompiledGlob {
     return intern(count);
   };
 
+  // As in picomatch, an input spelled exactly as the glob matches it, whatever its syntax says
+  // (`./.` matches `./.`, `[x]` matches `[x]`): rules written before this engine may rely on it.
+  const spelled = pattern.toLowerCase();
   const testLowerCase = (input: string): boolean => {
+    if (input === spelled) return true;
     if (!input.startsWith(prefix) || !input.endsWith(suffix) || input.length < prefix.length + suffix.length) {
       return false;
     }
