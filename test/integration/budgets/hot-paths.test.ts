@@ -7,7 +7,9 @@ import {
   APPROVER_A,
   APPROVER_B,
   api,
+  buttonsOf,
   CHANNEL,
+  cardOf,
   click,
   createViaApi,
   dmsTo,
@@ -18,6 +20,7 @@ import {
 } from '../../support/lifecycle.ts';
 import { describeRoundTrips, type RoundTrips, useCountingProxies } from '../../support/round-trips.ts';
 import { ruleInput } from '../../support/rules.ts';
+import type { StoredMessage } from '../../support/slack-double.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
 /**
@@ -53,8 +56,11 @@ const BUDGETS = {
   approveCounted: { statements: 11, scripts: 6, commands: 8 },
   /** The Deny modal submitted with a reason → card updated, thread reply, requester's DM. */
   denyWithReason: { statements: 15, scripts: 17, commands: 19 },
-  /** One request's deadline passing → expired, card updated, thread reply, requester's DM. */
-  expiry: { statements: 14, scripts: 19, commands: 21 },
+  /**
+   * One request's deadline passing → expired, card updated, thread reply, requester's DM. Counted from
+   * three seconds before the deadline, so idle workers' polls in the wait add a script or two.
+   */
+  expiry: { statements: 14, scripts: 21, commands: 23 },
   /** POST /requests/:id/execute with the grant → executed, and the thread told. */
   execute: { statements: 13, scripts: 15, commands: 17 },
   /** An Approve that decides a request with a callback URL, until the receiver has the callback. */
@@ -69,6 +75,8 @@ const BUDGETS = {
 type Budget = (typeof BUDGETS)[keyof typeof BUDGETS];
 
 const SAMPLES = 4;
+/** What a measured unit answers when there is nothing to count this time (see leastOf). */
+const SKIP = Symbol('skip');
 /** How long neither server may hear anything before a unit of work counts as over. */
 const QUIET_MS = 1000;
 
@@ -119,16 +127,19 @@ describe('round-trip budgets of the hot paths', { timeout: 120_000 }, () => {
   /** Runs `unit` {@link SAMPLES} times (after `prepare`, not counted) and keeps the least of each count. */
   async function leastOf(unit: () => Promise<unknown>, prepare: () => Promise<unknown> = async () => {}) {
     const samples: RoundTrips[] = [];
-    for (let i = 0; i < SAMPLES; i += 1) {
+    // A unit may answer SKIP when what `prepare` made is not there to count (a deadline that passed
+    // while a loaded machine went quiet); it is tried again, up to twice as many times.
+    for (let attempt = 0; samples.length < SAMPLES && attempt < 2 * SAMPLES; attempt += 1) {
       await prepare();
       await settle();
-      samples.push(
-        await counting.proxies.measure(async () => {
-          await unit();
-          await settle();
-        }),
-      );
+      let skipped = false;
+      const trips = await counting.proxies.measure(async () => {
+        if ((await unit()) === SKIP) skipped = true;
+        else await settle();
+      });
+      if (!skipped) samples.push(trips);
     }
+    if (samples.length === 0) throw new Error(`no sample could be counted in ${2 * SAMPLES} attempts`);
     for (const trips of samples) dropRefills(trips);
     if (process.env.PRINT_SAMPLES) for (const trips of samples) console.log(describeRoundTrips(trips));
     const least = (pick: (trips: RoundTrips) => number) =>
@@ -262,13 +273,21 @@ describe('round-trip budgets of the hot paths', { timeout: 120_000 }, () => {
   });
 
   it('one request expiring, to the card, thread reply and DM', async () => {
+    let requestId = '';
     const measured = await leastOf(
       async () => {
+        // Read from the Slack double (no statement): a card without its buttons already expired,
+        // its deadline passed while the request was made and the servers went quiet.
+        if (buttonsOf(cardOf(t, requestId) as StoredMessage).length === 0) return SKIP;
         const dms = dmsTo(t, REQUESTER).length;
-        // The deadline is a second away: the unit of work is the expiry job and what it owes.
-        await eventually(() => dmsTo(t, REQUESTER).length > dms, 10_000, 'expiry DM');
+        // The unit of work is the expiry job and what it owes, a few seconds from now.
+        await eventually(() => dmsTo(t, REQUESTER).length > dms, 15_000, 'expiry DM');
+        return undefined;
       },
-      async () => waitForCard(t, (await createViaApi(t, { ttlSeconds: 2 })).id),
+      async () => {
+        requestId = (await createViaApi(t, { ttlSeconds: 3 })).id;
+        await waitForCard(t, requestId);
+      },
     );
     expectWithin(measured, BUDGETS.expiry);
   });
