@@ -1,9 +1,28 @@
 /**
- * Block Kit limits as Slack enforces them on chat.postMessage / chat.update (invalid_blocks) and
- * views.open / views.publish / views.update (invalid_arguments). Each problem is reported the way
- * Slack words it: a message and a JSON pointer.
+ * Block Kit limits as Slack enforces them on chat.postMessage / chat.update / chat.postEphemeral
+ * (`invalid_blocks`) and views.open / views.push / views.update / views.publish (`invalid_arguments`).
+ * Each problem is worded as Slack words it in `response_metadata.messages`: a message and a JSON
+ * pointer, e.g. "must be less than 3001 characters [json-pointer:/blocks/0/text/text]".
+ *
+ * Where each number comes from (Slack's reference, https://docs.slack.dev/reference/block-kit/…):
+ * - blocks per message 50, per modal or Home tab 100: "Block Kit" overview and "Modal views" / "Home tab views".
+ * - section: text 3000, fields at most 10 of 2000 each ("Section block"); header text 150 ("Header block");
+ *   context at most 10 elements ("Context block"); actions at most 25 elements ("Actions block");
+ *   input label and hint 2000 ("Input block"); image alt_text 2000, image_url 3000, title 2000 ("Image block").
+ * - block_id and action_id 255 ("Section block", "Button element").
+ * - button: text 75, value 2000, url 3000, accessibility_label 75 ("Button element").
+ * - confirm: title 100, text 300, confirm and deny 30 ("Confirmation dialog object").
+ * - option: text 75, value 150, description 75, url 3000; option group label 75 ("Option object",
+ *   "Option group object"); a select has at most 100 options or 100 groups ("Select menu element");
+ *   overflow 1 to 5 options ("Overflow menu element"); checkboxes and radio buttons at most 10
+ *   ("Checkboxes", "Radio button group"); placeholders 150 (every element that has one).
+ * - plain_text_input: min_length and max_length up to 3000 ("Plain-text input element").
+ * - modal: title, submit and close 24, private_metadata 3000, callback_id 255; submit required with
+ *   input blocks ("Modal views").
+ * - message text: Slack truncates text over 40,000 characters, and chat.postMessage answers
+ *   `msg_too_long` ("chat.postMessage" errors; changelog 2018-04 "Truncating really long messages").
  */
-const LIMITS = {
+export const LIMITS = {
   messageBlocks: 50,
   viewBlocks: 100,
   sectionText: 3000,
@@ -15,13 +34,24 @@ const LIMITS = {
   contextElements: 10,
   id: 255,
   buttonValue: 2000,
+  url: 3000,
+  accessibilityLabel: 75,
   modalTitle: 24,
   modalButton: 24,
   privateMetadata: 3000,
   callbackId: 255,
   inputLabel: 2000,
+  inputHint: 2000,
+  placeholder: 150,
   optionText: 75,
+  optionValue: 150,
+  optionDescription: 75,
   optionsPerSelect: 100,
+  overflowOptions: 5,
+  choiceOptions: 10,
+  textInputLength: 3000,
+  imageAltText: 2000,
+  imageTitle: 2000,
   messageText: 40_000,
 } as const;
 
@@ -62,10 +92,73 @@ function checkText(problems: string[], text: unknown, pointer: string, max: numb
   }
 }
 
-function checkId(problems: string[], value: unknown, pointer: string): void {
+/** A string field that may be absent but, when present, is at most `max` characters. */
+function checkString(problems: string[], value: unknown, pointer: string, max: number): void {
   if (value === undefined) return;
-  if (typeof value !== 'string' || value.length > LIMITS.id) {
-    problems.push(`must be less than ${LIMITS.id + 1} characters [json-pointer:${pointer}]`);
+  if (typeof value !== 'string' || value.length > max) {
+    problems.push(`must be less than ${max + 1} characters [json-pointer:${pointer}]`);
+  }
+}
+
+function checkCount(problems: string[], items: unknown[], pointer: string, min: number, max: number): void {
+  if (items.length < min || items.length > max) {
+    problems.push(`must provide between ${min} and ${max} items [json-pointer:${pointer}]`);
+  }
+}
+
+function checkOption(problems: string[], option: unknown, pointer: string): void {
+  if (!isObject(option)) {
+    problems.push(`must provide an object [json-pointer:${pointer}]`);
+    return;
+  }
+  checkText(problems, option.text, `${pointer}/text`, LIMITS.optionText);
+  checkString(problems, option.value, `${pointer}/value`, LIMITS.optionValue);
+  if (option.description !== undefined) {
+    checkText(problems, option.description, `${pointer}/description`, LIMITS.optionDescription);
+  }
+  checkString(problems, option.url, `${pointer}/url`, LIMITS.url);
+}
+
+function checkOptions(problems: string[], element: Json, pointer: string): void {
+  const max =
+    element.type === 'overflow'
+      ? LIMITS.overflowOptions
+      : element.type === 'checkboxes' || element.type === 'radio_buttons'
+        ? LIMITS.choiceOptions
+        : LIMITS.optionsPerSelect;
+  if (Array.isArray(element.options)) {
+    if (element.options.length > max)
+      problems.push(`must provide at most ${max} items [json-pointer:${pointer}/options]`);
+    element.options.forEach((option, index) => {
+      checkOption(problems, option, `${pointer}/options/${index}`);
+    });
+  } else if (element.type === 'overflow') {
+    problems.push(`must provide an array [json-pointer:${pointer}/options]`);
+  }
+  if (Array.isArray(element.option_groups)) {
+    if (element.option_groups.length > LIMITS.optionsPerSelect) {
+      problems.push(`must provide at most ${LIMITS.optionsPerSelect} items [json-pointer:${pointer}/option_groups]`);
+    }
+    element.option_groups.forEach((group, index) => {
+      const at = `${pointer}/option_groups/${index}`;
+      checkText(problems, (group as Json)?.label, `${at}/label`, LIMITS.optionText, true);
+      const options = (group as Json)?.options;
+      (Array.isArray(options) ? options : []).forEach((option, i) => {
+        checkOption(problems, option, `${at}/options/${i}`);
+      });
+    });
+  }
+}
+
+function checkConfirm(problems: string[], confirm: unknown, pointer: string): void {
+  if (confirm === undefined) return;
+  const dialog = isObject(confirm) ? confirm : {};
+  checkText(problems, dialog.title, `${pointer}/title`, 100, true);
+  checkText(problems, dialog.text, `${pointer}/text`, 300);
+  checkText(problems, dialog.confirm, `${pointer}/confirm`, 30, true);
+  checkText(problems, dialog.deny, `${pointer}/deny`, 30, true);
+  if (dialog.style !== undefined && dialog.style !== 'primary' && dialog.style !== 'danger') {
+    problems.push(`must be primary or danger [json-pointer:${pointer}/style]`);
   }
 }
 
@@ -74,31 +167,35 @@ function checkElement(problems: string[], element: unknown, pointer: string): vo
     problems.push(`must provide an object [json-pointer:${pointer}]`);
     return;
   }
-  checkId(problems, element.action_id, `${pointer}/action_id`);
+  checkString(problems, element.action_id, `${pointer}/action_id`, LIMITS.id);
+  if (element.placeholder !== undefined) {
+    checkText(problems, element.placeholder, `${pointer}/placeholder`, LIMITS.placeholder, true);
+  }
+  checkConfirm(problems, element.confirm, `${pointer}/confirm`);
   if (element.type === 'button') {
     checkText(problems, element.text, `${pointer}/text`, LIMITS.buttonText, true);
-    if (typeof element.value === 'string' && element.value.length > LIMITS.buttonValue) {
-      problems.push(`must be less than ${LIMITS.buttonValue + 1} characters [json-pointer:${pointer}/value]`);
-    }
+    checkString(problems, element.value, `${pointer}/value`, LIMITS.buttonValue);
+    checkString(problems, element.url, `${pointer}/url`, LIMITS.url);
+    checkString(problems, element.accessibility_label, `${pointer}/accessibility_label`, LIMITS.accessibilityLabel);
     if (element.style !== undefined && element.style !== 'primary' && element.style !== 'danger') {
       problems.push(`must be primary or danger [json-pointer:${pointer}/style]`);
     }
-    if (element.confirm !== undefined) {
-      const confirm = element.confirm as Json;
-      checkText(problems, confirm.title, `${pointer}/confirm/title`, 100, true);
-      checkText(problems, confirm.text, `${pointer}/confirm/text`, 300);
-      checkText(problems, confirm.confirm, `${pointer}/confirm/confirm`, 30, true);
-      checkText(problems, confirm.deny, `${pointer}/confirm/deny`, 30, true);
+  }
+  if (element.type === 'plain_text_input') {
+    for (const field of ['min_length', 'max_length'] as const) {
+      const value = element[field];
+      if (value !== undefined && (typeof value !== 'number' || value < 0 || value > LIMITS.textInputLength)) {
+        problems.push(`must be between 0 and ${LIMITS.textInputLength} [json-pointer:${pointer}/${field}]`);
+      }
     }
   }
-  if (Array.isArray(element.options)) {
-    if (element.options.length > LIMITS.optionsPerSelect) {
-      problems.push(`must provide at most ${LIMITS.optionsPerSelect} items [json-pointer:${pointer}/options]`);
-    }
-    element.options.forEach((option, index) => {
-      checkText(problems, (option as Json)?.text, `${pointer}/options/${index}/text`, LIMITS.optionText);
-    });
-  }
+  checkOptions(problems, element, pointer);
+}
+
+function checkImage(problems: string[], image: Json, pointer: string): void {
+  checkString(problems, image.alt_text, `${pointer}/alt_text`, LIMITS.imageAltText);
+  checkString(problems, image.image_url, `${pointer}/image_url`, LIMITS.url);
+  if (image.alt_text === undefined) problems.push(`must provide a string [json-pointer:${pointer}/alt_text]`);
 }
 
 function checkBlock(problems: string[], block: unknown, pointer: string, surface: 'message' | 'view'): void {
@@ -110,7 +207,7 @@ function checkBlock(problems: string[], block: unknown, pointer: string, surface
     problems.push(`unsupported type: ${String(block.type)} [json-pointer:${pointer}/type]`);
     return;
   }
-  checkId(problems, block.block_id, `${pointer}/block_id`);
+  checkString(problems, block.block_id, `${pointer}/block_id`, LIMITS.id);
   switch (block.type) {
     case 'header':
       checkText(problems, block.text, `${pointer}/text`, LIMITS.headerText, true);
@@ -129,26 +226,26 @@ function checkBlock(problems: string[], block: unknown, pointer: string, surface
           checkText(problems, field, `${pointer}/fields/${index}`, LIMITS.fieldText);
         });
       }
-      if (block.accessory !== undefined) checkElement(problems, block.accessory, `${pointer}/accessory`);
+      if (isObject(block.accessory) && block.accessory.type === 'image') {
+        checkImage(problems, block.accessory, `${pointer}/accessory`);
+      } else if (block.accessory !== undefined) {
+        checkElement(problems, block.accessory, `${pointer}/accessory`);
+      }
       break;
     }
     case 'context': {
       const elements = Array.isArray(block.elements) ? block.elements : [];
-      if (elements.length === 0 || elements.length > LIMITS.contextElements) {
-        problems.push(`must provide between 1 and ${LIMITS.contextElements} items [json-pointer:${pointer}/elements]`);
-      }
+      checkCount(problems, elements, `${pointer}/elements`, 1, LIMITS.contextElements);
       elements.forEach((element, index) => {
-        if ((element as Json)?.type !== 'image') {
-          checkText(problems, element, `${pointer}/elements/${index}`, LIMITS.sectionText);
-        }
+        if (isObject(element) && element.type === 'image')
+          checkImage(problems, element, `${pointer}/elements/${index}`);
+        else checkText(problems, element, `${pointer}/elements/${index}`, LIMITS.sectionText);
       });
       break;
     }
     case 'actions': {
       const elements = Array.isArray(block.elements) ? block.elements : [];
-      if (elements.length === 0 || elements.length > LIMITS.actionElements) {
-        problems.push(`must provide between 1 and ${LIMITS.actionElements} items [json-pointer:${pointer}/elements]`);
-      }
+      checkCount(problems, elements, `${pointer}/elements`, 1, LIMITS.actionElements);
       elements.forEach((element, index) => {
         checkElement(problems, element, `${pointer}/elements/${index}`);
       });
@@ -157,7 +254,12 @@ function checkBlock(problems: string[], block: unknown, pointer: string, surface
     case 'input':
       if (surface === 'message') problems.push(`input blocks are only allowed in views [json-pointer:${pointer}]`);
       checkText(problems, block.label, `${pointer}/label`, LIMITS.inputLabel, true);
+      if (block.hint !== undefined) checkText(problems, block.hint, `${pointer}/hint`, LIMITS.inputHint, true);
       checkElement(problems, block.element, `${pointer}/element`);
+      break;
+    case 'image':
+      checkImage(problems, block, pointer);
+      if (block.title !== undefined) checkText(problems, block.title, `${pointer}/title`, LIMITS.imageTitle, true);
       break;
     default:
       break;
@@ -203,12 +305,8 @@ export function validateView(view: unknown): string[] {
       problems.push('must provide submit when input blocks are present [json-pointer:/view/submit]');
     }
   }
-  if (typeof view.private_metadata === 'string' && view.private_metadata.length > LIMITS.privateMetadata) {
-    problems.push(`must be less than ${LIMITS.privateMetadata + 1} characters [json-pointer:/view/private_metadata]`);
-  }
-  if (typeof view.callback_id === 'string' && view.callback_id.length > LIMITS.callbackId) {
-    problems.push(`must be less than ${LIMITS.callbackId + 1} characters [json-pointer:/view/callback_id]`);
-  }
+  checkString(problems, view.private_metadata, '/view/private_metadata', LIMITS.privateMetadata);
+  checkString(problems, view.callback_id, '/view/callback_id', LIMITS.callbackId);
   if (!Array.isArray(view.blocks)) {
     problems.push('must provide an array [json-pointer:/view/blocks]');
     return problems;
