@@ -104,7 +104,7 @@ function renderInline(line: string, ctx: RenderContext): string {
 
 const QUOTE = /^(?:>|&gt;)/;
 const QUOTE_REST = /^(?:>>>|&gt;&gt;&gt;)/;
-const LIST_ITEM = /^\s*(?:[•◦▪\-*]|\d+[.)])\s/;
+const LIST_ITEM = /^\s*(?:[•◦▪-]|\d+[.)])\s/;
 
 /** Lines of text outside code blocks: quotes grouped into <blockquote>, list-like lines indented. */
 function renderLines(text: string, ctx: RenderContext): string {
