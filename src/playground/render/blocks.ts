@@ -1,7 +1,7 @@
 import type { RenderContext } from './context.ts';
 import { nextId, renderElement, renderImageElement } from './elements.ts';
 import { attrs, escapeHtml, isObject, safeUrl, str, unsupported } from './html.ts';
-import { renderMrkdwn, renderTextObject, textOf } from './mrkdwn.ts';
+import { plainHtml, renderMrkdwn, renderTextObject, textOf } from './mrkdwn.ts';
 import { renderRichText } from './rich-text.ts';
 
 /*
@@ -57,7 +57,7 @@ function input(block: Json, blockId: string, ctx: RenderContext): string {
   const hint = isObject(block.hint) ? `<div class="bk-hint">${renderTextObject(block.hint, ctx)}</div>` : '';
   return (
     open('input', blockId, { 'data-dispatch-action': block.dispatch_action === true ? 'true' : undefined }) +
-    `<label class="bk-label" for="${id}">${escapeHtml(textOf(block.label))}${optional}</label>` +
+    `<label class="bk-label" for="${id}">${plainHtml(block.label)}${optional}</label>` +
     renderElement(block.element, { blockId, id }, ctx) +
     hint +
     `<div class="bk-input-error" role="alert" hidden></div></div>`
@@ -81,7 +81,7 @@ function renderBlock(block: unknown, index: number, ctx: RenderContext): string 
   const blockId = blockIdOf(block, index);
   switch (block.type) {
     case 'header':
-      return `${open('header', blockId)}<h3 class="bk-header-text">${escapeHtml(textOf(block.text))}</h3></div>`;
+      return `${open('header', blockId)}<h3 class="bk-header-text">${plainHtml(block.text)}</h3></div>`;
     case 'section':
       return section(block, blockId, ctx);
     case 'context':
@@ -142,12 +142,12 @@ export function renderView(view: unknown, ctx: RenderContext): string {
   if (view.type !== 'modal') return unsupported(view.type);
   const titleId = nextId();
   const submit = isObject(view.submit)
-    ? `<button type="submit" class="bk-button bk-button--primary bk-modal-submit">${escapeHtml(textOf(view.submit))}</button>`
+    ? `<button type="submit" class="bk-button bk-button--primary bk-modal-submit">${plainHtml(view.submit)}</button>`
     : '';
-  const close = `<button type="button" class="bk-button bk-modal-close">${escapeHtml(textOf(view.close) || 'Cancel')}</button>`;
+  const close = `<button type="button" class="bk-button bk-modal-close">${textOf(view.close) ? plainHtml(view.close) : 'Cancel'}</button>`;
   return (
     `<form class="bk-view bk-modal" role="dialog" aria-labelledby="${titleId}" novalidate${data}>` +
-    `<header class="bk-modal-header"><h2 class="bk-modal-title" id="${titleId}">${escapeHtml(textOf(view.title))}</h2></header>` +
+    `<header class="bk-modal-header"><h2 class="bk-modal-title" id="${titleId}">${plainHtml(view.title)}</h2></header>` +
     `<div class="bk-modal-body">${renderBlocks(view.blocks, ctx)}</div>` +
     `<footer class="bk-modal-footer">${close}${submit}</footer></form>`
   );

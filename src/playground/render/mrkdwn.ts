@@ -1,5 +1,6 @@
 import type { RenderContext } from './context.ts';
 import { formatSlackDate } from './date.ts';
+import { emojiText, replaceEmoji } from './emoji.ts';
 import { escapeHtml, isObject, mention, safeUrl, str } from './html.ts';
 
 /*
@@ -8,7 +9,7 @@ import { escapeHtml, isObject, mention, safeUrl, str } from './html.ts';
  * control sequence (<url|text>, <@U…>, <#C…>, <!subteam^S…>, <!here>, <!date^…>). *bold*, _italic_,
  * ~strike~ and `code` apply between word boundaries on one line; ``` opens a preformatted block; a
  * line starting with > is a quote and >>> quotes the rest. There is no list syntax: "• " and "1. "
- * lines are plain text (kept on their own line, with a hanging indent). Emoji codes stay as text.
+ * lines are plain text (kept on their own line, with a hanging indent). Known emoji codes show as emoji.
  */
 
 /** Private-use characters that stand for an already rendered piece while the line is formatted. */
@@ -97,6 +98,7 @@ function renderInline(line: string, ctx: RenderContext): string {
     hole(`<code class="bk-code">${renderCode(code, ctx)}</code>`),
   );
   text = text.replace(/<([^<>\n]+)>/g, (_m, inner: string) => hole(renderControl(inner, ctx, true)));
+  text = replaceEmoji(text, hole);
   let html = textHtml(text);
   for (const [pattern, replacement] of EMPHASIS) html = html.replace(pattern, replacement);
   return html.replace(HOLE, (_m, index: string) => holes[Number(index)] ?? '');
@@ -152,9 +154,10 @@ export function renderMrkdwn(text: string, ctx: RenderContext): string {
   return parts.join('');
 }
 
-/** A plain_text text: everything escaped, nothing formatted (emoji codes stay as text). */
-export function renderPlainText(text: string): string {
-  return escapeHtml(text);
+/** A plain_text text: everything escaped, nothing formatted; emoji codes shown unless `emoji` is false. */
+export function renderPlainText(text: string, emoji = true): string {
+  const html = escapeHtml(text);
+  return emoji ? replaceEmoji(html) : html;
 }
 
 /**
@@ -168,11 +171,22 @@ export function renderTextObject(t: unknown, ctx: RenderContext): string {
     // verbatim: true turns off Slack's automatic parsing of bare URLs and names; we never auto-parse.
     return `<span class="bk-text bk-mrkdwn">${renderMrkdwn(text, ctx)}</span>`;
   }
-  if (t.type === 'plain_text') return `<span class="bk-text bk-plain">${renderPlainText(text)}</span>`;
+  if (t.type === 'plain_text')
+    return `<span class="bk-text bk-plain">${renderPlainText(text, t.emoji !== false)}</span>`;
   return '';
 }
 
-/** A text object's raw text (for labels, aria attributes and option text), or ''. */
+/** A text object's raw text (for aria attributes and ids), or ''. */
 export function textOf(t: unknown): string {
   return isObject(t) ? (str(t.text) ?? '') : '';
+}
+
+/** A plain_text object's text as inline HTML (headers, labels, buttons, titles): escaped, emoji shown. */
+export function plainHtml(t: unknown): string {
+  return renderPlainText(textOf(t), !isObject(t) || t.emoji !== false);
+}
+
+/** A text object's text where no markup may go (<option>, attributes): emoji as characters, unescaped. */
+export function plainChars(t: unknown): string {
+  return isObject(t) && t.emoji === false ? textOf(t) : emojiText(textOf(t));
 }

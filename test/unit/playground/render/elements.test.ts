@@ -67,7 +67,7 @@ describe('buttons', () => {
       },
     });
     expect(html).toContain(
-      '>Revoke</button><dialog class="bk-confirm" aria-label="Revoke access?"><form method="dialog" class="bk-confirm-form"><h2 class="bk-confirm-title">Revoke access?</h2><div class="bk-confirm-text"><span class="bk-text bk-mrkdwn">It ends <b>now</b>.</span></div><div class="bk-confirm-buttons"><button type="submit" value="deny" class="bk-button">Keep it</button><button type="submit" value="confirm" class="bk-button bk-button--danger">Revoke</button></div></form></dialog>',
+      '>Revoke</button><dialog class="bk-confirm" aria-label="Revoke access?"><h2 class="bk-confirm-title">Revoke access?</h2><div class="bk-confirm-text"><span class="bk-text bk-mrkdwn">It ends <b>now</b>.</span></div><div class="bk-confirm-buttons"><button type="button" data-confirm="deny" class="bk-button">Keep it</button><button type="button" data-confirm="confirm" class="bk-button bk-button--danger">Revoke</button></div></dialog>',
     );
   });
 });

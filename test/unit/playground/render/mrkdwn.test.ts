@@ -150,10 +150,31 @@ describe('mrkdwn dates', () => {
   });
 });
 
+describe('mrkdwn emoji', () => {
+  it('shows known emoji codes as emoji, not inside code, and leaves unknown ones and clock times alone', () => {
+    expect(md(':white_check_mark: *Approved* at 10:15:30 :not_an_emoji:')).toBe(
+      '<span class="bk-emoji" role="img" aria-label="white_check_mark">✅</span> <b>Approved</b> at 10:15:30 :not_an_emoji:',
+    );
+    expect(md('`:tada:`')).toBe('<code class="bk-code">:tada:</code>');
+  });
+  it('does not read the underscores of an emoji code as italics', () => {
+    expect(md('_:large_orange_circle: high_')).toBe(
+      '<i><span class="bk-emoji" role="img" aria-label="large_orange_circle">🟠</span> high</i>',
+    );
+  });
+});
+
 describe('text objects', () => {
-  it('renders plain_text escaped and unformatted, emoji codes as text', () => {
-    expect(renderTextObject({ type: 'plain_text', text: '*not bold* <b>x</b> :tada:' }, demoContext())).toBe(
-      '<span class="bk-text bk-plain">*not bold* &lt;b&gt;x&lt;/b&gt; :tada:</span>',
+  it('renders plain_text escaped and unformatted, with known emoji codes as emoji', () => {
+    expect(
+      renderTextObject({ type: 'plain_text', text: '*not bold* <b>x</b> :tada: :no_such_emoji:' }, demoContext()),
+    ).toBe(
+      '<span class="bk-text bk-plain">*not bold* &lt;b&gt;x&lt;/b&gt; <span class="bk-emoji" role="img" aria-label="tada">🎉</span> :no_such_emoji:</span>',
+    );
+  });
+  it('leaves emoji codes as text in plain_text with emoji: false', () => {
+    expect(renderTextObject({ type: 'plain_text', text: ':tada:', emoji: false }, demoContext())).toBe(
+      '<span class="bk-text bk-plain">:tada:</span>',
     );
   });
   it('renders mrkdwn formatted', () => {
