@@ -204,12 +204,23 @@ export function wireInteractions(root, handlers) {
     { signal },
   );
 
-  // Remember each element's value before a change, so a denied confirm can put it back.
+  /**
+   * Remembers what a stateful element holds before a change, so a denied confirm can put it back:
+   * for what is on the page now, and for what arrives later once it is touched or focused.
+   * @param {HTMLElement | undefined} el
+   */
+  const remember = (el) => {
+    if (el !== undefined && STATEFUL.has(el.dataset.bkType ?? '') && el.dataset.before === undefined) {
+      el.dataset.before = JSON.stringify(stateOf(el));
+    }
+  };
+  for (const node of root.querySelectorAll('[data-bk-type]')) remember(/** @type {HTMLElement} */ (node));
+  root.addEventListener('pointerdown', (event) => remember(elementOf(event.target)), { signal, capture: true });
   root.addEventListener(
     'focusin',
     (event) => {
       const el = elementOf(event.target);
-      if (el !== undefined && el.dataset.before === undefined) el.dataset.before = JSON.stringify(stateOf(el));
+      remember(el);
       if (el?.classList.contains('bk-combo') && event.target instanceof HTMLInputElement) {
         const type = el.dataset.bkType ?? '';
         if (!type.includes('external')) suggest(el, event.target.value);

@@ -60,6 +60,19 @@ const VIEW = {
     input('time', 'Time', { type: 'timepicker', initial_time: '09:00' }),
     input('at', 'When', { type: 'datetimepicker' }),
     input('live', 'Dispatching select', { type: 'static_select', options: RISKS }, { dispatch_action: true }),
+    input('search', 'Dispatching text', { type: 'plain_text_input' }, { dispatch_action: true }),
+    {
+      type: 'section',
+      block_id: 'scope',
+      text: { type: 'mrkdwn', text: 'Scope' },
+      accessory: {
+        type: 'static_select',
+        action_id: 'scope',
+        options: RISKS,
+        initial_option: RISKS[0],
+        confirm: CONFIRM,
+      },
+    },
     {
       type: 'actions',
       block_id: 'decision',
@@ -89,11 +102,12 @@ function page(html: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Block Kit</title>
 <link rel="stylesheet" href="/block-kit.css"></head><body>${html}
 <script type="module">
-import { readState, wireInteractions } from '/block-kit.js';
+import { readState, showErrors, wireInteractions } from '/block-kit.js';
 const suggestions = ${JSON.stringify(SUGGESTIONS)};
 window.actions = [];
 window.suggests = [];
 window.readState = () => readState(document.body);
+window.showErrors = (errors) => showErrors(document.body, errors);
 wireInteractions(document.body, {
   onAction: (action) => { window.actions.push(action); },
   onSuggest: async (request) => {
@@ -131,6 +145,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
+const actions = () => tab.evaluate(() => (globalThis as unknown as { actions: Record<string, unknown>[] }).actions);
 const field = (blockId: string) => `[data-block-id="${blockId}"] [data-bk-type]`;
 const combo = (blockId: string) => `[data-block-id="${blockId}"] .bk-combo-input`;
 
@@ -180,6 +195,8 @@ describe('block-kit.js in a browser', () => {
       time: { time: { type: 'timepicker', selected_time: '17:45' } },
       at: { at: { type: 'datetimepicker', selected_date_time: 1795428900 } },
       live: { live: { type: 'static_select', selected_option: null } },
+      search: { search: { type: 'plain_text_input', value: null } },
+      scope: { scope: { type: 'static_select', selected_option: RISKS[0] } },
     });
     // The pickers asked the page as Slack's block_suggestion would, with their own type.
     const asked = await tab.evaluate(() => (globalThis as unknown as { suggests: unknown[] }).suggests);
@@ -203,16 +220,15 @@ describe('block-kit.js in a browser', () => {
   });
 
   it('asks the confirm dialog first: Cancel sends nothing, Approve sends the button action', async () => {
-    const actions = () => tab.evaluate(() => (globalThis as unknown as { actions: Record<string, unknown>[] }).actions);
     const before = (await actions()).length;
     await tab.click('button[data-action-id="approve_request"]');
-    await expect.poll(() => tab.isVisible('dialog.bk-confirm')).toBe(true);
-    await tab.click('dialog.bk-confirm button[data-confirm="deny"]');
-    await expect.poll(() => tab.isVisible('dialog.bk-confirm')).toBe(false);
+    await expect.poll(() => tab.isVisible('[data-block-id="decision"] dialog.bk-confirm')).toBe(true);
+    await tab.click('[data-block-id="decision"] dialog.bk-confirm button[data-confirm="deny"]');
+    await expect.poll(() => tab.isVisible('[data-block-id="decision"] dialog.bk-confirm')).toBe(false);
     expect(await actions()).toHaveLength(before);
 
     await tab.click('button[data-action-id="approve_request"]');
-    await tab.click('dialog.bk-confirm button[data-confirm="confirm"]');
+    await tab.click('[data-block-id="decision"] dialog.bk-confirm button[data-confirm="confirm"]');
     await expect.poll(async () => (await actions()).length).toBe(before + 1);
     expect((await actions())[before]).toEqual({
       type: 'button',
@@ -226,7 +242,6 @@ describe('block-kit.js in a browser', () => {
   });
 
   it('opens the overflow menu by keyboard and sends the chosen option', async () => {
-    const actions = () => tab.evaluate(() => (globalThis as unknown as { actions: Record<string, unknown>[] }).actions);
     const before = (await actions()).length;
     await tab.focus('.bk-overflow-toggle');
     await tab.keyboard.press('Enter');
@@ -241,5 +256,59 @@ describe('block-kit.js in a browser', () => {
       selected_option: option('Delete', 'delete'),
     });
     expect(await tab.isVisible('.bk-menu')).toBe(false);
+  });
+
+  it('puts a select back when its confirm is cancelled, and sends it when confirmed', async () => {
+    const before = (await actions()).length;
+    await tab.selectOption(field('scope'), 'critical');
+    await tab.click('[data-block-id="scope"] dialog.bk-confirm button[data-confirm="deny"]');
+    await expect.poll(() => tab.inputValue(field('scope'))).toBe('low');
+    expect(await actions()).toHaveLength(before);
+    await tab.selectOption(field('scope'), 'high');
+    await tab.click('[data-block-id="scope"] dialog.bk-confirm button[data-confirm="confirm"]');
+    await expect.poll(async () => (await actions()).length).toBe(before + 1);
+    expect((await actions())[before]).toMatchObject({
+      type: 'static_select',
+      block_id: 'scope',
+      selected_option: RISKS[1],
+    });
+  });
+
+  it('sends a dispatching text input on Enter', async () => {
+    const before = (await actions()).length;
+    await tab.fill(field('search'), 'db.*');
+    expect(await actions()).toHaveLength(before);
+    await tab.press(field('search'), 'Enter');
+    await expect.poll(async () => (await actions()).length).toBe(before + 1);
+    expect((await actions())[before]).toMatchObject({ type: 'plain_text_input', action_id: 'search', value: 'db.*' });
+  });
+
+  it('chooses in a picker with the keyboard and removes a chip with its button', async () => {
+    await tab.fill(combo('whom'), '');
+    await tab.focus(combo('whom'));
+    await expect.poll(() => tab.locator('[data-block-id="whom"] [role="option"]').count()).toBe(2);
+    await tab.keyboard.press('ArrowDown');
+    await tab.keyboard.press('Enter');
+    await tab.click('[data-block-id="whom"] .bk-chip-remove[aria-label="Remove Bo"]');
+    const state = (await tab.evaluate(() =>
+      (globalThis as unknown as { readState: () => unknown }).readState(),
+    )) as Record<string, Record<string, unknown>>;
+    expect(state.whom).toEqual({ whom: { type: 'multi_users_select', selected_users: ['U0APPROVA1'] } });
+  });
+
+  it('shows response_action errors under their inputs, and clears them', async () => {
+    const show = (errors: Record<string, string>) =>
+      tab.evaluate(
+        (e) => (globalThis as unknown as { showErrors: (e: Record<string, string>) => void }).showErrors(e),
+        errors,
+      );
+    await show({ reason: 'Say why <you> deny it' });
+    expect(await tab.textContent('[data-block-id="reason"] .bk-input-error')).toBe('Say why <you> deny it');
+    expect(await tab.isVisible('[data-block-id="reason"] .bk-input-error')).toBe(true);
+    expect(await tab.getAttribute(field('reason'), 'aria-invalid')).toBe('true');
+    expect(await tab.isVisible('[data-block-id="name"] .bk-input-error')).toBe(false);
+    await show({});
+    expect(await tab.isVisible('[data-block-id="reason"] .bk-input-error')).toBe(false);
+    expect(await tab.getAttribute(field('reason'), 'aria-invalid')).toBeNull();
   });
 });
