@@ -97,6 +97,8 @@ export function comboboxes(handlers, act) {
       const chosenOption = options[active];
       if (chosenOption instanceof HTMLElement) choose(el, chosenOption);
     } else if (event.key === 'Escape') {
+      // Spent on the list: the modal around the picker (if any) stays open.
+      event.stopImmediatePropagation();
       list.hidden = true;
       input.setAttribute('aria-expanded', 'false');
     }

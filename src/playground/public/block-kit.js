@@ -70,12 +70,19 @@ function confirmed(el) {
       const choice = event.target instanceof Element ? event.target.closest('[data-confirm]') : null;
       if (choice instanceof HTMLElement) dialog.close(choice.dataset.confirm);
     };
+    // Escape closes the dialog with an empty return value: the person backed out. It stops here, so a
+    // modal around the element does not take the same Escape as its own and close too.
+    /** @param {KeyboardEvent} event */
+    const onKey = (event) => {
+      if (event.key === 'Escape') event.stopPropagation();
+    };
     dialog.addEventListener('click', onClick);
-    // Escape closes the dialog with an empty return value: the person backed out.
+    dialog.addEventListener('keydown', onKey);
     dialog.addEventListener(
       'close',
       () => {
         dialog.removeEventListener('click', onClick);
+        dialog.removeEventListener('keydown', onKey);
         resolve(dialog.returnValue === 'confirm');
       },
       { once: true },
@@ -248,7 +255,11 @@ export function wireInteractions(root, handlers) {
     'keydown',
     (event) => {
       const el = elementOf(event.target);
-      if (event.key === 'Escape') closeMenus(root);
+      // Escape that closes a menu is spent: the modal around it (if any) stays open.
+      if (event.key === 'Escape' && closeMenus(root)) {
+        event.stopImmediatePropagation();
+        return;
+      }
       if (el === undefined) return;
       if (el.classList.contains('bk-combo')) {
         comboKey(el, event);
@@ -324,10 +335,14 @@ export function wireInteractions(root, handlers) {
   };
 }
 
-/** Closes every open overflow menu under `root`. @param {ParentNode} root */
+/** Closes every open overflow menu under `root`; true when one was open. @param {ParentNode} root */
 function closeMenus(root) {
-  for (const menu of root.querySelectorAll('.bk-menu:not([hidden])')) {
+  const open = [...root.querySelectorAll('.bk-menu:not([hidden])')];
+  for (const menu of open) {
     if (menu instanceof HTMLElement) menu.hidden = true;
-    menu.previousElementSibling?.setAttribute('aria-expanded', 'false');
+    const toggle = menu.previousElementSibling;
+    toggle?.setAttribute('aria-expanded', 'false');
+    if (toggle instanceof HTMLElement && menu.contains(document.activeElement)) toggle.focus();
   }
+  return open.length > 0;
 }

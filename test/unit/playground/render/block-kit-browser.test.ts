@@ -116,6 +116,9 @@ wireInteractions(document.body, {
     return { options: all.filter((o) => o.text.text.toLowerCase().includes(request.value.toLowerCase())) };
   },
 });
+// Like a page whose modal closes on Escape, listening on the same element after the script.
+window.escapes = 0;
+document.body.addEventListener('keydown', (event) => { if (event.key === 'Escape') window.escapes += 1; });
 window.ready = true;
 </script></body></html>`;
 }
@@ -310,5 +313,22 @@ describe('block-kit.js in a browser', () => {
     await show({});
     expect(await tab.isVisible('[data-block-id="reason"] .bk-input-error')).toBe(false);
     expect(await tab.getAttribute(field('reason'), 'aria-invalid')).toBeNull();
+  });
+
+  it('spends Escape on an open confirm dialog or picker list, not on the modal around them', async () => {
+    const escapes = () => tab.evaluate(() => (globalThis as unknown as { escapes: number }).escapes);
+    const before = (await actions()).length;
+    await tab.click('button[data-action-id="approve_request"]');
+    await expect.poll(() => tab.isVisible('[data-block-id="decision"] dialog.bk-confirm')).toBe(true);
+    await tab.keyboard.press('Escape');
+    await expect.poll(() => tab.isVisible('[data-block-id="decision"] dialog.bk-confirm')).toBe(false);
+    await tab.focus(combo('who'));
+    await expect.poll(() => tab.isVisible('[data-block-id="who"] .bk-listbox')).toBe(true);
+    await tab.keyboard.press('Escape');
+    expect(await tab.isVisible('[data-block-id="who"] .bk-listbox')).toBe(false);
+    expect(await escapes()).toBe(0);
+    expect(await actions()).toHaveLength(before);
+    await tab.keyboard.press('Escape');
+    expect(await escapes()).toBe(1);
   });
 });
