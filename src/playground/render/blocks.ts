@@ -3,6 +3,7 @@ import { nextId, renderElement, renderImageElement } from './elements.ts';
 import { attrs, escapeHtml, isObject, safeUrl, str, unsupported } from './html.ts';
 import { plainHtml, renderMrkdwn, renderTextObject, textOf } from './mrkdwn.ts';
 import { renderRichText } from './rich-text.ts';
+import { applyState } from './state.ts';
 
 /*
  * Layout blocks (https://docs.slack.dev/reference/block-kit/blocks): header, section (text, fields in
@@ -129,7 +130,8 @@ export function renderMessage(m: { text?: string; blocks?: unknown }, ctx: Rende
 /**
  * A view: a modal with its title, blocks and close/submit buttons (a `<form>`; submit is the form's
  * submit button so Enter works), or the App Home's blocks. The view id, callback id and hash are
- * data attributes for the page.
+ * data attributes for the page. Elements show what `view.state.values` holds for them, when the
+ * view has a state, as Slack keeps entries across views.update.
  */
 export function renderView(view: unknown, ctx: RenderContext): string {
   if (!isObject(view)) return unsupported(typeof view);
@@ -138,7 +140,8 @@ export function renderView(view: unknown, ctx: RenderContext): string {
     'data-callback-id': str(view.callback_id),
     'data-hash': str(view.hash),
   });
-  if (view.type === 'home') return `<div class="bk-view bk-home"${data}>${renderBlocks(view.blocks, ctx)}</div>`;
+  const blocks = applyState(view.blocks, view.state);
+  if (view.type === 'home') return `<div class="bk-view bk-home"${data}>${renderBlocks(blocks, ctx)}</div>`;
   if (view.type !== 'modal') return unsupported(view.type);
   const titleId = nextId();
   const submit = isObject(view.submit)
@@ -148,7 +151,7 @@ export function renderView(view: unknown, ctx: RenderContext): string {
   return (
     `<form class="bk-view bk-modal" role="dialog" aria-labelledby="${titleId}" novalidate${data}>` +
     `<header class="bk-modal-header"><h2 class="bk-modal-title" id="${titleId}">${plainHtml(view.title)}</h2></header>` +
-    `<div class="bk-modal-body">${renderBlocks(view.blocks, ctx)}</div>` +
+    `<div class="bk-modal-body">${renderBlocks(blocks, ctx)}</div>` +
     `<footer class="bk-modal-footer">${close}${submit}</footer></form>`
   );
 }

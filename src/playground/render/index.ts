@@ -17,6 +17,7 @@
  * renderTextObject(t, ctx): string         // plain_text | mrkdwn
  * renderMessage({ text?, blocks? }, ctx)   // text (as mrkdwn) when there are no blocks
  * renderView(view, ctx)                    // modal: <form> with title, blocks, close + submit; home: blocks
+ *                                          // (elements show view.state.values when the view has a state)
  * checkMessage({ text?, blocks? })         // { ok: true } | { ok: false, error, errors? }
  * checkView(view)                          // { ok: true } | { ok: false, error, errors? }
  * ```
