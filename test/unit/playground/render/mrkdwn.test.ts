@@ -83,6 +83,23 @@ describe('mrkdwn links', () => {
   });
 });
 
+describe('mrkdwn bare URLs', () => {
+  const link = (url: string) => `<a class="bk-link" href="${url}" target="_blank" rel="noopener noreferrer">${url}</a>`;
+  it("links bare http(s) URLs, leaving a sentence's punctuation and emphasis outside", () => {
+    expect(md('See https://example.com/a?b=1&amp;c=2.')).toBe(`See ${link('https://example.com/a?b=1&amp;c=2')}.`);
+    expect(md('*https://example.com/x*')).toBe(`<b>${link('https://example.com/x')}</b>`);
+    expect(md('(http://example.com)')).toBe(`(${link('http://example.com')})`);
+  });
+  it('leaves them as text with verbatim, in code, and for other schemes', () => {
+    expect(renderMrkdwn('https://example.com', demoContext(), { verbatim: true })).toBe('https://example.com');
+    expect(renderTextObject({ type: 'mrkdwn', text: 'https://example.com', verbatim: true }, demoContext())).toBe(
+      '<span class="bk-text bk-mrkdwn">https://example.com</span>',
+    );
+    expect(md('`https://example.com`')).toBe('<code class="bk-code">https://example.com</code>');
+    expect(md('javascript:alert(1) ftp://x')).toBe('javascript:alert(1) ftp://x');
+  });
+});
+
 describe('mrkdwn mentions', () => {
   it('shows <@U…> by name, or by the label or id when unknown', () => {
     expect(md('<@U0APPROVA1>')).toBe('<span class="bk-mention bk-mention--user">@Ana</span>');
