@@ -4,7 +4,7 @@
  * the page for matching options (`onSuggest`, like Slack's block_suggestion); a choice is kept as
  * option JSON in `data-selected` and, where the element dispatches, sent as an action.
  */
-import { blockOf, dispatches, optionOf, selectedOptions, stateOf } from './block-kit-state.js';
+import { blockOf, dispatches, optionOf, parse, selectedOptions, stateOf } from './block-kit-state.js';
 
 /** @typedef {import('./block-kit-state.js').BkOption} BkOption */
 /** @typedef {import('./block-kit.js').Suggestions} Suggestions */
@@ -24,6 +24,16 @@ export function comboboxes(handlers, act) {
     const list = el.querySelector('.bk-listbox');
     const input = el.querySelector('.bk-combo-input');
     if (!(list instanceof HTMLElement) || !(input instanceof HTMLInputElement)) return;
+    const choices = /** @type {BkOption[] | undefined} */ (parse(el.dataset.choices));
+    if (choices !== undefined) {
+      // The server listed the people or conversations: filter them here, as Slack's own pickers do.
+      const query = value.trim().toLowerCase();
+      const matches = choices.filter((o) =>
+        (o.text?.text ?? '').toLowerCase().replace(/^[#@]/, '').includes(query.replace(/^[#@]/, '')),
+      );
+      showSuggestions(el, list, input, { options: matches });
+      return;
+    }
     if (value.length < min || handlers.onSuggest === undefined) {
       list.hidden = true;
       input.setAttribute('aria-expanded', 'false');

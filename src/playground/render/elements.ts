@@ -7,7 +7,8 @@ import { plainChars, plainHtml, renderTextObject, textOf } from './mrkdwn.ts';
  * each element carries `data-bk-type` (the element type) and `data-action-id`; options carry their
  * original JSON in `data-option` so the browser script sends back exactly what the app sent, as
  * Slack does. Slack's pickers of users and channels search the workspace: here they are comboboxes
- * that ask the page (`onSuggest` with the picker's type) for matches, like external_select.
+ * that filter the choices the context lists (`users()`, `channels()`, in `data-choices`) or, when it
+ * lists none, ask the page (`onSuggest` with the picker's type) for matches, like external_select.
  */
 
 /** Where an element sits: its block, whether in an input block (label target), and a page-unique id. */
@@ -144,15 +145,27 @@ const chip = (o: Json) =>
   `<span class="bk-chip" data-option="${escapeHtml(jsonAttr(o))}">${escapeHtml(plainChars(o.text))}` +
   `<button type="button" class="bk-chip-remove" aria-label="Remove ${escapeHtml(plainChars(o.text))}">×</button></span>`;
 
+/** The choices of a user or conversation picker when the context lists them (else the page is asked). */
+function choicesOf(type: string, ctx: RenderContext): Json[] | undefined {
+  const option = (id: string, text: string) => ({ text: { type: 'plain_text', text }, value: id });
+  if (type.endsWith('users_select')) return ctx.users?.().map((u) => option(u.id, u.name));
+  if (type.endsWith('conversations_select') || type.endsWith('channels_select')) {
+    return ctx.channels?.().map((c) => option(c.id, `#${c.name}`));
+  }
+  return undefined;
+}
+
 function combobox(el: Json, place: ElementPlace, ctx: RenderContext): string {
   const type = str(el.type) ?? '';
   const multi = type.startsWith('multi_');
   const selected = chosen(el, ctx);
   const single = multi ? undefined : selected[0];
+  const choices = choicesOf(type, ctx);
   return (
     `<div class="bk-combo"${common(el, {
       'data-multi': multi,
       'data-selected': jsonAttr(selected),
+      'data-choices': choices === undefined ? undefined : jsonAttr(choices),
       'data-min-query-length': typeof el.min_query_length === 'number' ? el.min_query_length : undefined,
       'data-max-selected': typeof el.max_selected_items === 'number' ? el.max_selected_items : undefined,
     })}>` +

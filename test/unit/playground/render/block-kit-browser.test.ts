@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderView } from '../../../../src/playground/render/index.ts';
+import { renderBlocks, renderView } from '../../../../src/playground/render/index.ts';
 import { demoContext } from './context.ts';
 
 /*
@@ -129,7 +129,18 @@ let tab: Page;
 beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   tab = await browser.newPage({ timezoneId: 'UTC' });
-  const html = page(renderView(VIEW, demoContext({ surface: 'modal' })));
+  // A picker whose people the server lists (RenderContext.users), filtered in the page without onSuggest.
+  const listed = renderBlocks(
+    [input('local', 'Listed people', { type: 'users_select' })],
+    demoContext({
+      surface: 'modal',
+      users: () => [
+        { id: 'U0APPROVA1', name: 'Ana' },
+        { id: 'U0ADMIN01', name: 'Omar' },
+      ],
+    }),
+  );
+  const html = page(renderView(VIEW, demoContext({ surface: 'modal' })) + listed);
   await tab.route(`${ORIGIN}/**`, async (route) => {
     const name = new URL(route.request().url()).pathname.slice(1);
     if (name === '') return route.fulfill({ contentType: 'text/html', body: html });
@@ -200,6 +211,7 @@ describe('block-kit.js in a browser', () => {
       live: { live: { type: 'static_select', selected_option: null } },
       search: { search: { type: 'plain_text_input', value: null } },
       scope: { scope: { type: 'static_select', selected_option: RISKS[0] } },
+      local: { local: { type: 'users_select', selected_user: null } },
     });
     // The pickers asked the page as Slack's block_suggestion would, with their own type.
     const asked = await tab.evaluate(() => (globalThis as unknown as { suggests: unknown[] }).suggests);
@@ -330,5 +342,16 @@ describe('block-kit.js in a browser', () => {
     expect(await actions()).toHaveLength(before);
     await tab.keyboard.press('Escape');
     expect(await escapes()).toBe(1);
+  });
+
+  it('filters the people the server listed, without asking the page', async () => {
+    const asked = () => tab.evaluate(() => (globalThis as unknown as { suggests: unknown[] }).suggests.length);
+    const before = await asked();
+    await pick('local', 'om', 'Omar');
+    const state = (await tab.evaluate(() =>
+      (globalThis as unknown as { readState: () => unknown }).readState(),
+    )) as Record<string, unknown>;
+    expect(state.local).toEqual({ local: { type: 'users_select', selected_user: 'U0ADMIN01' } });
+    expect(await asked()).toBe(before);
   });
 });

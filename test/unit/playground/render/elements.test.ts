@@ -170,6 +170,25 @@ describe('user and conversation pickers', () => {
     expect(html).toContain('>U0NOBODY1<button');
   });
 
+  it('carries the choices the context lists, so the page can filter them itself', () => {
+    const ctx = demoContext({
+      users: () => [{ id: 'U0APPROVA1', name: 'Ana <A>' }],
+      channels: () => [{ id: 'C0APPROVAL', name: 'approvals' }],
+    });
+    const render = (element: Record<string, unknown>) =>
+      renderBlocks([{ type: 'actions', block_id: 'b', elements: [element] }], ctx);
+    expect(render({ type: 'multi_users_select', action_id: 'u' })).toContain(
+      `data-choices="${json([option('Ana <A>', 'U0APPROVA1')])
+        .replaceAll('<', '&lt;')
+        .replaceAll('>', '&gt;')}"`,
+    );
+    expect(render({ type: 'channels_select', action_id: 'c' })).toContain(
+      `data-choices="${json([option('#approvals', 'C0APPROVAL')])}"`,
+    );
+    expect(render({ type: 'external_select', action_id: 'e' })).not.toContain('data-choices');
+    expect(inInput({ type: 'users_select', action_id: 'who' })).not.toContain('data-choices');
+  });
+
   it('renders conversations_select, channels_select and their multi forms with #names', () => {
     expect(inInput({ type: 'conversations_select', action_id: 'c', initial_conversation: 'C0APPROVAL' })).toContain(
       'value="#approvals"',
