@@ -185,3 +185,50 @@ export function showErrors(root, errors) {
     }
   }
 }
+
+/**
+ * What Slack's client refuses before a modal is submitted, as `{ [block_id]: message }` for
+ * showErrors (empty when it may be sent): an input block that is not `optional` left empty (Slack
+ * documents `optional` as whether the element "may be empty when a user submits"), a text shorter
+ * than min_length or longer than max_length, a number that is not one (or not whole, or outside
+ * min_value/max_value), an email or URL that is not one. The wording is the Playground's.
+ * @param {ParentNode} root
+ * @returns {Record<string, string>}
+ */
+export function checkInputs(root) {
+  /** @type {Record<string, string>} */
+  const errors = {};
+  for (const node of root.querySelectorAll('.bk-input[data-block-id]')) {
+    const block = /** @type {HTMLElement} */ (node);
+    const el = block.querySelector('[data-bk-type]');
+    if (!(el instanceof HTMLElement)) continue;
+    const problem = inputProblem(el, block.dataset.optional === 'true');
+    if (problem !== undefined) errors[block.dataset.blockId ?? ''] = problem;
+  }
+  return errors;
+}
+
+/** @param {HTMLElement} el @param {boolean} optional @returns {string | undefined} */
+function inputProblem(el, optional) {
+  const held = Object.entries(stateOf(el))
+    .filter(([key]) => key !== 'timezone')
+    .map(([, value]) => value);
+  if (held.every((value) => value === null || (Array.isArray(value) && value.length === 0))) {
+    return optional ? undefined : 'Please complete this required field.';
+  }
+  if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement)) return undefined;
+  const length = el.value.length;
+  if (el.minLength > 0 && length < el.minLength) return `Please enter at least ${el.minLength} characters.`;
+  if (el.maxLength >= 0 && length > el.maxLength) return `Please enter at most ${el.maxLength} characters.`;
+  if (el instanceof HTMLInputElement && el.dataset.bkType === 'number_input') {
+    const number = Number(el.value.trim());
+    if (el.value.trim() === '' || !Number.isFinite(number)) return 'Please enter a number.';
+    if (el.dataset.decimal === undefined && !Number.isInteger(number)) return 'Please enter a whole number.';
+    if (el.min !== '' && number < Number(el.min)) return `Please enter a number no less than ${el.min}.`;
+    if (el.max !== '' && number > Number(el.max)) return `Please enter a number no more than ${el.max}.`;
+  }
+  if (el instanceof HTMLInputElement && el.validity.typeMismatch) {
+    return el.type === 'email' ? 'Please enter a valid email address.' : 'Please enter a valid URL.';
+  }
+  return undefined;
+}

@@ -14,6 +14,7 @@
  *   and expect options whose value is the user or conversation id.
  * - `readState(root)`: `view.state.values` as Slack builds it for a view submission.
  * - `showErrors(root, errors)`: `response_action: errors` shown under each input block.
+ * - `checkInputs(root)`: what Slack's client refuses before a submission, as errors for showErrors.
  */
 
 import { comboboxes } from './block-kit-combo.js';
@@ -28,7 +29,7 @@ import {
   stateOf,
 } from './block-kit-state.js';
 
-export { readState, showErrors } from './block-kit-state.js';
+export { checkInputs, readState, showErrors } from './block-kit-state.js';
 
 /** @typedef {import('./block-kit-state.js').TextObject} TextObject */
 /** @typedef {import('./block-kit-state.js').BkOption} BkOption */

@@ -57,7 +57,10 @@ function input(block: Json, blockId: string, ctx: RenderContext): string {
   const optional = block.optional === true ? ' <span class="bk-optional">(optional)</span>' : '';
   const hint = isObject(block.hint) ? `<div class="bk-hint">${renderTextObject(block.hint, ctx)}</div>` : '';
   return (
-    open('input', blockId, { 'data-dispatch-action': block.dispatch_action === true ? 'true' : undefined }) +
+    open('input', blockId, {
+      'data-dispatch-action': block.dispatch_action === true ? 'true' : undefined,
+      'data-optional': block.optional === true ? 'true' : undefined,
+    }) +
     `<label class="bk-label" for="${id}">${plainHtml(block.label)}${optional}</label>` +
     renderElement(block.element, { blockId, id }, ctx) +
     hint +

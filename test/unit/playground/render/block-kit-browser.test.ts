@@ -218,4 +218,23 @@ describe('block-kit.js in a browser', () => {
     expect(state.local).toEqual({ local: { type: 'users_select', selected_user: 'U0ADMIN01' } });
     expect(await asked()).toBe(before);
   });
+
+  it('refuses before submitting what Slack refuses: required fields, lengths, numbers, emails', async () => {
+    const check = () => tab.evaluate(() => (globalThis as unknown as { checkInputs: () => unknown }).checkInputs());
+    expect(await check()).toEqual({});
+    await tab.fill(field('reason'), '');
+    await tab.fill(field('name'), 'ab');
+    await tab.fill(field('count'), '2.5');
+    await tab.fill(field('email'), 'not an address');
+    await tab.selectOption(field('envs'), []);
+    expect(await check()).toEqual({
+      reason: 'Please complete this required field.',
+      name: 'Please enter at least 3 characters.',
+      count: 'Please enter a whole number.',
+      email: 'Please enter a valid email address.',
+      envs: 'Please complete this required field.',
+    });
+    await tab.fill(field('count'), '0');
+    expect(await check()).toMatchObject({ count: 'Please enter a number no less than 1.' });
+  });
 });

@@ -101,7 +101,9 @@ describe('layout blocks', () => {
         element: { type: 'plain_text_input', action_id: 'why' },
       },
     ]);
-    expect(html).toContain('<div class="bk-block bk-input" data-block-id="why" data-dispatch-action="true">');
+    expect(html).toContain(
+      '<div class="bk-block bk-input" data-block-id="why" data-dispatch-action="true" data-optional="true">',
+    );
     expect(html).toMatch(
       /<label class="bk-label" for="(bk\d+)">Reason &lt;why&gt; <span class="bk-optional">\(optional\)<\/span><\/label><input id="\1"/,
     );

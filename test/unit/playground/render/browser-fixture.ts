@@ -36,7 +36,7 @@ const VIEW = {
   submit: plain('Submit'),
   blocks: [
     input('reason', 'Reason', { type: 'plain_text_input', multiline: true }),
-    input('name', 'Name', { type: 'plain_text_input', initial_value: 'deploy-bot' }),
+    input('name', 'Name', { type: 'plain_text_input', initial_value: 'deploy-bot', min_length: 3, max_length: 20 }),
     input('empty', 'Left empty', { type: 'plain_text_input' }, { optional: true }),
     input('count', 'Count', { type: 'number_input', is_decimal_allowed: false, min_value: '1' }),
     input('email', 'Email', { type: 'email_text_input' }),
@@ -96,12 +96,13 @@ function page(html: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Block Kit</title>
 <link rel="stylesheet" href="/block-kit.css"></head><body>${html}
 <script type="module">
-import { readState, showErrors, wireInteractions } from '/block-kit.js';
+import { checkInputs, readState, showErrors, wireInteractions } from '/block-kit.js';
 const suggestions = ${JSON.stringify(SUGGESTIONS)};
 window.actions = [];
 window.suggests = [];
 window.readState = () => readState(document.body);
 window.showErrors = (errors) => showErrors(document.body, errors);
+window.checkInputs = () => checkInputs(document.body);
 wireInteractions(document.body, {
   onAction: (action) => { window.actions.push(action); },
   onSuggest: async (request) => {
