@@ -103,6 +103,14 @@ describe('documentation links', () => {
     expect(brokenLinks(file, markdown)).toEqual([]);
   });
 
+  it.each(files)('%s: opens with its title, the one first-level heading', (file) => {
+    const headings = lexer(readFileSync(join(ROOT, file), 'utf8')).filter(
+      (token): token is Tokens.Heading => token.type === 'heading',
+    );
+    expect(headings[0]?.depth).toBe(1);
+    expect(headings.filter((heading) => heading.depth === 1)).toHaveLength(1);
+  });
+
   it('finds a missing file, a missing anchor, and slugs headings as GitHub does', () => {
     const page = [
       '# Top `code` heading',
