@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ZConfig } from '../../../src/config/index.ts';
+import { CONFIG_PARTS, ZConfig } from '../../../src/config/index.ts';
 
 /**
  * docs/reference/configuration.md is the reference of every setting. It is written by hand (the
@@ -27,6 +27,10 @@ describe('docs/reference/configuration.md', () => {
   it('has exactly one row per variable of the config schema', () => {
     expect(schemaKeys.length).toBeGreaterThan(10);
     expect([...rows.keys()].sort()).toEqual([...schemaKeys].sort());
+  });
+
+  it('names the parts of the schema', () => {
+    expect(doc.replace(/\s+/g, ' ')).toContain(`in parts: ${Object.keys(CONFIG_PARTS).join(', ')})`);
   });
 
   it("gives each variable the schema's default", () => {
