@@ -5,7 +5,10 @@ import type { GrantKeys } from './keys.ts';
 /** The JWT `typ` of a grant: a token of another kind, even one signed by us, is never a grant. */
 export const GRANT_TYPE = 'greenlight-grant+jwt';
 
-/** What a grant binds: the claims beyond the registered ones (the public contract, see README). */
+/**
+ * What a grant binds: the claims beyond the registered ones (the public contract, see
+ * docs/guides/services-and-grants.md).
+ */
 export interface GrantClaims extends JWTPayload {
   iss: string;
   aud: string;
