@@ -43,13 +43,24 @@ import { useTestApp } from '../../support/use-test-app.ts';
 const BUDGETS = {
   /**
    * POST /api/v1/requests → card posted and its ts recorded, and the named person's confirmation DM
-   * (issue 21: they are told a service asked in their name) — its row read is the seventh statement.
+   * (issue 21: they are told a service asked in their name). Statements: the request and its
+   * `request.created` event in one INSERT (a CTE); the card job's row read; the ts recorded
+   * (UPDATE … RETURNING version). The key and who is away are read from memory (known-keys.ts,
+   * away-now.ts), the confirmation DM is written by the card job in passing. Scripts: the per-key rate
+   * limit (rate-limiter-flexible), the card job (added, fetched, the worker's second fetch that finds
+   * nothing, finished), the expiry and expiry-warning timers (added, and the timer worker woken once),
+   * and the release of the card lock.
    */
-  apiRequest: { statements: 7, scripts: 14, commands: 16 },
-  /** A request a rule approves automatically: answered approved, its card and the requester's DMs (outcome, confirmation). */
-  autoApprovedRequest: { statements: 8, scripts: 18, commands: 20 },
-  /** /request-action's modal submitted → card posted. */
-  slashRequest: { statements: 6, scripts: 13, commands: 15 },
+  apiRequest: { statements: 3, scripts: 9, commands: 11 },
+  /**
+   * A request a rule approves automatically: answered approved after the INSERT alone (its
+   * `request.approved` event in the same statement); then its card (row read, ts recorded) and the
+   * requester's outcome DM, a job of its own (row read, `outcome_dm_at` marked) — scripts: the rate
+   * limit, the card and DM jobs (four each), the grant's lapse timer and its wake, the card lock.
+   */
+  autoApprovedRequest: { statements: 5, scripts: 13, commands: 15 },
+  /** /request-action's modal submitted → card posted: as apiRequest, without the API's rate limit. */
+  slashRequest: { statements: 3, scripts: 8, commands: 10 },
   /** An Approve that reaches the quorum → card updated, thread reply, requester's DM. */
   approveDeciding: { statements: 16, scripts: 17, commands: 20 },
   /** An Approve short of the quorum → card updated with the vote. */
