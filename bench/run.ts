@@ -56,7 +56,11 @@ function summary(values: number[]) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Sends `rate` calls a second for `seconds`, each on schedule whatever the others do (open loop). */
+/**
+ * Sends `rate` calls a second for `seconds`, each on schedule whatever the others do (open loop), and
+ * answers those that succeeded. A call that fails (an overloaded machine: a connection not accepted
+ * within undici's 10 s) is counted and said, not allowed to end the whole run.
+ */
 async function openLoop<T>(rate: number, seconds: number, send: () => Promise<T>): Promise<T[]> {
   const sent: Array<Promise<T>> = [];
   const t0 = performance.now();
@@ -65,7 +69,15 @@ async function openLoop<T>(rate: number, seconds: number, send: () => Promise<T>
     if (wait > 0) await sleep(wait);
     sent.push(send());
   }
-  return Promise.all(sent);
+  const settled = await Promise.allSettled(sent);
+  const failed = settled.filter((result) => result.status === 'rejected');
+  if (failed.length > 0) {
+    const reason = (failed[0] as PromiseRejectedResult).reason as Error;
+    console.log(
+      `  ${failed.length} of ${sent.length} calls at ${rate}/s failed (first: ${reason.cause ?? reason.message})`,
+    );
+  }
+  return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
 }
 
 type Summary = ReturnType<typeof summary>;
