@@ -29,6 +29,7 @@ import { connectRedis, createRedis, pingRedis } from './platform/redis.ts';
 import { buildStartupSummary } from './platform/startup-summary.ts';
 import { syncConfiguredKeys } from './services/api-keys/api-keys.ts';
 import { createKnownApiKeys } from './services/api-keys/known-keys.ts';
+import { createAwayNow } from './services/away/away-now.ts';
 import { clearCaches, createCaches } from './services/caches.ts';
 import { type CallbackTiming, DEFAULT_CALLBACK_TIMING } from './services/callbacks/schedule.ts';
 import { createGrants } from './services/grants/grants.ts';
@@ -167,6 +168,8 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       logger,
     });
     closer.add(() => apiKeys.close());
+    const away = await createAwayNow({ db, publisher: producer, subscriber, prefix: config.QUEUE_PREFIX, logger, now });
+    closer.add(() => away.close());
     const box = createSecretBox(loadEncryptionKey(config, logger));
     const grantKeys = createGrantKeys({ db, box, rotationDays: config.GRANT_KEY_ROTATION_DAYS, now });
     // Fails here, not at the first approval, when ENCRYPTION_KEY cannot open the stored keys.
@@ -208,6 +211,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       jobs,
       changes,
       apiKeys,
+      away,
       effects,
       config,
       caches,

@@ -90,7 +90,7 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
         take: BATCH,
       }),
     async ({ id }) => {
-      if (await requeue(deps, postCard, { requestId: id }, JOB_IDS.postCard(id))) reposted += 1;
+      if (await requeue(deps, postCard, { requestId: id, recheck: true }, JOB_IDS.postCard(id))) reposted += 1;
     },
   );
   // Cards showing an older version than their row — or none recorded (an adopted card) — re-rendered.

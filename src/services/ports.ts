@@ -4,6 +4,7 @@ import type { TConfig } from '../config/index.ts';
 import type { Db } from '../platform/db.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import type { KnownApiKeys } from './api-keys/known-keys.ts';
+import type { AwayNow } from './away/away-now.ts';
 import type { Caches } from './caches.ts';
 import type { Grants } from './grants/grants.ts';
 import type { SecretBox } from './grants/secret-box.ts';
@@ -20,6 +21,8 @@ export interface CoreDeps {
   changes: RequestChanges;
   /** The active API keys' hashes in memory, told of changes across instances (see KnownApiKeys). */
   apiKeys: KnownApiKeys;
+  /** Who is away, in memory, told of changes across instances (see AwayNow). */
+  away: AwayNow;
   config: TConfig;
   /** Signs grants on approval and verifies them on execute. */
   grants: Grants;
