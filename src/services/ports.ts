@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { TConfig } from '../config/index.ts';
 import type { Db } from '../platform/db.ts';
@@ -10,11 +9,16 @@ import type { SecretBox } from './grants/secret-box.ts';
 import type { RequestChanges } from './request-changes.ts';
 import type { RequestRow } from './requests/store.ts';
 import type { WorkflowNotice } from './requests/workflow-notices.ts';
+import type { SlackPort } from './slack-port.ts';
 
-/** What use cases need from the outside world; built once in app.ts. */
-export interface CoreDeps {
+/**
+ * What use cases need from the outside world; built once in app.ts. Services see Slack through the
+ * narrow `SlackPort`; the layers that post and update messages (jobs, listeners) widen `Slack` to
+ * the whole `WebClient`, which implements the port as it is.
+ */
+export interface CoreDeps<Slack extends SlackPort = SlackPort> {
   db: Db;
-  slack: WebClient;
+  slack: Slack;
   effects: Effects;
   /** Cross-instance "this request changed" notifications (long-poll wake-ups). */
   changes: RequestChanges;

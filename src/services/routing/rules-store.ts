@@ -1,60 +1,12 @@
 import type { Actor } from '../../domain/actor.ts';
-import type { TimeCondition } from '../../domain/policy.ts';
 import { isUuid } from '../../domain/uuid.ts';
 import { AppError } from '../../errors.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import type { Tx } from '../types.ts';
-import { type TRuleInput, type Workflow, workflowOf } from './rule-schema.ts';
-
-export const RULE_SELECT = {
-  id: true,
-  name: true,
-  priority: true,
-  enabled: true,
-  actionPatterns: true,
-  resourcePatterns: true,
-  environments: true,
-  minRisk: true,
-  timeCondition: true,
-  outcome: true,
-  denyMessage: true,
-  channelId: true,
-  approvers: true,
-  requiredApprovals: true,
-  ttlSeconds: true,
-  grantSeconds: true,
-  requireReason: true,
-  stages: true,
-  reminder: true,
-  escalation: true,
-  breakGlass: true,
-  needsInfo: true,
-  managedBy: true,
-  updatedAt: true,
-} satisfies Prisma.RoutingRuleSelect;
-
-type StoredRule = Prisma.RoutingRuleGetPayload<{ select: typeof RULE_SELECT }>;
-
-export type RuleRow = Omit<StoredRule, 'timeCondition' | keyof Workflow> &
-  Workflow & {
-    timeCondition: TimeCondition | null;
-  };
-
-export function toRule(row: StoredRule): RuleRow {
-  return {
-    ...row,
-    timeCondition: (row.timeCondition as TimeCondition | null) ?? null,
-    ...workflowOf({
-      stages: row.stages,
-      reminder: row.reminder,
-      escalation: row.escalation,
-      breakGlass: row.breakGlass,
-      needsInfo: row.needsInfo,
-    }),
-  };
-}
+import { RULE_SELECT, type RuleRow, toRule } from './rule-row.ts';
+import type { TRuleInput } from './rule-schema.ts';
 
 export type RuleDeps = Pick<CoreDeps, 'db' | 'caches'>;
 

@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView, SectionBlock } from '@slack/types';
-import type { WindowStats } from '../../services/stats/approval-stats.ts';
+import type { WindowStats } from '../../services/stats/window-stats.ts';
 import { CALLBACK_IDS } from '../ids.ts';
 import { slackDate } from './kit/date.ts';
 import { escapeMrkdwn, LIMITS, truncate } from './kit/limits.ts';

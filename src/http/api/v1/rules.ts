@@ -11,15 +11,9 @@ import type { CoreDeps } from '../../../services/ports.ts';
 import { fieldErrors } from '../../../services/requests/input.ts';
 import { applyRulesFile, diffRulesFile } from '../../../services/routing/apply-rules-file.ts';
 import { checkRuleDocument, toRuleDocument } from '../../../services/routing/rule-document.ts';
+import type { RuleRow } from '../../../services/routing/rule-row.ts';
 import type { TRuleInput } from '../../../services/routing/rule-schema.ts';
-import {
-  createRule,
-  deleteRule,
-  getRule,
-  listRules,
-  type RuleRow,
-  updateRule,
-} from '../../../services/routing/rules-store.ts';
+import { createRule, deleteRule, getRule, listRules, updateRule } from '../../../services/routing/rules-store.ts';
 import { clientOf } from './auth.ts';
 import { type RuleJson, ZRulesEnvelope } from './schemas.ts';
 

@@ -1,6 +1,6 @@
 import type { SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import type { WindowStats } from '../../../../src/services/stats/approval-stats.ts';
+import type { WindowStats } from '../../../../src/services/stats/window-stats.ts';
 import {
   buildStatsModal,
   formatDuration,
