@@ -1,6 +1,6 @@
 /**
  * The service API's JSON, as plain TypeScript types for callers. Hand-written to mirror
- * `toRequestJson` (src/http/api/v1/request-json.ts) so the client pulls in no server code; a test
+ * `toRequestJson` (src/services/requests/wire/request-json.ts) so the client pulls in no server code; a test
  * holds the two equal.
  */
 

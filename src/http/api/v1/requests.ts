@@ -14,9 +14,9 @@ import { reportResult } from '../../../services/requests/report-result.ts';
 import { requestExtension } from '../../../services/requests/request-extension.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
 import { getAuditTrail, getRequest, type RequestRow } from '../../../services/requests/store.ts';
+import { toRequestJson } from '../../../services/requests/wire/request-json.ts';
 import { lookupSlackUser } from '../../../services/slack-users.ts';
 import { clientOf } from './auth.ts';
-import { toRequestJson } from './request-json.ts';
 import {
   createRequestSchema,
   MAX_WAIT_SECONDS,
