@@ -57,4 +57,11 @@ export interface Effects {
   workflowNotices(notices: WorkflowNotice[]): Promise<void>;
   /** Only what the card shows changed (a break-glass review): re-render the cards, nothing else. */
   cardsChanged(requests: RequestRow[]): Promise<void>;
+  /**
+   * A GitHub deployment was linked to its new request: report to GitHub that the run waits, or the
+   * decision when a rule decided at once (later decisions are reported by `requestsChanged`).
+   */
+  githubRunLinked(request: RequestRow): Promise<void>;
+  /** A Terraform run no request could be made for: report its task failed (`runTaskId` names its row). */
+  runTaskRefused(runTaskId: string): Promise<void>;
 }
