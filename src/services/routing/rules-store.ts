@@ -104,6 +104,18 @@ export async function lockRuleOrder(tx: Tx): Promise<void> {
  */
 export const ORDER_TX = { maxWait: 10_000, timeout: 15_000 };
 
+/**
+ * Locks one rule's row for a change and reads it: a rule deleted meanwhile is `not_found`, and one
+ * managed as code is refused when the caller asks (`refuseManaged`).
+ */
+async function lockRule(tx: Tx, id: string, options: EditOptions): Promise<RuleRow> {
+  await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
+  const rule = await getRule(tx, id);
+  if (rule === null) throw new AppError('not_found', 'this rule no longer exists');
+  refuseIfManaged(rule, options);
+  return rule;
+}
+
 /** Adds a rule at the end of the list; audited with its content. */
 export async function createRule(
   deps: RuleDeps,
@@ -147,10 +159,7 @@ export async function updateRule(
   return changing(
     deps,
     deps.db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
-      const before = await getRule(tx, id);
-      if (before === null) throw new AppError('not_found', 'this rule no longer exists');
-      refuseIfManaged(before, options);
+      const before = await lockRule(tx, id, options);
       if (expectedUpdatedAt && before.updatedAt.toISOString() !== expectedUpdatedAt) {
         throw new AppError(
           'conflict',
@@ -173,10 +182,7 @@ export async function deleteRule(deps: RuleDeps, actor: Actor, id: string, optio
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
-      const before = await getRule(tx, id);
-      if (before === null) throw new AppError('not_found', 'this rule no longer exists');
-      refuseIfManaged(before, options);
+      const before = await lockRule(tx, id, options);
       await tx.routingRule.delete({ where: { id } });
       await recordAudit(tx, { type: 'rule.deleted', actor, details: { before: ruleSnapshot(before), after: null } });
     }),
@@ -193,10 +199,7 @@ export async function setRuleEnabled(
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
-      const before = await getRule(tx, id);
-      if (before === null) throw new AppError('not_found', 'this rule no longer exists');
-      refuseIfManaged(before, options);
+      const before = await lockRule(tx, id, options);
       await tx.routingRule.update({ where: { id }, data: { enabled } });
       await recordAudit(tx, {
         type: enabled ? 'rule.enabled' : 'rule.disabled',
