@@ -15,7 +15,7 @@ import { requestLog } from './http/request-log.ts';
 import { refuseUnstorableUrl } from './http/storable-url.ts';
 import { createEffects } from './jobs/effects.ts';
 import { type JobDeps, QUEUES } from './jobs/queues.ts';
-import { type Reconciler, startReconciler } from './jobs/reconciler.ts';
+import { type Reconciler, startReconciler } from './jobs/reconciler-watchdog.ts';
 import { JOB_DEFINITIONS } from './jobs/registry.ts';
 import { createJobRuntime, type JobRuntime } from './jobs/runtime.ts';
 import { dataDirLock } from './platform/data-dir-lock.ts';

@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { TConfig } from '../config/index.ts';
 import type { Db } from '../platform/db.ts';
@@ -11,11 +10,16 @@ import type { SecretBox } from './grants/secret-box.ts';
 import type { RequestChanges } from './request-changes.ts';
 import type { RequestRow } from './requests/store.ts';
 import type { WorkflowNotice } from './requests/workflow-notices.ts';
+import type { SlackPort } from './slack-port.ts';
 
-/** What use cases need from the outside world; built once in app.ts. */
-export interface CoreDeps {
+/**
+ * What use cases need from the outside world; built once in app.ts. Services see Slack through the
+ * narrow `SlackPort`; the layers that post and update messages (jobs, listeners) widen `Slack` to
+ * the whole `WebClient`, which implements the port as it is.
+ */
+export interface CoreDeps<Slack extends SlackPort = SlackPort> {
   db: Db;
-  slack: WebClient;
+  slack: Slack;
   effects: Effects;
   /** Cross-instance "this request changed" notifications (long-poll wake-ups). */
   changes: RequestChanges;
@@ -56,4 +60,11 @@ export interface Effects {
   workflowNotices(notices: WorkflowNotice[]): Promise<void>;
   /** Only what the card shows changed (a break-glass review): re-render the cards, nothing else. */
   cardsChanged(requests: RequestRow[]): Promise<void>;
+  /**
+   * A GitHub deployment was linked to its new request: report to GitHub that the run waits, or the
+   * decision when a rule decided at once (later decisions are reported by `requestsChanged`).
+   */
+  githubRunLinked(request: RequestRow): Promise<void>;
+  /** A Terraform run no request could be made for: report its task failed (`runTaskId` names its row). */
+  runTaskRefused(runTaskId: string): Promise<void>;
 }

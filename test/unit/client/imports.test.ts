@@ -35,7 +35,10 @@ describe('greenlight/client dependencies', () => {
   it('the client loads only fetch, jose, standardwebhooks, node: built-ins and pure files', () => {
     const { files, packages } = closure(path.join(SRC, 'client/index.ts'));
     expect(packages.filter((name) => !name.startsWith('node:') && !ALLOWED_PACKAGES.has(name))).toEqual([]);
-    expect(files.filter((file) => !file.startsWith('client/')).sort()).toEqual(['domain/params-hash.ts']);
+    expect(files.filter((file) => !file.startsWith('client/')).sort()).toEqual([
+      'domain/grant-claims.ts',
+      'domain/params-hash.ts',
+    ]);
   });
 
   it('the CLI is built on the client alone (and the spinner, and yaml for rules files)', () => {
@@ -45,6 +48,7 @@ describe('greenlight/client dependencies', () => {
       'yaml',
     ]);
     expect(files.filter((file) => !file.startsWith('client/') && !file.startsWith('cli/')).sort()).toEqual([
+      'domain/grant-claims.ts',
       'domain/params-hash.ts',
     ]);
   });

@@ -1,9 +1,9 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type { AuditVerifyReport, RequestJson, RuleDocument, RuleJson, RulesDiff } from '../../../src/client/index.ts';
-import type { toRequestJson } from '../../../src/http/api/v1/request-json.ts';
 import type { RuleJson as ServerRuleJson, ZAuditVerifyReport, ZRulesDiff } from '../../../src/http/api/v1/schemas.ts';
 import type { AuditVerifyReport as ServerReport } from '../../../src/services/audit/verify.ts';
+import type { toRequestJson } from '../../../src/services/requests/wire/request-json.ts';
 import type { RulesDiff as ServerDiff } from '../../../src/services/routing/apply-rules.ts';
 import type { RuleDocument as ServerDocument } from '../../../src/services/routing/rule-document.ts';
 

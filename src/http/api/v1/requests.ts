@@ -14,9 +14,11 @@ import { reportResult } from '../../../services/requests/report-result.ts';
 import { requestExtension } from '../../../services/requests/request-extension.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
 import { getAuditTrail, getRequest, type RequestRow } from '../../../services/requests/store.ts';
+import { toRequestJson } from '../../../services/requests/wire/request-json.ts';
 import { lookupSlackUser } from '../../../services/slack-users.ts';
 import { clientOf } from './auth.ts';
-import { toRequestJson } from './request-json.ts';
+import { API_V1, type Operation, route } from './operation.ts';
+import { REQUEST_OPERATIONS } from './operations/requests.ts';
 import {
   createRequestSchema,
   MAX_WAIT_SECONDS,
@@ -108,7 +110,7 @@ export function requestRoutes(deps: CoreDeps): Router {
   };
   const json = express.json({ limit: '64kb', type: () => true });
 
-  router.post('/requests', requireJson, json, async (req, res) => {
+  route(router, API_V1, REQUEST_OPERATIONS.createRequest, requireJson, json, async (req, res) => {
     const client = clientOf(req);
     const idempotencyKey = req.get('idempotency-key');
     if (idempotencyKey !== undefined && !ZIdempotencyKey.safeParse(idempotencyKey).success) {
@@ -144,7 +146,7 @@ export function requestRoutes(deps: CoreDeps): Router {
     res.status(201).location(`/api/v1/requests/${request.id}`).json(toRequestJson(request));
   });
 
-  router.get('/requests/:id', async (req, res) => {
+  route(router, API_V1, REQUEST_OPERATIONS.getRequest, async (req, res) => {
     const client = clientOf(req);
     const id = String(req.params.id);
     const waitSeconds = parseWait(req.query.wait);
@@ -175,36 +177,37 @@ export function requestRoutes(deps: CoreDeps): Router {
   });
 
   /**
-   * `POST /requests/:id/<verb>`: the body checked against `schema` (`optionalBody`: no body is `{}`), the
-   * use case run on behalf of the calling client, the request answered as it now stands.
+   * `POST /requests/:id/<verb>` as `op` declares it: the body checked against `schema` (a body the
+   * declaration does not require may be left out: it is `{}`), the use case run on behalf of the
+   * calling client, the request answered as it now stands.
    */
   const change = <T>(
-    verb: string,
+    op: Operation,
     schema: z.ZodType<T>,
-    optionalBody: boolean,
     run: (input: { requestId: string; actor: ClientActor; body: T }) => Promise<RequestRow>,
   ) => {
+    const optionalBody = op.body?.required !== true;
     const checks = optionalBody ? [json] : [requireJson, json];
-    router.post(`/requests/:id/${verb}`, ...checks, async (req: Request, res: Response) => {
+    route(router, API_V1, op, ...checks, async (req: Request, res: Response) => {
       const client = clientOf(req);
       const body = parseBody(schema, optionalBody ? (req.body ?? {}) : req.body);
       const actor: ClientActor = { type: 'service', id: client.name, clientId: client.id };
       res.json(toRequestJson(await run({ requestId: String(req.params.id), actor, body })));
     });
   };
-  change('cancel', ZCancelBody, true, ({ requestId, actor, body }) =>
+  change(REQUEST_OPERATIONS.cancelRequest, ZCancelBody, ({ requestId, actor, body }) =>
     cancelRequest(deps, { requestId, actor, reason: body.reason || null }),
   );
-  change('execute', ZExecuteBody, false, ({ requestId, actor, body }) =>
+  change(REQUEST_OPERATIONS.executeRequest, ZExecuteBody, ({ requestId, actor, body }) =>
     executeRequest(deps, { requestId, actor, token: body.grant }),
   );
-  change('revoke', ZRevokeBody, true, ({ requestId, actor, body }) =>
+  change(REQUEST_OPERATIONS.revokeGrant, ZRevokeBody, ({ requestId, actor, body }) =>
     revokeGrant(deps, { requestId, actor, reason: body.reason || null }),
   );
-  change('extend', ZExtendBody, false, ({ requestId, actor, body }) =>
+  change(REQUEST_OPERATIONS.requestExtension, ZExtendBody, ({ requestId, actor, body }) =>
     requestExtension(deps, { requestId, actor, seconds: body.seconds, reason: body.reason }),
   );
-  change('result', ZResultBody, false, ({ requestId, actor, body }) =>
+  change(REQUEST_OPERATIONS.reportResult, ZResultBody, ({ requestId, actor, body }) =>
     reportResult(deps, { requestId, actor, result: body }),
   );
 
