@@ -19,7 +19,7 @@ import {
   waitForCard,
 } from '../../support/lifecycle.ts';
 import { describeRoundTrips, type RoundTrips, useCountingProxies } from '../../support/round-trips.ts';
-import { ruleInput } from '../../support/rules.ts';
+import { ruleInput, sandboxAutoApproval } from '../../support/rules.ts';
 import type { StoredMessage } from '../../support/slack-double.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
@@ -99,13 +99,7 @@ describe('round-trip budgets of the hot paths', { timeout: 120_000 }, () => {
     await createRule(
       t.app.deps,
       { type: 'user', id: 'U0ADMIN001' },
-      ruleInput({
-        name: 'Sandbox',
-        resourcePatterns: ['sandbox/**'],
-        outcome: 'auto_approve',
-        approvers: [],
-        channelId: CHANNEL,
-      }),
+      sandboxAutoApproval(),
     );
   });
 
