@@ -105,7 +105,9 @@ export function mcpRoutes(deps: CoreDeps, limits: ClientLimits): { router: Route
       return;
     }
     const session = sessionFor(req, res);
-    if (session !== null) await session.transport.handleRequest(withAuth(req), res, req.body);
+    if (session === null) return;
+    cancelOnDisconnect(session, req.body, res);
+    await session.transport.handleRequest(withAuth(req), res, req.body);
   });
   // GET opens the server's stream for notifications; DELETE ends the session.
   const existing = async (req: Request, res: Response) => {
@@ -132,6 +134,36 @@ export function mcpRoutes(deps: CoreDeps, limits: ClientLimits): { router: Route
       sessions.clear();
     },
   };
+}
+
+/** The ids of the JSON-RPC requests in a POST body (one message or a batch). */
+function requestIds(body: unknown): Array<string | number> {
+  const messages: unknown[] = Array.isArray(body) ? body : [body];
+  return messages.flatMap((message) => {
+    const { id, method } = (message ?? {}) as { id?: unknown; method?: unknown };
+    return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? [id] : [];
+  });
+}
+
+/**
+ * A client that drops the HTTP response of its call (an agent killed mid-wait) can never read the
+ * answer — this server keeps no event store to resume from — so its calls are cancelled as if it had
+ * sent `notifications/cancelled`: a wait ends now instead of at its deadline. Nothing else changes;
+ * the request stays as it is.
+ */
+function cancelOnDisconnect(session: Session, body: unknown, res: Response): void {
+  const ids = requestIds(body);
+  if (ids.length === 0) return;
+  res.on('close', () => {
+    if (res.writableFinished) return;
+    for (const requestId of ids) {
+      session.transport.onmessage?.({
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId, reason: 'the client disconnected' },
+      });
+    }
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ import { cancelRequest } from '../services/requests/cancel.ts';
 import { createForClient } from '../services/requests/create-for-client.ts';
 import { executeRequest } from '../services/requests/execute.ts';
 import { readOwnRequest, waitWhilePending } from '../services/requests/follow.ts';
-import { checkInput, createRequestSchema, ZCancelBody, ZExecuteBody } from '../services/requests/input.ts';
+import { checkInput, createRequestSchema, ZCancelBody, ZContext, ZExecuteBody } from '../services/requests/input.ts';
 import type { RequestRow } from '../services/requests/store.ts';
 import { approvalAnswer, toolAnswer, toolRefusal, ZApprovalAnswer } from './answer.ts';
 
@@ -123,6 +123,12 @@ export function registerApprovalTools(server: McpServer, deps: CoreDeps, clientI
       description:
         'Asks people in Slack to approve a dangerous action before you perform it (the same request as POST /api/v1/requests). With wait_seconds, waits for the decision and reports progress; otherwise answers pending at once. On approval the answer carries a grant token: spend it with execute_grant, then act. On deny it says who denied and why — change course accordingly.',
       inputSchema: createSchema.safeExtend({
+        // ZContext checks an unknown value, which JSON Schema would show as "anything": say what it takes.
+        context: ZContext.default({}).meta({
+          type: 'object',
+          additionalProperties: { type: ['string', 'number', 'boolean'] },
+          maxProperties: 50,
+        }),
         wait_seconds: ZWaitSeconds.optional().meta({
           description: `Seconds to wait for a decision (0–${MAX_MCP_WAIT_SECONDS}; default 0: answer pending at once).`,
         }),

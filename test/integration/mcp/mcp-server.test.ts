@@ -8,7 +8,6 @@ import { query } from '../../support/database.ts';
 import {
   APPROVER_A,
   APPROVER_B,
-  CHANNEL,
   cardOf,
   click,
   eventually,
@@ -19,7 +18,7 @@ import {
   waitForCard,
 } from '../../support/lifecycle.ts';
 import { connectMcp, MCP_CLIENT_INFO } from '../../support/mcp-client.ts';
-import { ruleInput, sandboxAutoApproval } from '../../support/rules.ts';
+import { sandboxAutoApproval } from '../../support/rules.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
 type ToolResult = {
@@ -41,11 +40,7 @@ describe('Greenlight as an MCP server (/mcp)', () => {
   });
 
   beforeAll(async () => {
-    await createRule(
-      t.app.deps,
-      { type: 'user', id: 'U0ADMIN001' },
-      sandboxAutoApproval(),
-    );
+    await createRule(t.app.deps, { type: 'user', id: 'U0ADMIN001' }, sandboxAutoApproval());
   });
 
   const count = async (table: string) =>
@@ -77,7 +72,7 @@ describe('Greenlight as an MCP server (/mcp)', () => {
       expect.arrayContaining(['action', 'resource', 'reason', 'requester']),
     );
     expect(request?.inputSchema.properties).toHaveProperty('wait_seconds');
-    expect(request?.inputSchema.properties).toHaveProperty('context');
+    expect(request?.inputSchema.properties?.context).toMatchObject({ type: 'object', maxProperties: 50 });
     expect(byName.get_approval?.annotations).toMatchObject({ readOnlyHint: true });
     expect(byName.wait_for_approval?.annotations).toMatchObject({ readOnlyHint: true });
     expect(byName.cancel_approval?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
@@ -246,9 +241,10 @@ describe('Greenlight as an MCP server (/mcp)', () => {
     await eventually(() => progress.length > 0, 5000, 'the wait to start');
     abort.abort('the user pressed Esc');
     await expect(waiting).rejects.toThrow();
+    // The server stopped waiting too (notifications/cancelled aborted the call), not only the client.
+    await eventually(() => t.app.deps.changes.openWaits() === 0, 5000, 'the server-side wait to end');
     const read = await call(client, 'get_approval', { request_id: pending.requestId });
     expect(read.structuredContent?.status).toBe('pending');
-    // The server stopped waiting: the request's change subscription is gone once the call ended.
     await click(t, APPROVER_A, 'approve_request', pending.requestId);
     const after = await call(client, 'get_approval', { request_id: pending.requestId });
     expect(after.structuredContent?.status).toBe('approved');
@@ -268,8 +264,11 @@ describe('Greenlight as an MCP server (/mcp)', () => {
       )
       .catch((error: unknown) => error);
     await eventually(() => progress.length > 0, 5000, 'the wait to start');
+    expect(t.app.deps.changes.openWaits()).toBe(1);
     await transport.close();
     await waiting;
+    // The dropped response cancels the call on the server: its wait ends now, not in ten minutes.
+    await eventually(() => t.app.deps.changes.openWaits() === 0, 5000, 'the server-side wait to end');
     await click(t, APPROVER_A, 'approve_request', pending.requestId);
     const later = await connect();
     const read = await call(later, 'get_approval', { request_id: pending.requestId });
