@@ -16,8 +16,10 @@ import {
   eventually,
   REQUESTER,
   startLifecycleApp,
+  VALID_BODY,
   waitForCard,
 } from '../../support/lifecycle.ts';
+import { connectMcp } from '../../support/mcp-client.ts';
 import { describeRoundTrips, type RoundTrips, useCountingProxies } from '../../support/round-trips.ts';
 import { ruleInput, sandboxAutoApproval } from '../../support/rules.ts';
 import type { StoredMessage } from '../../support/slack-double.ts';
@@ -48,6 +50,13 @@ const BUDGETS = {
   apiRequest: { statements: 7, scripts: 14, commands: 16 },
   /** A request a rule approves automatically: answered approved, its card and the requester's DMs (outcome, confirmation). */
   autoApprovedRequest: { statements: 8, scripts: 18, commands: 20 },
+  /**
+   * The MCP tool request_approval (an open /mcp session) that a rule approves automatically: the same
+   * unit of work as autoApprovedRequest, reached through /mcp.
+   * Measured equal to it (8 statements, 18 scripts, 20 commands): the session adds no round trip, and
+   * the API key is checked per HTTP request as on /api/v1. Lower both together.
+   */
+  mcpAutoApprovedRequest: { statements: 8, scripts: 18, commands: 20 },
   /** /request-action's modal submitted → card posted. */
   slashRequest: { statements: 6, scripts: 13, commands: 15 },
   /** An Approve that reaches the quorum → card updated, thread reply, requester's DM. */
@@ -173,6 +182,21 @@ describe('round-trip budgets of the hot paths', { timeout: 120_000 }, () => {
       expect(request.status).toBe('approved');
     });
     expectWithin(measured, BUDGETS.autoApprovedRequest);
+  });
+
+  it('request_approval over MCP that a rule approves automatically', async () => {
+    const { client } = await connectMcp(t);
+    try {
+      const ask = async (resource: string) => {
+        const result = await client.callTool({ name: 'request_approval', arguments: { ...VALID_BODY, resource } });
+        expect((result.structuredContent as { status: string }).status).toBe('approved');
+      };
+      await ask('sandbox/warm-mcp');
+      const measured = await leastOf(() => ask('sandbox/mcp'));
+      expectWithin(measured, BUDGETS.mcpAutoApprovedRequest);
+    } finally {
+      await client.close();
+    }
   });
 
   it('/request-action submitted, to its card', async () => {
