@@ -13,6 +13,8 @@ import { type McpClientInfo, registerApprovalTools } from './tools.ts';
 const IDLE_MS = 30 * 60_000;
 /** Open sessions one instance keeps; an `initialize` beyond is answered 503. */
 const MAX_SESSIONS = 1000;
+/** How long shutdown lets open tool calls write their answers before it closes the sessions. */
+const CLOSE_GRACE_MS = 5000;
 /** The longest client name or version recorded on a request (each is the client's own, free text). */
 const CLIENT_INFO_CHARS = 100;
 
@@ -49,6 +51,8 @@ function recordableClientInfo(info: { name: string; version: string; title?: str
  */
 export function mcpRoutes(deps: CoreDeps, limits: ClientLimits): { router: Router; close(): Promise<void> } {
   const sessions = new Map<string, Session>();
+  /** Tool calls (POSTs) whose answer is still being written. */
+  const calls = new Set<Promise<void>>();
   const router = Router();
   router.use(requireApiKey(deps, limits));
   router.use(express.json({ limit: '256kb', type: () => true }));
@@ -107,6 +111,9 @@ export function mcpRoutes(deps: CoreDeps, limits: ClientLimits): { router: Route
     const session = sessionFor(req, res);
     if (session === null) return;
     cancelOnDisconnect(session, req.body, res);
+    const answered = new Promise<void>((resolve) => res.on('close', resolve));
+    calls.add(answered);
+    void answered.then(() => calls.delete(answered));
     await session.transport.handleRequest(withAuth(req), res, req.body);
   });
   // GET opens the server's stream for notifications; DELETE ends the session.
@@ -127,8 +134,20 @@ export function mcpRoutes(deps: CoreDeps, limits: ClientLimits): { router: Route
 
   return {
     router,
+    /**
+     * Shutdown, after the request changes were released (app.ts): waits end at once, so the calls
+     * answer (pending) — given up to CLOSE_GRACE_MS to write it — and then every session is closed.
+     */
     async close() {
       clearInterval(sweep);
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...calls]),
+        new Promise((resolve) => {
+          grace = setTimeout(resolve, CLOSE_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(grace);
       // Closing a transport ends its open streams and aborts its tool calls (their waits end at once).
       await Promise.allSettled([...sessions.values()].map((session) => session.server.close()));
       sessions.clear();

@@ -333,3 +333,31 @@ describe('Greenlight as an MCP server (/mcp)', () => {
     expect(JSON.stringify(cardOf(t, answer.requestId)?.blocks)).toContain(REQUESTER);
   });
 });
+
+describe('/mcp at shutdown', () => {
+  const t = useTestApp({}, { start: startLifecycleApp });
+
+  it('an open wait is answered pending and the sessions end when the app closes; the request stays pending', async () => {
+    const { client } = await connectMcp(t);
+    const asked = await client.callTool({ name: 'request_approval', arguments: { ...VALID_BODY } });
+    const requestId = (asked.structuredContent as TApprovalAnswer).requestId;
+    const progress: Progress[] = [];
+    const waiting = client.callTool(
+      { name: 'wait_for_approval', arguments: { request_id: requestId, wait_seconds: 600 } },
+      undefined,
+      { onprogress: (p) => progress.push(p), timeout: 600_000 },
+    );
+    await eventually(() => progress.length > 0, 5000, 'the wait to start');
+    // Closing waits for in-flight HTTP requests: it returns only because the wait and the streams ended.
+    await t.app.close();
+    // The call was answered before the session closed: pending, as the request stands.
+    expect(((await waiting) as ToolResult).structuredContent?.status).toBe('pending');
+    const [row] = await query<{ status: string }>(
+      t.database.url,
+      'SELECT status FROM approval_requests WHERE id = $1',
+      [requestId],
+    );
+    expect(row?.status).toBe('pending');
+    await client.close().catch(() => {});
+  });
+});
