@@ -55,7 +55,8 @@ export function mcpRoutes(deps: CoreDeps, limits: ClientLimits): { router: Route
   const calls = new Set<Promise<void>>();
   const router = Router();
   router.use(requireApiKey(deps, limits));
-  router.use(express.json({ limit: '256kb', type: () => true }));
+  // The REST API's body limit: a tools/call carries one request's fields, as POST /api/v1/requests does.
+  router.use(express.json({ limit: '64kb', type: () => true }));
 
   const track = (session: Session, res: Response) => {
     session.open++;

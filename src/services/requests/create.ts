@@ -113,6 +113,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
           requiredApprovals,
           ...(chain === null ? {} : { stages: chain.audit }),
           ...(input.breakGlass ? { breakGlass: true } : {}),
+          ...(input.mcpClient ? { mcpClient: input.mcpClient } : {}),
           expiresAt: expiresAt.toISOString(),
           ...(routingNotes === null ? {} : { routingNotes }),
         },

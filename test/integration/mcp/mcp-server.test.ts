@@ -150,6 +150,12 @@ describe('Greenlight as an MCP server (/mcp)', () => {
       [answer.requestId],
     );
     expect(row).toEqual({ mcp_client_name: 'test-agent', mcp_client_version: '1.0.3', source: 'api' });
+    const [created] = await query<{ actor_id: string; details: { mcpClient?: unknown } }>(
+      t.database.url,
+      "SELECT actor_id, details FROM audit_events WHERE request_id = $1 AND type = 'request.created'",
+      [answer.requestId],
+    );
+    expect(created).toMatchObject({ actor_id: 'ci', details: { mcpClient: MCP_CLIENT_INFO } });
     // Once the card is posted, get_approval links to it.
     const read = await call(client, 'get_approval', { request_id: answer.requestId });
     expect(read.structuredContent?.cardUrl).toMatch(/^https?:\/\//);
