@@ -1,11 +1,18 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { LATEST_PROTOCOL_VERSION, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolResultSchema,
+  ErrorCode,
+  LATEST_PROTOCOL_VERSION,
+  McpError,
+  type Progress,
+} from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyGrant } from '../../../src/client/index.ts';
 import type { TApprovalAnswer } from '../../../src/mcp/answer.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import { query } from '../../support/database.ts';
 import {
+  API_KEY,
   APPROVER_A,
   APPROVER_B,
   cardOf,
@@ -83,7 +90,7 @@ describe('Greenlight as an MCP server (/mcp)', () => {
     const res = await fetch(`${t.baseUrl}/mcp`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${(await import('../../support/lifecycle.ts')).API_KEY}`,
+        authorization: `Bearer ${API_KEY}`,
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
       },
@@ -320,6 +327,37 @@ describe('Greenlight as an MCP server (/mcp)', () => {
       expect(result.content[0]?.text).toMatch(names);
     }
     expect(await count('approval_requests')).toBe(before);
+  });
+
+  it('a malformed tools/call (no tool name) is a JSON-RPC error, not a tool result', async () => {
+    const client = await connect();
+    const error = await client
+      .request({ method: 'tools/call', params: { arguments: {} } as never }, CallToolResultSchema)
+      .catch((e: unknown) => e);
+    // A JSON-RPC error naming the missing field. (SDK 1.32 answers -32603 with the schema's issues
+    // where JSON-RPC would say -32602; the code is the SDK's, the refusal is what matters here.)
+    expect(error).toBeInstanceOf(McpError);
+    expect([ErrorCode.InvalidParams, ErrorCode.InternalError]).toContain((error as McpError).code);
+    expect((error as McpError).message).toMatch(/"params",\s*"name"/);
+  });
+
+  it('DELETE ends the session: its id is unknown afterwards', async () => {
+    const { client, transport } = await connectMcp(t);
+    open.push(client);
+    const session = transport.sessionId as string;
+    await transport.terminateSession();
+    const res = await fetch(`${t.baseUrl}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${API_KEY}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': session,
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: -32001 } });
   });
 
   it('an auto-approve rule answers approved at once, with the rule as the decider', async () => {
