@@ -13,6 +13,8 @@ import { type McpClientInfo, registerApprovalTools } from './tools.ts';
 const IDLE_MS = 30 * 60_000;
 /** Open sessions one instance keeps; an `initialize` beyond is answered 503. */
 const MAX_SESSIONS = 1000;
+/** Open sessions one API client may hold on an instance, so one key cannot take every session. */
+export const MAX_SESSIONS_PER_CLIENT = 50;
 /** How long shutdown lets open tool calls write their answers before it closes the sessions. */
 const CLOSE_GRACE_MS = 5000;
 /** The longest client name or version recorded on a request (each is the client's own, free text). */
@@ -87,6 +89,17 @@ export function mcpRoutes(deps: CoreDeps, limits: ClientLimits): { router: Route
       return;
     }
     const client = clientOf(req);
+    let held = 0;
+    for (const session of sessions.values()) if (session.clientId === client.id) held++;
+    if (held >= MAX_SESSIONS_PER_CLIENT) {
+      rpcError(
+        res,
+        429,
+        -32000,
+        `This API key holds ${held} open MCP sessions, the most allowed: end one (DELETE /mcp) or wait for idle ones to close`,
+      );
+      return;
+    }
     const server = new McpServer({ name: 'greenlight', version: '0.1.0' });
     registerApprovalTools(server, deps, () => recordableClientInfo(server.server.getClientVersion()));
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({

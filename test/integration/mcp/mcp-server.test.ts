@@ -9,6 +9,7 @@ import {
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyGrant } from '../../../src/client/index.ts';
 import type { TApprovalAnswer } from '../../../src/mcp/answer.ts';
+import { MAX_SESSIONS_PER_CLIENT } from '../../../src/mcp/routes.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import { query } from '../../support/database.ts';
 import {
@@ -368,6 +369,36 @@ describe('Greenlight as an MCP server (/mcp)', () => {
       decision: { by: { type: 'rule', id: 'Sandbox' } },
     });
     expect(result.structuredContent?.grant?.token).toBeTruthy();
+  });
+
+  it('one API key may hold a bounded number of sessions; other keys are not affected', async () => {
+    const initialize = (key: string) =>
+      fetch(`${t.baseUrl}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: MCP_CLIENT_INFO },
+        }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i <= MAX_SESSIONS_PER_CLIENT; i += 1) {
+      const res = await initialize(OTHER_KEY);
+      await res.arrayBuffer();
+      statuses.push(res.status);
+      if (res.status !== 200) break;
+    }
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(MAX_SESSIONS_PER_CLIENT);
+    const mine = await initialize(API_KEY);
+    expect(mine.status).toBe(200);
+    await mine.arrayBuffer();
   });
 
   it('the requester named for the agent is the requester on the card', async () => {
