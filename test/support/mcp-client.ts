@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { AppUnderTest } from './harness.ts';
 import { API_KEY } from './lifecycle.ts';
 
@@ -18,4 +19,33 @@ export async function connectMcp(
   const client = new Client(info);
   await client.connect(transport);
   return { client, transport };
+}
+
+/** An `initialize` request as a client sends it first, asking for `protocolVersion`. */
+export function initializeMessage(protocolVersion: string = LATEST_PROTOCOL_VERSION) {
+  return {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion, capabilities: {}, clientInfo: MCP_CLIENT_INFO },
+  };
+}
+
+/** One raw JSON-RPC message POSTed to /mcp (no SDK), with `key` (default: the `ci` key) and a session id. */
+export function postMcp(
+  t: AppUnderTest,
+  message: object,
+  options: { key?: string | null; session?: string } = {},
+): Promise<Response> {
+  const key = options.key === undefined ? API_KEY : options.key;
+  return fetch(`${t.baseUrl}/mcp`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+      ...(options.session === undefined ? {} : { 'mcp-session-id': options.session }),
+    },
+    body: JSON.stringify(message),
+  });
 }

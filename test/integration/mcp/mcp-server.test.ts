@@ -25,7 +25,7 @@ import {
   VALID_BODY,
   waitForCard,
 } from '../../support/lifecycle.ts';
-import { connectMcp, MCP_CLIENT_INFO } from '../../support/mcp-client.ts';
+import { connectMcp, initializeMessage, MCP_CLIENT_INFO, postMcp } from '../../support/mcp-client.ts';
 import { sandboxAutoApproval } from '../../support/rules.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
@@ -88,36 +88,18 @@ describe('Greenlight as an MCP server (/mcp)', () => {
   });
 
   it('agrees on an older protocol version the client asks for', async () => {
-    const res = await fetch(`${t.baseUrl}/mcp`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${API_KEY}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: MCP_CLIENT_INFO },
-      }),
-    });
+    const res = await postMcp(t, initializeMessage('2025-03-26'));
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toContain('"protocolVersion":"2025-03-26"');
     const session = res.headers.get('mcp-session-id');
     expect(session).toBeTruthy();
     // The session belongs to the key that opened it: another key cannot use it.
-    const other = await fetch(`${t.baseUrl}/mcp`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${OTHER_KEY}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-session-id': session as string,
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
-    });
+    const other = await postMcp(
+      t,
+      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      { key: OTHER_KEY, session: session as string },
+    );
     expect(other.status).toBe(404);
     expect(LATEST_PROTOCOL_VERSION).not.toBe('2025-03-26');
   });
@@ -126,16 +108,7 @@ describe('Greenlight as an MCP server (/mcp)', () => {
     const before = await count('approval_requests');
     await expect(connectMcp(t, null)).rejects.toThrow(/401|missing API key/i);
     await expect(connectMcp(t, 'x'.repeat(40))).rejects.toThrow(/401|unknown or revoked/i);
-    const res = await fetch(`${t.baseUrl}/mcp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: MCP_CLIENT_INFO },
-      }),
-    });
+    const res = await postMcp(t, initializeMessage(), { key: null });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
     expect(res.headers.get('mcp-session-id')).toBeNull();
@@ -347,16 +320,7 @@ describe('Greenlight as an MCP server (/mcp)', () => {
     open.push(client);
     const session = transport.sessionId as string;
     await transport.terminateSession();
-    const res = await fetch(`${t.baseUrl}/mcp`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${API_KEY}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-session-id': session,
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
-    });
+    const res = await postMcp(t, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { session });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: -32001 } });
   });
@@ -372,21 +336,7 @@ describe('Greenlight as an MCP server (/mcp)', () => {
   });
 
   it('one API key may hold a bounded number of sessions; other keys are not affected', async () => {
-    const initialize = (key: string) =>
-      fetch(`${t.baseUrl}/mcp`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${key}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'initialize',
-          params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: MCP_CLIENT_INFO },
-        }),
-      });
+    const initialize = (key: string) => postMcp(t, initializeMessage(), { key });
     const statuses: number[] = [];
     for (let i = 0; i <= MAX_SESSIONS_PER_CLIENT; i += 1) {
       const res = await initialize(OTHER_KEY);
