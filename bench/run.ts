@@ -15,6 +15,8 @@
  *      callback reaching a receiver in this process, p50/p99;
  *   8. grants — grants signed per second and verified offline per second, with a bare jose baseline
  *      (bench/grants.ts).
+ *   9. MCP — request_approval answered by an auto-approve rule, round trip p50/p99 over one /mcp
+ *      session, beside the same request through POST /api/v1/requests (bench/mcp.ts).
  * Prints a table and a JSON line. It is a script, not a test: it asserts nothing.
  */
 import { spawn } from 'node:child_process';
@@ -30,6 +32,8 @@ import { keysUnder, removeKeys } from '../test/support/redis-keys.ts';
 import { type SlackCall, SlackDouble } from '../test/support/slack-double.ts';
 import { SlackSender } from '../test/support/slack-requests.ts';
 import { measureGrants } from './grants.ts';
+import { measureMcp } from './mcp.ts';
+import { type Summary, summary } from './summary.ts';
 
 const CHANNEL = 'C0BENCH001';
 const REQUESTER = 'U0BENCHREQ';
@@ -37,22 +41,6 @@ const APPROVERS = Array.from({ length: 50 }, (_, i) => `U0BAPPR${String(i).padSt
 const KEY = `bench-${randomBytes(16).toString('hex')}`;
 /** An admin key, to write the rule that approves `sandbox/**` automatically (the automatic path). */
 const ADMIN_KEY = `bench-admin-${randomBytes(16).toString('hex')}`;
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
-
-function summary(values: number[]) {
-  const round = (n: number) => Math.round(n * 10) / 10;
-  return {
-    n: values.length,
-    p50: round(percentile(values, 50)),
-    p99: round(percentile(values, 99)),
-    max: round(Math.max(...values)),
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,8 +67,6 @@ async function openLoop<T>(rate: number, seconds: number, send: () => Promise<T>
   }
   return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
 }
-
-type Summary = ReturnType<typeof summary>;
 
 /** What the burst needs of a target: create a request, click on it, and count what it recorded. */
 interface BurstTarget {
@@ -560,7 +546,11 @@ async function main(): Promise<void> {
   console.log(
     `${'bare jose: sign / verify, raw Ed25519 key'.padEnd(44)} ${grants.bareSignPerSecond}/s / ${grants.bareVerifyPerSecond}/s`,
   );
-  console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios, grants })}`);
+  const mcp = await measureMcp();
+  console.log('\nMCP: request_approval a rule approves at once (one session, back to back)');
+  console.log(line('request_approval over /mcp', mcp.mcpAutoApproved));
+  console.log(line('the same request, POST /api/v1/requests', mcp.restAutoApproved));
+  console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios, grants, mcp })}`);
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,7 @@ import { type JobDeps, QUEUES } from './jobs/queues.ts';
 import { type Reconciler, startReconciler } from './jobs/reconciler-watchdog.ts';
 import { JOB_DEFINITIONS } from './jobs/registry.ts';
 import { createJobRuntime, type JobRuntime } from './jobs/runtime.ts';
+import { mcpRoutes } from './mcp/routes.ts';
 import { dataDirLock } from './platform/data-dir-lock.ts';
 import { createDb, type Db, pingDb } from './platform/db.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './platform/embedded-db.ts';
@@ -253,6 +254,10 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     http.use(terraformRunTaskRoutes(deps, limits));
     http.use(githubWebhookRoutes(deps, limits));
     http.use('/api/v1', apiV1Routes(deps, limits));
+    // Agents: Greenlight as an MCP server (Streamable HTTP), behind the same API keys and limits.
+    const mcp = mcpRoutes(deps, limits);
+    closer.add(() => mcp.close());
+    http.use('/mcp', mcp.router);
     http.use(notFoundHandler);
     http.use(errorHandler(logger));
 
@@ -297,6 +302,8 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
         closing ??= (async () => {
           // Open long-polls answer now with the request as it is, instead of holding shutdown up.
           changes.release();
+          // MCP sessions hold streams open (GET /mcp): end them, or the server would wait for them forever.
+          await mcp.close();
           if (server !== undefined) {
             const current = server;
             // Stop accepting; idle keep-alive sockets are closed so in-flight requests can finish alone.

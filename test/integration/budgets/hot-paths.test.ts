@@ -16,10 +16,12 @@ import {
   eventually,
   REQUESTER,
   startLifecycleApp,
+  VALID_BODY,
   waitForCard,
 } from '../../support/lifecycle.ts';
+import { connectMcp } from '../../support/mcp-client.ts';
 import { describeRoundTrips, type RoundTrips, useCountingProxies } from '../../support/round-trips.ts';
-import { ruleInput } from '../../support/rules.ts';
+import { ruleInput, sandboxAutoApproval } from '../../support/rules.ts';
 import type { StoredMessage } from '../../support/slack-double.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
@@ -59,6 +61,12 @@ const BUDGETS = {
    * limit, the card and DM jobs (four each), the grant's lapse timer and its wake, the card lock.
    */
   autoApprovedRequest: { statements: 5, scripts: 13, commands: 15 },
+  /**
+   * The MCP tool request_approval (an open /mcp session) that a rule approves automatically: the same
+   * unit of work as autoApprovedRequest, reached through /mcp — the session adds no round trip, and
+   * the API key is checked per HTTP request as on /api/v1. Lower both together.
+   */
+  mcpAutoApprovedRequest: { statements: 5, scripts: 13, commands: 15 },
   /** /request-action's modal submitted → card posted: as apiRequest, without the API's rate limit. */
   slashRequest: { statements: 3, scripts: 8, commands: 10 },
   /** An Approve that reaches the quorum → card updated, thread reply, requester's DM. */
@@ -107,17 +115,7 @@ describe('round-trip budgets of the hot paths', { timeout: 120_000 }, () => {
 
   // Requests for sandbox/** are approved at once (the automatic path, and grants to execute).
   beforeAll(async () => {
-    await createRule(
-      t.app.deps,
-      { type: 'user', id: 'U0ADMIN001' },
-      ruleInput({
-        name: 'Sandbox',
-        resourcePatterns: ['sandbox/**'],
-        outcome: 'auto_approve',
-        approvers: [],
-        channelId: CHANNEL,
-      }),
-    );
+    await createRule(t.app.deps, { type: 'user', id: 'U0ADMIN001' }, sandboxAutoApproval());
   });
 
   /** Waits until neither server has been asked anything for a while: the unit of work is over. */
@@ -351,6 +349,22 @@ describe('round-trip budgets of the hot paths', { timeout: 120_000 }, () => {
     await reconcileNow(t.app.deps); // the copies' timers are put in place: from now on they are healthy
     const measured = await leastOf(async () => reconcileNow(t.app.deps));
     expectWithin(measured, BUDGETS.reconcile1000);
+  });
+
+  // Last: the approved requests it leaves (grant timers) would otherwise join the reconciler's pass above.
+  it('request_approval over MCP that a rule approves automatically', async () => {
+    const { client } = await connectMcp(t);
+    try {
+      const ask = async (resource: string) => {
+        const result = await client.callTool({ name: 'request_approval', arguments: { ...VALID_BODY, resource } });
+        expect((result.structuredContent as { status: string }).status).toBe('approved');
+      };
+      await ask('sandbox/warm-mcp');
+      const measured = await leastOf(() => ask('sandbox/mcp'));
+      expectWithin(measured, BUDGETS.mcpAutoApprovedRequest);
+    } finally {
+      await client.close();
+    }
   });
 });
 
