@@ -1,0 +1,312 @@
+// @ts-check
+// The Playground's page script: keeps the screen live (server-sent events), and sends what the
+// person presses, chooses or types to /playground/interact, where the server builds the payload
+// Slack would send and posts it, signed, to the app's Bolt receiver. No bundler: served as is.
+
+/** @type {{ wireInteractions: Function, readState: (root: Element) => Record<string, unknown> } | undefined} */
+let kit;
+try {
+  kit = await import('/playground/assets/block-kit.js');
+} catch (error) {
+  console.error('block-kit.js did not load', error);
+}
+
+const body = document.body;
+const state = {
+  as: body.dataset.as ?? '',
+  at: body.dataset.at ?? 'C0APPROVAL',
+  thread: body.dataset.thread ?? '',
+};
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+function query() {
+  const params = new URLSearchParams({ as: state.as, c: state.at });
+  if (state.thread) params.set('t', state.thread);
+  return params.toString();
+}
+
+/**
+ * @param {string} url
+ * @param {unknown} payload
+ * @param {string} [method]
+ */
+async function send(url, payload, method = 'POST') {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: payload === undefined ? undefined : JSON.stringify(payload),
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(answer.message ?? answer.error ?? `HTTP ${response.status}`);
+  return answer;
+}
+
+/** @param {Record<string, unknown>} interaction */
+function interact(interaction) {
+  return send('/playground/interact', { as: state.as, ...interaction });
+}
+
+let refreshing = Promise.resolve();
+let again = false;
+/** Fetches the person's screen and puts it in place (one at a time; a change during a fetch fetches again). */
+function refresh() {
+  again = true;
+  refreshing = refreshing.then(async () => {
+    while (again) {
+      again = false;
+      const response = await fetch(`/playground/screen?${query()}`);
+      if (!response.ok) continue;
+      const screen = await response.json();
+      apply(screen);
+    }
+  });
+  return refreshing;
+}
+
+/** @param {Record<string, string>} screen */
+function apply(screen) {
+  $('pg-sidebar').innerHTML = screen.sidebar;
+  $('pg-title').innerHTML = screen.title;
+  const messages = $('pg-messages');
+  const atBottom = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 40;
+  messages.innerHTML = screen.main;
+  if (atBottom) messages.scrollTop = messages.scrollHeight;
+  const thread = $('pg-thread');
+  thread.innerHTML = screen.thread;
+  thread.hidden = screen.thread === '';
+  const modal = $('pg-modal');
+  const before = modal.querySelector('[data-view-id]')?.getAttribute('data-view-id');
+  modal.innerHTML = screen.modal;
+  modal.hidden = screen.modal === '';
+  $('pg-presence').innerHTML = screen.presence;
+  $('pg-composer').hidden = state.at === 'home';
+  const key = /** @type {HTMLInputElement} */ ($('pg-key'));
+  if (screen.apiKey && key.value === '') key.value = screen.apiKey;
+  wire();
+  const now = modal.querySelector('[data-view-id]')?.getAttribute('data-view-id');
+  if (now && now !== before) modal.querySelector('input, textarea, select, button')?.focus();
+  document.dispatchEvent(new CustomEvent('playground:screen'));
+}
+
+/** Connects every message, the Home view and the modal to the server. */
+function wire() {
+  if (kit === undefined) return;
+  for (const article of document.querySelectorAll('article.pg-msg')) {
+    const el = /** @type {HTMLElement} */ (article);
+    const container = {
+      type: el.dataset.ephemeral === 'true' ? 'ephemeral' : 'message',
+      channel: el.dataset.channel,
+      ts: el.dataset.ts,
+    };
+    kit.wireInteractions(el, {
+      onAction: (/** @type {Record<string, unknown>} */ action) => act({ kind: 'block_actions', container, action }),
+      onSuggest: (/** @type {Record<string, unknown>} */ field) => suggest(container, field),
+    });
+  }
+  for (const root of document.querySelectorAll('.pg-home[data-view-id], .pg-modal[data-view-id]')) {
+    const el = /** @type {HTMLElement} */ (root);
+    const container = { type: 'view', view_id: el.dataset.viewId };
+    kit.wireInteractions(el, {
+      onAction: (/** @type {Record<string, unknown>} */ action) =>
+        act({ kind: 'block_actions', container, action, state: kit?.readState(el) }),
+      onSuggest: (/** @type {Record<string, unknown>} */ field) => suggest(container, field),
+    });
+  }
+  const modal = /** @type {HTMLElement | null} */ (document.querySelector('.pg-modal[data-view-id]'));
+  if (modal) wireModal(modal);
+}
+
+/**
+ * @param {Record<string, unknown>} container
+ * @param {Record<string, unknown>} field
+ */
+async function suggest(container, field) {
+  const answer = await interact({
+    kind: 'block_suggestion',
+    container,
+    action_id: field.action_id,
+    block_id: field.block_id,
+    value: field.value ?? '',
+  });
+  return { options: answer.options, option_groups: answer.option_groups };
+}
+
+/** @param {Record<string, unknown>} interaction */
+async function act(interaction) {
+  try {
+    await interact(interaction);
+  } catch (error) {
+    showError(String(error instanceof Error ? error.message : error));
+  }
+}
+
+/** @param {string} message */
+function showError(message) {
+  $('pg-composer-error').textContent = message;
+}
+
+/** Submit and Close of the open modal: view_submission with the state read from the form, or view_closed. */
+/** @param {HTMLElement} modal */
+function wireModal(modal) {
+  const viewId = modal.dataset.viewId;
+  const form = modal.querySelector('form') ?? modal;
+  const submit = /** @type {HTMLElement | null} */ (
+    modal.querySelector('[data-view-submit], .bk-modal-submit, button[type=submit]')
+  );
+  const close = /** @type {HTMLElement | null} */ (modal.querySelector('[data-view-close], .bk-modal-close'));
+  const onSubmit = async (/** @type {Event} */ event) => {
+    event.preventDefault();
+    for (const old of modal.querySelectorAll('.pg-field-error')) old.remove();
+    const values = kit?.readState(modal) ?? {};
+    try {
+      const answer = await interact({ kind: 'view_submission', view_id: viewId, state: values });
+      if (answer.errors) showFieldErrors(modal, answer.errors);
+    } catch (error) {
+      showFieldErrors(modal, { '': String(error instanceof Error ? error.message : error) });
+    }
+  };
+  if (form instanceof HTMLFormElement) form.addEventListener('submit', onSubmit);
+  else submit?.addEventListener('click', onSubmit);
+  close?.addEventListener('click', async (event) => {
+    event.preventDefault();
+    await act({ kind: 'view_closed', view_id: viewId, state: kit?.readState(modal) ?? {} });
+  });
+  modal.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close?.click();
+  });
+}
+
+/**
+ * `response_action: errors`: each message under the input block it names, as Slack shows it.
+ * @param {HTMLElement} modal
+ * @param {Record<string, string>} errors
+ */
+function showFieldErrors(modal, errors) {
+  for (const [blockId, message] of Object.entries(errors)) {
+    const block = blockId === '' ? null : modal.querySelector(`[data-block-id="${CSS.escape(blockId)}"]`);
+    const note = document.createElement('p');
+    note.className = 'pg-field-error';
+    note.setAttribute('role', 'alert');
+    note.textContent = message;
+    (block ?? modal).append(note);
+  }
+}
+
+/** @param {string} at */
+async function go(at) {
+  state.at = at;
+  state.thread = '';
+  history.replaceState(null, '', `/playground?${query()}`);
+  if (at === 'home') await act({ kind: 'app_home_opened' });
+  await refresh();
+}
+
+document.addEventListener('click', async (event) => {
+  const target = /** @type {HTMLElement} */ (event.target);
+  const link = target.closest('[data-go]');
+  if (link) {
+    event.preventDefault();
+    await go(link.getAttribute('data-go') ?? 'C0APPROVAL');
+    return;
+  }
+  const open = target.closest('[data-open-thread]');
+  if (open) {
+    state.thread = open.getAttribute('data-open-thread') ?? '';
+    history.replaceState(null, '', `/playground?${query()}`);
+    await refresh();
+    return;
+  }
+  if (target.closest('[data-close-thread]')) {
+    state.thread = '';
+    history.replaceState(null, '', `/playground?${query()}`);
+    await refresh();
+  }
+});
+
+document.addEventListener('change', async (event) => {
+  const target = /** @type {HTMLInputElement} */ (event.target);
+  if (target.dataset.presence) await send(`/playground/people/${target.dataset.presence}`, { away: target.checked });
+  if (target.dataset.dnd) await send(`/playground/people/${target.dataset.dnd}`, { dnd: target.checked });
+});
+
+$('pg-person').addEventListener('change', async (event) => {
+  state.as = /** @type {HTMLSelectElement} */ (event.target).value;
+  body.dataset.as = state.as;
+  connect();
+  await go(state.at.startsWith('D') ? 'C0APPROVAL' : state.at);
+});
+
+$('pg-composer').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = /** @type {HTMLInputElement} */ ($('pg-text'));
+  const text = input.value.trim();
+  showError('');
+  if (!text.startsWith('/')) {
+    showError('Only slash commands reach Greenlight here: try /request-action');
+    return;
+  }
+  try {
+    await interact({ kind: 'command', channel: state.at, text });
+    input.value = '';
+  } catch (error) {
+    showError(String(error instanceof Error ? error.message : error));
+  }
+});
+
+$('pg-reset').addEventListener('click', async () => {
+  if (!confirm('Clear every request, rule and message of the demo and seed it again?')) return;
+  const answer = await send('/playground/state', undefined, 'DELETE');
+  /** @type {HTMLInputElement} */ ($('pg-key')).value = answer.apiKey ?? '';
+  await go('C0APPROVAL');
+});
+
+const origin = JSON.parse($('pg-origin').textContent ?? '""');
+function curl() {
+  const key = /** @type {HTMLInputElement} */ ($('pg-key')).value;
+  const json = /** @type {HTMLTextAreaElement} */ ($('pg-body')).value.replace(/\s*\n\s*/g, ' ');
+  $('pg-curl').textContent =
+    `curl -X POST ${origin}/api/v1/requests \\\n  -H 'Authorization: Bearer ${key}' \\\n  -H 'Content-Type: application/json' \\\n  -d '${json.replaceAll("'", "'\\''")}'`;
+}
+$('pg-key').addEventListener('input', curl);
+$('pg-body').addEventListener('input', curl);
+curl();
+
+$('pg-send').addEventListener('click', async () => {
+  const key = /** @type {HTMLInputElement} */ ($('pg-key')).value;
+  const answer = $('pg-answer');
+  answer.textContent = 'Sending…';
+  try {
+    const response = await fetch('/api/v1/requests', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: /** @type {HTMLTextAreaElement} */ ($('pg-body')).value,
+    });
+    const text = await response.text();
+    let shown = text;
+    try {
+      shown = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {}
+    answer.textContent = `HTTP ${response.status}\n${shown}`;
+    answer.dataset.status = String(response.status);
+  } catch (error) {
+    answer.textContent = String(error);
+  }
+});
+
+/** @type {EventSource | undefined} */
+let events;
+function connect() {
+  events?.close();
+  events = new EventSource(`/playground/events?as=${encodeURIComponent(state.as)}`);
+  events.addEventListener('change', () => {
+    refresh();
+  });
+  events.addEventListener('open', () => {
+    body.dataset.live = 'true';
+  });
+}
+connect();
+wire();
+if (state.at === 'home') await act({ kind: 'app_home_opened' });
