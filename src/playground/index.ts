@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { PlaygroundHooks } from '../app.ts';
 import type { PlaygroundSlack } from '../config/playground.ts';
-import { checkMessage, checkView } from './render-pending.ts';
+import { checkMessage, checkView } from './render/index.ts';
 import { playgroundRoutes } from './routes.ts';
 import { resetDemo, seedDemo } from './seed.ts';
 import { type SlackStandIn, startSlackStandIn } from './slack-api/server.ts';

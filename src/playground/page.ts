@@ -14,10 +14,10 @@ export interface PageFacts {
 }
 
 const EXAMPLE_REQUEST = {
-  action: 'db.drop_table',
-  resource: 'prod-customers',
+  action: 'deploy',
+  resource: 'prod-web',
   environment: 'production',
-  reason: 'Remove the table replaced by customers_v2',
+  reason: 'Ship release 1.4.2',
   risk: 'high',
   requester: { slackUserId: 'U0RITA0001' },
 };
@@ -40,7 +40,7 @@ export function renderPage(facts: PageFacts): string {
 <link rel="stylesheet" href="/playground/assets/playground.css">
 <script type="module" src="/playground/assets/app.js"></script>
 </head>
-<body data-as="${person.id}" data-at="${escapeHtml(facts.at)}" data-thread="${escapeHtml(facts.thread ?? '')}">
+<body data-origin="${escapeHtml(facts.origin)}" data-as="${person.id}" data-at="${escapeHtml(facts.at)}" data-thread="${escapeHtml(facts.thread ?? '')}">
 <header class="pg-top">
   <strong class="pg-brand">Greenlight Playground</strong>
   <span class="pg-warning">Not Slack: demo people on this machine only. Never for production.</span>
@@ -74,7 +74,6 @@ export function renderPage(facts: PageFacts): string {
   </section>
 </div>
 <div id="pg-modal" class="pg-modal-layer"${screen.modal === '' ? ' hidden' : ''}>${screen.modal}</div>
-<script type="application/json" id="pg-origin">${escapeHtml(JSON.stringify(facts.origin))}</script>
 </body>
 </html>`;
 }

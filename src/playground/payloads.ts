@@ -12,6 +12,8 @@ export const ZAction = z
     action_id: z.string().min(1).max(255),
     block_id: z.string().min(1).max(255),
     type: z.string().min(1).max(40),
+    text: z.unknown().optional(),
+    style: z.string().max(20).optional(),
     value: z.string().max(2000).optional(),
     selected_option: ZOption.nullable().optional(),
     selected_options: z.array(ZOption).max(100).optional(),
@@ -23,6 +25,8 @@ export const ZAction = z
     selected_conversations: z.array(z.string().max(40)).max(100).optional(),
     selected_date: z.string().max(20).nullable().optional(),
     selected_time: z.string().max(20).nullable().optional(),
+    selected_date_time: z.number().int().nullable().optional(),
+    timezone: z.string().max(60).optional(),
     action_ts: z.string().max(40).optional(),
   })
   .strict();

@@ -1,4 +1,4 @@
-import { type RenderContext, renderMessage, renderView } from './render-pending.ts';
+import { type RenderContext, renderMessage, renderView } from './render/index.ts';
 import type { PlaygroundStore } from './slack-api/store.ts';
 import { UNINVITED_CHANNEL } from './slack-api/store.ts';
 import { DEMO_BOT, DEMO_CHANNELS, DEMO_GROUP, demoPerson } from './slack-api/workspace.ts';

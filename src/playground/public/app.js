@@ -3,13 +3,7 @@
 // person presses, chooses or types to /playground/interact, where the server builds the payload
 // Slack would send and posts it, signed, to the app's Bolt receiver. No bundler: served as is.
 
-/** @type {{ wireInteractions: Function, readState: (root: Element) => Record<string, unknown> } | undefined} */
-let kit;
-try {
-  kit = await import('/playground/assets/block-kit.js');
-} catch (error) {
-  console.error('block-kit.js did not load', error);
-}
+import { readState, showErrors, wireInteractions } from './block-kit.js';
 
 const body = document.body;
 const state = {
@@ -86,13 +80,13 @@ function apply(screen) {
   if (screen.apiKey && key.value === '') key.value = screen.apiKey;
   wire();
   const now = modal.querySelector('[data-view-id]')?.getAttribute('data-view-id');
-  if (now && now !== before) modal.querySelector('input, textarea, select, button')?.focus();
+  if (now && now !== before)
+    /** @type {HTMLElement | null} */ (modal.querySelector('input, textarea, select, button'))?.focus();
   document.dispatchEvent(new CustomEvent('playground:screen'));
 }
 
 /** Connects every message, the Home view and the modal to the server. */
 function wire() {
-  if (kit === undefined) return;
   for (const article of document.querySelectorAll('article.pg-msg')) {
     const el = /** @type {HTMLElement} */ (article);
     const container = {
@@ -100,7 +94,7 @@ function wire() {
       channel: el.dataset.channel,
       ts: el.dataset.ts,
     };
-    kit.wireInteractions(el, {
+    wireInteractions(el, {
       onAction: (/** @type {Record<string, unknown>} */ action) => act({ kind: 'block_actions', container, action }),
       onSuggest: (/** @type {Record<string, unknown>} */ field) => suggest(container, field),
     });
@@ -108,9 +102,9 @@ function wire() {
   for (const root of document.querySelectorAll('.pg-home[data-view-id], .pg-modal[data-view-id]')) {
     const el = /** @type {HTMLElement} */ (root);
     const container = { type: 'view', view_id: el.dataset.viewId };
-    kit.wireInteractions(el, {
+    wireInteractions(el, {
       onAction: (/** @type {Record<string, unknown>} */ action) =>
-        act({ kind: 'block_actions', container, action, state: kit?.readState(el) }),
+        act({ kind: 'block_actions', container, action, state: readState(el) }),
       onSuggest: (/** @type {Record<string, unknown>} */ field) => suggest(container, field),
     });
   }
@@ -159,10 +153,19 @@ function wireModal(modal) {
   const onSubmit = async (/** @type {Event} */ event) => {
     event.preventDefault();
     for (const old of modal.querySelectorAll('.pg-field-error')) old.remove();
-    const values = kit?.readState(modal) ?? {};
+    showErrors(modal, {});
+    const values = readState(modal);
     try {
       const answer = await interact({ kind: 'view_submission', view_id: viewId, state: values });
-      if (answer.errors) showFieldErrors(modal, answer.errors);
+      if (answer.errors) {
+        showErrors(modal, answer.errors);
+        // An error for a block that is not an input has no slot there: show it under the form.
+        const placed = new Set(
+          [...modal.querySelectorAll('.bk-input[data-block-id]')].map((b) => b.getAttribute('data-block-id')),
+        );
+        const rest = Object.fromEntries(Object.entries(answer.errors).filter(([id]) => !placed.has(id)));
+        if (Object.keys(rest).length > 0) showFieldErrors(modal, rest);
+      }
     } catch (error) {
       showFieldErrors(modal, { '': String(error instanceof Error ? error.message : error) });
     }
@@ -171,7 +174,7 @@ function wireModal(modal) {
   else submit?.addEventListener('click', onSubmit);
   close?.addEventListener('click', async (event) => {
     event.preventDefault();
-    await act({ kind: 'view_closed', view_id: viewId, state: kit?.readState(modal) ?? {} });
+    await act({ kind: 'view_closed', view_id: viewId, state: readState(modal) });
   });
   modal.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') close?.click();
@@ -262,12 +265,12 @@ $('pg-reset').addEventListener('click', async () => {
   await go('C0APPROVAL');
 });
 
-const origin = JSON.parse($('pg-origin').textContent ?? '""');
+const apiOrigin = body.dataset.origin ?? '';
 function curl() {
   const key = /** @type {HTMLInputElement} */ ($('pg-key')).value;
   const json = /** @type {HTMLTextAreaElement} */ ($('pg-body')).value.replace(/\s*\n\s*/g, ' ');
   $('pg-curl').textContent =
-    `curl -X POST ${origin}/api/v1/requests \\\n  -H 'Authorization: Bearer ${key}' \\\n  -H 'Content-Type: application/json' \\\n  -d '${json.replaceAll("'", "'\\''")}'`;
+    `curl -X POST ${apiOrigin}/api/v1/requests \\\n  -H 'Authorization: Bearer ${key}' \\\n  -H 'Content-Type: application/json' \\\n  -d '${json.replaceAll("'", "'\\''")}'`;
 }
 $('pg-key').addEventListener('input', curl);
 $('pg-body').addEventListener('input', curl);

@@ -13,11 +13,7 @@ export function checkPost(checks: BlockKitChecks, args: Record<string, unknown>)
   };
   if (message.text === undefined && message.blocks === undefined) throw new SlackApiError('no_text');
   const result = checks.message(message);
-  if (!result.ok)
-    throw new SlackApiError(
-      result.error,
-      (result.errors ?? []).map((e) => `[ERROR] ${e}`),
-    );
+  if (!result.ok) throw new SlackApiError(result.error, result.errors ?? []);
 }
 
 function isMetadata(value: unknown): value is PlaygroundMessage['metadata'] {

@@ -10,10 +10,7 @@ export function checkViewArg(checks: BlockKitChecks, view: unknown): Record<stri
   }
   const result = checks.view(view);
   if (!result.ok) {
-    throw new SlackApiError(
-      'invalid_arguments',
-      (result.errors ?? [result.error]).map((e) => `[ERROR] ${e}`),
-    );
+    throw new SlackApiError('invalid_arguments', result.errors ?? [result.error]);
   }
   return view as Record<string, unknown>;
 }
