@@ -1,6 +1,7 @@
 import { escapeHtml } from './html.ts';
 import { personOptions, type Screen } from './screen.ts';
-import type { DemoPerson } from './slack-api/workspace.ts';
+import { UNINVITED_CHANNEL } from './slack-api/store.ts';
+import { DEMO_CHANNELS, DEMO_PEOPLE, type DemoPerson } from './slack-api/workspace.ts';
 
 export interface PageFacts {
   person: DemoPerson;
@@ -22,6 +23,14 @@ const EXAMPLE_REQUEST = {
   requester: { slackUserId: 'U0RITA0001' },
 };
 
+/** Who and where the user and conversation pickers offer (Slack fills those itself, not the app). */
+function directory() {
+  return {
+    users: DEMO_PEOPLE.map((p) => ({ id: p.id, name: p.name })),
+    conversations: [...DEMO_CHANNELS, UNINVITED_CHANNEL].map((c) => ({ id: c.id, name: `#${c.name}` })),
+  };
+}
+
 /**
  * The Playground's page, rendered on the server with the person's screen in place; app.js then keeps
  * it live (server-sent events) and sends what is pressed to /playground/interact.
@@ -40,7 +49,7 @@ export function renderPage(facts: PageFacts): string {
 <link rel="stylesheet" href="/playground/assets/playground.css">
 <script type="module" src="/playground/assets/app.js"></script>
 </head>
-<body data-origin="${escapeHtml(facts.origin)}" data-as="${person.id}" data-at="${escapeHtml(facts.at)}" data-thread="${escapeHtml(facts.thread ?? '')}">
+<body data-directory="${escapeHtml(JSON.stringify(directory()))}" data-origin="${escapeHtml(facts.origin)}" data-as="${person.id}" data-at="${escapeHtml(facts.at)}" data-thread="${escapeHtml(facts.thread ?? '')}">
 <header class="pg-top">
   <strong class="pg-brand">Greenlight Playground</strong>
   <span class="pg-warning">Not Slack: demo people on this machine only. Never for production.</span>

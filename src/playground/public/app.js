@@ -6,6 +6,8 @@
 import { readState, showErrors, wireInteractions } from './block-kit.js';
 
 const body = document.body;
+/** @type {{ users: { id: string, name: string }[], conversations: { id: string, name: string }[] }} */
+const directory = JSON.parse(body.dataset.directory ?? '{"users":[],"conversations":[]}');
 const state = {
   as: body.dataset.as ?? '',
   at: body.dataset.at ?? 'C0APPROVAL',
@@ -117,6 +119,24 @@ function wire() {
  * @param {Record<string, unknown>} field
  */
 async function suggest(container, field) {
+  // User and conversation pickers list the workspace's people and channels: Slack answers them, not the app.
+  const kind =
+    field.type === 'users_select'
+      ? 'users'
+      : /^(conversations|channels)_select$/.test(String(field.type))
+        ? 'conversations'
+        : undefined;
+  if (kind !== undefined) {
+    const needle = String(field.value ?? '')
+      .toLowerCase()
+      .replace(/^[#@]/, '');
+    /** @type {{ id: string, name: string }[]} */
+    const entries = directory[kind];
+    const options = entries
+      .filter((entry) => entry.name.toLowerCase().replace(/^#/, '').includes(needle))
+      .map((entry) => ({ text: { type: 'plain_text', text: entry.name }, value: entry.id }));
+    return { options };
+  }
   const answer = await interact({
     kind: 'block_suggestion',
     container,
