@@ -116,7 +116,7 @@ ${messageArticle(store, parent, { ephemeral: false })}<div class="pg-thread-repl
   const modal =
     top === undefined
       ? ''
-      : `<div class="pg-modal" role="dialog" aria-modal="true" data-view-id="${top.id}" data-depth="${stack.length}">${viewHtml(store, top.view, 'modal')}</div>`;
+      : `<div class="pg-modal" role="dialog" aria-modal="true" data-view-id="${top.id}" data-hash="${top.hash}" data-depth="${stack.length}">${viewHtml(store, top.view, 'modal')}</div>`;
   return {
     sidebar: sidebar(store, place),
     title: escapeHtml(title),

@@ -73,9 +73,21 @@ function apply(screen) {
   thread.innerHTML = screen.thread;
   thread.hidden = screen.thread === '';
   const modal = $('pg-modal');
-  const before = modal.querySelector('[data-view-id]')?.getAttribute('data-view-id');
-  modal.innerHTML = screen.modal;
-  modal.hidden = screen.modal === '';
+  const shown = modal.querySelector('[data-view-id]');
+  const before = shown?.getAttribute('data-view-id');
+  const incoming = document.createElement('template');
+  incoming.innerHTML = screen.modal;
+  const next = incoming.content.querySelector('[data-view-id]');
+  // The same view, unchanged: keep what the person typed and the errors shown under the fields.
+  const same =
+    shown !== null &&
+    next !== null &&
+    next.getAttribute('data-view-id') === before &&
+    next.getAttribute('data-hash') === shown.getAttribute('data-hash');
+  if (!same) {
+    modal.innerHTML = screen.modal;
+    modal.hidden = screen.modal === '';
+  }
   $('pg-presence').innerHTML = screen.presence;
   $('pg-composer').hidden = state.at === 'home';
   const key = /** @type {HTMLInputElement} */ ($('pg-key'));
@@ -161,9 +173,14 @@ function showError(message) {
   $('pg-composer-error').textContent = message;
 }
 
+/** Modals already wired: an unchanged modal is kept across refreshes, with its listeners. */
+const wiredModals = new WeakSet();
+
 /** Submit and Close of the open modal: view_submission with the state read from the form, or view_closed. */
 /** @param {HTMLElement} modal */
 function wireModal(modal) {
+  if (wiredModals.has(modal)) return;
+  wiredModals.add(modal);
   const viewId = modal.dataset.viewId;
   const form = modal.querySelector('form') ?? modal;
   const submit = /** @type {HTMLElement | null} */ (
