@@ -55,6 +55,13 @@ function refresh() {
       const response = await fetch(`/playground/screen?${query()}`);
       if (!response.ok) continue;
       const screen = await response.json();
+      // A confirm dialog is open on a message: replacing it would close it under the person's cursor.
+      const open = document.querySelector('dialog[open]');
+      if (open !== null) {
+        await new Promise((resolve) => open.addEventListener('close', resolve, { once: true }));
+        again = true;
+        continue;
+      }
       apply(screen);
     }
   });
