@@ -1,8 +1,9 @@
 import type { RenderContext } from './context.ts';
 import { nextId, renderElement, renderImageElement } from './elements.ts';
 import { attrs, escapeHtml, isObject, safeUrl, str, unsupported } from './html.ts';
-import { renderMrkdwn, renderTextObject, textOf } from './mrkdwn.ts';
+import { plainHtml, renderMrkdwn, renderTextObject, textOf } from './mrkdwn.ts';
 import { renderRichText } from './rich-text.ts';
+import { applyState } from './state.ts';
 
 /*
  * Layout blocks (https://docs.slack.dev/reference/block-kit/blocks): header, section (text, fields in
@@ -56,8 +57,11 @@ function input(block: Json, blockId: string, ctx: RenderContext): string {
   const optional = block.optional === true ? ' <span class="bk-optional">(optional)</span>' : '';
   const hint = isObject(block.hint) ? `<div class="bk-hint">${renderTextObject(block.hint, ctx)}</div>` : '';
   return (
-    open('input', blockId, { 'data-dispatch-action': block.dispatch_action === true ? 'true' : undefined }) +
-    `<label class="bk-label" for="${id}">${escapeHtml(textOf(block.label))}${optional}</label>` +
+    open('input', blockId, {
+      'data-dispatch-action': block.dispatch_action === true ? 'true' : undefined,
+      'data-optional': block.optional === true ? 'true' : undefined,
+    }) +
+    `<label class="bk-label" for="${id}">${plainHtml(block.label)}${optional}</label>` +
     renderElement(block.element, { blockId, id }, ctx) +
     hint +
     `<div class="bk-input-error" role="alert" hidden></div></div>`
@@ -81,7 +85,7 @@ function renderBlock(block: unknown, index: number, ctx: RenderContext): string 
   const blockId = blockIdOf(block, index);
   switch (block.type) {
     case 'header':
-      return `${open('header', blockId)}<h3 class="bk-header-text">${escapeHtml(textOf(block.text))}</h3></div>`;
+      return `${open('header', blockId)}<h3 class="bk-header-text">${plainHtml(block.text)}</h3></div>`;
     case 'section':
       return section(block, blockId, ctx);
     case 'context':
@@ -129,7 +133,8 @@ export function renderMessage(m: { text?: string; blocks?: unknown }, ctx: Rende
 /**
  * A view: a modal with its title, blocks and close/submit buttons (a `<form>`; submit is the form's
  * submit button so Enter works), or the App Home's blocks. The view id, callback id and hash are
- * data attributes for the page.
+ * data attributes for the page. Elements show what `view.state.values` holds for them, when the
+ * view has a state, as Slack keeps entries across views.update.
  */
 export function renderView(view: unknown, ctx: RenderContext): string {
   if (!isObject(view)) return unsupported(typeof view);
@@ -138,17 +143,18 @@ export function renderView(view: unknown, ctx: RenderContext): string {
     'data-callback-id': str(view.callback_id),
     'data-hash': str(view.hash),
   });
-  if (view.type === 'home') return `<div class="bk-view bk-home"${data}>${renderBlocks(view.blocks, ctx)}</div>`;
+  const blocks = applyState(view.blocks, view.state);
+  if (view.type === 'home') return `<div class="bk-view bk-home"${data}>${renderBlocks(blocks, ctx)}</div>`;
   if (view.type !== 'modal') return unsupported(view.type);
   const titleId = nextId();
   const submit = isObject(view.submit)
-    ? `<button type="submit" class="bk-button bk-button--primary bk-modal-submit">${escapeHtml(textOf(view.submit))}</button>`
+    ? `<button type="submit" class="bk-button bk-button--primary bk-modal-submit">${plainHtml(view.submit)}</button>`
     : '';
-  const close = `<button type="button" class="bk-button bk-modal-close">${escapeHtml(textOf(view.close) || 'Cancel')}</button>`;
+  const close = `<button type="button" class="bk-button bk-modal-close">${textOf(view.close) ? plainHtml(view.close) : 'Cancel'}</button>`;
   return (
     `<form class="bk-view bk-modal" role="dialog" aria-labelledby="${titleId}" novalidate${data}>` +
-    `<header class="bk-modal-header"><h2 class="bk-modal-title" id="${titleId}">${escapeHtml(textOf(view.title))}</h2></header>` +
-    `<div class="bk-modal-body">${renderBlocks(view.blocks, ctx)}</div>` +
+    `<header class="bk-modal-header"><h2 class="bk-modal-title" id="${titleId}">${plainHtml(view.title)}</h2></header>` +
+    `<div class="bk-modal-body">${renderBlocks(blocks, ctx)}</div>` +
     `<footer class="bk-modal-footer">${close}${submit}</footer></form>`
   );
 }

@@ -7,6 +7,13 @@ export interface RenderContext {
   channelName(id: string): string | undefined;
   /** `<!subteam^S…>` → "approvers" (shown as "@approvers"); undefined shows the id. */
   groupName(id: string): string | undefined;
+  /**
+   * Optional: everyone a user picker offers. When given, users_select and multi_users_select carry
+   * their choices in the page and filter them there; when not, the page's `onSuggest` is asked.
+   */
+  users?(): ReadonlyArray<{ id: string; name: string }>;
+  /** Optional: the conversations conversations_select and channels_select offer (as for `users`). */
+  channels?(): ReadonlyArray<{ id: string; name: string }>;
   /** "Now" for `{date_pretty}` and `{ago}` (default: the clock). */
   now?: Date;
   /** The viewer's time zone for dates and date-time pickers (default UTC). */

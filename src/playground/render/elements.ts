@@ -1,13 +1,14 @@
 import type { RenderContext } from './context.ts';
 import { attrs, escapeHtml, isObject, jsonAttr, safeUrl, str, unsupported } from './html.ts';
-import { renderTextObject, textOf } from './mrkdwn.ts';
+import { plainChars, plainHtml, renderTextObject, textOf } from './mrkdwn.ts';
 
 /*
  * Interactive elements (https://docs.slack.dev/reference/block-kit/block-elements). The root node of
  * each element carries `data-bk-type` (the element type) and `data-action-id`; options carry their
  * original JSON in `data-option` so the browser script sends back exactly what the app sent, as
  * Slack does. Slack's pickers of users and channels search the workspace: here they are comboboxes
- * that ask the page (`onSuggest` with the picker's type) for matches, like external_select.
+ * that filter the choices the context lists (`users()`, `channels()`, in `data-choices`) or, when it
+ * lists none, ask the page (`onSuggest` with the picker's type) for matches, like external_select.
  */
 
 /** Where an element sits: its block, whether in an input block (label target), and a page-unique id. */
@@ -33,19 +34,22 @@ function placeholderOf(el: Json): string | undefined {
   return isObject(el.placeholder) ? textOf(el.placeholder) : undefined;
 }
 
-/** A confirm object as an inline <dialog> the browser script opens before acting (after the element). */
+/**
+ * A confirm object as an inline <dialog> the browser script opens before acting (right after the
+ * element). Its buttons are plain buttons carrying `data-confirm`, not a `<form method="dialog">`:
+ * a modal is itself a form, and HTML drops a form nested in a form, so they would submit the modal.
+ */
 export function renderConfirm(confirm: unknown, ctx: RenderContext): string {
   if (!isObject(confirm)) return '';
   const style = confirm.style === 'danger' ? 'danger' : 'primary';
   return (
     `<dialog class="bk-confirm"${attrs({ 'aria-label': textOf(confirm.title) })}>` +
-    `<form method="dialog" class="bk-confirm-form">` +
-    `<h2 class="bk-confirm-title">${escapeHtml(textOf(confirm.title))}</h2>` +
+    `<h2 class="bk-confirm-title">${plainHtml(confirm.title)}</h2>` +
     `<div class="bk-confirm-text">${renderTextObject(confirm.text, ctx)}</div>` +
     `<div class="bk-confirm-buttons">` +
-    `<button type="submit" value="deny" class="bk-button">${escapeHtml(textOf(confirm.deny) || 'Cancel')}</button>` +
-    `<button type="submit" value="confirm" class="bk-button bk-button--${style}">${escapeHtml(textOf(confirm.confirm) || 'Yes')}</button>` +
-    `</div></form></dialog>`
+    `<button type="button" data-confirm="deny" class="bk-button">${textOf(confirm.deny) ? plainHtml(confirm.deny) : 'Cancel'}</button>` +
+    `<button type="button" data-confirm="confirm" class="bk-button bk-button--${style}">${textOf(confirm.confirm) ? plainHtml(confirm.confirm) : 'Yes'}</button>` +
+    `</div></dialog>`
   );
 }
 
@@ -61,7 +65,7 @@ function button(el: Json, ctx: RenderContext): string {
       'data-text': isObject(el.text) ? jsonAttr(el.text) : undefined,
       'aria-label': str(el.accessibility_label),
     }) +
-    `>${escapeHtml(textOf(el.text))}</button>${renderConfirm(el.confirm, ctx)}`
+    `>${plainHtml(el.text)}</button>${renderConfirm(el.confirm, ctx)}`
   );
 }
 
@@ -73,7 +77,7 @@ function overflow(el: Json, ctx: RenderContext): string {
   const items = optionsOf(el.options)
     .map(
       (o) =>
-        `<button type="button" role="menuitem" class="bk-menu-item"${attrs({ 'data-option': jsonAttr(o), 'data-url': safeUrl(o.url) })}>${escapeHtml(textOf(o.text))}</button>`,
+        `<button type="button" role="menuitem" class="bk-menu-item"${attrs({ 'data-option': jsonAttr(o), 'data-url': safeUrl(o.url) })}>${plainHtml(o.text)}</button>`,
     )
     .join('');
   return (
@@ -91,10 +95,11 @@ function staticSelect(el: Json, place: ElementPlace, ctx: RenderContext): string
   const multi = el.type === 'multi_static_select';
   const initial = multi ? optionsOf(el.initial_options) : isObject(el.initial_option) ? [el.initial_option] : [];
   const option = (o: Json) =>
-    `<option${attrs({ value: str(o.value) ?? '', 'data-option': jsonAttr(o), selected: initial.some((i) => sameOption(o, i)) })}>${escapeHtml(textOf(o.text))}</option>`;
+    `<option${attrs({ value: str(o.value) ?? '', 'data-option': jsonAttr(o), selected: initial.some((i) => sameOption(o, i)) })}>${escapeHtml(plainChars(o.text))}</option>`;
   const groups = optionsOf(el.option_groups)
     .map(
-      (g) => `<optgroup label="${escapeHtml(textOf(g.label))}">${optionsOf(g.options).map(option).join('')}</optgroup>`,
+      (g) =>
+        `<optgroup label="${escapeHtml(plainChars(g.label))}">${optionsOf(g.options).map(option).join('')}</optgroup>`,
     )
     .join('');
   const placeholder = placeholderOf(el) ?? 'Select an item';
@@ -137,18 +142,30 @@ function chosen(el: Json, ctx: RenderContext): Json[] {
 }
 
 const chip = (o: Json) =>
-  `<span class="bk-chip" data-option="${escapeHtml(jsonAttr(o))}">${escapeHtml(textOf(o.text))}` +
-  `<button type="button" class="bk-chip-remove" aria-label="Remove ${escapeHtml(textOf(o.text))}">×</button></span>`;
+  `<span class="bk-chip" data-option="${escapeHtml(jsonAttr(o))}">${escapeHtml(plainChars(o.text))}` +
+  `<button type="button" class="bk-chip-remove" aria-label="Remove ${escapeHtml(plainChars(o.text))}">×</button></span>`;
+
+/** The choices of a user or conversation picker when the context lists them (else the page is asked). */
+function choicesOf(type: string, ctx: RenderContext): Json[] | undefined {
+  const option = (id: string, text: string) => ({ text: { type: 'plain_text', text }, value: id });
+  if (type.endsWith('users_select')) return ctx.users?.().map((u) => option(u.id, u.name));
+  if (type.endsWith('conversations_select') || type.endsWith('channels_select')) {
+    return ctx.channels?.().map((c) => option(c.id, `#${c.name}`));
+  }
+  return undefined;
+}
 
 function combobox(el: Json, place: ElementPlace, ctx: RenderContext): string {
   const type = str(el.type) ?? '';
   const multi = type.startsWith('multi_');
   const selected = chosen(el, ctx);
   const single = multi ? undefined : selected[0];
+  const choices = choicesOf(type, ctx);
   return (
     `<div class="bk-combo"${common(el, {
       'data-multi': multi,
       'data-selected': jsonAttr(selected),
+      'data-choices': choices === undefined ? undefined : jsonAttr(choices),
       'data-min-query-length': typeof el.min_query_length === 'number' ? el.min_query_length : undefined,
       'data-max-selected': typeof el.max_selected_items === 'number' ? el.max_selected_items : undefined,
     })}>` +

@@ -11,12 +11,15 @@
  *   channelName(id): string | undefined;   // <#C…> → "#approvals"
  *   groupName(id): string | undefined;     // <!subteam^S…> → "@approvers"
  *   now?: Date; timeZone?: string;         // for <!date^…> (default UTC)
+ *   users?(): { id, name }[];              // optional: user pickers filter these in the page
+ *   channels?(): { id, name }[];           // optional: conversation/channel pickers filter these
  * }
  * renderBlocks(blocks, ctx): string        // never throws; unknown → <div class="bk-unsupported">unsupported: TYPE</div>
  * renderMrkdwn(text, ctx): string
  * renderTextObject(t, ctx): string         // plain_text | mrkdwn
  * renderMessage({ text?, blocks? }, ctx)   // text (as mrkdwn) when there are no blocks
  * renderView(view, ctx)                    // modal: <form> with title, blocks, close + submit; home: blocks
+ *                                          // (elements show view.state.values when the view has a state)
  * checkMessage({ text?, blocks? })         // { ok: true } | { ok: false, error, errors? }
  * checkView(view)                          // { ok: true } | { ok: false, error, errors? }
  * ```
@@ -31,9 +34,10 @@
  *   `data-option` with the option's JSON as the app sent it;
  * - a `confirm` object: a `<dialog class="bk-confirm">` right after its element, whose form returns
  *   `confirm` or `deny`.
- * - user and conversation pickers are comboboxes like external_select: the script asks the page's
- *   `onSuggest` for matches with the picker's type (`users_select`, `conversations_select`, …), and
- *   initial users/channels are rendered here with their names from the context.
+ * - user and conversation pickers are comboboxes like external_select. When the context lists
+ *   `users()` / `channels()`, their choices are in `data-choices` and the script filters them in the
+ *   page; otherwise the script asks the page's `onSuggest` with the picker's type (`users_select`,
+ *   `conversations_select`, …). Initial users/channels are rendered with their names from the context.
  */
 import { validateMessageBlocks, validateMessageText, validateView } from './limits.ts';
 

@@ -1,5 +1,6 @@
 import type { RenderContext } from './context.ts';
 import { formatSlackDate } from './date.ts';
+import { emojiText, replaceEmoji } from './emoji.ts';
 import { escapeHtml, isObject, mention, safeUrl, str } from './html.ts';
 
 /*
@@ -8,7 +9,7 @@ import { escapeHtml, isObject, mention, safeUrl, str } from './html.ts';
  * control sequence (<url|text>, <@U…>, <#C…>, <!subteam^S…>, <!here>, <!date^…>). *bold*, _italic_,
  * ~strike~ and `code` apply between word boundaries on one line; ``` opens a preformatted block; a
  * line starting with > is a quote and >>> quotes the rest. There is no list syntax: "• " and "1. "
- * lines are plain text (kept on their own line, with a hanging indent). Emoji codes stay as text.
+ * lines are plain text (kept on their own line, with a hanging indent). Known emoji codes show as emoji.
  */
 
 /** Private-use characters that stand for an already rendered piece while the line is formatted. */
@@ -90,24 +91,28 @@ const EMPHASIS: [RegExp, string][] = [
 ];
 
 /** One line of text (no code blocks): inline code, control sequences, then emphasis. */
-function renderInline(line: string, ctx: RenderContext): string {
+function renderInline(line: string, ctx: RenderContext, verbatim: boolean): string {
   const holes: string[] = [];
   const hole = (html: string) => `${HOLE_OPEN}${holes.push(html) - 1}${HOLE_CLOSE}`;
   let text = line.replace(/(?<=^|[^\p{L}\p{N}`])`([^`\n]+)`/gu, (_m, code: string) =>
     hole(`<code class="bk-code">${renderCode(code, ctx)}</code>`),
   );
   text = text.replace(/<([^<>\n]+)>/g, (_m, inner: string) => hole(renderControl(inner, ctx, true)));
+  // Without verbatim, Slack turns bare URLs into links (a sentence's last full stop stays outside).
+  if (!verbatim) text = text.replace(BARE_URL, (url: string) => hole(renderControl(url, ctx, true)));
+  text = replaceEmoji(text, hole);
   let html = textHtml(text);
   for (const [pattern, replacement] of EMPHASIS) html = html.replace(pattern, replacement);
   return html.replace(HOLE, (_m, index: string) => holes[Number(index)] ?? '');
 }
 
+const BARE_URL = /\bhttps?:\/\/[^\s<>\uE000\uE001]+?(?=[.,;:!?)\]*_~]*(?:\s|$|\uE000))/g;
 const QUOTE = /^(?:>|&gt;)/;
 const QUOTE_REST = /^(?:>>>|&gt;&gt;&gt;)/;
 const LIST_ITEM = /^\s*(?:[•◦▪-]|\d+[.)])\s/;
 
 /** Lines of text outside code blocks: quotes grouped into <blockquote>, list-like lines indented. */
-function renderLines(text: string, ctx: RenderContext): string {
+function renderLines(text: string, ctx: RenderContext, verbatim: boolean): string {
   const lines = text.split('\n');
   const parts: string[] = [];
   let quote: string[] | undefined;
@@ -120,15 +125,15 @@ function renderLines(text: string, ctx: RenderContext): string {
     if (QUOTE_REST.test(line)) {
       // >>> quotes this line (after the marker) and every line after it.
       const rest = [line.replace(QUOTE_REST, '').replace(/^ /, ''), ...lines.slice(i + 1)];
-      quote = [...(quote ?? []), ...rest.map((l) => renderInline(l, ctx))];
+      quote = [...(quote ?? []), ...rest.map((l) => renderInline(l, ctx, verbatim))];
       break;
     }
     if (QUOTE.test(line)) {
-      quote = [...(quote ?? []), renderInline(line.replace(QUOTE, '').replace(/^ /, ''), ctx)];
+      quote = [...(quote ?? []), renderInline(line.replace(QUOTE, '').replace(/^ /, ''), ctx, verbatim)];
       continue;
     }
     flushQuote();
-    const html = renderInline(line, ctx);
+    const html = renderInline(line, ctx, verbatim);
     parts.push(LIST_ITEM.test(line) ? `<span class="bk-list-item">${html}</span>` : `${html}<br>`);
   }
   flushQuote();
@@ -136,25 +141,30 @@ function renderLines(text: string, ctx: RenderContext): string {
   return html.endsWith('<br>') ? html.slice(0, -'<br>'.length) : html;
 }
 
-/** Slack mrkdwn as HTML (every piece of text escaped; only http(s) and mailto links). */
-export function renderMrkdwn(text: string, ctx: RenderContext): string {
+/**
+ * Slack mrkdwn as HTML (every piece of text escaped; only http(s) and mailto links). Bare URLs become
+ * links unless `verbatim`, as in Slack's text objects.
+ */
+export function renderMrkdwn(text: string, ctx: RenderContext, options: { verbatim?: boolean } = {}): string {
+  const verbatim = options.verbatim === true;
   const parts: string[] = [];
   let last = 0;
   for (const match of text.matchAll(/```([\s\S]*?)```/g)) {
     const before = text.slice(last, match.index).replace(/\n$/, '');
-    if (before !== '') parts.push(renderLines(before, ctx));
+    if (before !== '') parts.push(renderLines(before, ctx, verbatim));
     parts.push(`<pre class="bk-pre">${renderCode((match[1] ?? '').replace(/^\n/, '').replace(/\n$/, ''), ctx)}</pre>`);
     last = match.index + match[0].length;
     if (text[last] === '\n') last += 1;
   }
   const rest = text.slice(last);
-  if (rest !== '' || parts.length === 0) parts.push(renderLines(rest, ctx));
+  if (rest !== '' || parts.length === 0) parts.push(renderLines(rest, ctx, verbatim));
   return parts.join('');
 }
 
-/** A plain_text text: everything escaped, nothing formatted (emoji codes stay as text). */
-export function renderPlainText(text: string): string {
-  return escapeHtml(text);
+/** A plain_text text: everything escaped, nothing formatted; emoji codes shown unless `emoji` is false. */
+export function renderPlainText(text: string, emoji = true): string {
+  const html = escapeHtml(text);
+  return emoji ? replaceEmoji(html) : html;
 }
 
 /**
@@ -165,14 +175,25 @@ export function renderTextObject(t: unknown, ctx: RenderContext): string {
   if (!isObject(t)) return '';
   const text = str(t.text) ?? '';
   if (t.type === 'mrkdwn') {
-    // verbatim: true turns off Slack's automatic parsing of bare URLs and names; we never auto-parse.
-    return `<span class="bk-text bk-mrkdwn">${renderMrkdwn(text, ctx)}</span>`;
+    // verbatim: true turns off Slack's automatic linking of bare URLs.
+    return `<span class="bk-text bk-mrkdwn">${renderMrkdwn(text, ctx, { verbatim: t.verbatim === true })}</span>`;
   }
-  if (t.type === 'plain_text') return `<span class="bk-text bk-plain">${renderPlainText(text)}</span>`;
+  if (t.type === 'plain_text')
+    return `<span class="bk-text bk-plain">${renderPlainText(text, t.emoji !== false)}</span>`;
   return '';
 }
 
-/** A text object's raw text (for labels, aria attributes and option text), or ''. */
+/** A text object's raw text (for aria attributes and ids), or ''. */
 export function textOf(t: unknown): string {
   return isObject(t) ? (str(t.text) ?? '') : '';
+}
+
+/** A plain_text object's text as inline HTML (headers, labels, buttons, titles): escaped, emoji shown. */
+export function plainHtml(t: unknown): string {
+  return renderPlainText(textOf(t), !isObject(t) || t.emoji !== false);
+}
+
+/** A text object's text where no markup may go (<option>, attributes): emoji as characters, unescaped. */
+export function plainChars(t: unknown): string {
+  return isObject(t) && t.emoji === false ? textOf(t) : emojiText(textOf(t));
 }

@@ -1,5 +1,6 @@
 import type { RenderContext } from './context.ts';
 import { formatSlackDate } from './date.ts';
+import { emojiText } from './emoji.ts';
 import { escapeHtml, isObject, mention, safeUrl, str, unsupported } from './html.ts';
 
 /*
@@ -57,7 +58,7 @@ function inline(el: unknown, ctx: RenderContext): string {
             .map((hex) => String.fromCodePoint(Number.parseInt(hex, 16) || 0x3f))
             .join('')
         : undefined;
-      return `<span class="bk-emoji" title=":${escapeHtml(str(el.name) ?? '')}:">${escapeHtml(glyph ?? `:${str(el.name) ?? ''}:`)}</span>`;
+      return `<span class="bk-emoji" role="img" aria-label="${escapeHtml(str(el.name) ?? '')}">${escapeHtml(glyph ?? emojiText(`:${str(el.name) ?? ''}:`))}</span>`;
     }
     case 'date': {
       const text = formatSlackDate(Number(el.timestamp), str(el.format) ?? '{date_short}', {

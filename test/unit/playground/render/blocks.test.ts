@@ -101,7 +101,9 @@ describe('layout blocks', () => {
         element: { type: 'plain_text_input', action_id: 'why' },
       },
     ]);
-    expect(html).toContain('<div class="bk-block bk-input" data-block-id="why" data-dispatch-action="true">');
+    expect(html).toContain(
+      '<div class="bk-block bk-input" data-block-id="why" data-dispatch-action="true" data-optional="true">',
+    );
     expect(html).toMatch(
       /<label class="bk-label" for="(bk\d+)">Reason &lt;why&gt; <span class="bk-optional">\(optional\)<\/span><\/label><input id="\1"/,
     );
@@ -243,5 +245,50 @@ describe('messages and views', () => {
 
   it('shows a placeholder for a view of another kind', () => {
     expect(renderView({ type: 'workflow_step', blocks: [] }, demoContext())).toContain('unsupported: workflow_step');
+  });
+
+  it('shows what view.state holds instead of initial values, as Slack keeps entries across views.update', () => {
+    const option = (text: string, value: string) => ({ text: plain(text), value });
+    const input = (id: string, element: Record<string, unknown>) => ({
+      type: 'input',
+      block_id: id,
+      label: plain(id),
+      element: { action_id: id, ...element },
+    });
+    const html = renderView(
+      {
+        type: 'modal',
+        title: plain('Rule'),
+        submit: plain('Save'),
+        blocks: [
+          input('name', { type: 'plain_text_input', initial_value: 'old name' }),
+          input('note', { type: 'plain_text_input', initial_value: 'cleared' }),
+          input('risk', {
+            type: 'static_select',
+            options: [option('Low', 'low'), option('High', 'high')],
+            initial_option: option('Low', 'low'),
+          }),
+          input('who', { type: 'multi_users_select' }),
+          input('kept', { type: 'plain_text_input', initial_value: 'untouched' }),
+        ],
+        state: {
+          values: {
+            name: { name: { type: 'plain_text_input', value: 'typed <name>' } },
+            note: { note: { type: 'plain_text_input', value: null } },
+            risk: { risk: { type: 'static_select', selected_option: option('High', 'high') } },
+            who: { who: { type: 'multi_users_select', selected_users: ['U0APPROVA1'] } },
+            kept: { other: { type: 'plain_text_input', value: 'for another element' } },
+          },
+        },
+      },
+      demoContext({ surface: 'modal' }),
+    );
+    expect(html).toContain('value="typed &lt;name&gt;"');
+    expect(html).not.toContain('old name');
+    expect(html).not.toContain('cleared');
+    expect(html).toMatch(/value="high"[^>]*selected>High/);
+    expect(html).not.toMatch(/value="low"[^>]*selected/);
+    expect(html).toContain('>Ana<button');
+    expect(html).toContain('value="untouched"');
   });
 });

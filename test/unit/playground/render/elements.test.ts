@@ -67,7 +67,7 @@ describe('buttons', () => {
       },
     });
     expect(html).toContain(
-      '>Revoke</button><dialog class="bk-confirm" aria-label="Revoke access?"><form method="dialog" class="bk-confirm-form"><h2 class="bk-confirm-title">Revoke access?</h2><div class="bk-confirm-text"><span class="bk-text bk-mrkdwn">It ends <b>now</b>.</span></div><div class="bk-confirm-buttons"><button type="submit" value="deny" class="bk-button">Keep it</button><button type="submit" value="confirm" class="bk-button bk-button--danger">Revoke</button></div></form></dialog>',
+      '>Revoke</button><dialog class="bk-confirm" aria-label="Revoke access?"><h2 class="bk-confirm-title">Revoke access?</h2><div class="bk-confirm-text"><span class="bk-text bk-mrkdwn">It ends <b>now</b>.</span></div><div class="bk-confirm-buttons"><button type="button" data-confirm="deny" class="bk-button">Keep it</button><button type="button" data-confirm="confirm" class="bk-button bk-button--danger">Revoke</button></div></dialog>',
     );
   });
 });
@@ -168,6 +168,25 @@ describe('user and conversation pickers', () => {
     const html = inInput({ type: 'multi_users_select', action_id: 'who', initial_users: ['U0APPROVA1', 'U0NOBODY1'] });
     expect(html).toContain('>Ana<button');
     expect(html).toContain('>U0NOBODY1<button');
+  });
+
+  it('carries the choices the context lists, so the page can filter them itself', () => {
+    const ctx = demoContext({
+      users: () => [{ id: 'U0APPROVA1', name: 'Ana <A>' }],
+      channels: () => [{ id: 'C0APPROVAL', name: 'approvals' }],
+    });
+    const render = (element: Record<string, unknown>) =>
+      renderBlocks([{ type: 'actions', block_id: 'b', elements: [element] }], ctx);
+    expect(render({ type: 'multi_users_select', action_id: 'u' })).toContain(
+      `data-choices="${json([option('Ana <A>', 'U0APPROVA1')])
+        .replaceAll('<', '&lt;')
+        .replaceAll('>', '&gt;')}"`,
+    );
+    expect(render({ type: 'channels_select', action_id: 'c' })).toContain(
+      `data-choices="${json([option('#approvals', 'C0APPROVAL')])}"`,
+    );
+    expect(render({ type: 'external_select', action_id: 'e' })).not.toContain('data-choices');
+    expect(inInput({ type: 'users_select', action_id: 'who' })).not.toContain('data-choices');
   });
 
   it('renders conversations_select, channels_select and their multi forms with #names', () => {

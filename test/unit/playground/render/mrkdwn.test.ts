@@ -83,6 +83,23 @@ describe('mrkdwn links', () => {
   });
 });
 
+describe('mrkdwn bare URLs', () => {
+  const link = (url: string) => `<a class="bk-link" href="${url}" target="_blank" rel="noopener noreferrer">${url}</a>`;
+  it("links bare http(s) URLs, leaving a sentence's punctuation and emphasis outside", () => {
+    expect(md('See https://example.com/a?b=1&amp;c=2.')).toBe(`See ${link('https://example.com/a?b=1&amp;c=2')}.`);
+    expect(md('*https://example.com/x*')).toBe(`<b>${link('https://example.com/x')}</b>`);
+    expect(md('(http://example.com)')).toBe(`(${link('http://example.com')})`);
+  });
+  it('leaves them as text with verbatim, in code, and for other schemes', () => {
+    expect(renderMrkdwn('https://example.com', demoContext(), { verbatim: true })).toBe('https://example.com');
+    expect(renderTextObject({ type: 'mrkdwn', text: 'https://example.com', verbatim: true }, demoContext())).toBe(
+      '<span class="bk-text bk-mrkdwn">https://example.com</span>',
+    );
+    expect(md('`https://example.com`')).toBe('<code class="bk-code">https://example.com</code>');
+    expect(md('javascript:alert(1) ftp://x')).toBe('javascript:alert(1) ftp://x');
+  });
+});
+
 describe('mrkdwn mentions', () => {
   it('shows <@U…> by name, or by the label or id when unknown', () => {
     expect(md('<@U0APPROVA1>')).toBe('<span class="bk-mention bk-mention--user">@Ana</span>');
@@ -150,10 +167,31 @@ describe('mrkdwn dates', () => {
   });
 });
 
+describe('mrkdwn emoji', () => {
+  it('shows known emoji codes as emoji, not inside code, and leaves unknown ones and clock times alone', () => {
+    expect(md(':white_check_mark: *Approved* at 10:15:30 :not_an_emoji:')).toBe(
+      '<span class="bk-emoji" role="img" aria-label="white_check_mark">✅</span> <b>Approved</b> at 10:15:30 :not_an_emoji:',
+    );
+    expect(md('`:tada:`')).toBe('<code class="bk-code">:tada:</code>');
+  });
+  it('does not read the underscores of an emoji code as italics', () => {
+    expect(md('_:large_orange_circle: high_')).toBe(
+      '<i><span class="bk-emoji" role="img" aria-label="large_orange_circle">🟠</span> high</i>',
+    );
+  });
+});
+
 describe('text objects', () => {
-  it('renders plain_text escaped and unformatted, emoji codes as text', () => {
-    expect(renderTextObject({ type: 'plain_text', text: '*not bold* <b>x</b> :tada:' }, demoContext())).toBe(
-      '<span class="bk-text bk-plain">*not bold* &lt;b&gt;x&lt;/b&gt; :tada:</span>',
+  it('renders plain_text escaped and unformatted, with known emoji codes as emoji', () => {
+    expect(
+      renderTextObject({ type: 'plain_text', text: '*not bold* <b>x</b> :tada: :no_such_emoji:' }, demoContext()),
+    ).toBe(
+      '<span class="bk-text bk-plain">*not bold* &lt;b&gt;x&lt;/b&gt; <span class="bk-emoji" role="img" aria-label="tada">🎉</span> :no_such_emoji:</span>',
+    );
+  });
+  it('leaves emoji codes as text in plain_text with emoji: false', () => {
+    expect(renderTextObject({ type: 'plain_text', text: ':tada:', emoji: false }, demoContext())).toBe(
+      '<span class="bk-text bk-plain">:tada:</span>',
     );
   });
   it('renders mrkdwn formatted', () => {
