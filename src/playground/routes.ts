@@ -181,15 +181,6 @@ export function playgroundRoutes(deps: PlaygroundRouteDeps): express.Router {
     }
   });
 
-  router.get('/playground/files/:id', (req, res) => {
-    const file = deps.standIn.files.files.get(String(req.params.id));
-    if (file?.content === undefined) {
-      res.status(404).json({ error: 'file_not_found' });
-      return;
-    }
-    res.attachment(file.filename).type('application/octet-stream').send(file.content);
-  });
-
   router.get('/playground/assets/:file', async (req, res, next) => {
     const name = String(req.params.file);
     const type = ASSETS[name];

@@ -5,6 +5,8 @@ import { DEMO_BOT } from './workspace.ts';
 
 /** Where the stand-in takes uploaded bytes (files.getUploadURLExternal points there). */
 export const UPLOAD_PATH = '/upload/v1/';
+/** Where the stand-in serves shared files. */
+export const FILES_PATH = '/files/';
 
 export interface PlaygroundFile {
   id: string;
@@ -70,9 +72,9 @@ export class PlaygroundFiles {
     };
   }
 
-  /** Where the page links to a shared file. */
+  /** Where the page links to a shared file: the stand-in serves it on loopback, as Slack serves files.slack.com. */
   fileUrl(id: string): string {
-    return `/playground/files/${id}`;
+    return `${this.baseUrl()}${FILES_PATH}${id}`;
   }
 
   /** Takes an upload's bytes, raw or as the one file of a multipart form; false for an unknown id. */

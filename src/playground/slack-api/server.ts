@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { BlockKitChecks } from './checks.ts';
 import { SlackApiError } from './errors.ts';
-import { PlaygroundFiles, UPLOAD_PATH } from './files-api.ts';
+import { FILES_PATH, PlaygroundFiles, UPLOAD_PATH } from './files-api.ts';
 import { type Handler, messageMethods } from './messages-api.ts';
 import { peopleMethods } from './people-api.ts';
 import { PlaygroundStore } from './store.ts';
@@ -58,6 +58,18 @@ export async function startSlackStandIn(checks: BlockKitChecks, store = new Play
         req.method === 'POST' &&
         (await files.receive(path.slice(UPLOAD_PATH.length), req.headers['content-type'] ?? '', body));
       res.writeHead(ok ? 200 : 404, { 'content-type': 'text/plain' }).end(ok ? `OK - ${body.length}` : 'Not Found');
+      return;
+    }
+    if (path.startsWith(FILES_PATH) && req.method === 'GET') {
+      const file = files.files.get(path.slice(FILES_PATH.length));
+      if (file?.content === undefined) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      else {
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-disposition': `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`,
+        });
+        res.end(file.content);
+      }
       return;
     }
     if (!path.startsWith('/api/')) {

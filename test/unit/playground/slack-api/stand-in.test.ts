@@ -126,6 +126,22 @@ describe('the Playground stand-in for Slack’s Web API', () => {
     expect((await client.dnd.info({ user: RITA })).dnd_enabled).toBe(false);
   });
 
+  it('takes a file upload (filesUploadV2), shares it in the DM with a link, and serves it there', async () => {
+    const dm = await client.conversations.open({ users: RITA });
+    await client.filesUploadV2({
+      channel_id: dm.channel?.id as string,
+      file: Buffer.from('id,action\n1,deploy\n'),
+      filename: 'audit.csv',
+      initial_comment: 'Your export',
+    });
+    const shared = standIn.store.history(dm.channel?.id as string).at(-1);
+    expect(shared?.text).toContain('Your export');
+    const link = /<(http:\/\/127\.0\.0\.1:\d+\/files\/F\d+)\|audit\.csv>/.exec(shared?.text ?? '')?.[1];
+    expect(link).toBeDefined();
+    const download = await fetch(link as string);
+    expect(await download.text()).toBe('id,action\n1,deploy\n');
+  });
+
   it('lets the browser act only as a demo person, on what that person sees', async () => {
     const bolt = { url: 'http://127.0.0.1:9/slack/events', signingSecret: 'unused: nothing is posted' };
     const trigger = standIn.store.issueTrigger(RITA);
