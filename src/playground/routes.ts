@@ -10,13 +10,12 @@ import type { SlackStandIn } from './slack-api/server.ts';
 import type { PlaygroundChange } from './slack-api/store.ts';
 import { DEMO_PEOPLE, demoPerson } from './slack-api/workspace.ts';
 
-/** The browser files, served as they are (no bundler): the renderer's script and CSS, and the page's. */
-const ASSETS: Record<string, string> = {
-  'app.js': 'text/javascript',
-  'block-kit.js': 'text/javascript',
-  'block-kit.css': 'text/css',
-  'playground.css': 'text/css',
-};
+/**
+ * The browser files, served as they are (no bundler): the renderer's modules and CSS, and the
+ * page's. Only plain names of .js and .css files in public/ (no path can leave it).
+ */
+const ASSET_NAME = /^[a-z0-9-]+\.(js|css)$/;
+const ASSET_TYPES: Record<string, string> = { js: 'text/javascript', css: 'text/css' };
 const PUBLIC_DIR = new URL('./public/', import.meta.url);
 
 export interface PlaygroundRouteDeps {
@@ -183,7 +182,7 @@ export function playgroundRoutes(deps: PlaygroundRouteDeps): express.Router {
 
   router.get('/playground/assets/:file', async (req, res, next) => {
     const name = String(req.params.file);
-    const type = ASSETS[name];
+    const type = ASSET_TYPES[ASSET_NAME.exec(name)?.[1] ?? ''];
     if (type === undefined) {
       res.status(404).json({ error: 'not_found' });
       return;

@@ -25,7 +25,8 @@ it('Deny asks for a reason: an empty one is refused inline under the field, a gi
   // response_action: errors, shown under the input it names; the modal stays open.
   const error = modal.locator('.bk-input-error:not([hidden])');
   await error.waitFor();
-  expect((await error.textContent())?.trim()).not.toBe('');
+  // The app's own words (its view_submission listener answered response_action: errors).
+  expect((await error.textContent())?.trim()).toBe('A reason is required to deny.');
   await pg.shot(ana, 'deny-reason-error');
   await modal.locator('textarea, input[type=text]').first().fill('Not during the freeze');
   await modal.locator('.bk-modal-submit').click();
