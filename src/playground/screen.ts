@@ -1,4 +1,5 @@
 import { escapeHtml } from './html.ts';
+import { SlackApiError } from './slack-api/errors.ts';
 import { type Conversation, type PlaygroundStore, UNINVITED_CHANNEL } from './slack-api/store.ts';
 import { DEMO_BOT, DEMO_CHANNELS, DEMO_PEOPLE, type DemoPerson, demoPerson } from './slack-api/workspace.ts';
 import { messageHtml, viewHtml } from './surfaces.ts';
@@ -88,6 +89,10 @@ export function buildScreen(store: PlaygroundStore, place: Place): Screen {
         : `<section class="pg-home" data-view-id="${home.id}">${viewHtml(store, home.view, 'home')}</section>`;
   } else {
     const conversation = store.conversation(place.at);
+    // Someone else's DM with Greenlight is theirs alone, as in Slack.
+    if (conversation.dmWith !== undefined && conversation.dmWith !== person.id) {
+      throw new SlackApiError('channel_not_found');
+    }
     title = conversationTitle(conversation);
     const entries = [
       ...store.history(conversation.id).map((m) => ({
