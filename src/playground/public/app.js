@@ -252,6 +252,14 @@ async function go(at) {
 
 document.addEventListener('click', async (event) => {
   const target = /** @type {HTMLElement} */ (event.target);
+  // The app links to cards as Slack's archive URLs; like Slack's own client, open them here.
+  const archive = target.closest('a[href^="https://slack.com/archives/"]');
+  const found = /\/archives\/([A-Z0-9]+)\/p\d+/.exec(archive?.getAttribute('href') ?? '');
+  if (found?.[1]) {
+    event.preventDefault();
+    await go(found[1]);
+    return;
+  }
   const link = target.closest('[data-go]');
   if (link) {
     event.preventDefault();

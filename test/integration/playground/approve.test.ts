@@ -25,6 +25,9 @@ it('a request from the Service panel appears as a card; Ana approves it, the car
 
   await rita.locator('[data-go^="D"]').click();
   await rita.locator('#pg-messages').locator('text=/approved/i').first().waitFor();
+  // The DM links to the card as a Slack archive URL: the page opens the channel, as Slack's client does.
+  await rita.getByRole('link', { name: 'the approval card' }).first().click();
+  await rita.locator('#pg-title').getByText('# approvals').waitFor();
 }, 120_000);
 
 it('a request from /request-action: the modal opens prefilled, and its submission posts the card', async () => {
