@@ -36,7 +36,13 @@ describe('starting the Playground', () => {
     const database = await services.database();
     const port = await freePort();
     // HOST empty = unset: the default (0.0.0.0) must not apply to the Playground.
-    const service = await services.run({ HOST: '', DATABASE_URL: database.url, REDIS_URL, PORT: String(port) });
+    const service = await services.run({
+      HOST: '',
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      PORT: String(port),
+      DATA_DIR: await services.dataDir(),
+    });
     await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, 60_000);
     const line = await service.waitForLog(/"msg":"configured: Playground at [^"]*"/);
     expect(line).toContain(`Playground at http://localhost:${port}/playground`);
