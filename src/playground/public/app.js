@@ -4,6 +4,7 @@
 // Slack would send and posts it, signed, to the app's Bolt receiver. No bundler: served as is.
 
 import { readState, showErrors, wireInteractions } from './block-kit.js';
+import { wireServicePanel } from './service-panel.js';
 
 const body = document.body;
 /** @type {{ users: { id: string, name: string }[], conversations: { id: string, name: string }[] }} */
@@ -317,38 +318,7 @@ $('pg-reset').addEventListener('click', async () => {
   await go('C0APPROVAL');
 });
 
-const apiOrigin = body.dataset.origin ?? '';
-function curl() {
-  const key = /** @type {HTMLInputElement} */ ($('pg-key')).value;
-  const json = /** @type {HTMLTextAreaElement} */ ($('pg-body')).value.replace(/\s*\n\s*/g, ' ');
-  $('pg-curl').textContent =
-    `curl -X POST ${apiOrigin}/api/v1/requests \\\n  -H 'Authorization: Bearer ${key}' \\\n  -H 'Content-Type: application/json' \\\n  -d '${json.replaceAll("'", "'\\''")}'`;
-}
-$('pg-key').addEventListener('input', curl);
-$('pg-body').addEventListener('input', curl);
-curl();
-
-$('pg-send').addEventListener('click', async () => {
-  const key = /** @type {HTMLInputElement} */ ($('pg-key')).value;
-  const answer = $('pg-answer');
-  answer.textContent = 'Sending…';
-  try {
-    const response = await fetch('/api/v1/requests', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: /** @type {HTMLTextAreaElement} */ ($('pg-body')).value,
-    });
-    const text = await response.text();
-    let shown = text;
-    try {
-      shown = JSON.stringify(JSON.parse(text), null, 2);
-    } catch {}
-    answer.textContent = `HTTP ${response.status}\n${shown}`;
-    answer.dataset.status = String(response.status);
-  } catch (error) {
-    answer.textContent = String(error);
-  }
-});
+wireServicePanel(body.dataset.origin ?? '');
 
 /** @type {EventSource | undefined} */
 let events;
