@@ -9,7 +9,8 @@ import {
 } from './payloads.ts';
 import { signSlackRequest } from './signing.ts';
 import { SlackApiError } from './slack-api/errors.ts';
-import type { PlaygroundStore, PlaygroundView } from './slack-api/store.ts';
+import type { PlaygroundStore } from './slack-api/store.ts';
+import type { PlaygroundView } from './slack-api/types.ts';
 import { type DemoPerson, demoPerson } from './slack-api/workspace.ts';
 
 /** What the browser hears back: modal errors to show under their fields, or options for a select. */

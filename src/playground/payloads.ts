@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { PlaygroundStore, PlaygroundView } from './slack-api/store.ts';
+import type { PlaygroundStore } from './slack-api/store.ts';
+import type { PlaygroundView } from './slack-api/types.ts';
 import { DEMO_BOT, DEMO_TEAM, type DemoPerson } from './slack-api/workspace.ts';
 
 /**

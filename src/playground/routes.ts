@@ -7,7 +7,7 @@ import { renderPage } from './page.ts';
 import { ZInteraction } from './payloads.ts';
 import { buildScreen, type Place } from './screen.ts';
 import type { SlackStandIn } from './slack-api/server.ts';
-import type { PlaygroundChange } from './slack-api/store.ts';
+import type { PlaygroundChange } from './slack-api/types.ts';
 import { DEMO_PEOPLE, demoPerson } from './slack-api/workspace.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { escapeHtml } from './html.ts';
 import { SlackApiError } from './slack-api/errors.ts';
-import { type Conversation, type PlaygroundStore, UNINVITED_CHANNEL } from './slack-api/store.ts';
+import { type PlaygroundStore, UNINVITED_CHANNEL } from './slack-api/store.ts';
+import type { Conversation } from './slack-api/types.ts';
 import { DEMO_BOT, DEMO_CHANNELS, DEMO_PEOPLE, type DemoPerson, demoPerson } from './slack-api/workspace.ts';
 import { messageHtml, viewHtml } from './surfaces.ts';
 

@@ -1,6 +1,7 @@
 import type { BlockKitChecks } from './checks.ts';
 import { SlackApiError } from './errors.ts';
-import type { PlaygroundMessage, PlaygroundStore } from './store.ts';
+import type { PlaygroundStore } from './store.ts';
+import type { PlaygroundMessage } from './types.ts';
 import { DEMO_BOT, DEMO_TEAM } from './workspace.ts';
 
 export type Handler = (args: Record<string, unknown>) => Record<string, unknown>;

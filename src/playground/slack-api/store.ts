@@ -19,15 +19,6 @@ import {
   demoPerson,
 } from './workspace.ts';
 
-export type {
-  Conversation,
-  DndState,
-  EphemeralMessage,
-  PlaygroundChange,
-  PlaygroundMessage,
-  PlaygroundView,
-} from './types.ts';
-
 /** How long a trigger id may open a modal: Slack says 3 seconds; a loaded trial machine gets more. */
 export const TRIGGER_LIFETIME_MS = 30_000;
 
