@@ -5,7 +5,7 @@
 // and nothing that only touched files (a fresh clone, a copy) does.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -106,6 +106,9 @@ function runBuild(root) {
     const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
     if (result.status !== 0) return false;
   }
+  // The Playground's browser files (plain ES modules and CSS, no bundler) are served from beside its code.
+  const publicDir = path.join(root, 'src', 'playground', 'public');
+  if (existsSync(publicDir)) cpSync(publicDir, path.join(root, 'dist', 'playground', 'public'), { recursive: true });
   return true;
 }
 

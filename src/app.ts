@@ -90,6 +90,15 @@ export interface BuildOptions {
   now?: () => Date;
   /** Callback retry waits and attempt timeout (tests shorten them; production uses the defaults). */
   callbackTiming?: Partial<CallbackTiming>;
+  /** The Playground (no Slack app configured): seeds the demo and serves its page; see src/playground/. */
+  playground?: PlaygroundHooks;
+}
+
+/** What the Playground plugs into the app: its seed before the startup summary, its routes before the 404. */
+export interface PlaygroundHooks {
+  /** Seeds the demo when the database is empty; answers what the summary says about the Playground. */
+  seed(deps: JobDeps): Promise<{ url: string; apiKey: string | undefined }>;
+  routes(deps: JobDeps): express.Router;
 }
 
 /**
@@ -229,9 +238,11 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     await apiKeys.changed();
     registerListeners(slack.bolt, deps);
     logger.info({ mode: slack.mode, botUserId: slack.botUserId }, 'slack app ready');
+    const playground = await options.playground?.seed(deps);
     const summary = buildStartupSummary({
       config,
       mode: slack.mode,
+      ...(playground === undefined ? {} : { playground }),
       redis,
       publicUrl: publicUrl(config),
       ...(await loadStartupFacts(db)),
@@ -258,6 +269,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     const mcp = mcpRoutes(deps, limits);
     closer.add(() => mcp.close());
     http.use('/mcp', mcp.router);
+    if (options.playground !== undefined) http.use(options.playground.routes(deps));
     http.use(notFoundHandler);
     http.use(errorHandler(logger));
 

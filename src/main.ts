@@ -1,12 +1,18 @@
 import { buildApp, type Greenlight } from './app.ts';
 import { loadDotenv } from './config/dotenv.ts';
 import { parseConfig, parseOrExit } from './config/index.ts';
+import { parsePlaygroundConfig, wantsPlayground } from './config/playground.ts';
 import { createLogger } from './platform/logger.ts';
+import { type Playground, startPlayground } from './playground/index.ts';
 
 /** Process entry: reads config, builds and starts the service, and shuts it down on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   loadDotenv();
-  const config = parseOrExit(() => parseConfig(process.env));
+  // No Slack setting at all: the Playground, whose stand-in for Slack must run before the config names its URL.
+  const playground: Playground | undefined = wantsPlayground(process.env) ? await startPlayground() : undefined;
+  const config = parseOrExit(() =>
+    playground === undefined ? parseConfig(process.env) : parsePlaygroundConfig(process.env, playground.slack),
+  );
   const logger = createLogger(config.LOG_LEVEL);
 
   // Signals are handled from the very start: one arriving while the service still boots stops it
@@ -23,22 +29,31 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_TIMEOUT_MS);
     deadline.unref();
     if (app === undefined) return; // startup finishes first, then closes
-    app.close().then(
-      () => {
-        logger.info('shutdown complete');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(() => playground?.close())
+      .then(
+        () => {
+          logger.info('shutdown complete');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
   try {
-    app = await buildApp(config, logger);
+    app = await buildApp(
+      config,
+      logger,
+      playground === undefined
+        ? {}
+        : { playground: playground.hooks({ port: config.PORT, dataDir: config.DATA_DIR, logger }) },
+    );
     const server = await app.listen(config.PORT, config.HOST);
     const address = server.address();
     logger.info({ port: typeof address === 'object' && address ? address.port : config.PORT }, 'greenlight listening');

@@ -9,6 +9,8 @@ export interface StartupFacts {
   >;
   /** How Slack's traffic arrives. */
   mode: 'http' | 'socket';
+  /** Set when the Playground serves instead of a Slack workspace: its page and the demo API key. */
+  playground?: { url: string; apiKey: string | undefined };
   /** The Redis in use and how it was chosen (see resolveRedis). */
   redis: { url: string; source: 'REDIS_URL' | 'default' | 'embedded' };
   /** Routing rules admins enabled in App Home. */
@@ -56,7 +58,7 @@ export function buildStartupSummary(facts: StartupFacts): StartupSummary {
     config.DATABASE_URL === undefined ? 'embedded (PGlite under DATA_DIR)' : describeDatabaseUrl(config.DATABASE_URL);
   const redisText = `${redisAddress(redis.url)}${redis.source === 'embedded' ? ' (private, under DATA_DIR)' : ''}`;
   const fields = {
-    mode,
+    mode: facts.playground === undefined ? mode : 'playground',
     role: config.ROLE,
     publicUrl: facts.publicUrl,
     database,
@@ -71,8 +73,13 @@ export function buildStartupSummary(facts: StartupFacts): StartupSummary {
     defaultRoute === null
       ? 'no default route'
       : `default route ${defaultRoute.channel} (${count(defaultRoute.approvers.length, 'approver')}, ${count(defaultRoute.requiredApprovals, 'approval')} needed)`;
+  const { playground } = facts;
   const line = [
-    mode === 'socket' ? 'Slack over Socket Mode' : 'Slack over HTTP (/slack/events)',
+    playground !== undefined
+      ? `Playground at ${playground.url} (no Slack app configured: a Slack stand-in on this machine only, never for production; demo API key ${playground.apiKey ?? 'made on an earlier start, see App Home'})`
+      : mode === 'socket'
+        ? 'Slack over Socket Mode'
+        : 'Slack over HTTP (/slack/events)',
     `role ${config.ROLE}`,
     route,
     count(enabledRules, 'enabled rule'),

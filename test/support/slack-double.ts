@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { parseWebApiBody } from '../../src/playground/slack-api/wire.ts';
 import { validateMessageBlocks, validateMessageText, validateView } from './block-kit.ts';
 
 /** One Web API call as the double received it. */
@@ -452,7 +453,7 @@ export class SlackDouble {
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const args = parseBody(req.headers['content-type'] ?? '', Buffer.concat(chunks).toString('utf8'));
+    const args = parseWebApiBody(req.headers['content-type'] ?? '', Buffer.concat(chunks).toString('utf8'));
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : (args.token as string | undefined);
     delete args.token;
@@ -713,28 +714,8 @@ function toSlackUser(user: SlackUser): Record<string, unknown> {
   };
 }
 
-/** Parses a Web API body: form-encoded (JSON-valued fields decoded, as @slack/web-api encodes them) or JSON. */
 function isMetadata(value: unknown): value is StoredMessage['metadata'] {
   return (
     typeof value === 'object' && value !== null && typeof (value as { event_type?: unknown }).event_type === 'string'
   );
-}
-
-function parseBody(contentType: string, body: string): Record<string, unknown> {
-  if (body === '') return {};
-  if (contentType.includes('application/json')) return JSON.parse(body) as Record<string, unknown>;
-  const args: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(body)) {
-    const trimmed = value.trim();
-    if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && key !== 'text') {
-      try {
-        args[key] = JSON.parse(trimmed);
-        continue;
-      } catch {
-        // not JSON after all: keep the string
-      }
-    }
-    args[key] = value;
-  }
-  return args;
 }

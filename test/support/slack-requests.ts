@@ -1,10 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { signSlackRequest } from '../../src/playground/signing.ts';
 
-/** Signs a request body exactly as Slack does: `v0=` + HMAC-SHA256(secret, `v0:<timestamp>:<body>`). */
-export function signSlackRequest(signingSecret: string, body: string, timestamp = Math.floor(Date.now() / 1000)) {
-  const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature };
-}
+export { signSlackRequest };
 
 export interface SendOptions {
   /** Overrides the timestamp (e.g. a stale one). */

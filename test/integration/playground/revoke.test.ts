@@ -1,0 +1,38 @@
+import { it } from 'vitest';
+import { ANA, RITA, usePlayground } from './support.ts';
+
+const playground = usePlayground();
+
+it('revoke access: after approval, Revoke access asks to confirm, then for a reason, and the card says revoked', async () => {
+  const pg = await playground.start();
+  const ana = await pg.open(ANA);
+  const response = await fetch(`${pg.base}/api/v1/requests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${pg.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      action: 'deploy',
+      resource: 'prod-search',
+      reason: 'Reindex',
+      requester: { slackUserId: RITA },
+    }),
+  });
+  if (response.status !== 201) throw new Error(`request refused: ${response.status} ${await response.text()}`);
+  const card = ana.locator('article.pg-msg').filter({ hasText: 'prod-search' }).first();
+  await card.getByRole('button', { name: 'Approve' }).click();
+  await card.getByText('Approved: deploy').waitFor();
+
+  await card.getByRole('button', { name: 'Revoke access' }).click();
+  // The button's confirm object, as Slack shows it before sending anything.
+  const confirm = card.locator('dialog.bk-confirm[open]');
+  await confirm.waitFor();
+  await confirm.getByRole('button', { name: 'Revoke access' }).click();
+  const modal = ana.locator('.pg-modal');
+  await modal.waitFor();
+  await modal.getByLabel('Reason').fill('Done already');
+  await modal.locator('.bk-modal-submit').click();
+  await modal.waitFor({ state: 'detached' });
+  await card
+    .getByText(/revoked/i)
+    .first()
+    .waitFor();
+}, 120_000);
