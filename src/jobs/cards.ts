@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { recordAudit } from '../services/audit/audit.ts';
-import type { RequestRow } from '../services/requests/store.ts';
+import type { RequestRow } from '../services/requests/store/reads.ts';
 import { buildCard } from '../slack/blocks/card.ts';
 import { sendDm } from './definitions/send-dm.ts';
 import { JOB_IDS } from './job-ids.ts';

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { isGrantEnd, type RequestStatus } from '../domain/request-status.ts';
-import type { RequestRow } from '../services/requests/store.ts';
+import type { RequestRow } from '../services/requests/store/reads.ts';
 import type { JobDeps } from './queues.ts';
 import { delayUntil } from './runtime.ts';
 

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { loadForJob, type Skip } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isGrantEnd } from '../../domain/request-status.ts';
 import { isSlackRequester } from '../../domain/requester.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { type DmKind, dmMessage } from '../../slack/blocks/notifications.ts';
 import { loadForJob, type Skip } from '../guards.ts';
 import { dmFor, markNotified, NOTICE_GUARDS, type NoticeStage, waitForDecisionNotice } from '../notified.ts';

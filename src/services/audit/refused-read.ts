@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/actor.ts';
 import type { CoreDeps } from '../ports.ts';
 import { isContention } from '../requests/locking.ts';
-import { limitLockWait, lockRequest } from '../requests/store.ts';
+import { limitLockWait, lockRequest } from '../requests/store/locks.ts';
 import { recordAudit } from './audit.ts';
 
 /**

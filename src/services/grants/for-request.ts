@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../ports.ts';
-import type { RequestRow } from '../requests/store.ts';
+import type { RequestRow } from '../requests/store/reads.ts';
 import type { Tx } from '../types.ts';
 import type { IssuedGrant } from './grants.ts';
 

@@ -7,7 +7,7 @@ import type { CoreDeps } from '../ports.ts';
 import type { Route } from '../routing/route.ts';
 import { workflowOf } from '../routing/rule-schema.ts';
 import { withLockedRequest } from './locking.ts';
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 import { type TransitionChange, transition, transitionColumns, transitionEvent } from './transition.ts';
 
 /**

@@ -6,7 +6,7 @@ import { issueGrantFor } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
 import { requestStageProgress, requestStages, stageChangeEvents, stageName } from './stages.ts';
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 import { transition } from './transition.ts';
 
 export interface DecisionInput {

@@ -2,7 +2,8 @@ import { AppError } from '../../errors.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { createKeyedQueue } from '../../platform/keyed-queue.ts';
 import type { CoreDeps } from '../ports.ts';
-import { limitLockWait, type RequestRow } from './store.ts';
+import { limitLockWait } from './store/locks.ts';
+import type { RequestRow } from './store/reads.ts';
 import { lockCurrent } from './transition.ts';
 
 /** How long one attempt waits for another instance's lock on the row before letting go and retrying. */

@@ -5,7 +5,8 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import { type AuditInput, recordAudit } from '../audit/audit.ts';
 import type { IssuedGrant } from '../grants/grants.ts';
 import { closeMootExtensions } from './moot-extensions.ts';
-import { getRequests, lockRequest, type RequestRow } from './store.ts';
+import { lockRequest } from './store/locks.ts';
+import { getRequests, type RequestRow } from './store/reads.ts';
 
 /** Greenlight itself, for changes nobody asked for (the deadline passing). */
 export const SYSTEM: Actor = { type: 'system' };

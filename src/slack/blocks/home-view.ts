@@ -4,7 +4,7 @@ import { isGrantEnd } from '../../domain/request-status.ts';
 import { requesterMention } from '../../domain/requester.ts';
 import type { HomeData, HomePages, HomeSection, Page } from '../../services/home/home-data.ts';
 import type { IdentityLinkSummary } from '../../services/identities/identities.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import type { RuleRow } from '../../services/routing/rules-store.ts';
 import { ACTION_IDS, COMMAND_REQUEST_ACTION } from '../ids.ts';
 import { awayAdminBlocks, awayBlocks } from './home-away.ts';

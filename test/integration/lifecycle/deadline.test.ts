@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cancelRequest } from '../../../src/services/requests/cancel.ts';
 import { decide } from '../../../src/services/requests/decide.ts';
-import { getRequest, lockRequest } from '../../../src/services/requests/store.ts';
+import { lockRequest } from '../../../src/services/requests/store/locks.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { transition } from '../../../src/services/requests/transition.ts';
 import { APPROVER_A, createViaApi, REQUESTER, startLifecycleApp } from '../../support/lifecycle.ts';
 import { useTestApp } from '../../support/use-test-app.ts';

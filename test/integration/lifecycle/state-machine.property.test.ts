@@ -6,7 +6,8 @@ import { verifyAuditChain } from '../../../src/services/audit/audit.ts';
 import { cancelRequest } from '../../../src/services/requests/cancel.ts';
 import { decide } from '../../../src/services/requests/decide.ts';
 import { expireDue } from '../../../src/services/requests/expire.ts';
-import { getRequest, lockRequest } from '../../../src/services/requests/store.ts';
+import { lockRequest } from '../../../src/services/requests/store/locks.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { ForbiddenTransitionError, transition } from '../../../src/services/requests/transition.ts';
 import {
   APPROVER_A,

@@ -1,6 +1,6 @@
 import { actingFor, parseActorKey } from '../../../domain/actor.ts';
 import { requestStageProgress, stageStatus } from '../../../services/requests/stages.ts';
-import type { AuditRow, RequestRow } from '../../../services/requests/store.ts';
+import type { AuditRow, RequestRow } from '../../../services/requests/store/reads.ts';
 import type { RequestJson } from './schemas.ts';
 
 /** A JSON column the validators only ever let an object into (a request's context, an audit event's details). */

@@ -13,7 +13,7 @@ import { checkInput } from '../../../services/requests/input.ts';
 import { reportResult } from '../../../services/requests/report-result.ts';
 import { requestExtension } from '../../../services/requests/request-extension.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
-import { getAuditTrail, getRequest, type RequestRow } from '../../../services/requests/store.ts';
+import { getAuditTrail, getRequest, type RequestRow } from '../../../services/requests/store/reads.ts';
 import { lookupSlackUser } from '../../../services/slack-users.ts';
 import { clientOf } from './auth.ts';
 import { toRequestJson } from './request-json.ts';
