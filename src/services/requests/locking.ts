@@ -2,7 +2,6 @@ import { AppError } from '../../errors.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { createKeyedQueue } from '../../platform/keyed-queue.ts';
 import type { CoreDeps } from '../ports.ts';
-import { limitLockWait } from './store/locks.ts';
 import type { RequestRow } from './store/reads.ts';
 import { lockCurrent } from './transition.ts';
 
@@ -50,8 +49,7 @@ export async function withLockedRequest<T>(
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await deps.db.$transaction(async (tx) => {
-          await limitLockWait(tx, LOCK_TIMEOUT_MS);
-          const locked = await lockCurrent(tx, requestId, deps.now);
+          const locked = await lockCurrent(tx, requestId, deps.now, LOCK_TIMEOUT_MS);
           return work(tx, locked, locked?.now ?? deps.now());
         });
       } catch (error) {

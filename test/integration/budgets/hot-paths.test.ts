@@ -51,20 +51,20 @@ const BUDGETS = {
   /** /request-action's modal submitted → card posted. */
   slashRequest: { statements: 6, scripts: 13, commands: 15 },
   /** An Approve that reaches the quorum → card updated, thread reply, requester's DM. */
-  approveDeciding: { statements: 16, scripts: 17, commands: 20 },
+  approveDeciding: { statements: 12, scripts: 17, commands: 20 },
   /** An Approve short of the quorum → card updated with the vote. */
-  approveCounted: { statements: 11, scripts: 6, commands: 8 },
+  approveCounted: { statements: 7, scripts: 6, commands: 8 },
   /** The Deny modal submitted with a reason → card updated, thread reply, requester's DM. */
-  denyWithReason: { statements: 15, scripts: 17, commands: 19 },
+  denyWithReason: { statements: 11, scripts: 17, commands: 19 },
   /**
    * One request's deadline passing → expired, card updated, thread reply, requester's DM. Counted from
    * three seconds before the deadline, so idle workers' polls in the wait add a script or two.
    */
-  expiry: { statements: 14, scripts: 21, commands: 23 },
+  expiry: { statements: 13, scripts: 21, commands: 23 },
   /** POST /requests/:id/execute with the grant → executed, and the thread told. */
-  execute: { statements: 13, scripts: 15, commands: 17 },
+  execute: { statements: 10, scripts: 15, commands: 17 },
   /** An Approve that decides a request with a callback URL, until the receiver has the callback. */
-  approveWithCallback: { statements: 25, scripts: 22, commands: 25 },
+  approveWithCallback: { statements: 19, scripts: 22, commands: 25 },
   /**
    * The reconciler's pass over 1,000 healthy pending requests (cards posted, timers in place): one
    * statement a page of each kind of check (the timer kinds' owed rows, cards, notices, callbacks,

@@ -50,7 +50,7 @@ describe('the deadline', () => {
     const request = await createViaApi(t, { ttlSeconds: 600 });
     // A caller that read the row as pending before the deadline and writes after it is refused by the write itself.
     const attempt = t.app.db.$transaction(async (tx) => {
-      const row = await lockRequest(tx, request.id);
+      const row = await lockRequest(tx, request.id, 1000);
       if (row === null) throw new Error('missing');
       return transition(tx, row, 'cancelled', {
         at: new Date(row.expiresAt.getTime() + 1),

@@ -86,7 +86,7 @@ describe('request state machine under concurrency (property)', () => {
           for (const to of targets) {
             const allowed = canTransition(status, to);
             const attempt = t.app.db.$transaction(async (tx) => {
-              const row = await lockRequest(tx, id);
+              const row = await lockRequest(tx, id, 1000);
               if (row === null) throw new Error('request vanished');
               // Expiry and lapse only happen after their clock runs out; every other change only before it.
               const at =

@@ -1,17 +1,10 @@
 import { Prisma } from '../../../generated/prisma/client.ts';
+import { auditRowsJson, type ChainedAuditRow } from '../../audit/audit.ts';
 import type { Tx } from '../../types.ts';
 import type { RequestRow } from './reads.ts';
 
 /** The first audit events of a new request, chained (see audit.ts `initialAuditEvents`). */
-export interface InitialAuditRow {
-  type: string;
-  actorType: string;
-  actorId: string | null;
-  details: unknown;
-  prevHash: string | null;
-  hash: string;
-  createdAt: Date;
-}
+export type InitialAuditRow = ChainedAuditRow;
 
 /**
  * Inserts a new request and its first audit events in ONE statement (a data-modifying CTE), so they
@@ -20,17 +13,7 @@ export interface InitialAuditRow {
  * A duplicate Idempotency-Key surfaces as a unique violation (`isUniqueViolation`).
  */
 export async function insertRequest(tx: Tx, row: RequestRow, events: InitialAuditRow[]): Promise<void> {
-  const auditJson = JSON.stringify(
-    events.map((e) => ({
-      type: e.type,
-      actor_type: e.actorType,
-      actor_id: e.actorId,
-      details: e.details,
-      prev_hash: e.prevHash,
-      hash: e.hash,
-      created_at: e.createdAt.toISOString(),
-    })),
-  );
+  const auditJson = auditRowsJson(events);
   await tx.$executeRaw`
     WITH request AS (
       INSERT INTO approval_requests (
