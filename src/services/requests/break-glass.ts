@@ -78,7 +78,7 @@ function breakGlassChange(by: GlassBreaker, reason: string, at: Date, grant: Tra
  * them); `by` is who created it — an API client is recorded as acting for the requester it named.
  */
 export async function breakGlassAtCreation(
-  deps: Pick<CoreDeps, 'grants' | 'config' | 'db'>,
+  deps: Pick<CoreDeps, 'grants' | 'config' | 'db' | 'caches'>,
   row: RequestRow,
   by: GlassBreaker,
   reason: string,

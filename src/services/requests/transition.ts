@@ -7,7 +7,7 @@ import type { IssuedGrant } from '../grants/grants.ts';
 import { closeMootExtensions } from './moot-extensions.ts';
 import { lockRequest } from './store/locks.ts';
 import { getRequests, type RequestRow } from './store/reads.ts';
-import { type NewVote, writeRequestChange } from './store/transitions.ts';
+import { expireOverdueRows, type NewVote, writeRequestChange } from './store/transitions.ts';
 
 /** Greenlight itself, for changes nobody asked for (the deadline passing). */
 export const SYSTEM: Actor = { type: 'system' };
@@ -183,15 +183,7 @@ export async function lockCurrent(
  */
 export async function expireOverdue(tx: Prisma.TransactionClient, now: Date, limit: number): Promise<RequestRow[]> {
   assertTransition('pending', 'expired');
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    UPDATE approval_requests SET status = 'expired', decided_at = ${now}, updated_at = ${now}, version = version + 1
-     WHERE id IN (SELECT id FROM approval_requests WHERE status = 'pending' AND expires_at <= ${now}
-                   ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id::text AS id`;
-  const expired = await getRequests(
-    tx,
-    rows.map((row) => row.id),
-  );
+  const expired = await getRequests(tx, await expireOverdueRows(tx, now, limit));
   await recordAudit(
     tx,
     expired.map((request) => transitionEvent({ ...request, status: 'pending' }, 'expired', { at: now, actor: SYSTEM })),

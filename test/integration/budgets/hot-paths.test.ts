@@ -51,7 +51,7 @@ const BUDGETS = {
   /** /request-action's modal submitted → card posted. */
   slashRequest: { statements: 6, scripts: 13, commands: 15 },
   /** An Approve that reaches the quorum → card updated, thread reply, requester's DM. */
-  approveDeciding: { statements: 12, scripts: 17, commands: 20 },
+  approveDeciding: { statements: 11, scripts: 17, commands: 20 },
   /** An Approve short of the quorum → card updated with the vote. */
   approveCounted: { statements: 7, scripts: 6, commands: 8 },
   /** The Deny modal submitted with a reason → card updated, thread reply, requester's DM. */

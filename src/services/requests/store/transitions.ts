@@ -93,3 +93,17 @@ export async function writeRequestChange(tx: Prisma.TransactionClient, change: R
   );
   return result.moved === 1;
 }
+
+/**
+ * Expires up to `limit` overdue pending requests in one statement, skipping rows another transaction
+ * holds (it is deciding or expiring them); returns their ids. The batch form of a transition to
+ * `expired` (transition.ts `expireOverdue` audits them).
+ */
+export async function expireOverdueRows(tx: Prisma.TransactionClient, now: Date, limit: number): Promise<string[]> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    UPDATE approval_requests SET status = 'expired', decided_at = ${now}, updated_at = ${now}, version = version + 1
+     WHERE id IN (SELECT id FROM approval_requests WHERE status = 'pending' AND expires_at <= ${now}
+                   ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id::text AS id`;
+  return rows.map((row) => row.id);
+}
