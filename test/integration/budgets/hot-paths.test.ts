@@ -60,7 +60,7 @@ const BUDGETS = {
    * One request's deadline passing → expired, card updated, thread reply, requester's DM. Counted from
    * three seconds before the deadline, so idle workers' polls in the wait add a script or two.
    */
-  expiry: { statements: 13, scripts: 21, commands: 23 },
+  expiry: { statements: 12, scripts: 21, commands: 23 },
   /** POST /requests/:id/execute with the grant → executed, and the thread told. */
   execute: { statements: 10, scripts: 15, commands: 17 },
   /** An Approve that decides a request with a callback URL, until the receiver has the callback. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestStatus } from '../../../domain/request-status.ts';
 import { Prisma } from '../../../generated/prisma/client.ts';
-import { type AuditInput, writeChained } from '../../audit/audit.ts';
+import { type AuditInput, rememberAuditHead, writeChained } from '../../audit/audit.ts';
 import type { RequestRow } from './reads.ts';
 
 /** The columns a change of a request may write, with the SQL column and cast of each. */
@@ -97,13 +97,17 @@ export async function writeRequestChange(tx: Prisma.TransactionClient, change: R
 /**
  * Expires up to `limit` overdue pending requests in one statement, skipping rows another transaction
  * holds (it is deciding or expiring them); returns their ids. The batch form of a transition to
- * `expired` (transition.ts `expireOverdue` audits them).
+ * `expired` (transition.ts `expireOverdue` audits them): the statement also reads the head of each
+ * expired request's audit chain, so its `request.expired` event needs no read of its own (audit.ts
+ * guards the insert by it, as after a row lock).
  */
 export async function expireOverdueRows(tx: Prisma.TransactionClient, now: Date, limit: number): Promise<string[]> {
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    UPDATE approval_requests SET status = 'expired', decided_at = ${now}, updated_at = ${now}, version = version + 1
+  const rows = await tx.$queryRaw<Array<{ id: string; head: string | null }>>`
+    UPDATE approval_requests r SET status = 'expired', decided_at = ${now}, updated_at = ${now}, version = version + 1
      WHERE id IN (SELECT id FROM approval_requests WHERE status = 'pending' AND expires_at <= ${now}
                    ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id::text AS id`;
+    RETURNING id::text AS id,
+              (SELECT a.hash FROM audit_events a WHERE a.request_id = r.id ORDER BY a.id DESC LIMIT 1) AS head`;
+  for (const row of rows) rememberAuditHead(tx, row.id, row.head);
   return rows.map((row) => row.id);
 }
