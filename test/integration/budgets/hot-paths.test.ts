@@ -74,12 +74,12 @@ const BUDGETS = {
   denyWithReason: { statements: 11, scripts: 17, commands: 19 },
   /**
    * One request's deadline passing → expired, card updated, thread reply, requester's DM. Counted from
-   * three seconds before the deadline, so idle workers' polls in the wait add a script or two. 12: the
+   * three seconds before the deadline, so idle workers' polls in the wait add a script or two. 13: the
    * expiry job's row read, BEGIN, the batch UPDATE (returning the audit heads), the rows' read, the
    * guarded audit INSERT, COMMIT; then the card update, thread reply and DM, a read and a mark each
-   * (was 14: the audit head was read apart).
+   * (12 when Prisma batches two of the jobs' reads; was 14: the audit head was read apart).
    */
-  expiry: { statements: 12, scripts: 21, commands: 23 },
+  expiry: { statements: 13, scripts: 21, commands: 23 },
   /**
    * POST /requests/:id/execute with the grant → executed, and the thread told. 10: the API key and the
    * grant key reads, BEGIN, lock, read, status + audit in one statement, COMMIT; then the card update

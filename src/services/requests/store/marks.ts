@@ -24,3 +24,24 @@ export async function markCardVersion(db: Tx, requestId: string, version: number
 export async function markCardFailed(db: Tx, requestId: string, code: string): Promise<void> {
   await db.approvalRequest.updateMany({ where: { id: requestId }, data: { slackError: code } });
 }
+
+/** Records that the requester was warned of the coming deadline (once). */
+export async function markExpiryWarned(db: Tx, requestId: string, at: Date): Promise<void> {
+  await db.approvalRequest.updateMany({ where: { id: requestId, expiryWarnedAt: null }, data: { expiryWarnedAt: at } });
+}
+
+/** Records that the approvers who were away were told (once). */
+export async function markNotifiedLater(db: Tx, requestId: string, at: Date): Promise<void> {
+  await db.approvalRequest.updateMany({
+    where: { id: requestId, notifiedLaterAt: null },
+    data: { notifiedLaterAt: at },
+  });
+}
+
+/** Records the reminder slot that went out; never moves it backwards. */
+export async function markReminderSlot(db: Tx, requestId: string, slot: number): Promise<void> {
+  await db.approvalRequest.updateMany({
+    where: { id: requestId, lastReminderSlot: { lt: slot } },
+    data: { lastReminderSlot: slot },
+  });
+}

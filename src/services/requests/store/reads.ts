@@ -142,3 +142,11 @@ export async function getAuditTrail(tx: Tx, requestId: string) {
 }
 
 export type AuditRow = Awaited<ReturnType<typeof getAuditTrail>>[number];
+
+/** A request's clocks alone (status, deadline, grant window, deferred notice), for a timer that fired; null when gone. */
+export function getRequestClocks(tx: Tx, id: string) {
+  return tx.approvalRequest.findUnique({
+    where: { id },
+    select: { status: true, expiresAt: true, grantExpiresAt: true, notifyLaterAt: true },
+  });
+}
