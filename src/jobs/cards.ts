@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { recordAudit } from '../services/audit/audit.ts';
-import type { RequestRow } from '../services/requests/store.ts';
+import { markCardFailed } from '../services/requests/store/marks.ts';
+import type { RequestRow } from '../services/requests/store/reads.ts';
 import { buildCard } from '../slack/blocks/card.ts';
 import { sendDm } from './definitions/send-dm.ts';
 import { JOB_IDS } from './job-ids.ts';
@@ -10,7 +11,7 @@ import { callSlack, unlessPermanent } from './slack-errors.ts';
 /** Records a permanent Slack failure on the request, audits it, and tells the requester. */
 async function recordCardFailure(deps: JobDeps, request: RequestRow, code: string, step: string): Promise<void> {
   await deps.db.$transaction(async (tx) => {
-    await tx.approvalRequest.updateMany({ where: { id: request.id }, data: { slackError: code } });
+    await markCardFailed(tx, request.id, code);
     await recordAudit(tx, {
       requestId: request.id,
       type: 'slack.delivery_failed',

@@ -1,4 +1,4 @@
-import type { RequestRow } from '../services/requests/store.ts';
+import type { RequestRow } from '../services/requests/store/reads.ts';
 import { announceBreakGlass } from './definitions/announce-break-glass.ts';
 import { stageNotice } from './definitions/stage-notice.ts';
 import { JOB_IDS } from './job-ids.ts';

@@ -1,7 +1,7 @@
 import { isCallbackStatus, wantsCallbacks } from '../services/callbacks/events.ts';
 import type { Effects } from '../services/ports.ts';
 import { countChanged, countCreated } from '../services/requests/outcome-metrics.ts';
-import type { RequestRow } from '../services/requests/store.ts';
+import type { RequestRow } from '../services/requests/store/reads.ts';
 import { owedWorkflowNotices, type WorkflowNotice } from '../services/requests/workflow-notices.ts';
 import type { ReportPhase } from '../services/terraform/report.ts';
 import { isRunTaskRequest } from '../services/terraform/subject.ts';

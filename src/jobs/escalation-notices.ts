@@ -1,6 +1,6 @@
 import { owedEscalationNotices } from '../services/requests/escalation-notices.ts';
-import type { RequestRow } from '../services/requests/store.ts';
-import { getRequests } from '../services/requests/store.ts';
+import type { RequestRow } from '../services/requests/store/reads.ts';
+import { getRequests } from '../services/requests/store/reads.ts';
 import { escalationNotice } from './definitions/escalation-notice.ts';
 import { JOB_IDS } from './job-ids.ts';
 import type { JobDeps } from './queues.ts';

@@ -1,4 +1,4 @@
-import { getRequest, type RequestRow } from '../services/requests/store.ts';
+import { getRequest, type RequestRow } from '../services/requests/store/reads.ts';
 import type { JobDeps } from './queues.ts';
 
 /** Why a job has nothing (more) to do for a request. */

@@ -1,5 +1,5 @@
 import { decidedStatus } from '../domain/request-status.ts';
-import type { RequestRow } from '../services/requests/store.ts';
+import type { RequestRow } from '../services/requests/store/reads.ts';
 import { sendDm } from './definitions/send-dm.ts';
 import { threadReply } from './definitions/thread-reply.ts';
 import { JOB_IDS } from './job-ids.ts';

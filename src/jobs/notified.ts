@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { isGrantEnd, type RequestStatus } from '../domain/request-status.ts';
-import type { RequestRow } from '../services/requests/store.ts';
+import { markNotice } from '../services/requests/store/marks.ts';
+import type { RequestRow } from '../services/requests/store/reads.ts';
 import type { JobDeps } from './queues.ts';
 import { delayUntil } from './runtime.ts';
 
@@ -74,5 +75,5 @@ export async function markNotified(
   requestId: string,
   field: NoticeField,
 ): Promise<void> {
-  await deps.db.approvalRequest.updateMany({ where: { id: requestId, [field]: null }, data: { [field]: deps.now() } });
+  await markNotice(deps.db, requestId, field, deps.now());
 }

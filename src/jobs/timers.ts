@@ -1,5 +1,8 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { RequestStatus } from '../domain/request-status.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { owedTimerPage } from '../services/requests/store/reconcile-queries.ts';
 import { workflowOf } from '../services/routing/rule-schema.ts';
 import { escalateRequest } from './definitions/escalate-request.ts';
 import { expireRequest } from './definitions/expire-request.ts';
@@ -30,24 +33,6 @@ export interface TimerRow extends WorkflowClock {
   /** Multi-stage chains: approver DMs are owed again when a stage starts, under that stage's job ids. */
   currentStage: number;
 }
-
-const TIMER_ROW_SELECT = {
-  id: true,
-  status: true,
-  createdAt: true,
-  expiresAt: true,
-  grantExpiresAt: true,
-  slackError: true,
-  workflow: true,
-  lastReminderSlot: true,
-  expiryWarnedAt: true,
-  escalationLevel: true,
-  approversNotifyAt: true,
-  approversNotifiedAt: true,
-  notifyLaterAt: true,
-  notifiedLaterAt: true,
-  currentStage: true,
-} satisfies Prisma.ApprovalRequestSelect;
 
 /**
  * A kind of per-request timer: a delayed job with a deterministic id, due at a time PostgreSQL
@@ -212,27 +197,22 @@ const PAGE = 500;
  * Re-creates every timer PostgreSQL says is owed and Redis lacks (after a flush, or an enqueue that
  * failed), kind by kind, paging through the rows by id. Returns how many it scheduled.
  */
-export async function repairTimers(deps: Pick<JobDeps, 'jobs' | 'now' | 'db'>): Promise<number> {
+export async function repairTimers(deps: Pick<JobDeps, 'jobs' | 'now' | 'db' | 'redis'>): Promise<number> {
   let repaired = 0;
   for (const kind of TIMERS) {
     const queue = deps.jobs.queue(kind.definition.queue);
     let cursor: string | undefined;
     for (;;) {
-      const rows = await deps.db.approvalRequest.findMany({
-        where: kind.owedWhere,
-        select: TIMER_ROW_SELECT,
-        orderBy: { id: 'asc' },
-        take: PAGE,
-        ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
-      });
-      // A page's jobs are looked up together (one round trip each, in parallel), not one after another.
+      const rows = await owedTimerPage(deps.db, kind.owedWhere, cursor, PAGE);
       const owed = rows.filter((row) => kind.dueAt(row) !== null);
-      const jobs = await Promise.all(owed.map((row) => queue.getJob(kind.jobId(row))));
-      for (const [index, row] of owed.entries()) {
-        // A step's job that exists but has finished — failed after its attempts, or completed without
-        // the row recording the step — no longer owns the timer: the row still owes it, so re-create it.
-        // (`finishedOn` is set exactly when a job completed or failed: no extra round trip for its state.)
-        const existing = jobs[index];
+      const waiting = await delayedAmong(deps.redis, queue, owed.map(kind.jobId));
+      for (const row of owed) {
+        // A healthy timer waits in the delayed set: one command checked the whole page.
+        if (waiting.has(kind.jobId(row))) continue;
+        // Otherwise look closer. A step's job that exists but has finished — failed after its attempts,
+        // or completed without the row recording the step — no longer owns the timer: the row still
+        // owes it, so re-create it. (`finishedOn` is set exactly when a job completed or failed.)
+        const existing = await queue.getJob(kind.jobId(row));
         if (existing !== undefined && existing.finishedOn === undefined) continue;
         if ((await syncTimer(deps, kind, row)) === 'scheduled') repaired += 1;
       }
@@ -241,4 +221,15 @@ export async function repairTimers(deps: Pick<JobDeps, 'jobs' | 'now' | 'db'>): 
     }
   }
   return repaired;
+}
+
+/**
+ * Which of these job ids wait in the queue's delayed set, in ONE command (ZMSCORE over the page),
+ * where looking each job up would cost a command per timer. BullMQ keeps a delayed job's id as a
+ * member of that sorted set until it is due, so membership is exactly "scheduled, not yet run".
+ */
+async function delayedAmong(redis: Redis, queue: Queue, jobIds: string[]): Promise<Set<string>> {
+  if (jobIds.length === 0) return new Set();
+  const scores = await redis.zmscore(queue.getBackend().keys.delayed as string, ...jobIds);
+  return new Set(jobIds.filter((_, index) => scores[index] !== null));
 }

@@ -1,4 +1,4 @@
-import { getRequests } from '../services/requests/store.ts';
+import { getRequests } from '../services/requests/store/reads.ts';
 import { owedWorkflowNotices } from '../services/requests/workflow-notices.ts';
 import { workflowNotice } from './definitions/workflow-notice.ts';
 import { JOB_IDS } from './job-ids.ts';

@@ -4,7 +4,7 @@ import { parseActorKey } from '../domain/actor.ts';
 import { REQUEST_STATUSES } from '../domain/request-status.ts';
 import { AppError } from '../errors.ts';
 import type { CoreDeps } from '../services/ports.ts';
-import type { RequestRow } from '../services/requests/store.ts';
+import type { RequestRow } from '../services/requests/store/reads.ts';
 import { cardLink, slackName } from '../services/slack-links.ts';
 
 /**

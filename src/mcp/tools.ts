@@ -11,7 +11,7 @@ import { createForClient } from '../services/requests/create-for-client.ts';
 import { executeRequest } from '../services/requests/execute.ts';
 import { readOwnRequest, waitWhilePending } from '../services/requests/follow.ts';
 import { checkInput, createRequestSchema, ZCancelBody, ZContext, ZExecuteBody } from '../services/requests/input.ts';
-import type { RequestRow } from '../services/requests/store.ts';
+import type { RequestRow } from '../services/requests/store/reads.ts';
 import { approvalAnswer, toolAnswer, toolRefusal, ZApprovalAnswer } from './answer.ts';
 
 /** The longest an MCP call may wait for a decision, in seconds (progress keeps the client from timing out). */

@@ -8,7 +8,7 @@ import type { Caches } from './caches.ts';
 import type { Grants } from './grants/grants.ts';
 import type { SecretBox } from './grants/secret-box.ts';
 import type { RequestChanges } from './request-changes.ts';
-import type { RequestRow } from './requests/store.ts';
+import type { RequestRow } from './requests/store/reads.ts';
 import type { WorkflowNotice } from './requests/workflow-notices.ts';
 import type { SlackPort } from './slack-port.ts';
 

@@ -1,5 +1,5 @@
 import type { CoreDeps } from './ports.ts';
-import type { RequestRow } from './requests/store.ts';
+import type { RequestRow } from './requests/store/reads.ts';
 
 /** A Slack user's display name (users.info), or their id if Slack does not say. */
 export async function slackName(deps: Pick<CoreDeps, 'slack'>, userId: string): Promise<string> {

@@ -1,4 +1,4 @@
-import type { RequestRow } from '../../src/services/requests/store.ts';
+import type { RequestRow } from '../../src/services/requests/store/reads.ts';
 
 /** A complete request row as the store returns it (pending, from the API), for unit tests of renderers. */
 export function requestRow(overrides: Partial<RequestRow> = {}): RequestRow {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { approverDmText } from '../../slack/blocks/approver-dm.ts';
 import { ZSlackId } from '../../slack/payloads.ts';
 import { CardNotPostedError, loadForJob, type Skip } from '../guards.ts';

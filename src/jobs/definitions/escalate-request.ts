@@ -1,5 +1,5 @@
 import { escalate } from '../../services/requests/escalate.ts';
-import { getRequest } from '../../services/requests/store.ts';
+import { getRequest } from '../../services/requests/store/reads.ts';
 import { enqueueEscalationNotices } from '../escalation-notices.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';

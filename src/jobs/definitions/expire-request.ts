@@ -1,4 +1,5 @@
 import { expireDue } from '../../services/requests/expire.ts';
+import { getRequestClocks } from '../../services/requests/store/reads.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob, delayUntil } from '../runtime.ts';
 import { type TRequestRef, ZRequestRef } from './payloads.ts';
@@ -11,8 +12,7 @@ export const expireRequest = defineJob<TRequestRef, JobDeps>({
   attempts: 20,
   backoff: { type: 'exponential', delay: 500 },
   async handle({ requestId }, deps, job, token) {
-    const state = () =>
-      deps.db.approvalRequest.findUnique({ where: { id: requestId }, select: { status: true, expiresAt: true } });
+    const state = () => getRequestClocks(deps.db, requestId);
     let request = await state();
     if (request?.status !== 'pending') return; // decided, or swept by another timer: nothing to do
     if (request.expiresAt.getTime() > deps.now().getTime() && token !== undefined) {

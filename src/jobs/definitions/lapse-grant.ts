@@ -1,4 +1,5 @@
 import { lapseIfDue } from '../../services/requests/lapse.ts';
+import { getRequestClocks } from '../../services/requests/store/reads.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob, delayUntil } from '../runtime.ts';
 import { type TRequestRef, ZRequestRef } from './payloads.ts';
@@ -11,10 +12,7 @@ export const lapseGrant = defineJob<TRequestRef, JobDeps>({
   attempts: 20,
   backoff: { type: 'exponential', delay: 500 },
   async handle({ requestId }, deps, job, token) {
-    const request = await deps.db.approvalRequest.findUnique({
-      where: { id: requestId },
-      select: { status: true, grantExpiresAt: true },
-    });
+    const request = await getRequestClocks(deps.db, requestId);
     if (request?.status !== 'approved' || request.grantExpiresAt === null) return; // spent, revoked or gone
     if (request.grantExpiresAt.getTime() > deps.now().getTime() && token !== undefined) {
       // Fired early (clocks differ): wait for the window's end.

@@ -1,6 +1,8 @@
 import type { Job } from 'bullmq';
 import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import { markNotifiedLater } from '../../services/requests/store/marks.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
+import { getRequestClocks } from '../../services/requests/store/reads.ts';
 import { loadForJob, type Skip } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
@@ -24,7 +26,7 @@ async function waitForTheOthers(deps: JobDeps, job: Job, token: string, request:
   if (dms.some((dm) => dm !== undefined && dm.finishedOn === undefined)) {
     await delayUntil(job, token, now + deps.config.UNAVAILABLE_NOTIFY_DELAY_SECONDS * 1000);
   }
-  const row = await deps.db.approvalRequest.findUnique({ where: { id: request.id }, select: { notifyLaterAt: true } });
+  const row = await getRequestClocks(deps.db, request.id);
   const due = row?.notifyLaterAt?.getTime() ?? now;
   if (due > now) await delayUntil(job, token, due);
 }
@@ -57,9 +59,6 @@ export const notifyLater = defineJob<TRequestRef, JobDeps>({
         options: { jobId: JOB_IDS.approverDm(requestId, userId) },
       })),
     );
-    await deps.db.approvalRequest.updateMany({
-      where: { id: requestId, notifiedLaterAt: null },
-      data: { notifiedLaterAt: deps.now() },
-    });
+    await markNotifiedLater(deps.db, requestId, deps.now());
   },
 });

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { isSlackRequester } from '../../domain/requester.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { inCardTurn } from '../card-turns.ts';
 import { cardMetadata, findPostedCards, sendCard } from '../cards.ts';
 import { cardGuard, loadForJob } from '../guards.ts';

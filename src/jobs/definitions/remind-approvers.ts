@@ -1,3 +1,4 @@
+import { markReminderSlot } from '../../services/requests/store/marks.ts';
 import { reminderText, waitingApprovers } from '../../slack/blocks/timer-notices.ts';
 import { cardGuard, loadForJob, postedTs } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
@@ -36,10 +37,7 @@ export const remindApprovers = defineJob<TTimerStep, JobDeps>({
     const ts = postedTs(request); // retried until the card is posted
     const slot = latestDueSlot(request, step, deps.now());
     const mark = async () => {
-      await deps.db.approvalRequest.updateMany({
-        where: { id: requestId, lastReminderSlot: { lt: slot } },
-        data: { lastReminderSlot: slot },
-      });
+      await markReminderSlot(deps.db, requestId, slot);
     };
     const waiting = waitingApprovers(request);
     // A permanent Slack error gives this slot up (marked), and fails the job; the reconciler schedules the next.

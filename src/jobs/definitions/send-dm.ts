@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isGrantEnd } from '../../domain/request-status.ts';
 import { isSlackRequester } from '../../domain/requester.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import { apiClientName } from '../../services/api-keys/client-names.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { type DmKind, dmMessage } from '../../slack/blocks/notifications.ts';
 import { loadForJob, type Skip } from '../guards.ts';
 import { dmFor, markNotified, NOTICE_GUARDS, type NoticeStage, waitForDecisionNotice } from '../notified.ts';
@@ -24,13 +25,7 @@ async function madeBy(deps: Pick<JobDeps, 'db' | 'caches'>, request: RequestRow)
   if (request.source === 'slack') return undefined;
   const { apiClientId } = request;
   if (apiClientId === null) return request.source;
-  // Cached: a client's name never changes, and this DM follows every API request.
-  const cached = deps.caches.serviceNames.get(apiClientId);
-  if (cached !== undefined) return cached;
-  const client = await deps.db.apiClient.findUnique({ where: { id: apiClientId }, select: { name: true } });
-  if (client === null) return request.source;
-  deps.caches.serviceNames.set(apiClientId, client.name);
-  return client.name;
+  return (await apiClientName(deps, deps.db, apiClientId)) ?? request.source;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import { markCardVersion } from '../../services/requests/store/marks.ts';
 import { inCardTurn } from '../card-turns.ts';
 import { sendCard } from '../cards.ts';
 import { cardGuard, loadForJob, postedTs } from '../guards.ts';
@@ -37,8 +38,5 @@ async function renderCard(deps: JobDeps, job: Job, token: string | undefined, re
     deps.slack.chat.update({ channel: request.channelId, ts, text: card.text, blocks: card.blocks }),
   );
   // Record what the card shows; never move it backwards if a newer update already landed.
-  await deps.db.approvalRequest.updateMany({
-    where: { id: requestId, OR: [{ cardVersion: null }, { cardVersion: { lt: request.version } }] },
-    data: { cardVersion: request.version },
-  });
+  await markCardVersion(deps.db, requestId, request.version);
 }

@@ -1,3 +1,4 @@
+import { markExpiryWarned } from '../../services/requests/store/marks.ts';
 import { expiryWarningText } from '../../slack/blocks/timer-notices.ts';
 import { sendDirectMessage } from '../direct-message.ts';
 import { loadForJob } from '../guards.ts';
@@ -27,10 +28,7 @@ export const warnExpiry = defineJob<TRequestRef, JobDeps>({
       await delayUntil(job, token, due.getTime());
     }
     const mark = async () => {
-      await deps.db.approvalRequest.updateMany({
-        where: { id: requestId, expiryWarnedAt: null },
-        data: { expiryWarnedAt: deps.now() },
-      });
+      await markExpiryWarned(deps.db, requestId, deps.now());
     };
     await unlessPermanent(
       () => sendDirectMessage(deps, job, token, request.requesterSlackId, expiryWarningText(request)),

@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/actor.ts';
 import type { CoreDeps } from '../ports.ts';
 import { isContention } from '../requests/locking.ts';
-import { limitLockWait, lockRequest } from '../requests/store.ts';
+import { lockRow } from '../requests/store/locks.ts';
 import { recordAudit } from './audit.ts';
 
 /**
@@ -20,8 +20,7 @@ export async function auditRefusedRead(deps: Pick<CoreDeps, 'db'>, requestId: st
 async function auditUnlessBusy(deps: Pick<CoreDeps, 'db'>, requestId: string, actor: Actor): Promise<void> {
   await deps.db.$transaction(async (tx) => {
     // A busy request must not hold this connection: past a short wait, the error skips the audit.
-    await limitLockWait(tx, 500);
-    if ((await lockRequest(tx, requestId)) === null) return;
+    if (!(await lockRow(tx, requestId, 500))) return;
     await recordAudit(tx, {
       requestId,
       type: 'access.refused',

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from '../requests/locking.ts';
-import { getRequest } from '../requests/store.ts';
+import { getRequest } from '../requests/store/reads.ts';
 import { SYSTEM } from '../requests/transition.ts';
 import { toRequestJson } from '../requests/wire/request-json.ts';
 import { type CallbackStatus, callbackEventType, callbackMessageId, changedAt, wantsCallbacks } from './events.ts';

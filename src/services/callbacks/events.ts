@@ -1,5 +1,5 @@
 import { REQUEST_STATUSES, type RequestStatus } from '../../domain/request-status.ts';
-import type { RequestRow } from '../requests/store.ts';
+import type { RequestRow } from '../requests/store/reads.ts';
 
 /** A status whose reaching sends a callback: every status but `pending`. */
 export type CallbackStatus = Exclude<RequestStatus, 'pending'>;

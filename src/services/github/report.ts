@@ -2,7 +2,7 @@ import { parseActorKey } from '../../domain/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from '../requests/locking.ts';
-import { getRequest, type RequestRow } from '../requests/store.ts';
+import { getRequest, type RequestRow } from '../requests/store/reads.ts';
 import { SYSTEM } from '../requests/transition.ts';
 import { cardLink, slackName } from '../slack-links.ts';
 import { type GithubApp, githubApp } from './app-client.ts';

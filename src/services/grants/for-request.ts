@@ -1,5 +1,6 @@
+import { apiClientName } from '../api-keys/client-names.ts';
 import type { CoreDeps } from '../ports.ts';
-import type { RequestRow } from '../requests/store.ts';
+import type { RequestRow } from '../requests/store/reads.ts';
 import type { Tx } from '../types.ts';
 import type { IssuedGrant } from './grants.ts';
 
@@ -13,7 +14,7 @@ export const SLACK_AUDIENCE = 'slack';
  * (an approved extension re-issues the grant with a later one).
  */
 export async function issueGrantFor(
-  deps: Pick<CoreDeps, 'grants' | 'config'>,
+  deps: Pick<CoreDeps, 'grants' | 'config' | 'caches'>,
   tx: Tx,
   request: RequestRow,
   approvedAt: Date,
@@ -24,8 +25,7 @@ export async function issueGrantFor(
     audience ??
     (request.apiClientId === null
       ? SLACK_AUDIENCE
-      : ((await tx.apiClient.findUnique({ where: { id: request.apiClientId }, select: { name: true } }))?.name ??
-        SLACK_AUDIENCE));
+      : ((await apiClientName(deps, tx, request.apiClientId)) ?? SLACK_AUDIENCE));
   const windowSeconds = request.grantSeconds ?? deps.config.DEFAULT_GRANT_SECONDS;
   return deps.grants.issue({
     requestId: request.id,

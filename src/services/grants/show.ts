@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { auditRefusal } from '../audit/refusal.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from '../requests/locking.ts';
-import type { RequestRow } from '../requests/store.ts';
+import type { RequestRow } from '../requests/store/reads.ts';
 
 /** What a request to see a grant in Slack comes to. */
 export type ShowGrantResult =

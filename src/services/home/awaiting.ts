@@ -1,4 +1,4 @@
-import { REQUEST_SELECT, type RequestRow } from '../requests/store.ts';
+import { REQUEST_SELECT, type RequestRow } from '../requests/store/reads.ts';
 import type { Tx } from '../types.ts';
 
 /**

@@ -2,7 +2,7 @@ import { type ApiClientSummary, listApiClients } from '../api-keys/api-keys.ts';
 import { type AwayRow, getAway, listAway } from '../away/away-store.ts';
 import { type IdentityLinkSummary, listIdentities } from '../identities/identities.ts';
 import type { CoreDeps } from '../ports.ts';
-import { REQUEST_SELECT, type RequestRow } from '../requests/store.ts';
+import { REQUEST_SELECT, type RequestRow } from '../requests/store/reads.ts';
 import type { RuleRow } from '../routing/rule-row.ts';
 import { listRules } from '../routing/rules-store.ts';
 import { listAwaiting } from './awaiting.ts';

@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
-import { getRequest, type RequestRow } from './store.ts';
+import { getRequest, type RequestRow } from './store/reads.ts';
 
 export type AnswerResult =
   | { kind: 'answered'; request: RequestRow }

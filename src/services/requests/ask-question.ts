@@ -6,7 +6,7 @@ import type { CoreDeps } from '../ports.ts';
 import { workflowOf } from '../routing/rule-schema.ts';
 import { storable } from './input.ts';
 import { withLockedRequest } from './locking.ts';
-import { getRequest, type RequestRow } from './store.ts';
+import { getRequest, type RequestRow } from './store/reads.ts';
 
 /** A question (or its answer): 1–2000 characters of storable text. */
 export const ZQuestionText = storable(z.string({ error: 'is required' }))

@@ -2,7 +2,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 
 export const BREAK_GLASS_VERDICTS = ['acceptable', 'not_acceptable'] as const;
 export type BreakGlassVerdict = (typeof BREAK_GLASS_VERDICTS)[number];

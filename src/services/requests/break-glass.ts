@@ -7,7 +7,7 @@ import type { CoreDeps } from '../ports.ts';
 import type { Route } from '../routing/route.ts';
 import { workflowOf } from '../routing/rule-schema.ts';
 import { withLockedRequest } from './locking.ts';
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 import { type TransitionChange, transition, transitionColumns, transitionEvent } from './transition.ts';
 
 /**
@@ -78,7 +78,7 @@ function breakGlassChange(by: GlassBreaker, reason: string, at: Date, grant: Tra
  * them); `by` is who created it — an API client is recorded as acting for the requester it named.
  */
 export async function breakGlassAtCreation(
-  deps: Pick<CoreDeps, 'grants' | 'config' | 'db'>,
+  deps: Pick<CoreDeps, 'grants' | 'config' | 'db' | 'caches'>,
   row: RequestRow,
   by: GlassBreaker,
   reason: string,

@@ -3,7 +3,7 @@ import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
-import { isRequestId, type RequestRow } from './store.ts';
+import { isRequestId, type RequestRow } from './store/reads.ts';
 import { transition } from './transition.ts';
 
 function owns(actor: UserOrClientActor, request: RequestRow): boolean {

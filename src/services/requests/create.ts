@@ -12,7 +12,8 @@ import { type Route, resolveRoute } from '../routing/route.ts';
 import { assertBreakGlassAllowed, breakGlassAtCreation } from './break-glass.ts';
 import { type IdempotencyKey, type Replay, withIdempotency } from './idempotency.ts';
 import { routedStages } from './stages.ts';
-import { insertRequest, type RequestRow } from './store.ts';
+import { insertRequest } from './store/intake.ts';
+import type { RequestRow } from './store/reads.ts';
 import { transitionColumns, transitionEvent } from './transition.ts';
 
 export interface NewRequest {

@@ -6,7 +6,7 @@ import type { CoreDeps } from '../ports.ts';
 import type { Recorded } from './decide.ts';
 import { withLockedRequest } from './locking.ts';
 import { grantLifetimeEnd } from './request-extension.ts';
-import { getRequest, type RequestRow } from './store.ts';
+import { getRequest, type RequestRow } from './store/reads.ts';
 
 export type ExtensionDecision = 'approve' | 'deny';
 

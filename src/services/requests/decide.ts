@@ -6,7 +6,8 @@ import { issueGrantFor } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
 import { requestStageProgress, requestStages, stageChangeEvents, stageName } from './stages.ts';
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
+import { type NewVote, writeRequestChange } from './store/transitions.ts';
 import { transition } from './transition.ts';
 
 export interface DecisionInput {
@@ -80,9 +81,7 @@ export async function recordDecision(deps: CoreDeps, input: DecisionInput): Prom
     const chain = requestStageProgress(request);
     // With stages, the vote counts for the stage deciding now (screen checked the voter belongs to it).
     const stage = chain === null ? null : chain.current;
-    await tx.vote.create({
-      data: { requestId: request.id, voterId: input.userId, decision: input.decision, reason, stage, createdAt: now },
-    });
+    const vote: NewVote = { voterId: input.userId, decision: input.decision, reason, stage, createdAt: now };
     const voteEvent: AuditInput = {
       requestId: request.id,
       type: 'vote.recorded',
@@ -106,18 +105,27 @@ export async function recordDecision(deps: CoreDeps, input: DecisionInput): Prom
       // A stage that starts is owed approver DMs of its own (APPROVER_DMS, available first): re-armed here,
       // with the stage change, so the timer (approvers-notify, one id per stage) cannot be lost.
       const dms = currentStage > request.currentStage && deps.config.APPROVER_DMS ? approverDmsFrom(now) : {};
-      await tx.approvalRequest.updateMany({
-        where: { id: request.id, status: 'pending' },
-        data: { version: { increment: 1 }, currentStage, ...dms },
+      // The vote, the version bump and their events in one statement (store/transitions.ts).
+      const moved = await writeRequestChange(tx, {
+        requestId: request.id,
+        from: 'pending',
+        columns: { currentStage, ...dms },
+        at: now,
+        vote,
+        events: [voteEvent, ...stageEvents],
       });
-      await recordAudit(tx, [voteEvent, ...stageEvents]);
+      if (!moved) throw new Error(`request ${request.id} changed concurrently (a vote while pending)`);
       return { kind: 'recorded', request: { ...voted, ...dms, currentStage, version: voted.version + 1 }, status };
     }
     const grant = status === 'approved' ? await issueGrantFor(deps, tx, voted, now) : undefined;
-    const decided = await transition(tx, voted, status, { at: now, actor, reason, ...(grant ? { grant } : {}) }, [
-      voteEvent,
-      ...stageEvents,
-    ]);
+    const decided = await transition(
+      tx,
+      voted,
+      status,
+      { at: now, actor, reason, ...(grant ? { grant } : {}) },
+      [voteEvent, ...stageEvents],
+      vote,
+    );
     return { kind: 'recorded', request: decided, status };
   });
   const announce = async () => {

@@ -7,7 +7,7 @@ import { routeAroundAway } from '../routing/away-routing.ts';
 import { workflowOf } from '../routing/rule-schema.ts';
 import { withLockedRequest } from './locking.ts';
 import { requestStageProgress } from './stages.ts';
-import { getRequest, type RequestRow } from './store.ts';
+import { getRequest, type RequestRow } from './store/reads.ts';
 import { SYSTEM } from './transition.ts';
 
 /** One escalation level that fired, as kept on the request (`approval_requests.escalations`). */

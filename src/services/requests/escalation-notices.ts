@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../ports.ts';
 import { type EscalationRecord, escalationsOf } from './escalate.ts';
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 
 /** One notice an escalation level owes: a DM to a person it added, or (no user) the post in its channel. */
 export interface EscalationNotice {

@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { type GrantClaims, InvalidGrantError } from '../grants/grants.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
-import { isRequestId, type RequestRow } from './store.ts';
+import { isRequestId, type RequestRow } from './store/reads.ts';
 import { transition } from './transition.ts';
 
 /** Why a grant cannot be spent, once it verified: the request's grant has ended, or was never given. */

@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../ports.ts';
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 import { expireOverdue } from './transition.ts';
 
 /**

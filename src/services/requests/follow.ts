@@ -2,7 +2,7 @@ import type { ClientActor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import { auditRefusedRead } from '../audit/refused-read.ts';
 import type { CoreDeps } from '../ports.ts';
-import { getRequest, isRequestId, type RequestRow } from './store.ts';
+import { getRequest, isRequestId, type RequestRow } from './store/reads.ts';
 
 /**
  * An API client's own request, read now. Someone else's is reported as missing like one that does not

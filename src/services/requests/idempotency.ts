@@ -1,6 +1,7 @@
 import { AppError } from '../../errors.ts';
 import type { Tx } from '../types.ts';
-import { isUniqueViolation, REQUEST_SELECT, type RequestRow } from './store.ts';
+import { isUniqueViolation } from './store/intake.ts';
+import { REQUEST_SELECT, type RequestRow } from './store/reads.ts';
 
 /** An API client's Idempotency-Key and the hash of the body it came with. */
 export interface IdempotencyKey {

@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 
 /**
  * Lapses a request's grant when its window has passed unused (`approved → lapsed`, by the system).

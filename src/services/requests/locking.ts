@@ -2,7 +2,7 @@ import { AppError } from '../../errors.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { createKeyedQueue } from '../../platform/keyed-queue.ts';
 import type { CoreDeps } from '../ports.ts';
-import { limitLockWait, type RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 import { lockCurrent } from './transition.ts';
 
 /** How long one attempt waits for another instance's lock on the row before letting go and retrying. */
@@ -49,8 +49,7 @@ export async function withLockedRequest<T>(
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await deps.db.$transaction(async (tx) => {
-          await limitLockWait(tx, LOCK_TIMEOUT_MS);
-          const locked = await lockCurrent(tx, requestId, deps.now);
+          const locked = await lockCurrent(tx, requestId, deps.now, LOCK_TIMEOUT_MS);
           return work(tx, locked, locked?.now ?? deps.now());
         });
       } catch (error) {

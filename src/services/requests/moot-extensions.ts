@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { AuditInput } from '../audit/audit.ts';
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 
 /**
  * Closes a request's pending grant extension as moot when its grant ends (executed, revoked,

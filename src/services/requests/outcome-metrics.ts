@@ -1,6 +1,6 @@
 import { parseActorKey } from '../../domain/actor.ts';
 import type { Metrics } from '../../platform/metrics.ts';
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 
 /** The `rule` label of requests the default route took (no rule matched). */
 export const DEFAULT_ROUTE_LABEL = '(default)';

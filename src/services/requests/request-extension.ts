@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { ZReason } from './input.ts';
 import { withLockedRequest } from './locking.ts';
-import { getRequest, isRequestId, type RequestRow } from './store.ts';
+import { getRequest, isRequestId, type RequestRow } from './store/reads.ts';
 
 /** The longest a grant may live from its approval, however often it is extended (30 days). */
 export const MAX_GRANT_LIFETIME_SECONDS = 30 * 24 * 3600;

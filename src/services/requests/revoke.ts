@@ -4,7 +4,7 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import { auditRefusal } from '../audit/refusal.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
-import { isRequestId, type RequestRow } from './store.ts';
+import { isRequestId, type RequestRow } from './store/reads.ts';
 import { transition } from './transition.ts';
 
 /** Whether `actor` may revoke this request's grant; a service only its own requests. */

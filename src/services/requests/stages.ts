@@ -7,7 +7,7 @@ import { expandApprovers } from '../routing/approvers.ts';
 import { routeStagesAroundAway } from '../routing/away-routing.ts';
 import type { Route } from '../routing/route.ts';
 import { type Stage, workflowOf } from '../routing/rule-schema.ts';
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 
 const ZStageApprovers = z.array(z.array(z.string()));
 

@@ -5,7 +5,9 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import { type AuditInput, recordAudit } from '../audit/audit.ts';
 import type { IssuedGrant } from '../grants/grants.ts';
 import { closeMootExtensions } from './moot-extensions.ts';
-import { getRequests, lockRequest, type RequestRow } from './store.ts';
+import { lockRequest } from './store/locks.ts';
+import { getRequests, type RequestRow } from './store/reads.ts';
+import { expireOverdueRows, type NewVote, writeRequestChange } from './store/transitions.ts';
 
 /** Greenlight itself, for changes nobody asked for (the deadline passing). */
 export const SYSTEM: Actor = { type: 'system' };
@@ -116,29 +118,33 @@ export async function transition(
   to: RequestStatus,
   change: TransitionChange,
   before: AuditInput[] = [],
+  vote?: NewVote,
 ): Promise<RequestRow> {
   const columns = transitionColumns(request, to, change);
   // Each clock is checked in the statement itself: the decision deadline out of `pending`, the grant
   // window out of `approved` (only a lapse may happen after it; nothing else may).
-  const clock = (ends: Date | null) =>
-    ends === null ? {} : to === 'expired' || to === 'lapsed' ? { lte: change.at } : { gt: change.at };
+  const passed = to === 'expired' || to === 'lapsed';
   const deadline =
     request.status === 'pending'
-      ? { expiresAt: clock(request.expiresAt) }
+      ? ({ column: 'expires_at', passed, at: change.at } as const)
       : request.status === 'approved' && request.grantExpiresAt !== null
-        ? { grantExpiresAt: clock(request.grantExpiresAt) }
-        : {};
-  const { count } = await tx.approvalRequest.updateMany({
-    where: { id: request.id, status: request.status, ...deadline },
-    data: { ...columns, version: { increment: 1 } },
-  });
-  if (count !== 1) throw new Error(`request ${request.id} changed concurrently (${request.status} → ${to})`);
+        ? ({ column: 'grant_expires_at', passed, at: change.at } as const)
+        : undefined;
   // A grant ending closes the extension waiting on it (moot-extensions.ts); nothing to do otherwise.
   const moot =
     request.status === 'approved'
       ? await closeMootExtensions(tx, request, to, change.at)
       : { events: [], extensions: request.extensions };
-  await recordAudit(tx, [...before, transitionEvent(request, to, change), ...moot.events]);
+  const moved = await writeRequestChange(tx, {
+    requestId: request.id,
+    from: request.status,
+    ...(deadline === undefined ? {} : { deadline }),
+    columns,
+    at: change.at,
+    ...(vote === undefined ? {} : { vote }),
+    events: [...before, transitionEvent(request, to, change), ...moot.events],
+  });
+  if (!moved) throw new Error(`request ${request.id} changed concurrently (${request.status} → ${to})`);
   return { ...request, ...columns, extensions: moot.extensions, version: request.version + 1, updatedAt: change.at };
 }
 
@@ -151,8 +157,9 @@ export async function lockCurrent(
   tx: Prisma.TransactionClient,
   id: string,
   clock: () => Date,
+  lockWaitMs: number,
 ): Promise<{ request: RequestRow; expiredNow: boolean; now: Date } | null> {
-  const request = await lockRequest(tx, id);
+  const request = await lockRequest(tx, id, lockWaitMs);
   if (request === null) return null;
   // The time is read once the lock is held: a change that waited for the lock is judged by when it runs.
   const now = clock();
@@ -176,15 +183,7 @@ export async function lockCurrent(
  */
 export async function expireOverdue(tx: Prisma.TransactionClient, now: Date, limit: number): Promise<RequestRow[]> {
   assertTransition('pending', 'expired');
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    UPDATE approval_requests SET status = 'expired', decided_at = ${now}, updated_at = ${now}, version = version + 1
-     WHERE id IN (SELECT id FROM approval_requests WHERE status = 'pending' AND expires_at <= ${now}
-                   ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id::text AS id`;
-  const expired = await getRequests(
-    tx,
-    rows.map((row) => row.id),
-  );
+  const expired = await getRequests(tx, await expireOverdueRows(tx, now, limit));
   await recordAudit(
     tx,
     expired.map((request) => transitionEvent({ ...request, status: 'pending' }, 'expired', { at: now, actor: SYSTEM })),

@@ -1,4 +1,4 @@
-import type { RequestRow } from './store.ts';
+import type { RequestRow } from './store/reads.ts';
 
 /**
  * What a needs-info question or a grant extension must tell in Slack: a question asked (card thread,

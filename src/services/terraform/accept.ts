@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { vetCallbackUrl } from '../callbacks/ssrf.ts';
 import type { CoreDeps } from '../ports.ts';
 import { createRequest } from '../requests/create.ts';
-import { isUniqueViolation } from '../requests/store.ts';
+import { isUniqueViolation } from '../requests/store/intake.ts';
 import type { TRunTaskRun } from './payload.ts';
 import { noRequesterFailure, requesterOf, runTaskSubject } from './subject.ts';
 

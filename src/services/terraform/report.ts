@@ -4,7 +4,7 @@ import { type SendResult, sendPinned } from '../callbacks/send.ts';
 import { vetCallbackUrl } from '../callbacks/ssrf.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from '../requests/locking.ts';
-import { getRequest } from '../requests/store.ts';
+import { getRequest } from '../requests/store/reads.ts';
 import { SYSTEM } from '../requests/transition.ts';
 import { finalResult, refusedResult, runningResult, type TaskResult } from './result.ts';
 

@@ -1,5 +1,5 @@
 import { parseActorKey } from '../../domain/actor.ts';
-import type { RequestRow } from '../requests/store.ts';
+import type { RequestRow } from '../requests/store/reads.ts';
 
 /** What a task result says to HCP Terraform: `running` while waiting, then `passed` or `failed`. */
 export type TaskResultStatus = 'running' | 'passed' | 'failed';

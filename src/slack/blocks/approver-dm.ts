@@ -1,4 +1,4 @@
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { slackDate } from './kit/date.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
 import { messageLink } from './kit/links.ts';

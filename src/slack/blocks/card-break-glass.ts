@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { parseActorKey } from '../../domain/actor.ts';
 import { breakGlassAllowed } from '../../services/requests/break-glass.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { ACTION_IDS } from '../ids.ts';
 import { slackDate } from './kit/date.ts';
 import { button, confirm } from './kit/elements.ts';

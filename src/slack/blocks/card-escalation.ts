@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { escalationsOf } from '../../services/requests/escalate.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { slackDate } from './kit/date.ts';
 import { context } from './kit/text.ts';
 

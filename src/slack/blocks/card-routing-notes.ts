@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { stageLabel } from '../../services/requests/stages.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import type { RoutingNotes } from '../../services/routing/away-routing.ts';
 import { workflowOf } from '../../services/routing/rule-schema.ts';
 import { slackDate } from './kit/date.ts';

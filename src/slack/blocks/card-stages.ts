@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { StageProgress, StageRule } from '../../domain/decision.ts';
 import { requestStageProgress, stageStatus } from '../../services/requests/stages.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
 import { section } from './kit/text.ts';
 

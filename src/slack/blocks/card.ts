@@ -1,7 +1,7 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import { decidedStatus } from '../../domain/request-status.ts';
 import { requesterMention } from '../../domain/requester.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { ACTION_IDS } from '../ids.ts';
 import { breakGlassBlocks } from './card-break-glass.ts';
 import { escalationBlocks } from './card-escalation.ts';

@@ -1,6 +1,6 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import { grantLifetimeEnd, MIN_EXTENSION_SECONDS } from '../../services/requests/request-extension.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { ACTION_IDS, CALLBACK_IDS } from '../ids.ts';
 import { describeActorKey } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';

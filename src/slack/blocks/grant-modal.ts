@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { slackDate } from './kit/date.ts';
 import { grantStatusLine } from './kit/grant.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';

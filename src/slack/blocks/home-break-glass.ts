@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { ACTION_IDS } from '../ids.ts';
 import { describeDecider } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';

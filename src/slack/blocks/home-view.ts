@@ -5,7 +5,7 @@ import { requesterMention } from '../../domain/requester.ts';
 import type { HomeData, Page } from '../../services/home/home-data.ts';
 import type { HomePages, HomeSection } from '../../services/home/home-pages.ts';
 import type { IdentityLinkSummary } from '../../services/identities/identities.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import type { RuleRow } from '../../services/routing/rule-row.ts';
 import { ACTION_IDS, COMMAND_REQUEST_ACTION } from '../ids.ts';
 import { awayAdminBlocks, awayBlocks } from './home-away.ts';

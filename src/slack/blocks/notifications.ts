@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { decisionSummary } from './card.ts';
 import { breakGlassButton, offersBreakGlass } from './card-break-glass.ts';
 import { requestExtensionButton } from './extension-blocks.ts';

@@ -1,6 +1,6 @@
 import type { EscalationRecord } from '../../services/requests/escalate.ts';
 import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { slackDate } from './kit/date.ts';
 import { escapeMrkdwn, LIMITS, truncate } from './kit/limits.ts';
 import { messageLink } from './kit/links.ts';

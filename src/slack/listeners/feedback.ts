@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppError } from '../../errors.ts';
 import type { DecideResult } from '../../services/requests/decide.ts';
-import type { RequestRow } from '../../services/requests/store.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { describeDecider } from '../blocks/kit/actor.ts';
 import { slackDate } from '../blocks/kit/date.ts';
 import { grantStatusLine } from '../blocks/kit/grant.ts';

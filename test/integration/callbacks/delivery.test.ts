@@ -7,7 +7,7 @@ import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { createApiClient } from '../../../src/services/api-keys/api-keys.ts';
 import { decide } from '../../../src/services/requests/decide.ts';
 import { lapseIfDue } from '../../../src/services/requests/lapse.ts';
-import { getRequest } from '../../../src/services/requests/store.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import { CallbackReceiver, type ReceivedCallback } from '../../support/callback-receiver.ts';
 import {

@@ -5,7 +5,7 @@ import { QUEUES } from '../../../src/jobs/queues.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { requeue } from '../../../src/jobs/requeue.ts';
 import { escalationsOf } from '../../../src/services/requests/escalate.ts';
-import { getRequest } from '../../../src/services/requests/store.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decide } from '../../../src/services/requests/decide.ts';
-import { getRequest } from '../../../src/services/requests/store.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { JOB_IDS } from '../../../src/jobs/job-ids.ts';
 import { QUEUES } from '../../../src/jobs/queues.ts';
-import { getRequest } from '../../../src/services/requests/store.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {

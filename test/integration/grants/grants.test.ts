@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGrantKeys } from '../../../src/services/grants/keys.ts';
 import { createRequest } from '../../../src/services/requests/create.ts';
 import { decide } from '../../../src/services/requests/decide.ts';
-import { getRequest } from '../../../src/services/requests/store.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { createRule, deleteRule } from '../../../src/services/routing/rules-store.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/services/audit/audit.ts';
 import { createRequest } from '../../../src/services/requests/create.ts';
-import { getRequest } from '../../../src/services/requests/store.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import { REQUESTER, startLifecycleApp } from '../../support/lifecycle.ts';
 import { ruleInput } from '../../support/rules.ts';

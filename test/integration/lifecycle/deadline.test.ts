@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cancelRequest } from '../../../src/services/requests/cancel.ts';
 import { decide } from '../../../src/services/requests/decide.ts';
-import { getRequest, lockRequest } from '../../../src/services/requests/store.ts';
+import { lockRequest } from '../../../src/services/requests/store/locks.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { transition } from '../../../src/services/requests/transition.ts';
 import { APPROVER_A, createViaApi, REQUESTER, startLifecycleApp } from '../../support/lifecycle.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
@@ -49,7 +50,7 @@ describe('the deadline', () => {
     const request = await createViaApi(t, { ttlSeconds: 600 });
     // A caller that read the row as pending before the deadline and writes after it is refused by the write itself.
     const attempt = t.app.db.$transaction(async (tx) => {
-      const row = await lockRequest(tx, request.id);
+      const row = await lockRequest(tx, request.id, 1000);
       if (row === null) throw new Error('missing');
       return transition(tx, row, 'cancelled', {
         at: new Date(row.expiresAt.getTime() + 1),

@@ -6,7 +6,8 @@ import { verifyAuditChain } from '../../../src/services/audit/audit.ts';
 import { cancelRequest } from '../../../src/services/requests/cancel.ts';
 import { decide } from '../../../src/services/requests/decide.ts';
 import { expireDue } from '../../../src/services/requests/expire.ts';
-import { getRequest, lockRequest } from '../../../src/services/requests/store.ts';
+import { lockRequest } from '../../../src/services/requests/store/locks.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { ForbiddenTransitionError, transition } from '../../../src/services/requests/transition.ts';
 import {
   APPROVER_A,
@@ -87,7 +88,7 @@ describe('request state machine under concurrency (property)', () => {
           for (const to of targets) {
             const allowed = canTransition(status, to);
             const attempt = t.app.db.$transaction(async (tx) => {
-              const row = await lockRequest(tx, id);
+              const row = await lockRequest(tx, id, 1000);
               if (row === null) throw new Error('request vanished');
               // Expiry and lapse only happen after their clock runs out; every other change only before it.
               const at =

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { JOB_IDS } from '../../../src/jobs/job-ids.ts';
 import { QUEUES } from '../../../src/jobs/queues.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
-import { getRequest } from '../../../src/services/requests/store.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import {
   APPROVER_B,

@@ -3,7 +3,7 @@ import { warnExpiry } from '../../../src/jobs/definitions/warn-expiry.ts';
 import { JOB_IDS } from '../../../src/jobs/job-ids.ts';
 import { QUEUES } from '../../../src/jobs/queues.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
-import { getRequest } from '../../../src/services/requests/store.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { createViaApi, dmsTo, eventually, REQUESTER, startLifecycleApp, waitForCard } from '../../support/lifecycle.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 

@@ -4,7 +4,7 @@ import { JOB_IDS } from '../../../src/jobs/job-ids.ts';
 import { QUEUES } from '../../../src/jobs/queues.ts';
 import { reconcileNow } from '../../../src/jobs/reconciler.ts';
 import { syncTimers } from '../../../src/jobs/timers.ts';
-import { getRequest } from '../../../src/services/requests/store.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import type { AppUnderTest } from '../../support/harness.ts';
 import {

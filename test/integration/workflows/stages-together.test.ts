@@ -2,7 +2,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../../src/jobs/queues.ts';
 import { setAway } from '../../../src/services/away/set-away.ts';
 import { loadHome } from '../../../src/services/home/home-data.ts';
-import { getRequest } from '../../../src/services/requests/store.ts';
+import { getRequest } from '../../../src/services/requests/store/reads.ts';
 import type { TRuleInput } from '../../../src/services/routing/rule-schema.ts';
 import { createRule, deleteRule, listRules } from '../../../src/services/routing/rules-store.ts';
 import { query } from '../../support/database.ts';

@@ -12,7 +12,7 @@ import { checkInput } from '../../../services/requests/input.ts';
 import { reportResult } from '../../../services/requests/report-result.ts';
 import { requestExtension } from '../../../services/requests/request-extension.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
-import { getAuditTrail, type RequestRow } from '../../../services/requests/store.ts';
+import { getAuditTrail, type RequestRow } from '../../../services/requests/store/reads.ts';
 import { toRequestJson } from '../../../services/requests/wire/request-json.ts';
 import { clientOf } from './auth.ts';
 import { API_V1, type Operation, route } from './operation.ts';

@@ -1,6 +1,6 @@
 import { actingFor, parseActorKey } from '../../../domain/actor.ts';
 import { requestStageProgress, stageStatus } from '../stages.ts';
-import type { AuditRow, RequestRow } from '../store.ts';
+import type { AuditRow, RequestRow } from '../store/reads.ts';
 import type { RequestJson } from './request-schema.ts';
 
 /** A JSON column the validators only ever let an object into (a request's context, an audit event's details). */

@@ -1,5 +1,5 @@
 import type { Button } from '@slack/types';
-import type { RequestRow } from '../../../services/requests/store.ts';
+import type { RequestRow } from '../../../services/requests/store/reads.ts';
 import { ACTION_IDS } from '../../ids.ts';
 import { describeActorKey } from './actor.ts';
 import { slackDate } from './date.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { checkEligibility } from '../../../domain/decision.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { questionExtension } from '../../../services/requests/ask-question.ts';
-import { getRequest, type RequestRow } from '../../../services/requests/store.ts';
+import { getRequest, type RequestRow } from '../../../services/requests/store/reads.ts';
 import { workflowOf } from '../../../services/routing/rule-schema.ts';
 import { buildQuestionModal } from '../../blocks/question-modal.ts';
 import { requestButton } from './request-button.ts';

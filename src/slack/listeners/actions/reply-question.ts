@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../../../services/ports.ts';
-import { getRequest } from '../../../services/requests/store.ts';
+import { getRequest } from '../../../services/requests/store/reads.ts';
 import { buildReplyModal } from '../../blocks/question-modal.ts';
 import { parseWorkflowRef } from '../../blocks/workflow-ref.ts';
 import { requestButton } from './request-button.ts';

@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../../../services/ports.ts';
-import { getRequest } from '../../../services/requests/store.ts';
+import { getRequest } from '../../../services/requests/store/reads.ts';
 import { buildExtensionModal, extensionChoices } from '../../blocks/extension-blocks.ts';
 import { grantStatusLine } from '../../blocks/kit/grant.ts';
 import { requestButton } from './request-button.ts';

@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../../../services/ports.ts';
 import { precheckRevoke } from '../../../services/requests/revoke.ts';
-import { getRequest } from '../../../services/requests/store.ts';
+import { getRequest } from '../../../services/requests/store/reads.ts';
 import { refuseUnknownRequest } from '../../../services/requests/unknown-request.ts';
 import { buildRevokeModal } from '../../blocks/revoke-modal.ts';
 import { parsePages, publishHome } from '../../home-publisher.ts';

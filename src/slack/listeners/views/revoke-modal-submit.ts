@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { ZReason } from '../../../services/requests/input.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
-import { getRequest } from '../../../services/requests/store.ts';
+import { getRequest } from '../../../services/requests/store/reads.ts';
 import { refuseUnknownRequest } from '../../../services/requests/unknown-request.ts';
 import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
 import { publishHome } from '../../home-publisher.ts';

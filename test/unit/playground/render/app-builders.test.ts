@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderBlocks, renderMessage, renderView } from '../../../../src/playground/render/index.ts';
 import type { HomeData } from '../../../../src/services/home/home-data.ts';
-import type { RequestRow } from '../../../../src/services/requests/store.ts';
+import type { RequestRow } from '../../../../src/services/requests/store/reads.ts';
 import type { RuleRow } from '../../../../src/services/routing/rule-row.ts';
 import { NO_WORKFLOW } from '../../../../src/services/routing/rule-schema.ts';
 import { buildApiKeyCreatedModal, buildApiKeyModal } from '../../../../src/slack/blocks/api-key-modal.ts';

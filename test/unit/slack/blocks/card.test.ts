@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestRow } from '../../../../src/services/requests/store.ts';
+import type { RequestRow } from '../../../../src/services/requests/store/reads.ts';
 import { buildCard, decisionSummary } from '../../../../src/slack/blocks/card.ts';
 import { describeDecider } from '../../../../src/slack/blocks/kit/actor.ts';
 import { validateMessageBlocks } from '../../../support/block-kit.ts';

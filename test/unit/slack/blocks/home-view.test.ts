@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HomeData } from '../../../../src/services/home/home-data.ts';
-import type { RequestRow } from '../../../../src/services/requests/store.ts';
+import type { RequestRow } from '../../../../src/services/requests/store/reads.ts';
 import type { RuleRow } from '../../../../src/services/routing/rule-row.ts';
 import { NO_WORKFLOW } from '../../../../src/services/routing/rule-schema.ts';
 import { buildHomeView, describeRule } from '../../../../src/slack/blocks/home-view.ts';
