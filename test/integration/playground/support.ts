@@ -1,13 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from '../../support/chromium.ts';
 import { freePort, ROOT, type RunningService, waitForStatus } from '../../support/process.ts';
 import { REDIS_URL } from '../../support/run.ts';
 import { useServiceProcesses } from '../../support/service-processes.ts';
 
-/** Debian's Chromium, driven by playwright-core (which downloads nothing). */
-export const CHROMIUM = '/usr/bin/chromium';
 /** Where the tests' screenshots go (git-ignored); three of them are kept as docs/images/playground-*.png. */
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'playground');
 
@@ -35,7 +34,7 @@ export function usePlayground(): { start(): Promise<PlaygroundUnderTest> } {
   const services = useServiceProcesses();
   let browser: Browser | undefined;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
     await mkdir(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../support/chromium.ts';
 import { DAYS, openPage, option, plain, RISKS, SUGGESTIONS } from './browser-fixture.ts';
 
 /*
@@ -13,7 +14,7 @@ let browser: Browser;
 let tab: Page;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await launchChromium();
   const opened = await openPage(browser);
   tab = opened.tab;
   expect(opened.errors).toEqual([]);
