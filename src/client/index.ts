@@ -23,3 +23,4 @@ export {
   verifyGrantSignature,
 } from './verify-grant.ts';
 export { type HeaderSource, verifyWebhook, WebhookSignatureError } from './verify-webhook.ts';
+export { type Withdrawal, withdrawRequest } from './withdraw.ts';

@@ -1,0 +1,280 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GrantVerificationError, verifyGrant } from '../../../src/client/index.ts';
+import { requestFor } from '../../../src/mcp/proxy/tool-call.ts';
+import { createRule, deleteRule, listRules } from '../../../src/services/routing/rules-store.ts';
+import { assertBuilt, CLI } from '../../support/cli-process.ts';
+import {
+  API_KEY,
+  APPROVER_A,
+  type ApiRequest,
+  api,
+  CHANNEL,
+  click,
+  denyWithReason,
+  REQUESTER,
+  startLifecycleApp,
+  waitForCard,
+} from '../../support/lifecycle.ts';
+import { ruleInput } from '../../support/rules.ts';
+import { useTestApp } from '../../support/use-test-app.ts';
+
+const ADMIN = { type: 'user' as const, id: 'U0ADMIN001' };
+/** The reference filesystem server from npm, run by the same node as the tests. */
+const FILESYSTEM_SERVER = createRequire(import.meta.url).resolve(
+  '@modelcontextprotocol/server-filesystem/dist/index.js',
+);
+
+type Request = ApiRequest & {
+  risk: string;
+  action: string;
+  resource: string;
+  context: Record<string, unknown>;
+  grant: { token: string } | null;
+};
+
+/**
+ * `greenlight mcp-proxy` as an agent runs it: the built CLI over stdio, driven by the MCP SDK's own
+ * Client, wrapping `@modelcontextprotocol/server-filesystem` on a temporary folder, against the real
+ * app (PostgreSQL, Redis) with the Slack double. Destructive tools need A's approval; the rest is
+ * approved by a rule.
+ */
+describe('greenlight mcp-proxy', () => {
+  const t = useTestApp({}, { start: startLifecycleApp });
+  let dir: string;
+  let agent: Client;
+  let stderr = '';
+  const stderrListeners = new Set<() => void>();
+
+  beforeAll(async () => {
+    assertBuilt();
+    dir = await mkdtemp(path.join(tmpdir(), 'greenlight-mcp-'));
+    await createRule(
+      t.app.deps,
+      ADMIN,
+      ruleInput({
+        name: 'Destructive file tools',
+        actionPatterns: ['mcp.fs.*'],
+        resourcePatterns: ['**'],
+        minRisk: 'high',
+        channelId: CHANNEL,
+        approvers: [APPROVER_A],
+        requiredApprovals: 1,
+      }),
+    );
+    await createRule(
+      t.app.deps,
+      ADMIN,
+      ruleInput({
+        name: 'Other file tools',
+        actionPatterns: ['mcp.fs.*'],
+        resourcePatterns: ['**'],
+        outcome: 'auto_approve',
+        channelId: null,
+        approvers: [],
+      }),
+    );
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [
+        CLI,
+        'mcp-proxy',
+        '--name',
+        'fs',
+        '--resource-from',
+        'path',
+        '--',
+        process.execPath,
+        FILESYSTEM_SERVER,
+        dir,
+      ],
+      env: {
+        PATH: process.env.PATH ?? '',
+        GREENLIGHT_URL: t.baseUrl,
+        GREENLIGHT_API_KEY: API_KEY,
+        GREENLIGHT_REQUESTER: REQUESTER,
+      },
+      stderr: 'pipe',
+    });
+    (transport.stderr as Readable | null)?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      for (const listener of [...stderrListeners]) listener();
+    });
+    agent = new Client({ name: 'test-agent', version: '1.0.0' });
+    await agent.connect(transport);
+  });
+  afterEach(() => {
+    stderr = '';
+  });
+  afterAll(async () => {
+    await agent?.close();
+    for (const rule of await listRules(t.app.db)) await deleteRule(t.app.deps, ADMIN, rule.id);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const file = (name: string) => path.join(dir, name);
+  const get = async (id: string) => (await api<Request>(t, 'GET', `/requests/${id}`)).body;
+  const requestCount = () => t.app.db.approvalRequest.count();
+  /** The request the proxy waits on, once it says so on stderr. */
+  const held = () =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const match = stderr.match(/waiting for approval of request ([0-9a-f-]{36})/);
+        if (match === null) return;
+        stderrListeners.delete(check);
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      };
+      const timer = setTimeout(() => {
+        stderrListeners.delete(check);
+        reject(new Error(`the proxy did not hold the call; stderr:\n${stderr}`));
+      }, 20_000);
+      stderrListeners.add(check);
+      check();
+    });
+  const call = (name: string, args: Record<string, unknown>, signal?: AbortSignal) =>
+    agent.callTool(
+      { name, arguments: args },
+      undefined,
+      signal === undefined ? {} : { signal },
+    ) as Promise<CallToolResult>;
+  const textOf = (result: CallToolResult) =>
+    result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  const deny = (id: string, reason: string) => denyWithReason(t, APPROVER_A, id, reason);
+
+  it('lists the tool server’s tools unchanged, annotations and schemas included', async () => {
+    const direct = new Client({ name: 'direct', version: '1.0.0' });
+    await direct.connect(new StdioClientTransport({ command: process.execPath, args: [FILESYSTEM_SERVER, dir] }));
+    try {
+      const [proxied, original] = await Promise.all([agent.listTools(), direct.listTools()]);
+      expect(proxied.tools).toEqual(original.tools);
+      expect(proxied.tools.find((tool) => tool.name === 'write_file')?.annotations).toMatchObject({
+        destructiveHint: true,
+      });
+    } finally {
+      await direct.close();
+    }
+  });
+
+  it('runs a read-only call at once: approved by the rule and executed, nobody asked', async () => {
+    await writeFile(file('notes.txt'), 'hello from the disk');
+    const result = await call('read_text_file', { path: file('notes.txt') });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toBe('hello from the disk');
+    const id = stderr.match(/read_text_file: approved \(request ([0-9a-f-]{36})\)/)?.[1];
+    expect(id).toBeDefined();
+    const request = await get(id as string);
+    expect(request).toMatchObject({ status: 'executed', action: 'mcp.fs.read_text_file', resource: file('notes.txt') });
+    expect(request.risk).toBe('low');
+    expect(request.decision).toMatchObject({ by: 'rule:Other file tools' });
+  });
+
+  it('holds a write, shows its arguments on the card, and writes only after Approve', async () => {
+    const target = file('approved.txt');
+    const pending = call('write_file', { path: target, content: 'approved content' });
+    const id = await held();
+    const card = await waitForCard(t, id);
+    const shown = JSON.stringify(card.blocks);
+    expect(shown).toContain('approved content');
+    expect(shown).toContain('mcp.fs.write_file');
+    expect(existsSync(target)).toBe(false);
+    const request = await get(id);
+    expect(request).toMatchObject({ status: 'pending', risk: 'high', resource: target });
+    expect(request.context['mcp.annotations']).toContain('destructiveHint=true');
+
+    await click(t, APPROVER_A, 'approve_request', id);
+    const result = await pending;
+    expect(result.isError).toBeFalsy();
+    expect(await readFile(target, 'utf8')).toBe('approved content');
+    expect((await get(id)).status).toBe('executed');
+  });
+
+  it('refuses a write after Deny, telling the model who denied it and why; nothing is written', async () => {
+    const target = file('denied.txt');
+    const pending = call('write_file', { path: target, content: 'never' });
+    const id = await held();
+    await deny(id, 'use the staging folder first');
+    const result = await pending;
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(new RegExp(`^Denied by ${APPROVER_A}: use the staging folder first\\.`));
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('binds the grant to the exact arguments: one byte more is neither covered nor verified', async () => {
+    const target = file('bound.txt');
+    const first = call('write_file', { path: target, content: 'v1' });
+    const firstId = await held();
+    await click(t, APPROVER_A, 'approve_request', firstId);
+    await first;
+    stderr = '';
+    // The same call with one more byte is asked again, not run under the earlier approval.
+    const second = call('write_file', { path: target, content: 'v1!' });
+    const secondId = await held();
+    expect(secondId).not.toBe(firstId);
+    expect(await readFile(target, 'utf8')).toBe('v1');
+    await deny(secondId, 'no');
+    expect((await second).isError).toBe(true);
+    expect(await readFile(target, 'utf8')).toBe('v1');
+
+    // And a grant approved for some arguments does not verify for arguments one byte apart, even
+    // where the card shows both alike (a masked secret).
+    const tool = { name: 'write_file', annotations: { destructiveHint: true } };
+    const settings = { server: 'fs', requester: { slackUserId: REQUESTER } };
+    const approvedFor = requestFor(settings, tool, { path: target, content: 'v2', password: 'pw-1' }, null);
+    const created = await api<Request>(t, 'POST', '/requests', { body: approvedFor });
+    await click(t, APPROVER_A, 'approve_request', created.body.id);
+    const token = await (async () => {
+      for (;;) {
+        const now = (await api<Request>(t, 'GET', `/requests/${created.body.id}?wait=10`)).body;
+        if (now.grant !== null) return now.grant.token;
+      }
+    })();
+    const jwksUrl = `${t.baseUrl}/.well-known/jwks.json`;
+    const expectFor = (content: string, password = 'pw-1') => {
+      const body = requestFor(settings, tool, { path: target, content, password }, null);
+      return { action: body.action, resource: body.resource, environment: null, params: body.context };
+    };
+    await expect(verifyGrant(token, { jwksUrl, expect: expectFor('v2') })).resolves.toMatchObject({
+      sub: created.body.id,
+    });
+    for (const other of [expectFor('v2 '), expectFor('v2', 'pw-2')]) {
+      const refused = await verifyGrant(token, { jwksUrl, expect: other }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(GrantVerificationError);
+      expect((refused as GrantVerificationError).claim).toBe('params_hash');
+    }
+    expect(expectFor('v2', 'pw-2').params['mcp.arguments']).toBe(expectFor('v2').params['mcp.arguments']);
+  });
+
+  it('withdraws the request when the agent cancels the call while it waits; nothing is written', async () => {
+    const target = file('cancelled.txt');
+    const abort = new AbortController();
+    const pending = call('write_file', { path: target, content: 'x' }, abort.signal);
+    const id = await held();
+    abort.abort('the user pressed stop');
+    await expect(pending).rejects.toThrow();
+    await expect.poll(async () => (await get(id)).status, { timeout: 15_000 }).toBe('cancelled');
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('answers an unknown tool and arguments failing its schema with MCP errors, asking nothing', async () => {
+    const before = await requestCount();
+    const unknown = await call('format_disk', {}).catch((error: unknown) => error);
+    expect(unknown).toBeInstanceOf(McpError);
+    expect((unknown as McpError).code).toBe(ErrorCode.InvalidParams);
+    expect((unknown as McpError).message).toContain('format_disk');
+    const invalid = await call('write_file', { path: file('x.txt') }).catch((error: unknown) => error);
+    expect(invalid).toBeInstanceOf(McpError);
+    expect((invalid as McpError).code).toBe(ErrorCode.InvalidParams);
+    expect((invalid as McpError).message).toContain('content');
+    expect(await requestCount()).toBe(before);
+    expect(existsSync(file('x.txt'))).toBe(false);
+  });
+});
