@@ -14,6 +14,8 @@
  *      callback reaching a receiver in this process, p50/p99;
  *   8. grants — grants signed per second and verified offline per second, with a bare jose baseline
  *      (bench/grants.ts).
+ *   9. mcp-proxy — an auto-approved tool call through `greenlight mcp-proxy` against the same call
+ *      made directly: p50/p99 of each and what the proxy adds (bench/mcp-proxy.ts).
  * Prints a table and a JSON line. It is a script, not a test: it asserts nothing.
  */
 import { spawn } from 'node:child_process';
@@ -29,6 +31,7 @@ import { keysUnder, removeKeys } from '../test/support/redis-keys.ts';
 import { type SlackCall, SlackDouble } from '../test/support/slack-double.ts';
 import { SlackSender } from '../test/support/slack-requests.ts';
 import { measureGrants } from './grants.ts';
+import { measureMcpProxy } from './mcp-proxy.ts';
 
 const CHANNEL = 'C0BENCH001';
 const REQUESTER = 'U0BENCHREQ';
@@ -496,7 +499,12 @@ async function main(): Promise<void> {
   console.log(
     `${'bare jose: sign / verify, raw Ed25519 key'.padEnd(44)} ${grants.bareSignPerSecond}/s / ${grants.bareVerifyPerSecond}/s`,
   );
-  console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios, grants })}`);
+  const mcpProxy = await measureMcpProxy();
+  console.log(`\nmcp-proxy: read_text_file of server-filesystem, auto-approved (${mcpProxy.calls} calls, sequential)`);
+  console.log(`${'direct: p50 / p99'.padEnd(44)} ${mcpProxy.direct.p50} / ${mcpProxy.direct.p99} ms`);
+  console.log(`${'through the proxy: p50 / p99'.padEnd(44)} ${mcpProxy.proxied.p50} / ${mcpProxy.proxied.p99} ms`);
+  console.log(`${'added by the proxy: p50 / p99'.padEnd(44)} ${mcpProxy.added.p50} / ${mcpProxy.added.p99} ms`);
+  console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios, grants, mcpProxy })}`);
 }
 
 main().catch((error: unknown) => {
