@@ -4,6 +4,7 @@ import { type IdentityLinkSummary, listIdentities } from '../identities/identiti
 import type { CoreDeps } from '../ports.ts';
 import { REQUEST_SELECT, type RequestRow } from '../requests/store.ts';
 import { listRules, type RuleRow } from '../routing/rules-store.ts';
+import { listActiveStandingApprovals, type StandingApproval } from '../standing/standing-approvals.ts';
 import { listAwaiting } from './awaiting.ts';
 import { listUnreviewedBreakGlass } from './break-glass-uses.ts';
 
@@ -45,6 +46,8 @@ export interface HomeData {
   awayList?: AwayRow[];
   /** GitHub login → Slack user links (admins). */
   identities?: Page<IdentityLinkSummary>;
+  /** Standing approvals ("approve this tool for 15 minutes") in force that this user gave (all, for admins). */
+  standing?: StandingApproval[];
 }
 
 function paged<T>(rows: T[], page: number, size: number): Page<T> {
@@ -67,7 +70,8 @@ export async function loadHome(
     skip: page(section) * HOME_PAGE_SIZE[section],
     take: HOME_PAGE_SIZE[section] + 1,
   });
-  const [mine, awaiting, grants, votes, away] = await Promise.all([
+  const admin = isAdmin(deps, userId);
+  const [mine, awaiting, grants, votes, away, standing] = await Promise.all([
     deps.db.approvalRequest.findMany({
       where: { requesterSlackId: userId, status: 'pending' },
       orderBy: { expiresAt: 'asc' },
@@ -90,10 +94,11 @@ export async function loadHome(
       ...window('decisions'),
     }),
     getAway(deps.db, userId, now),
+    listActiveStandingApprovals(deps, userId, admin, 5),
   ]);
   const data: HomeData = {
     userId,
-    isAdmin: isAdmin(deps, userId),
+    isAdmin: admin,
     mine: paged(mine, page('mine'), HOME_PAGE_SIZE.mine),
     awaiting: paged(awaiting, page('awaiting'), HOME_PAGE_SIZE.awaiting),
     grants: paged(grants, page('grants'), HOME_PAGE_SIZE.grants),
@@ -103,6 +108,7 @@ export async function loadHome(
       HOME_PAGE_SIZE.decisions,
     ),
     away,
+    standing,
   };
   if (data.isAdmin) {
     const [rules, keys, breakGlass, awayList, identities] = await Promise.all([

@@ -253,6 +253,64 @@ describe('greenlight mcp-proxy', () => {
     expect(expectFor('v2', 'pw-2').params['mcp.arguments']).toBe(expectFor('v2').params['mcp.arguments']);
   });
 
+  it('“Approve this tool for 15 minutes” covers the next identical call, not another one, and not once revoked in App Home', async () => {
+    const target = file('standing.txt');
+    const args = { path: target, content: 'standing content' };
+    const first = call('write_file', args);
+    const firstId = await held();
+    const card = await waitForCard(t, firstId);
+    expect(JSON.stringify(card.blocks)).toContain('Approve this tool for 15 minutes');
+    await t.sender.blockAction({
+      user_id: APPROVER_A,
+      action_id: 'approve_request_for_while',
+      value: firstId,
+      channel_id: CHANNEL,
+      message_ts: card.ts,
+      block_id: 'decision',
+    });
+    expect((await first).isError).toBeFalsy();
+    await expect.poll(() => t.app.db.standingApproval.count({ where: { requestId: firstId } })).toBe(1);
+
+    // The same call again runs at once, approved under the standing approval and audited as covered by it.
+    await rm(target);
+    stderr = '';
+    expect((await call('write_file', args)).isError).toBeFalsy();
+    expect(await readFile(target, 'utf8')).toBe('standing content');
+    expect(stderr).not.toContain('waiting for approval');
+    const coveredId = stderr.match(/write_file: approved \(request ([0-9a-f-]{36})\)/)?.[1] as string;
+    const covered = await get(coveredId);
+    expect(covered.decision).toMatchObject({ by: APPROVER_A });
+    expect(covered.audit?.map((event) => event.type)).toContain('standing_approval.covered');
+
+    // Other arguments are not covered.
+    stderr = '';
+    const other = call('write_file', { ...args, content: 'other content' });
+    await deny(await held(), 'not this one');
+    expect((await other).isError).toBe(true);
+
+    // Listed in the approver's App Home, revoked there: the identical call is asked again.
+    await t.sender.event({ type: 'app_home_opened', user: APPROVER_A, channel: 'D0HOMEMCP1', tab: 'home' });
+    const home = await t.slack.waitForCall(
+      'views.publish',
+      (c) => c.args.user_id === APPROVER_A && JSON.stringify(c.args.view).includes('home_standing_revoke'),
+    );
+    const standing = await t.app.db.standingApproval.findFirstOrThrow({ where: { requestId: firstId } });
+    expect(JSON.stringify(home.args.view)).toContain(standing.id);
+    await t.sender.blockAction({
+      user_id: APPROVER_A,
+      action_id: 'home_standing_revoke',
+      value: standing.id,
+      view: home.args.view as Record<string, unknown>,
+    });
+    await expect
+      .poll(async () => (await t.app.db.standingApproval.findUniqueOrThrow({ where: { id: standing.id } })).revokedAt)
+      .not.toBeNull();
+    stderr = '';
+    const again = call('write_file', args);
+    await deny(await held(), 'revoked');
+    expect((await again).isError).toBe(true);
+  });
+
   it('withdraws the request when the agent cancels the call while it waits; nothing is written', async () => {
     const target = file('cancelled.txt');
     const abort = new AbortController();
