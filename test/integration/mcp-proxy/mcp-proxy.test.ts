@@ -1,17 +1,22 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { GrantVerificationError, verifyGrant } from '../../../src/client/index.ts';
 import { requestFor } from '../../../src/mcp/proxy/tool-call.ts';
 import { createRule, deleteRule, listRules } from '../../../src/services/routing/rules-store.ts';
-import { assertBuilt, CLI } from '../../support/cli-process.ts';
+import { assertBuilt, CLI, runCli } from '../../support/cli-process.ts';
 import {
   API_KEY,
   APPROVER_A,
@@ -20,6 +25,7 @@ import {
   CHANNEL,
   click,
   denyWithReason,
+  eventually,
   REQUESTER,
   startLifecycleApp,
   waitForCard,
@@ -208,6 +214,19 @@ describe('greenlight mcp-proxy', () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  it('tells the agent it is waiting with progress notifications naming the request', async () => {
+    const target = file('progress.txt');
+    const updates: Array<{ progress: number; message?: string }> = [];
+    const pending = agent.callTool({ name: 'write_file', arguments: { path: target, content: 'p' } }, undefined, {
+      onprogress: (update) => updates.push(update),
+    }) as Promise<CallToolResult>;
+    const id = await held();
+    await expect.poll(() => updates.length).toBeGreaterThan(0);
+    expect(updates[0]?.message).toContain(id);
+    await deny(id, 'no');
+    expect((await pending).isError).toBe(true);
+  });
+
   it('binds the grant to the exact arguments: one byte more is neither covered nor verified', async () => {
     const target = file('bound.txt');
     const first = call('write_file', { path: target, content: 'v1' });
@@ -334,5 +353,106 @@ describe('greenlight mcp-proxy', () => {
     expect((invalid as McpError).message).toContain('content');
     expect(await requestCount()).toBe(before);
     expect(existsSync(file('x.txt'))).toBe(false);
+  });
+
+  it('exits 69 when the tool server cannot start, and 64 on bad usage, asking nothing', async () => {
+    const before = await requestCount();
+    const env = { GREENLIGHT_URL: t.baseUrl, GREENLIGHT_API_KEY: API_KEY, GREENLIGHT_REQUESTER: REQUESTER };
+    const broken = runCli(
+      ['mcp-proxy', '--name', 'fs', '--', process.execPath, FILESYSTEM_SERVER, file('missing/dir')],
+      env,
+    );
+    expect((await broken.exited).code).toBe(69);
+    expect(broken.stderr()).toContain('could not start the tool server');
+    const usage = runCli(['mcp-proxy', '--', process.execPath, FILESYSTEM_SERVER, dir], env);
+    expect((await usage.exited).code).toBe(64);
+    expect(usage.stderr()).toContain('--name is required');
+    expect(await requestCount()).toBe(before);
+  });
+
+  describe('with a Streamable HTTP tool server (--url)', () => {
+    let server: Server;
+    let url: string;
+    let proxied: Client;
+    const deleted: string[] = [];
+
+    /** A real MCP server from the SDK over Streamable HTTP (stateless), behind a bearer token. */
+    const toolServer = () => {
+      const mcp = new McpServer({ name: 'records', version: '1.0.0' });
+      mcp.registerTool(
+        'get_record',
+        { description: 'Reads a record', inputSchema: { id: z.string() }, annotations: { readOnlyHint: true } },
+        async ({ id }) => ({ content: [{ type: 'text', text: `record ${id}` }] }),
+      );
+      mcp.registerTool(
+        'delete_record',
+        { description: 'Deletes a record', inputSchema: { id: z.string() }, annotations: { destructiveHint: true } },
+        async ({ id }) => {
+          deleted.push(id);
+          return { content: [{ type: 'text', text: `deleted ${id}` }] };
+        },
+      );
+      return mcp;
+    };
+
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        if (req.headers.authorization !== 'Bearer tool-secret') {
+          res.writeHead(401).end();
+          return;
+        }
+        const mcp = toolServer();
+        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+        res.on('close', () => {
+          void transport.close();
+          void mcp.close();
+        });
+        void mcp.connect(transport).then(() => transport.handleRequest(req, res));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+      proxied = new Client({ name: 'http-agent', version: '1.0.0' });
+      await proxied.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [CLI, 'mcp-proxy', '--name', 'fs', '--url', url, '--header', 'Authorization: Bearer tool-secret'],
+          env: {
+            PATH: process.env.PATH ?? '',
+            GREENLIGHT_URL: t.baseUrl,
+            GREENLIGHT_API_KEY: API_KEY,
+            GREENLIGHT_REQUESTER: REQUESTER,
+          },
+          stderr: 'ignore',
+        }),
+      );
+    });
+    afterAll(async () => {
+      await proxied?.close();
+      await new Promise((resolve) => server?.close(resolve));
+    });
+
+    it('gates its tools like a stdio server’s: a read runs at once, a delete only after approval', async () => {
+      expect((await proxied.listTools()).tools.map((tool) => tool.name).sort()).toEqual([
+        'delete_record',
+        'get_record',
+      ]);
+      const read = (await proxied.callTool({ name: 'get_record', arguments: { id: '7' } })) as CallToolResult;
+      expect(textOf(read)).toBe('record 7');
+
+      const before = await requestCount();
+      const pending = proxied.callTool({ name: 'delete_record', arguments: { id: '7' } }) as Promise<CallToolResult>;
+      const request = await eventually(async () => {
+        const rows = await t.app.db.approvalRequest.findMany({
+          where: { action: 'mcp.fs.delete_record', status: 'pending' },
+          select: { id: true },
+        });
+        return rows[0];
+      });
+      expect(deleted).toEqual([]);
+      await click(t, APPROVER_A, 'approve_request', request.id);
+      expect(textOf(await pending)).toBe('deleted 7');
+      expect(deleted).toEqual(['7']);
+      expect(await requestCount()).toBe(before + 1);
+    });
   });
 });
