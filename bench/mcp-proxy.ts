@@ -6,21 +6,17 @@
  * request created (auto-approved), its grant verified offline and spent, then the call forwarded.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { createRule } from '../src/services/routing/rules-store.ts';
-import { CLI } from '../test/support/cli-process.ts';
-import { API_KEY, REQUESTER, startLifecycleApp } from '../test/support/lifecycle.ts';
+import { startLifecycleApp } from '../test/support/lifecycle.ts';
+import { FILESYSTEM_SERVER, proxyTransport } from '../test/support/mcp-proxy.ts';
 import { ruleInput } from '../test/support/rules.ts';
 
 const CALLS = 300;
 const WARMUP = 20;
-const FILESYSTEM_SERVER = createRequire(import.meta.url).resolve(
-  '@modelcontextprotocol/server-filesystem/dist/index.js',
-);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
@@ -77,17 +73,7 @@ export async function measureMcpProxy(): Promise<McpProxyBench> {
       file,
     );
     const proxied = await timeCalls(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [CLI, 'mcp-proxy', '--name', 'fs', '--', process.execPath, FILESYSTEM_SERVER, dir],
-        env: {
-          PATH: process.env.PATH ?? '',
-          GREENLIGHT_URL: t.baseUrl,
-          GREENLIGHT_API_KEY: API_KEY,
-          GREENLIGHT_REQUESTER: REQUESTER,
-        },
-        stderr: 'ignore',
-      }),
+      proxyTransport(t.baseUrl, ['--name', 'fs', '--', process.execPath, FILESYSTEM_SERVER, dir]),
       file,
     );
     const round = (n: number) => Math.round(n * 10) / 10;

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +15,7 @@ import { z } from 'zod';
 import { GrantVerificationError, verifyGrant } from '../../../src/client/index.ts';
 import { requestFor } from '../../../src/mcp/proxy/tool-call.ts';
 import { createRule, deleteRule, listRules } from '../../../src/services/routing/rules-store.ts';
-import { assertBuilt, CLI, runCli } from '../../support/cli-process.ts';
+import { assertBuilt, runCli } from '../../support/cli-process.ts';
 import {
   API_KEY,
   APPROVER_A,
@@ -30,14 +29,11 @@ import {
   startLifecycleApp,
   waitForCard,
 } from '../../support/lifecycle.ts';
+import { FILESYSTEM_SERVER, proxyTransport } from '../../support/mcp-proxy.ts';
 import { ruleInput } from '../../support/rules.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
 const ADMIN = { type: 'user' as const, id: 'U0ADMIN001' };
-/** The reference filesystem server from npm, run by the same node as the tests. */
-const FILESYSTEM_SERVER = createRequire(import.meta.url).resolve(
-  '@modelcontextprotocol/server-filesystem/dist/index.js',
-);
 
 type Request = ApiRequest & {
   risk: string;
@@ -88,28 +84,11 @@ describe('greenlight mcp-proxy', () => {
         approvers: [],
       }),
     );
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [
-        CLI,
-        'mcp-proxy',
-        '--name',
-        'fs',
-        '--resource-from',
-        'path',
-        '--',
-        process.execPath,
-        FILESYSTEM_SERVER,
-        dir,
-      ],
-      env: {
-        PATH: process.env.PATH ?? '',
-        GREENLIGHT_URL: t.baseUrl,
-        GREENLIGHT_API_KEY: API_KEY,
-        GREENLIGHT_REQUESTER: REQUESTER,
-      },
-      stderr: 'pipe',
-    });
+    const transport = proxyTransport(
+      t.baseUrl,
+      ['--name', 'fs', '--resource-from', 'path', '--', process.execPath, FILESYSTEM_SERVER, dir],
+      'pipe',
+    );
     (transport.stderr as Readable | null)?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
       for (const listener of [...stderrListeners]) listener();
@@ -413,17 +392,7 @@ describe('greenlight mcp-proxy', () => {
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
       proxied = new Client({ name: 'http-agent', version: '1.0.0' });
       await proxied.connect(
-        new StdioClientTransport({
-          command: process.execPath,
-          args: [CLI, 'mcp-proxy', '--name', 'fs', '--url', url, '--header', 'Authorization: Bearer tool-secret'],
-          env: {
-            PATH: process.env.PATH ?? '',
-            GREENLIGHT_URL: t.baseUrl,
-            GREENLIGHT_API_KEY: API_KEY,
-            GREENLIGHT_REQUESTER: REQUESTER,
-          },
-          stderr: 'ignore',
-        }),
+        proxyTransport(t.baseUrl, ['--name', 'fs', '--url', url, '--header', 'Authorization: Bearer tool-secret']),
       );
     });
     afterAll(async () => {
