@@ -140,12 +140,26 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     });
     if (!verdict.allowed) return { content: [{ type: 'text', text: verdict.text }], isError: true };
     gate.log(`${name}: approved (request ${verdict.request.id}), forwarding`);
-    return client.request(request, CallToolResultSchema, {
-      signal: extra.signal,
-      timeout: CALL_TIMEOUT_MS,
-      resetTimeoutOnProgress: true,
-      ...(progressToken === undefined ? {} : { onprogress: (update) => void progress(update).catch(() => {}) }),
-    });
+    const started = performance.now();
+    let failed = true;
+    try {
+      const result = await client.request(request, CallToolResultSchema, {
+        signal: extra.signal,
+        timeout: CALL_TIMEOUT_MS,
+        resetTimeoutOnProgress: true,
+        ...(progressToken === undefined ? {} : { onprogress: (update) => void progress(update).catch(() => {}) }),
+      });
+      failed = result.isError === true;
+      return result;
+    } finally {
+      // The trail records how the call ended (execution.reported: 0, or 1 for an error), after the agent has its answer.
+      const result = { exitCode: failed ? 1 : 0, signal: null, durationMs: Math.round(performance.now() - started) };
+      void gate.client
+        .reportResult(verdict.request.id, result)
+        .catch((error: unknown) =>
+          gate.log(`could not report how request ${verdict.request.id} ended: ${String(error)}`),
+        );
+    }
   });
 
   // Anything else the agent asks (resources, prompts, completion, logging, ping) goes to the tool server as it is.

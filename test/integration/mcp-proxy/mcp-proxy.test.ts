@@ -180,6 +180,9 @@ describe('greenlight mcp-proxy', () => {
     expect(result.isError).toBeFalsy();
     expect(await readFile(target, 'utf8')).toBe('approved content');
     expect((await get(id)).status).toBe('executed');
+    await expect
+      .poll(async () => (await get(id)).audit?.find((event) => event.type === 'execution.reported')?.details)
+      .toMatchObject({ exitCode: 0 });
   });
 
   it('refuses a write after Deny, telling the model who denied it and why; nothing is written', async () => {
