@@ -5,21 +5,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  CallToolRequestSchema,
-  CallToolResultSchema,
-  ErrorCode,
-  ListToolsRequestSchema,
-  ListToolsResultSchema,
-  McpError,
-  type Notification,
-  type Progress,
-  ResultSchema,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import type { JsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
-import { type GateDeps, gateToolCall } from './gate.ts';
+import { type Notification, ResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { GateDeps } from './gate.ts';
+import { gateTools, ToolCatalog } from './gate-tools.ts';
 
 /** Where the gated tools are: a command speaking MCP on stdio, or a Streamable HTTP endpoint. */
 export type Downstream =
@@ -42,8 +30,6 @@ export interface RunningProxy {
 }
 
 const VERSION = '0.1.0';
-/** A forwarded call may run long: the downstream's answer is awaited this long, counted afresh on each progress. */
-const CALL_TIMEOUT_MS = 10 * 60_000;
 
 function downstreamTransport(downstream: Downstream): Transport {
   if (downstream.kind === 'stdio') {
@@ -56,21 +42,6 @@ function downstreamTransport(downstream: Downstream): Transport {
     });
   }
   return new StreamableHTTPClientTransport(downstream.url, { requestInit: { headers: downstream.headers } });
-}
-
-/** The tools of the downstream server by name, all pages of `tools/list`. */
-async function listAllTools(client: Client): Promise<Tool[]> {
-  const tools: Tool[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await client.request(
-      { method: 'tools/list', params: cursor === undefined ? {} : { cursor } },
-      ListToolsResultSchema,
-    );
-    tools.push(...page.tools);
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
-  return tools;
 }
 
 /**
@@ -87,80 +58,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const capabilities = client.getServerCapabilities() ?? {};
   const info = client.getServerVersion() ?? { name: 'greenlight-mcp-proxy', version: VERSION };
   const instructions = client.getInstructions();
-  const server = new Server(
-    { ...info, name: info.name },
-    { capabilities, ...(instructions === undefined ? {} : { instructions }) },
-  );
+  const server = new Server(info, { capabilities, ...(instructions === undefined ? {} : { instructions }) });
 
-  const validator = new AjvJsonSchemaValidator();
-  let tools = new Map<string, { tool: Tool; check: JsonSchemaValidator<unknown> }>();
-  const refreshTools = async () => {
-    const listed = await listAllTools(client);
-    tools = new Map(listed.map((tool) => [tool.name, { tool, check: validator.getValidator(tool.inputSchema) }]));
-  };
-  if (capabilities.tools !== undefined) await refreshTools();
-
-  server.setRequestHandler(ListToolsRequestSchema, async (request, extra) => {
-    const listed = await client.request(request, ListToolsResultSchema, { signal: extra.signal });
-    if (request.params?.cursor === undefined && listed.nextCursor === undefined) {
-      tools = new Map(
-        listed.tools.map((tool) => [tool.name, { tool, check: validator.getValidator(tool.inputSchema) }]),
-      );
-    }
-    return listed;
-  });
-
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const { name } = request.params;
-    if (!tools.has(name)) await refreshTools();
-    const known = tools.get(name);
-    if (known === undefined) throw new McpError(ErrorCode.InvalidParams, `Tool ${name} not found`);
-    const args = request.params.arguments ?? {};
-    const checked = known.check(args);
-    if (!checked.valid) {
-      throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${name}: ${checked.errorMessage}`);
-    }
-    const progressToken = request.params._meta?.progressToken;
-    const progress = (update: Progress) =>
-      progressToken === undefined
-        ? Promise.resolve()
-        : extra.sendNotification({ method: 'notifications/progress', params: { ...update, progressToken } });
-    const agent = server.getClientVersion();
-    const verdict = await gateToolCall(gate, {
-      tool: known.tool,
-      arguments: args,
-      agent: agent === undefined ? null : `${agent.name} ${agent.version}`.trim(),
-      signal: extra.signal,
-      onWaiting: (pending, polls) => {
-        progress({
-          progress: polls,
-          message: `Waiting for approval in Slack (Greenlight request ${pending.id})`,
-        }).catch((error: unknown) => gate.log(`could not send progress: ${String(error)}`));
-      },
-    });
-    if (!verdict.allowed) return { content: [{ type: 'text', text: verdict.text }], isError: true };
-    gate.log(`${name}: approved (request ${verdict.request.id}), forwarding`);
-    const started = performance.now();
-    let failed = true;
-    try {
-      const result = await client.request(request, CallToolResultSchema, {
-        signal: extra.signal,
-        timeout: CALL_TIMEOUT_MS,
-        resetTimeoutOnProgress: true,
-        ...(progressToken === undefined ? {} : { onprogress: (update) => void progress(update).catch(() => {}) }),
-      });
-      failed = result.isError === true;
-      return result;
-    } finally {
-      // The trail records how the call ended (execution.reported: 0, or 1 for an error), after the agent has its answer.
-      const result = { exitCode: failed ? 1 : 0, signal: null, durationMs: Math.round(performance.now() - started) };
-      void gate.client
-        .reportResult(verdict.request.id, result)
-        .catch((error: unknown) =>
-          gate.log(`could not report how request ${verdict.request.id} ended: ${String(error)}`),
-        );
-    }
-  });
+  const catalog = new ToolCatalog(client);
+  if (capabilities.tools !== undefined) {
+    await catalog.refresh();
+    gateTools(server, client, gate, catalog);
+  }
 
   // Anything else the agent asks (resources, prompts, completion, logging, ping) goes to the tool server as it is.
   server.fallbackRequestHandler = async (request, extra) =>
@@ -175,7 +79,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   server.fallbackNotificationHandler = forward(client, 'tool server');
   client.fallbackNotificationHandler = async (notification) => {
     if (notification.method === 'notifications/tools/list_changed') {
-      await refreshTools().catch((error: unknown) => gate.log(`could not list the tools again: ${String(error)}`));
+      await catalog.refresh().catch((error: unknown) => gate.log(`could not list the tools again: ${String(error)}`));
     }
     await forward(server, 'agent')(notification);
   };
@@ -194,6 +98,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   };
   client.onclose = () => void close();
   server.onclose = () => void close();
-  await server.connect(new StdioServerTransport(options.stdin, options.stdout));
+  const stdin = options.stdin ?? process.stdin;
+  // The SDK's stdio transport does not notice the agent going away; its stdin ending says so.
+  stdin.once('end', () => void close());
+  await server.connect(new StdioServerTransport(stdin, options.stdout));
   return { closed, close };
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -15,7 +16,7 @@ import { z } from 'zod';
 import { GrantVerificationError, verifyGrant } from '../../../src/client/index.ts';
 import { requestFor } from '../../../src/mcp/proxy/tool-call.ts';
 import { createRule, deleteRule, listRules } from '../../../src/services/routing/rules-store.ts';
-import { assertBuilt, runCli } from '../../support/cli-process.ts';
+import { assertBuilt, CLI, runCli } from '../../support/cli-process.ts';
 import {
   API_KEY,
   APPROVER_A,
@@ -350,6 +351,36 @@ describe('greenlight mcp-proxy', () => {
     expect((await usage.exited).code).toBe(64);
     expect(usage.stderr()).toContain('--name is required');
     expect(await requestCount()).toBe(before);
+  });
+
+  it('ends, exit code 0, when the agent goes away (its stdin ends)', async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI, 'mcp-proxy', '--name', 'fs', '--', process.execPath, FILESYSTEM_SERVER, dir],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          GREENLIGHT_URL: t.baseUrl,
+          GREENLIGHT_API_KEY: API_KEY,
+          GREENLIGHT_REQUESTER: REQUESTER,
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    let log = '';
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        log += chunk.toString('utf8');
+        if (log.includes('gating the tools of fs')) resolve();
+      });
+    });
+    try {
+      child.stdin.end();
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 
   describe('with a Streamable HTTP tool server (--url)', () => {
