@@ -3,6 +3,9 @@
  * verify the grant offline and check signed webhooks. Depends on fetch, jose and standardwebhooks
  * only, never on the server.
  */
+
+/** SHA-256 of a JSON value's canonical form (keys sorted): how `mcp.arguments_sha256` binds a tool call's arguments. */
+export { hashJson } from '../domain/params-hash.ts';
 export {
   type ClientOptions,
   type CreatedRequest,
@@ -12,8 +15,6 @@ export {
 } from './client.ts';
 export { GrantVerificationError, GreenlightError } from './errors.ts';
 export type { FetchLike } from './http.ts';
-/** SHA-256 of a JSON value's canonical form (keys sorted): how `mcp.arguments_sha256` binds a tool call's arguments. */
-export { hashJson } from '../domain/params-hash.ts';
 export type * from './types.ts';
 export {
   checkGrantClaims,
