@@ -3,7 +3,8 @@
  * PostgreSQL and Redis and a Slack test double in this process, then measures at the boundaries:
  *   1. webhook intake — latency at a fixed 100 requests/s (open loop), and peak throughput;
  *   2. click-to-ack — Approve clicks from 50 concurrent approvers, until Slack's HTTP response;
- *   3. webhook to card — from POST /api/v1/requests to chat.postMessage reaching Slack;
+ *   3. webhook to card — from POST /api/v1/requests to chat.postMessage reaching Slack; and the
+ *      automatic path — a request a rule approves at once, at 100 requests/s;
  *   4. expiry lag — 1,000 requests due in the same second, deadline to chat.update reaching Slack;
  *   5. under a flood — POST latency at 20 requests/s, alone and while 300 requests/s with a wrong
  *      key and a 9 KB path arrive from another address, and the audit rows that flood wrote.
@@ -14,7 +15,9 @@
  *      callback reaching a receiver in this process, p50/p99;
  *   8. grants — grants signed per second and verified offline per second, with a bare jose baseline
  *      (bench/grants.ts).
- *   9. mcp-proxy — an auto-approved tool call through `greenlight mcp-proxy` against the same call
+ *   9. MCP — request_approval answered by an auto-approve rule, round trip p50/p99 over one /mcp
+ *      session, beside the same request through POST /api/v1/requests (bench/mcp.ts).
+ *   10. mcp-proxy — an auto-approved tool call through `greenlight mcp-proxy` against the same call
  *      made directly: p50/p99 of each and what the proxy adds (bench/mcp-proxy.ts).
  * Prints a table and a JSON line. It is a script, not a test: it asserts nothing.
  */
@@ -31,32 +34,24 @@ import { keysUnder, removeKeys } from '../test/support/redis-keys.ts';
 import { type SlackCall, SlackDouble } from '../test/support/slack-double.ts';
 import { SlackSender } from '../test/support/slack-requests.ts';
 import { measureGrants } from './grants.ts';
+import { measureMcp } from './mcp.ts';
 import { measureMcpProxy } from './mcp-proxy.ts';
+import { type Summary, summary } from './summary.ts';
 
 const CHANNEL = 'C0BENCH001';
 const REQUESTER = 'U0BENCHREQ';
 const APPROVERS = Array.from({ length: 50 }, (_, i) => `U0BAPPR${String(i).padStart(3, '0')}`);
 const KEY = `bench-${randomBytes(16).toString('hex')}`;
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
-
-function summary(values: number[]) {
-  const round = (n: number) => Math.round(n * 10) / 10;
-  return {
-    n: values.length,
-    p50: round(percentile(values, 50)),
-    p99: round(percentile(values, 99)),
-    max: round(Math.max(...values)),
-  };
-}
+/** An admin key, to write the rule that approves `sandbox/**` automatically (the automatic path). */
+const ADMIN_KEY = `bench-admin-${randomBytes(16).toString('hex')}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Sends `rate` calls a second for `seconds`, each on schedule whatever the others do (open loop). */
+/**
+ * Sends `rate` calls a second for `seconds`, each on schedule whatever the others do (open loop), and
+ * answers those that succeeded. A call that fails (an overloaded machine: a connection not accepted
+ * within undici's 10 s) is counted and said, not allowed to end the whole run.
+ */
 async function openLoop<T>(rate: number, seconds: number, send: () => Promise<T>): Promise<T[]> {
   const sent: Array<Promise<T>> = [];
   const t0 = performance.now();
@@ -65,10 +60,16 @@ async function openLoop<T>(rate: number, seconds: number, send: () => Promise<T>
     if (wait > 0) await sleep(wait);
     sent.push(send());
   }
-  return Promise.all(sent);
+  const settled = await Promise.allSettled(sent);
+  const failed = settled.filter((result) => result.status === 'rejected');
+  if (failed.length > 0) {
+    const reason = (failed[0] as PromiseRejectedResult).reason as Error;
+    console.log(
+      `  ${failed.length} of ${sent.length} calls at ${rate}/s failed (first: ${reason.cause ?? reason.message})`,
+    );
+  }
+  return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
 }
-
-type Summary = ReturnType<typeof summary>;
 
 /** What the burst needs of a target: create a request, click on it, and count what it recorded. */
 interface BurstTarget {
@@ -222,7 +223,7 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     APPROVAL_CHANNEL: CHANNEL,
     APPROVERS: APPROVERS.join(','),
     MIN_TTL_SECONDS: '1',
-    SERVICE_API_KEYS: `bench:${KEY}`,
+    SERVICE_API_KEYS: `bench:${KEY},benchadmin:${ADMIN_KEY}:admin`,
     // The bench measures capacity from one key; the limit on failed authentications stays on.
     RATE_LIMIT_REQUESTS_PER_MINUTE: '0',
     // The flood below names its own address in X-Forwarded-For; the bench's client is on loopback.
@@ -258,26 +259,28 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
   };
 
   const receiver = await startReceiver();
-  const body = (ttlSeconds: number, callbackUrl?: string) =>
+  const body = (ttlSeconds: number, callbackUrl?: string, resource = 'prod/customers') =>
     JSON.stringify({
       ...(callbackUrl === undefined ? {} : { callbackUrl }),
       action: 'db.drop_table',
-      resource: 'prod/customers',
+      resource,
       reason: 'benchmark',
       requester: { slackUserId: REQUESTER },
       risk: 'high',
       context: { ticket: 'OPS-1', rows: 1200000 },
       ttlSeconds,
     });
-  const create = async (ttlSeconds = 3600, callbackUrl?: string) => {
+  const create = async (ttlSeconds = 3600, callbackUrl?: string, resource?: string) => {
     const started = performance.now();
     const res = await fetch(`${base}/api/v1/requests`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: body(ttlSeconds, callbackUrl),
+      body: body(ttlSeconds, callbackUrl, resource),
     });
-    const json = (await res.json()) as { id: string };
+    const json = (await res.json()) as { id: string; status?: string };
     if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(json)}`);
+    if (resource !== undefined && json.status !== 'approved')
+      throw new Error(`not approved automatically: ${json.status}`);
     return { id: json.id, ms: performance.now() - started, sentAt: Date.now() - (performance.now() - started) };
   };
 
@@ -307,6 +310,18 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
       }),
     );
     const peak = Math.round(done / ((performance.now() - peakStart) / 1000));
+
+    // 1c. The automatic path: a rule approves sandbox/** at once; 100 requests/s for 5 s.
+    const rule = await fetch(`${base}/api/v1/rules`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bench sandbox', match: { resources: 'sandbox/**' }, outcome: 'auto_approve' }),
+    });
+    if (rule.status !== 201) throw new Error(`rule not created: ${rule.status} ${await rule.text()}`);
+    for (let i = 0; i < 20; i += 1) await create(3600, undefined, 'sandbox/bench'); // warm-up
+    const automatic = summary(
+      (await openLoop(100, 5, () => create(3600, undefined, 'sandbox/bench'))).map((r) => r.ms),
+    );
 
     // 5. Legitimate POSTs at 20/s for 4 s, alone, then while a wrong-key flood runs at 300/s.
     const floodFrom = '203.0.113.66';
@@ -421,6 +436,7 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
       webhookAt100rps: { ...intake, unit: 'ms' },
       webhookPeak: { requestsPerSecond: peak, clients: 32 },
       webhookToCard: { ...toCard, unit: 'ms' },
+      autoApprovedAt100rps: { ...automatic, unit: 'ms' },
       clickToAck50Distinct: { ...summary(ackDistinct), unit: 'ms' },
       clickToAck50SameRequest: { ...summary(ackSame), unit: 'ms' },
       expiryLag1000: { ...lag, deadlineWindowMs: window, unit: 'ms', updated: expiredAt.size },
@@ -435,6 +451,7 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     console.log(line('webhook intake at 100 req/s (10 s)', intake));
     console.log(`${'webhook intake peak (32 clients, 5 s)'.padEnd(44)} ${peak} req/s`);
     console.log(line('webhook → card posted (at 100 req/s)', toCard));
+    console.log(line('automatically approved at 100 req/s (5 s)', automatic));
     console.log(line('click → ack, 50 approvers, distinct requests', results.clickToAck50Distinct));
     console.log(line('click → ack, 50 approvers, same request', results.clickToAck50SameRequest));
     console.log(line(`expiry lag, 1000 due within ${window} ms`, lag));
@@ -492,6 +509,39 @@ async function main(): Promise<void> {
   console.log(
     `\nGreenlight ÷ bare (one process): webhook p99 ×${ratios.webhookP99}, during the burst ×${ratios.webhookP99DuringBurst}, click-ack p99 ×${ratios.clickAckP99}`,
   );
+  // Issue 17's intake targets, each beside its figure (one process unless said), with the bare app's.
+  const intake = single as unknown as {
+    webhookAt100rps: Summary;
+    webhookPeak: { requestsPerSecond: number };
+    webhookToCard: Summary;
+    autoApprovedAt100rps: Summary;
+  };
+  const splitPeak = (split as unknown as { webhookPeak: { requestsPerSecond: number } }).webhookPeak.requestsPerSecond;
+  const target = (name: string, figure: string, goal: string) =>
+    `${name.padEnd(44)} ${figure.padEnd(34)} target ${goal}`;
+  console.log('\nissue 17 intake targets (same run)');
+  console.log(
+    target(
+      'webhook at 100 req/s: p50 / p99',
+      `${intake.webhookAt100rps.p50} / ${intake.webhookAt100rps.p99} ms (bare ${bare.webhook.p50} / ${bare.webhook.p99})`,
+      `p50 < 10, p99 < 25 and ≤ ×3 bare (×${ratios.webhookP99})`,
+    ),
+  );
+  console.log(
+    target(
+      'peak intake: one process / web + worker',
+      `${intake.webhookPeak.requestsPerSecond} / ${splitPeak} req/s`,
+      '≥ 500 / ≥ 600',
+    ),
+  );
+  console.log(
+    target(
+      'webhook → card at 100 req/s: p50 / p99',
+      `${intake.webhookToCard.p50} / ${intake.webhookToCard.p99} ms`,
+      'p50 < 50, p99 < 250',
+    ),
+  );
+  console.log(target('automatically approved at 100 req/s: p99', `${intake.autoApprovedAt100rps.p99} ms`, 'p99 < 10'));
   const grants = await measureGrants();
   console.log('\ngrants (in process, one key, 5,000 each)');
   console.log(`${'grants signed by the service'.padEnd(44)} ${grants.issuePerSecond}/s`);
@@ -499,12 +549,16 @@ async function main(): Promise<void> {
   console.log(
     `${'bare jose: sign / verify, raw Ed25519 key'.padEnd(44)} ${grants.bareSignPerSecond}/s / ${grants.bareVerifyPerSecond}/s`,
   );
+  const mcp = await measureMcp();
+  console.log('\nMCP: request_approval a rule approves at once (one session, back to back)');
+  console.log(line('request_approval over /mcp', mcp.mcpAutoApproved));
+  console.log(line('the same request, POST /api/v1/requests', mcp.restAutoApproved));
   const mcpProxy = await measureMcpProxy();
   console.log(`\nmcp-proxy: read_text_file of server-filesystem, auto-approved (${mcpProxy.calls} calls, sequential)`);
   console.log(`${'direct: p50 / p99'.padEnd(44)} ${mcpProxy.direct.p50} / ${mcpProxy.direct.p99} ms`);
   console.log(`${'through the proxy: p50 / p99'.padEnd(44)} ${mcpProxy.proxied.p50} / ${mcpProxy.proxied.p99} ms`);
   console.log(`${'added by the proxy: p50 / p99'.padEnd(44)} ${mcpProxy.added.p50} / ${mcpProxy.added.p99} ms`);
-  console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios, grants, mcpProxy })}`);
+  console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios, grants, mcp, mcpProxy })}`);
 }
 
 main().catch((error: unknown) => {

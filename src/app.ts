@@ -15,9 +15,10 @@ import { requestLog } from './http/request-log.ts';
 import { refuseUnstorableUrl } from './http/storable-url.ts';
 import { createEffects } from './jobs/effects.ts';
 import { type JobDeps, QUEUES } from './jobs/queues.ts';
-import { type Reconciler, startReconciler } from './jobs/reconciler.ts';
+import { type Reconciler, startReconciler } from './jobs/reconciler-watchdog.ts';
 import { JOB_DEFINITIONS } from './jobs/registry.ts';
 import { createJobRuntime, type JobRuntime } from './jobs/runtime.ts';
+import { mcpRoutes } from './mcp/routes.ts';
 import { dataDirLock } from './platform/data-dir-lock.ts';
 import { createDb, type Db, pingDb } from './platform/db.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './platform/embedded-db.ts';
@@ -29,6 +30,7 @@ import { connectRedis, createRedis, pingRedis } from './platform/redis.ts';
 import { buildStartupSummary } from './platform/startup-summary.ts';
 import { syncConfiguredKeys } from './services/api-keys/api-keys.ts';
 import { createKnownApiKeys } from './services/api-keys/known-keys.ts';
+import { createAwayNow } from './services/away/away-now.ts';
 import { clearCaches, createCaches } from './services/caches.ts';
 import { type CallbackTiming, DEFAULT_CALLBACK_TIMING } from './services/callbacks/schedule.ts';
 import { createGrants } from './services/grants/grants.ts';
@@ -167,6 +169,8 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       logger,
     });
     closer.add(() => apiKeys.close());
+    const away = await createAwayNow({ db, publisher: producer, subscriber, prefix: config.QUEUE_PREFIX, logger, now });
+    closer.add(() => away.close());
     const box = createSecretBox(loadEncryptionKey(config, logger));
     const grantKeys = createGrantKeys({ db, box, rotationDays: config.GRANT_KEY_ROTATION_DAYS, now });
     // Fails here, not at the first approval, when ENCRYPTION_KEY cannot open the stored keys.
@@ -208,6 +212,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       jobs,
       changes,
       apiKeys,
+      away,
       effects,
       config,
       caches,
@@ -249,6 +254,10 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     http.use(terraformRunTaskRoutes(deps, limits));
     http.use(githubWebhookRoutes(deps, limits));
     http.use('/api/v1', apiV1Routes(deps, limits));
+    // Agents: Greenlight as an MCP server (Streamable HTTP), behind the same API keys and limits.
+    const mcp = mcpRoutes(deps, limits);
+    closer.add(() => mcp.close());
+    http.use('/mcp', mcp.router);
     http.use(notFoundHandler);
     http.use(errorHandler(logger));
 
@@ -293,6 +302,8 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
         closing ??= (async () => {
           // Open long-polls answer now with the request as it is, instead of holding shutdown up.
           changes.release();
+          // MCP sessions hold streams open (GET /mcp): end them, or the server would wait for them forever.
+          await mcp.close();
           if (server !== undefined) {
             const current = server;
             // Stop accepting; idle keep-alive sockets are closed so in-flight requests can finish alone.

@@ -1,4 +1,4 @@
-import { dropDatabases, findDatabases } from './support/database.ts';
+import { dropDatabases, findDatabases, templateDatabaseName } from './support/database.ts';
 import { findKeys, keysStartingWith, removeKeys } from './support/redis-keys.ts';
 import { newRunId, runDatabasePrefix, runKeyPrefix } from './support/run.ts';
 
@@ -13,6 +13,9 @@ export default function setup(): () => Promise<void> {
   return async function teardown() {
     const keyPattern = keysStartingWith(runKeyPrefix(run));
     const keys = await findKeys(keyPattern);
+    // The migrated template the run's databases were copied from is the run's own, not a leftover.
+    const template = templateDatabaseName(run);
+    await dropDatabases([template]);
     const databases = await findDatabases(runDatabasePrefix(run));
     await removeKeys(keyPattern);
     await dropDatabases(databases);

@@ -1,6 +1,6 @@
 /**
  * The service API's JSON, as plain TypeScript types for callers. Hand-written to mirror
- * `toRequestJson` (src/http/api/v1/request-json.ts) so the client pulls in no server code; a test
+ * `toRequestJson` (src/services/requests/wire/request-json.ts) so the client pulls in no server code; a test
  * holds the two equal.
  */
 
@@ -193,27 +193,8 @@ export interface FieldErrorJson {
   message: string;
 }
 
-/** The claims of a verified grant token. */
-export interface GrantClaims {
-  iss: string;
-  aud: string | string[];
-  /** The request id. */
-  sub: string;
-  /** The grant id; the request records it, so only its current grant can be executed. */
-  jti: string;
-  iat: number;
-  nbf: number;
-  exp: number;
-  action: string;
-  resource: string;
-  environment: string | null;
-  params_hash: string;
-  /** The requester's Slack user id. */
-  requester: string;
-  approved_by: string[];
-  /** The rule that routed or auto-approved the request, or null. */
-  rule: string | null;
-}
+/** The claims of a verified grant token (one type with the signer's). */
+export type { GrantClaims } from '../domain/grant-claims.ts';
 
 /** A webhook Greenlight sent, once its signature checked out. */
 export interface WebhookEvent<T = unknown> {

@@ -12,7 +12,8 @@ import { slack } from './slack.ts';
 /**
  * The configuration, in parts, so an entry point parses only what it uses (the migration CLI needs
  * no Slack token). Together they are the one schema over the environment: every variable is
- * documented in `.env.example` and README (test/unit/env-example.test.ts keeps them in step), and
+ * documented in `.env.example` and docs/reference/configuration.md (test/unit/env-example.test.ts and
+ * test/unit/config/configuration-doc.test.ts keep them in step), and
  * nothing else reads `process.env`.
  */
 export const CONFIG_PARTS = { core, database, redis, slack, keys, grants, observe, integrations } as const;

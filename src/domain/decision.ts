@@ -13,6 +13,22 @@ export function checkEligibility(input: {
   return 'eligible';
 }
 
+/**
+ * Why a user may not act as an approver of a request — `self`: they asked for it; `not_an_approver`:
+ * it was not routed to them — or null when they may (asking a question, deciding an extension).
+ */
+export function approverRefusal(
+  userId: string,
+  request: { requesterSlackId: string; approverIds: readonly string[] },
+): 'self' | 'not_an_approver' | null {
+  const eligibility = checkEligibility({
+    userId,
+    requesterId: request.requesterSlackId,
+    approverIds: request.approverIds,
+  });
+  return eligibility === 'self_approval' ? 'self' : eligibility === 'not_an_approver' ? 'not_an_approver' : null;
+}
+
 export interface VoteLike {
   voterId: string;
   decision: 'approve' | 'deny';

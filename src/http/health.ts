@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { route } from './api/v1/operation.ts';
+import { META_OPERATIONS } from './api/v1/operations/meta.ts';
 
 export interface HealthChecks {
   postgres: () => Promise<boolean>;
@@ -25,10 +27,10 @@ export const REDIS_DEGRADED =
  */
 export function healthRoutes(checks: HealthChecks): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
+  route(router, '', META_OPERATIONS.getHealth, (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/readyz', async (_req, res) => {
+  route(router, '', META_OPERATIONS.getReadiness, async (_req, res) => {
     const [postgres, redis] = await Promise.all([checks.postgres(), checks.redis()]);
     const socket = checks.slackSocket?.();
     const redisDegrades = !redis && checks.servesHttp;

@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { AppError } from '../errors.ts';
 import type { Metrics } from '../platform/metrics.ts';
+import { route } from './api/v1/operation.ts';
+import { META_OPERATIONS } from './api/v1/operations/meta.ts';
 
 /** Compares in constant time, whatever the lengths: both sides are hashed to 32 bytes first. */
 function sameSecret(presented: string, expected: string): boolean {
@@ -17,7 +19,7 @@ function sameSecret(presented: string, expected: string): boolean {
  */
 export function metricsRoutes(metrics: Metrics, token: string | undefined): Router {
   const router = Router();
-  router.get('/metrics', async (req, res) => {
+  route(router, '', META_OPERATIONS.getMetrics, async (req, res) => {
     if (token !== undefined) {
       const presented = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
       if (presented === undefined || !sameSecret(presented, token)) {

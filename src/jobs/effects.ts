@@ -27,7 +27,7 @@ export function createEffects(
   deps: Pick<JobDeps, 'jobs' | 'changes' | 'logger' | 'now' | 'metrics'>,
   onFailure: () => void = () => {},
 ): Effects {
-  const guarded = async (what: string, request: RequestRow, step: () => Promise<unknown>) => {
+  const guarded = async (what: string, request: Pick<RequestRow, 'id'>, step: () => Promise<unknown>) => {
     try {
       await step();
     } catch (error) {
@@ -74,7 +74,7 @@ export function createEffects(
     ];
   };
   // A GitHub-gated request's decision goes back to GitHub (the first report is queued once the
-  // delivery is linked to its request: http/integrations/github.ts).
+  // delivery is linked to its request: githubRunLinked below).
   const reportToGithub = (decided: RequestRow[]) => {
     const owed = decided.filter((r) => r.source === 'github');
     if (owed.length === 0) return [];
@@ -172,6 +172,25 @@ export function createEffects(
     async cardsChanged(requests) {
       if (requests.length === 0) return;
       await Promise.all(rerender(requests));
+    },
+    async githubRunLinked(request) {
+      const kind = request.status === 'pending' ? 'waiting' : 'decision';
+      await guarded('github.report', request, () =>
+        deps.jobs.enqueue(
+          reportGithub,
+          { requestId: request.id, kind },
+          { jobId: JOB_IDS.githubReport(request.id, kind) },
+        ),
+      );
+    },
+    async runTaskRefused(runTaskId) {
+      await guarded('terraform.report', { id: runTaskId }, () =>
+        deps.jobs.enqueue(
+          reportRunTaskJob,
+          { requestId: runTaskId, phase: 'final' },
+          { jobId: JOB_IDS.terraformReport(runTaskId, 'final') },
+        ),
+      );
     },
     async workflowNotices(notices) {
       if (notices.length === 0) return;

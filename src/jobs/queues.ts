@@ -1,3 +1,4 @@
+import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { CallbackTiming } from '../services/callbacks/schedule.ts';
 import type { CoreDeps } from '../services/ports.ts';
@@ -12,7 +13,7 @@ import type { JobRuntime } from './runtime.ts';
 export const QUEUES = { timers: 'timers', cards: 'cards', notify: 'notify', callbacks: 'callbacks' } as const;
 
 /** What job handlers get: the use-case dependencies plus the queues, to chain follow-up jobs. */
-export interface JobDeps extends CoreDeps {
+export interface JobDeps extends CoreDeps<WebClient> {
   jobs: JobRuntime<JobDeps>;
   /** The fail-fast Redis connection, for the short locks jobs take (see card-turns.ts). */
   redis: Redis;

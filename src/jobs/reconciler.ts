@@ -5,13 +5,12 @@ import { expireDue } from '../services/requests/expire.ts';
 import { repairChainNotices } from './chain-notices.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
-import { reconcile } from './definitions/reconcile.ts';
 import { reportGithub } from './definitions/report-github.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { repairEscalationNotices } from './escalation-notices.ts';
 import { JOB_IDS } from './job-ids.ts';
 import { dueNotices, requeueNotice } from './notices.ts';
-import { type JobDeps, QUEUES } from './queues.ts';
+import type { JobDeps } from './queues.ts';
 import { requeueRunTaskResults } from './reconcile-run-tasks.ts';
 import { requeue } from './requeue.ts';
 import { repairTimers } from './timers.ts';
@@ -90,7 +89,7 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
         take: BATCH,
       }),
     async ({ id }) => {
-      if (await requeue(deps, postCard, { requestId: id }, JOB_IDS.postCard(id))) reposted += 1;
+      if (await requeue(deps, postCard, { requestId: id, recheck: true }, JOB_IDS.postCard(id))) reposted += 1;
     },
   );
   // Cards showing an older version than their row — or none recorded (an adopted card) — re-rendered.
@@ -214,73 +213,4 @@ async function requeueLostGithubReports(deps: JobDeps, now: Date, settled: Date)
     },
   );
   return recalled;
-}
-
-/** Installs (or keeps) the job scheduler that runs the reconciler once per interval across all instances. */
-async function installScheduler(deps: Pick<JobDeps, 'jobs'>, everyMs: number): Promise<void> {
-  await deps.jobs
-    .queue(QUEUES.timers)
-    .upsertJobScheduler(
-      JOB_IDS.reconcileScheduler,
-      { every: everyMs },
-      { name: reconcile.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-    );
-}
-
-export interface Reconciler {
-  /** Runs one watchdog check now. */
-  check(): Promise<void>;
-  /** Asks the next check to repair even if the scheduler survived (an enqueue failed meanwhile). */
-  requestRepair(): void;
-  stop(): Promise<void>;
-}
-
-/**
- * Keeps the reconciler alive whatever happens to Redis. The scheduled job runs the repair once per
- * interval across all instances; but a FLUSHALL, or Redis coming back empty, deletes that scheduler
- * too. So every instance also checks, once per interval in-process, that the scheduler exists: when
- * it is gone (or a follow-up enqueue failed meanwhile), it reinstalls it and repairs at once. The
- * repair is idempotent, so several instances noticing together is harmless.
- */
-export async function startReconciler(deps: JobDeps, everyMs: number): Promise<Reconciler> {
-  let repairWanted = true;
-  let running: Promise<void> | undefined;
-  const check = async () => {
-    // Listed from the schedulers' index: getJobScheduler can miss one while it is between iterations.
-    const schedulers = await deps.jobs.queue(QUEUES.timers).getJobSchedulers();
-    if (!schedulers.some((scheduler) => scheduler.key === JOB_IDS.reconcileScheduler)) {
-      await installScheduler(deps, everyMs);
-      repairWanted = true;
-    }
-    if (repairWanted) {
-      repairWanted = false;
-      try {
-        await reconcileNow(deps);
-      } catch (error) {
-        repairWanted = true;
-        throw error;
-      }
-    }
-  };
-  const run = (): Promise<void> => {
-    running ??= check()
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'reconciler check failed; retrying next interval'))
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  await run();
-  const timer = setInterval(() => void run(), everyMs);
-  timer.unref();
-  return {
-    check: run,
-    requestRepair() {
-      repairWanted = true;
-    },
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
 }

@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { SettingError } from './startup-errors.ts';
+import { SettingError } from './setting-error.ts';
 
 /** The lock file's name under DATA_DIR. */
 export const LOCK_FILE = 'greenlight.lock';

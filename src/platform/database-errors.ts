@@ -1,4 +1,4 @@
-import { networkReason, SettingError } from './startup-errors.ts';
+import { networkReason, SettingError } from './setting-error.ts';
 
 /** Where a PostgreSQL URL points, without its password: `host db.internal, port 5432, database greenlight`. */
 export function describeDatabaseUrl(url: string): string {

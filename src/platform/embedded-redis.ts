@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactUrl } from './logger.ts';
-import { SettingError } from './startup-errors.ts';
+import { SettingError } from './setting-error.ts';
 
 /** Where an unset REDIS_URL looks first: a Redis the machine already runs. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';

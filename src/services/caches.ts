@@ -1,10 +1,10 @@
 import { LRUCache } from 'lru-cache';
-import type { Availability } from './availability/availability.ts';
-import type { HomePages } from './home/home-data.ts';
+import type { Availability } from '../domain/availability.ts';
+import type { HomePages } from './home/home-pages.ts';
 import type { CompiledRule } from './routing/rule-matchers.ts';
-import type { RuleRow } from './routing/rules-store.ts';
-import type { SlackUserInfo } from './slack-users.ts';
-import type { WindowStats } from './stats/approval-stats.ts';
+import type { RuleRow } from './routing/rule-row.ts';
+import type { SlackUserInfo } from './slack-port.ts';
+import type { WindowStats } from './stats/window-stats.ts';
 
 /**
  * Every in-memory cache of the process, bounded in size and age by one library. Built in the

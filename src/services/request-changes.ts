@@ -18,6 +18,8 @@ export interface RequestChanges {
    * open long-polls answer with the request as it is instead of holding the server open.
    */
   release(): void;
+  /** How many waits are open on this instance now (every long-poll and MCP wait holds one). */
+  openWaits(): number;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function createRequestChanges(
   // Every open long-poll listens on it; there may be thousands.
   const released = new AbortController();
   setMaxListeners(0, released.signal);
+  let open = 0;
   subscriber.on('message', (from: string, requestId: string) => {
     if (from === channel) local.emit(requestId);
   });
@@ -48,8 +51,13 @@ export async function createRequestChanges(
     },
     waitForChange(requestId, timeoutMs, signal) {
       if (released.signal.aborted || signal?.aborted) return Promise.resolve(false);
+      open++;
       return new Promise<boolean>((resolve) => {
+        let settled = false;
         const finish = (changed: boolean) => {
+          if (settled) return;
+          settled = true;
+          open--;
           clearTimeout(timer);
           local.off(requestId, onChange);
           signal?.removeEventListener('abort', onAbort);
@@ -66,6 +74,9 @@ export async function createRequestChanges(
     },
     release() {
       released.abort();
+    },
+    openWaits() {
+      return open;
     },
     async close() {
       local.removeAllListeners();

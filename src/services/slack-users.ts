@@ -1,10 +1,5 @@
 import type { CoreDeps } from './ports.ts';
-
-export interface SlackUserInfo {
-  id: string;
-  email: string | null;
-  deleted: boolean;
-}
+import type { SlackUserInfo } from './slack-port.ts';
 
 /**
  * Looks a workspace member up by user id (users.info) or e-mail (users.lookupByEmail), through the

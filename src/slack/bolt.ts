@@ -6,11 +6,11 @@ import type { TConfig } from '../config/index.ts';
 import { toSlackLogger } from '../platform/logger.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { countingFetch } from './api-metrics.ts';
+import { slackStartupError } from './connect-errors.ts';
 import { interactionLog } from './interaction-log.ts';
 import { staleAnswer } from './listeners/stale.ts';
 import { ZEnvelope } from './payloads.ts';
 import { startSocket, superviseSocket, watchSocket } from './socket-start.ts';
-import { slackStartupError } from './startup-errors.ts';
 import { refuseOutsideSlackWindow } from './timestamp-window.ts';
 
 /** What a log line may say about a payload: its type and the ids that route it, cut short. */

@@ -1,7 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { createKeyedQueue } from '../platform/keyed-queue.ts';
-import { type HomePages, loadHome } from '../services/home/home-data.ts';
+import { loadHome } from '../services/home/home-data.ts';
+import type { HomePages } from '../services/home/home-pages.ts';
 import type { CoreDeps } from '../services/ports.ts';
 import { buildHomeView } from './blocks/home-view.ts';
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { SettingError } from '../platform/startup-errors.ts';
-import { slackStartupError } from './startup-errors.ts';
+import { SettingError } from '../platform/setting-error.ts';
+import { slackStartupError } from './connect-errors.ts';
 
 /** The lifecycle events of @slack/socket-mode's SocketModeClient that startup and readiness read. */
 export interface SocketEvents {

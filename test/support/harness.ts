@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { type BuildOptions, buildApp, type Greenlight } from '../../src/app.ts';
 import { parseConfig, type TConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
+import { createMigratedTestDatabase, type TestDatabase } from './database.ts';
 import { keysUnder, removeKeys } from './redis-keys.ts';
 import { REDIS_URL, uniquePrefix } from './run.ts';
 import { SlackDouble } from './slack-double.ts';
@@ -73,7 +73,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
     if (ownsPrefix) cleanups.push(() => removeKeys(keysUnder(prefix), REDIS_URL));
     const slack = options.slack ?? (await SlackDouble.start());
     if (options.slack === undefined) cleanups.push(() => slack.close());
-    const database = options.database ?? (await createTestDatabase());
+    const database = options.database ?? (await createMigratedTestDatabase());
     if (options.database === undefined) cleanups.push(() => database.drop());
     const config = parseConfig({
       SLACK_BOT_TOKEN: slack.botToken,

@@ -68,6 +68,8 @@ export function requestRow(overrides: Partial<RequestRow> = {}): RequestRow {
     notifyLaterIds: [],
     notifyLaterAt: null,
     notifiedLaterAt: null,
+    mcpClientName: null,
+    mcpClientVersion: null,
     createdAt: now,
     updatedAt: now,
     votes: [],

@@ -1,5 +1,5 @@
 import { NO_WORKFLOW, type TRuleInput } from '../../src/services/routing/rule-schema.ts';
-import { APPROVER_B, GROUP } from './lifecycle.ts';
+import { APPROVER_B, CHANNEL, GROUP } from './lifecycle.ts';
 
 export const DBA_CHANNEL = 'C0DBAPPROV';
 
@@ -24,4 +24,15 @@ export function ruleInput(overrides: Partial<TRuleInput> = {}): TRuleInput {
     ...NO_WORKFLOW,
     ...overrides,
   };
+}
+
+/** Requests for sandbox/** are approved at once by the rule “Sandbox” (the automatic path, with a grant). */
+export function sandboxAutoApproval(): TRuleInput {
+  return ruleInput({
+    name: 'Sandbox',
+    resourcePatterns: ['sandbox/**'],
+    outcome: 'auto_approve',
+    approvers: [],
+    channelId: CHANNEL,
+  });
 }

@@ -44,7 +44,7 @@ describe('manifest.yml', () => {
     expect(ok).toBe(true);
   });
 
-  it('still passes in its Socket Mode form (README instructions)', () => {
+  it('still passes in its Socket Mode form (the instructions of docs/guides/slack-app-setup.md)', () => {
     const socket = structuredClone(manifest) as Manifest & { features: { slash_commands: Array<{ url?: string }> } };
     socket.settings.socket_mode_enabled = true;
     delete socket.settings.event_subscriptions.request_url;

@@ -1,61 +1,16 @@
 import express, { Router } from 'express';
 import { AppError } from '../../errors.ts';
-import { enqueueGithubReport } from '../../jobs/definitions/report-github.ts';
-import type { JobDeps } from '../../jobs/queues.ts';
-import { recordAudit } from '../../services/audit/audit.ts';
-import { acceptProtectionRule, type RefusalKind } from '../../services/github/accept.ts';
-import { type GithubApp, githubApp } from '../../services/github/app-client.ts';
+import { githubApp } from '../../services/github/app-client.ts';
 import { ZProtectionRuleEvent } from '../../services/github/event.ts';
-import { postReview } from '../../services/github/report.ts';
+import { receiveProtectionRule } from '../../services/github/receive.ts';
+import type { CoreDeps } from '../../services/ports.ts';
 import { checkInput } from '../../services/requests/input.ts';
-import { SYSTEM } from '../../services/requests/transition.ts';
 import { requireSignedDelivery } from '../auth-gate.ts';
 import type { ClientLimits } from '../rate-limits.ts';
 import { hmacMatches } from './hmac-signature.ts';
 
 /** GitHub sends at most 25 MB; a protection rule event is a few tens of KB. */
 const BODY_LIMIT = '1mb';
-
-/**
- * Rejects at once a deployment no request could be made for (too few approvers besides the
- * requester, or a GitHub user REQUIRE_LINKED_REQUESTERS refuses), so the run does not wait for
- * nobody; the attempt is audited in the global stream with the `kind` of refusal.
- */
-async function rejectAtOnce(
-  deps: JobDeps,
-  app: GithubApp,
-  deploymentId: string,
-  kind: RefusalKind,
-  why: string,
-): Promise<void> {
-  const link = await deps.db.githubDeployment.findUniqueOrThrow({ where: { id: deploymentId } });
-  let status: number | null = null;
-  try {
-    status = await postReview(app, link, {
-      state: 'rejected',
-      comment: `Greenlight could not ask for approval: ${why}`,
-    });
-  } catch (error) {
-    const withStatus = error as { status?: unknown };
-    status = typeof withStatus.status === 'number' ? withStatus.status : null;
-    deps.logger.warn({ err: error }, 'github: rejecting a deployment at once failed');
-  }
-  await deps.db.$transaction((tx) =>
-    recordAudit(tx, {
-      type: status !== null && status < 300 ? 'github.reported' : 'github.report_failed',
-      actor: SYSTEM,
-      details: {
-        kind,
-        state: 'rejected',
-        reason: why,
-        repository: `${link.owner}/${link.repo}`,
-        runId: link.runId.toString(),
-        environment: link.environment,
-        status,
-      },
-    }),
-  );
-}
 
 /**
  * True when `signature` (`X-Hub-Signature-256`) is `sha256=` and the hex HMAC-SHA256 of the raw body
@@ -75,10 +30,10 @@ export function validGithubSignature(body: Buffer, signature: string | undefined
  * action `requested` becomes an approval request through the normal create path (202); a repeat
  * of a delivery, or of a run's environment while its request is pending, creates nothing (200,
  * `duplicate`), and a re-run after the decision is a new request (services/github/accept.ts). Other events are
- * acknowledged and ignored. Reports back to GitHub go through the callbacks queue, so the answer
- * does not wait on them.
+ * acknowledged and ignored. The route checks the transport and answers; services/github/receive.ts
+ * does the rest, and reports back to GitHub go through the Effects port, so the answer does not wait on them.
  */
-export function githubWebhookRoutes(deps: JobDeps, limits: ClientLimits): Router {
+export function githubWebhookRoutes(deps: CoreDeps, limits: ClientLimits): Router {
   const router = Router();
   const secret = deps.config.GITHUB_WEBHOOK_SECRET;
   const raw = express.raw({ limit: BODY_LIMIT, type: () => true });
@@ -124,24 +79,16 @@ export function githubWebhookRoutes(deps: JobDeps, limits: ClientLimits): Router
       throw new AppError('validation_failed', 'not a deployment protection rule event', parsed.problems);
     }
     const event = parsed.data;
-    const accepted = await acceptProtectionRule(deps, app, deliveryId, event);
+    const accepted = await receiveProtectionRule(deps, app, deliveryId, event);
     if (accepted.outcome === 'duplicate') {
       res.status(200).json({ duplicate: true, requestId: accepted.requestId });
       return;
     }
     if (accepted.outcome === 'refused') {
-      // No request to hang a retried report on: GitHub hears the reason now, or the run waits for a person.
-      await rejectAtOnce(deps, app, accepted.deploymentId, accepted.kind, accepted.why);
       res.status(202).json({ refused: accepted.why });
       return;
     }
     const { request } = accepted;
-    await enqueueGithubReport(deps, {
-      requestId: request.id,
-      kind: request.status === 'pending' ? 'waiting' : 'decision',
-    }).catch((error: unknown) =>
-      deps.logger.warn({ err: error, requestId: request.id }, 'github report not queued; the reconciler will retry'),
-    );
     res.status(202).json({ requestId: request.id, status: request.status });
   });
   return router;

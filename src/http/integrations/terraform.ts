@@ -1,12 +1,10 @@
 import express, { Router } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { reportRunTaskJob } from '../../jobs/definitions/report-run-task.ts';
-import { JOB_IDS } from '../../jobs/job-ids.ts';
-import type { JobDeps } from '../../jobs/queues.ts';
+import type { CoreDeps } from '../../services/ports.ts';
 import { checkInput } from '../../services/requests/input.ts';
-import { acceptRunTask } from '../../services/terraform/accept.ts';
 import { TERRAFORM_VERIFICATION_TOKEN, ZRunTaskEnvelope, ZRunTaskRun } from '../../services/terraform/payload.ts';
+import { receiveRunTask } from '../../services/terraform/receive.ts';
 import { requireSignedDelivery } from '../auth-gate.ts';
 import type { ClientLimits } from '../rate-limits.ts';
 import { hmacMatches } from './hmac-signature.ts';
@@ -34,13 +32,13 @@ function parseOr400<T>(schema: z.ZodType<T>, json: unknown): T {
  * must carry a valid `X-TFC-Task-Signature` (else 401, nothing written; counted per address as a
  * failed authentication, and signed ones against RATE_LIMIT_WEBHOOKS_PER_MINUTE: see
  * requireSignedDelivery). The endpoint verification
- * delivery is answered 200. A real run becomes a request (services/terraform/accept.ts) and is
+ * delivery is answered 200. A real run becomes a request (services/terraform/receive.ts) and is
  * answered 200 at once; its result is PATCHed back later by the `terraform.report` job — `running`
  * now, `passed`/`failed` on the decision, or `failed` at once when no request could be made. A
  * repeated delivery of the same run and stage is answered 200 and creates nothing. The access token
  * is never logged.
  */
-export function terraformRunTaskRoutes(deps: JobDeps, limits: ClientLimits): Router {
+export function terraformRunTaskRoutes(deps: CoreDeps, limits: ClientLimits): Router {
   const hmacKey = deps.config.TERRAFORM_RUN_TASK_HMAC_KEY;
   const router = Router();
   const raw = express.raw({ limit: '256kb', type: () => true });
@@ -65,23 +63,7 @@ export function terraformRunTaskRoutes(deps: JobDeps, limits: ClientLimits): Rou
       return;
     }
     const run = parseOr400(ZRunTaskRun, json);
-    const accepted = await acceptRunTask(deps, run);
-    const where = { taskResultId: run.task_result_id, runId: run.run_id, stage: run.stage };
-    if (accepted.kind === 'refused') {
-      deps.logger.warn({ ...where, reason: accepted.failure }, 'terraform run task: no request made; reporting failed');
-      const { requestId } = accepted;
-      await deps.jobs
-        .enqueue(
-          reportRunTaskJob,
-          { requestId, phase: 'final' },
-          { jobId: JOB_IDS.terraformReport(requestId, 'final') },
-        )
-        .catch((error: unknown) =>
-          deps.logger.warn({ err: error, ...where }, 'terraform result not queued; the reconciler will retry'),
-        );
-    } else {
-      deps.logger.info({ ...where, outcome: accepted.kind }, 'terraform run task received');
-    }
+    await receiveRunTask(deps, run);
     res.status(200).json({});
   });
   return router;

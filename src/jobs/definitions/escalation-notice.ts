@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { escalationsOf } from '../../services/requests/escalate.ts';
 import { isNotified, markEscalationNotified } from '../../services/requests/escalation-notices.ts';
-import { escalatedChannelText, escalatedDmText } from '../../slack/blocks/workflow-notices.ts';
+import { escalatedChannelText, escalatedDmText } from '../../slack/blocks/timer-notices.ts';
 import { sendDirectMessage } from '../direct-message.ts';
 import { loadForJob } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';

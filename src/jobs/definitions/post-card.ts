@@ -1,4 +1,7 @@
 import type { Job } from 'bullmq';
+import { z } from 'zod';
+import { isSlackRequester } from '../../domain/requester.ts';
+import type { RequestRow } from '../../services/requests/store.ts';
 import { inCardTurn } from '../card-turns.ts';
 import { cardMetadata, findPostedCards, sendCard } from '../cards.ts';
 import { cardGuard, loadForJob } from '../guards.ts';
@@ -7,37 +10,48 @@ import { type JobDeps, QUEUES } from '../queues.ts';
 import { requeue } from '../requeue.ts';
 import { defineJob } from '../runtime.ts';
 import { callSlack } from '../slack-errors.ts';
-import { type TRequestRef, ZRequestRef } from './payloads.ts';
-import { sendDm } from './send-dm.ts';
+import { sendDm, writeToRequester } from './send-dm.ts';
 import { updateCard } from './update-card.ts';
+
+/**
+ * The card job's payload: the request, and `recheck` when the reconciler queues it again for a
+ * request that has no card recorded — an attempt of a job it replaces may have posted one.
+ */
+const ZPostCard = z.object({ requestId: z.string().uuid(), recheck: z.literal(true).optional() }).strict();
+type TPostCard = z.infer<typeof ZPostCard>;
 
 /**
  * Posts the request's card in its channel, once; then confirms by DM to the requester, whether they
  * asked in Slack or a service (an API client, GitHub, Terraform) named them.
  *
- * Posting is made idempotent here: the first attempt ever is marked in the row before it posts, and
- * any later attempt (a retry, a re-queue by the reconciler, another instance) first looks for a card
- * an earlier attempt posted but never heard back about, and adopts it instead of posting again.
+ * Posting is made idempotent here: only the first attempt of the job queued with the request posts
+ * blind. Any later start (a retry, a job BullMQ found stalled and restarted, each counted in
+ * `attemptsStarted`) and any job the reconciler queued again (`recheck`) first looks for a card an
+ * earlier attempt posted but never heard back about, and adopts it instead of posting again. This
+ * costs no statement: BullMQ already counts the starts of each job, in the same script that starts it.
  */
-export const postCard = defineJob<TRequestRef, JobDeps>({
+export const postCard = defineJob<TPostCard, JobDeps>({
   name: 'card.post',
   queue: QUEUES.cards,
-  schema: ZRequestRef,
+  schema: ZPostCard,
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
-  handle({ requestId }, deps, job, token) {
-    return inCardTurn(deps, requestId, () => postOnce(deps, job, token, requestId));
+  handle({ requestId, recheck }, deps, job, token) {
+    const first = job.attemptsStarted <= 1 && recheck !== true;
+    return inCardTurn(deps, requestId, () => postOnce(deps, job, token, requestId, first));
   },
 });
 
-async function postOnce(deps: JobDeps, job: Job, token: string | undefined, requestId: string): Promise<void> {
+async function postOnce(
+  deps: JobDeps,
+  job: Job,
+  token: string | undefined,
+  requestId: string,
+  first: boolean,
+): Promise<void> {
   const request = await loadForJob(deps, requestId, (r) => cardGuard(r) ?? (r.messageTs === null ? null : 'posted'));
   if (request === null) return;
-  const { count: first } = await deps.db.approvalRequest.updateMany({
-    where: { id: requestId, cardPostStartedAt: null },
-    data: { cardPostStartedAt: deps.now() },
-  });
-  const earlier = first === 1 ? [] : await findPostedCards(deps, job, token, request);
+  const earlier = first ? [] : await findPostedCards(deps, job, token, request);
   let ts = earlier[0];
   if (ts === undefined) {
     const posted = await sendCard(deps, job, token, request, 'card.post', (card) =>
@@ -65,7 +79,8 @@ async function postOnce(deps: JobDeps, job: Job, token: string | undefined, requ
   // The requester gets a confirmation with a link: the person who asked in Slack, or the one an API
   // client or integration named (told the service acted in their name; an unlinked GitHub login has
   // no Slack user, and send-dm settles that DM unsent). The service itself has its API response.
-  await deps.jobs.enqueue(sendDm, { requestId, kind: 'submitted' }, { jobId: JOB_IDS.dm(requestId, 'submitted') });
+  // Its link points at the card just recorded.
+  if (recorded.length > 0) await confirmToRequester(deps, { ...request, messageTs: ts });
   // Decided while the card was being posted, or adopted: the card must show the row as it is now.
   const current =
     recorded[0] ?? (await deps.db.approvalRequest.findUnique({ where: { id: requestId }, select: { version: true } }));
@@ -73,5 +88,22 @@ async function postOnce(deps: JobDeps, job: Job, token: string | undefined, requ
     // Replaces a failed job of the same id (e.g. one that gave up waiting for this post): a plain
     // enqueue would be dropped, and an adopted card would keep whatever it showed.
     await requeue(deps, updateCard, { requestId }, JOB_IDS.updateCard(requestId, current.version));
+  }
+}
+
+/**
+ * The requester's confirmation, written in passing while this job holds the row: a job of its own
+ * would cost three queue scripts and a row read more. Slack refusing or failing it here queues
+ * that job (send-dm.ts), which retries with backoff and waits out rate limits.
+ */
+async function confirmToRequester(deps: JobDeps, request: RequestRow): Promise<void> {
+  // An unlinked GitHub requester has no Slack user to write to (send-dm settles it unsent).
+  if (!isSlackRequester(request.requesterSlackId)) return;
+  try {
+    await writeToRequester(deps, request, 'submitted', (call) => call());
+  } catch (error) {
+    deps.logger.debug({ err: error, requestId: request.id }, 'confirmation DM failed in passing; queued');
+    const requestId = request.id;
+    await deps.jobs.enqueue(sendDm, { requestId, kind: 'submitted' }, { jobId: JOB_IDS.dm(requestId, 'submitted') });
   }
 }

@@ -1,4 +1,4 @@
-import { reminderText, waitingApprovers } from '../../slack/blocks/workflow-notices.ts';
+import { reminderText, waitingApprovers } from '../../slack/blocks/timer-notices.ts';
 import { cardGuard, loadForJob, postedTs } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';

@@ -33,6 +33,29 @@ async function madeBy(deps: Pick<JobDeps, 'db' | 'caches'>, request: RequestRow)
   return client.name;
 }
 
+/**
+ * Writes `kind`'s DM to the request's (Slack) requester: opens the DM channel (cached), then posts.
+ * `call` wraps each Slack call: callSlack in a job of its own (rate limits move the job), a plain
+ * call where another job sends it in passing (post-card.ts) and queues this job if it fails.
+ */
+export async function writeToRequester(
+  deps: Pick<JobDeps, 'db' | 'caches' | 'slack'>,
+  request: RequestRow,
+  kind: DmKind,
+  call: <T>(slackCall: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+  const user = request.requesterSlackId;
+  let channel = deps.caches.dmChannels.get(user);
+  if (channel === undefined) {
+    const opened = await call(() => deps.slack.conversations.open({ users: user }));
+    channel = opened.channel?.id as string;
+    deps.caches.dmChannels.set(user, channel);
+  }
+  const to = channel;
+  const service = kind === 'submitted' ? await madeBy(deps, request) : undefined;
+  await call(() => deps.slack.chat.postMessage({ channel: to, ...dmMessage(request, kind, service) }));
+}
+
 /** The outcome notice (notified.ts) a DM kind is, if it is one: those are sent once. */
 const NOTICE_OF: Partial<Record<DmKind, NoticeStage>> = { outcome: 'decision', grant_ended: 'grant_end' };
 
@@ -63,20 +86,7 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
       await done();
       return;
     }
-    await unlessPermanent(async () => {
-      const user = request.requesterSlackId;
-      let channel = deps.caches.dmChannels.get(user);
-      if (channel === undefined) {
-        const opened = await callSlack(job, token, () => deps.slack.conversations.open({ users: user }));
-        channel = opened.channel?.id as string;
-        deps.caches.dmChannels.set(user, channel);
-      }
-      const to = channel;
-      const service = kind === 'submitted' ? await madeBy(deps, request) : undefined;
-      await callSlack(job, token, () =>
-        deps.slack.chat.postMessage({ channel: to, ...dmMessage(request, kind, service) }),
-      );
-    }, done);
+    await unlessPermanent(() => writeToRequester(deps, request, kind, (call) => callSlack(job, token, call)), done);
     await done();
   },
 });

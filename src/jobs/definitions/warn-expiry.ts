@@ -1,4 +1,4 @@
-import { expiryWarningText } from '../../slack/blocks/workflow-notices.ts';
+import { expiryWarningText } from '../../slack/blocks/timer-notices.ts';
 import { sendDirectMessage } from '../direct-message.ts';
 import { loadForJob } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';

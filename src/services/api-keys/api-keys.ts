@@ -49,23 +49,29 @@ export async function syncConfiguredKeys(
 }
 
 /**
- * Finds the active client whose key hashes to the presented secret. The lookup is by hash, so the
- * secret itself is never compared; the final equality check is constant-time all the same.
+ * Finds the active client whose key hashes to the presented secret: in this instance's copy of the
+ * active keys (known-keys.ts, no I/O) or, for a key it does not hold yet, in PostgreSQL. The lookup
+ * is by hash, so the secret itself is never compared; the final equality check is constant-time all
+ * the same.
  */
 export async function authenticateApiKey(
-  deps: Pick<CoreDeps, 'db' | 'now'>,
+  deps: Pick<CoreDeps, 'db' | 'now' | 'apiKeys'>,
   presented: string,
 ): Promise<ApiClientIdentity | null> {
   const keyHash = hashSecret(presented);
-  const client = await deps.db.apiClient.findUnique({
-    where: { keyHash },
-    select: { id: true, name: true, scope: true, keyHash: true, revokedAt: true, lastUsedAt: true },
-  });
-  if (client === null || client.revokedAt !== null) return null;
+  const client =
+    deps.apiKeys.clientOf(keyHash) ??
+    (await deps.db.apiClient.findUnique({
+      where: { keyHash, revokedAt: null },
+      select: { id: true, name: true, scope: true, keyHash: true, lastUsedAt: true },
+    }));
+  if (client === null) return null;
   if (!timingSafeEqual(Buffer.from(client.keyHash, 'hex'), Buffer.from(keyHash, 'hex'))) return null;
   // Last use is shown in App Home; recording it at most once a minute keeps the hot path read-only.
   const now = deps.now();
   if (client.lastUsedAt === null || now.getTime() - client.lastUsedAt.getTime() >= LAST_USED_EVERY_MS) {
+    // Noted first: concurrent requests of one client record it once (the copy is this instance's).
+    client.lastUsedAt = now;
     await deps.db.apiClient.updateMany({
       where: {
         id: client.id,

@@ -104,7 +104,7 @@ class ChainWalker {
  * events appended while the walk runs are checked when reached, or simply not yet seen.
  *
  * What a chain cannot show: the newest events of a chain deleted with nothing after them leave a
- * shorter chain that is still intact. Exports kept elsewhere are the check for that (README: Audit).
+ * shorter chain that is still intact. Exports kept elsewhere are the check for that (docs/reference/audit.md).
  */
 export async function verifyAuditTrail(db: Tx, options: VerifyOptions = {}): Promise<AuditVerifyReport> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;

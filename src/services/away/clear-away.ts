@@ -5,8 +5,8 @@ import type { CoreDeps } from '../ports.ts';
  * Clears the user's away status (they are back): new requests route to them again. Audited as
  * `away.cleared` with what was cleared; returns false (and records nothing) when none was set.
  */
-export async function clearAway(deps: Pick<CoreDeps, 'db'>, userId: string): Promise<boolean> {
-  return deps.db.$transaction(async (tx) => {
+export async function clearAway(deps: Pick<CoreDeps, 'db' | 'away'>, userId: string): Promise<boolean> {
+  const result = await deps.db.$transaction(async (tx) => {
     // One statement reads and removes it, so a concurrent set is either cleared whole or kept whole.
     const cleared = await tx.$queryRaw<Array<{ away_until: Date; delegate_id: string | null }>>`
       DELETE FROM away_statuses WHERE slack_user_id = ${userId} RETURNING away_until, delegate_id`;
@@ -19,4 +19,7 @@ export async function clearAway(deps: Pick<CoreDeps, 'db'>, userId: string): Pro
     });
     return true;
   });
+  // Routing reads who is away from memory: every instance reloads it now.
+  await deps.away.changed();
+  return result;
 }

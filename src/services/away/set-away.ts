@@ -34,7 +34,7 @@ export function awayProblems(input: AwayInput, now: Date): FieldError[] {
  * created from now on skip them (routing, away-routing.ts); requests already routed are unchanged.
  * Audited as `away.set`. Refused with field errors (`validation_failed`) and nothing changed when invalid.
  */
-export async function setAway(deps: Pick<CoreDeps, 'db' | 'now'>, input: AwayInput): Promise<AwayRow> {
+export async function setAway(deps: Pick<CoreDeps, 'db' | 'now' | 'away'>, input: AwayInput): Promise<AwayRow> {
   const now = deps.now();
   const problems = awayProblems(input, now);
   if (problems.length > 0 || input.until === null) {
@@ -42,7 +42,7 @@ export async function setAway(deps: Pick<CoreDeps, 'db' | 'now'>, input: AwayInp
   }
   const until = input.until;
   const actor: Actor = { type: 'user', id: input.userId };
-  return deps.db.$transaction(async (tx) => {
+  const result = await deps.db.$transaction(async (tx) => {
     const data = { awayUntil: until, delegateId: input.delegateId, setAt: now };
     const row = await tx.awayStatus.upsert({
       where: { slackUserId: input.userId },
@@ -56,4 +56,7 @@ export async function setAway(deps: Pick<CoreDeps, 'db' | 'now'>, input: AwayInp
     });
     return row;
   });
+  // Routing reads who is away from memory: every instance reloads it now.
+  await deps.away.changed();
+  return result;
 }

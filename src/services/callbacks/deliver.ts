@@ -1,10 +1,10 @@
 import { Webhook } from 'standardwebhooks';
-import { toRequestJson } from '../../http/api/v1/request-json.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from '../requests/locking.ts';
 import { getRequest } from '../requests/store.ts';
 import { SYSTEM } from '../requests/transition.ts';
+import { toRequestJson } from '../requests/wire/request-json.ts';
 import { type CallbackStatus, callbackEventType, callbackMessageId, changedAt, wantsCallbacks } from './events.ts';
 import type { CallbackTiming } from './schedule.ts';
 import { callbackSecretFor } from './secrets.ts';

@@ -4,6 +4,7 @@ import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from '../requests/locking.ts';
 import { getRequest, type RequestRow } from '../requests/store.ts';
 import { SYSTEM } from '../requests/transition.ts';
+import { cardLink, slackName } from '../slack-links.ts';
 import { type GithubApp, githubApp } from './app-client.ts';
 
 /** What is reported: where the request waits (a status report, no state), or the decision. */
@@ -36,30 +37,6 @@ export function utcTime(at: Date, now: Date): string {
 /** The review state a finished request gives the run: an approval that went through approves it; anything else rejects it. */
 export function reviewState(status: RequestRow['status']): 'approved' | 'rejected' {
   return status === 'approved' || status === 'executed' || status === 'lapsed' ? 'approved' : 'rejected';
-}
-
-/** A Slack user's display name (users.info), or their id if Slack does not say. */
-async function slackName(deps: Pick<CoreDeps, 'slack'>, userId: string): Promise<string> {
-  try {
-    const { user } = await deps.slack.users.info({ user: userId });
-    return user?.real_name || user?.name || userId;
-  } catch {
-    return userId;
-  }
-}
-
-/** The card's permalink, when it was posted and Slack gives one. */
-async function cardLink(deps: Pick<CoreDeps, 'slack'>, request: RequestRow): Promise<string | null> {
-  if (request.messageTs === null) return null;
-  try {
-    const { permalink } = await deps.slack.chat.getPermalink({
-      channel: request.channelId,
-      message_ts: request.messageTs,
-    });
-    return permalink ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /** Who decided, for GitHub readers: a Slack user by name, or the rule. */

@@ -1,27 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import type { GrantClaims as BoundClaims } from '../../domain/grant-claims.ts';
 import type { GrantKeys } from './keys.ts';
 
 /** The JWT `typ` of a grant: a token of another kind, even one signed by us, is never a grant. */
 export const GRANT_TYPE = 'greenlight-grant+jwt';
 
-/** What a grant binds: the claims beyond the registered ones (the public contract, see README). */
-export interface GrantClaims extends JWTPayload {
-  iss: string;
-  aud: string;
-  sub: string;
-  jti: string;
-  iat: number;
-  nbf: number;
-  exp: number;
-  action: string;
-  resource: string;
-  environment: string | null;
-  params_hash: string;
-  requester: string;
-  approved_by: string[];
-  rule: string | null;
-}
+/** A grant's claims as jose reads them: the registered JWT claims and what a grant binds (domain/grant-claims.ts). */
+export type GrantClaims = JWTPayload & BoundClaims;
 
 /** A grant as issued: the token and what the request row records about it. */
 export interface IssuedGrant {

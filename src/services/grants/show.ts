@@ -1,4 +1,5 @@
 import { recordAudit } from '../audit/audit.ts';
+import { auditRefusal } from '../audit/refusal.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from '../requests/locking.ts';
 import type { RequestRow } from '../requests/store.ts';
@@ -36,12 +37,8 @@ export async function showGrant(
           ? 'not_slack_request'
           : null;
     if (reason !== null) {
-      await recordAudit(tx, {
-        requestId: request.id,
-        type: 'grant.show_refused',
-        actor,
-        details: { reason, status: request.status },
-      });
+      const refusal = { type: 'grant.show_refused', actor, reason, details: { status: request.status } };
+      await auditRefusal(tx, { requestId: request.id, ...refusal });
       return { kind: 'refused', reason, request };
     }
     if (request.status !== 'approved' || request.grantToken === null) return { kind: 'ended', request };

@@ -3,24 +3,12 @@ import { type AwayRow, getAway, listAway } from '../away/away-store.ts';
 import { type IdentityLinkSummary, listIdentities } from '../identities/identities.ts';
 import type { CoreDeps } from '../ports.ts';
 import { REQUEST_SELECT, type RequestRow } from '../requests/store.ts';
-import { listRules, type RuleRow } from '../routing/rules-store.ts';
+import type { RuleRow } from '../routing/rule-row.ts';
+import { listRules } from '../routing/rules-store.ts';
 import { listActiveStandingApprovals, type StandingApproval } from '../standing/standing-approvals.ts';
 import { listAwaiting } from './awaiting.ts';
 import { listUnreviewedBreakGlass } from './break-glass-uses.ts';
-
-/** Items per page in each App Home section: keeps the view far below 100 blocks however much exists. */
-export const HOME_PAGE_SIZE = {
-  mine: 5,
-  awaiting: 5,
-  grants: 5,
-  decisions: 5,
-  rules: 6,
-  keys: 5,
-  identities: 5,
-} as const;
-
-export type HomeSection = keyof typeof HOME_PAGE_SIZE;
-export type HomePages = Partial<Record<HomeSection, number>>;
+import { HOME_PAGE_SIZE, type HomePages, type HomeSection } from './home-pages.ts';
 
 export interface Page<T> {
   items: T[];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { checkEligibility } from '../../domain/decision.ts';
+import { approverRefusal } from '../../domain/decision.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { auditRefusal } from '../audit/refusal.ts';
 import type { CoreDeps } from '../ports.ts';
 import { workflowOf } from '../routing/rule-schema.ts';
 import { storable } from './input.ts';
@@ -39,26 +40,10 @@ export async function askQuestion(
     const { request } = locked;
     if (request.questions.some((q) => q.id === input.questionId)) return { kind: 'repeated', request };
     const actor = { type: 'user', id: input.userId } as const;
-    const eligibility = checkEligibility({
-      userId: input.userId,
-      requesterId: request.requesterSlackId,
-      approverIds: request.approverIds,
-    });
-    const reason =
-      eligibility === 'self_approval'
-        ? 'self'
-        : eligibility === 'not_an_approver'
-          ? 'not_an_approver'
-          : request.status !== 'pending'
-            ? 'not_pending'
-            : null;
+    const reason = approverRefusal(input.userId, request) ?? (request.status !== 'pending' ? 'not_pending' : null);
     if (reason !== null) {
-      await recordAudit(tx, {
-        requestId: request.id,
-        type: 'question.refused',
-        actor,
-        details: { reason, status: request.status },
-      });
+      const refusal = { type: 'question.refused', actor, reason, details: { status: request.status } };
+      await auditRefusal(tx, { requestId: request.id, ...refusal });
       return { kind: 'refused', reason, request };
     }
     const extendSeconds = questionExtension(

@@ -31,6 +31,8 @@ export interface NewRequest {
   id?: string;
   /** Break-glass (break-glass.ts): the requester approves at once, with this justification, where the rule allows it. */
   breakGlass?: { reason: string } | null;
+  /** The MCP client that asked through /mcp, as it named itself in `initialize`; shown on the card. */
+  mcpClient?: { name: string; version: string } | null;
 }
 
 /**
@@ -124,6 +126,7 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
           requiredApprovals,
           ...(chain === null ? {} : { stages: chain.audit }),
           ...(input.breakGlass ? { breakGlass: true } : {}),
+          ...(input.mcpClient ? { mcpClient: input.mcpClient } : {}),
           expiresAt: expiresAt.toISOString(),
           ...(routingNotes === null ? {} : { routingNotes }),
         },
@@ -193,6 +196,8 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       notifyLaterIds: [],
       notifyLaterAt: null,
       notifiedLaterAt: null,
+      mcpClientName: input.mcpClient?.name ?? null,
+      mcpClientVersion: input.mcpClient?.version ?? null,
       createdAt: now,
       updatedAt: now,
       votes: [],

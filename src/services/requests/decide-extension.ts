@@ -1,5 +1,6 @@
-import { checkEligibility } from '../../domain/decision.ts';
+import { approverRefusal } from '../../domain/decision.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { auditRefusal } from '../audit/refusal.ts';
 import { issueGrantFor } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
 import type { Recorded } from './decide.ts';
@@ -62,26 +63,11 @@ export async function recordExtensionDecision(
       const extension = request.extensions.find((e) => e.id === input.extensionId);
       if (extension === undefined) return { kind: 'not_found' };
       const actor = { type: 'user', id: input.userId } as const;
-      const eligibility = checkEligibility({
-        userId: input.userId,
-        requesterId: request.requesterSlackId,
-        approverIds: request.approverIds,
-      });
       const reason =
-        eligibility === 'self_approval'
-          ? 'self'
-          : eligibility === 'not_an_approver'
-            ? 'not_an_approver'
-            : extension.status !== 'pending'
-              ? 'already_decided'
-              : null;
+        approverRefusal(input.userId, request) ?? (extension.status !== 'pending' ? 'already_decided' : null);
       if (reason !== null) {
-        await recordAudit(tx, {
-          requestId: request.id,
-          type: 'extension.refused',
-          actor,
-          details: { reason, extensionId: extension.id, extensionStatus: extension.status, decision: input.decision },
-        });
+        const details = { extensionId: extension.id, extensionStatus: extension.status, decision: input.decision };
+        await auditRefusal(tx, { requestId: request.id, type: 'extension.refused', actor, reason, details });
         return { kind: 'refused', reason, request, status: extension.status };
       }
       if (input.decision === 'deny') {

@@ -1,7 +1,7 @@
 import type { UserOrClientActor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { auditRefusal } from '../audit/refusal.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
 import { isRequestId, type RequestRow } from './store.ts';
@@ -40,11 +40,12 @@ async function screen(
       ? 'not_approved'
       : null;
   if (reason === null) return { kind: 'ok', request };
-  await recordAudit(tx, {
+  await auditRefusal(tx, {
     requestId: request.id,
     type: 'revoke.refused',
     actor,
-    details: { reason, status: request.status },
+    reason,
+    details: { status: request.status },
   });
   return { kind: 'refused', reason, request };
 }

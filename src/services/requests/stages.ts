@@ -70,7 +70,7 @@ export async function expandStages(deps: Pick<CoreDeps, 'slack' | 'caches'>, sta
  * lists a request's approvers keeps working) and the quorum their sum. Null for a route without stages.
  */
 export async function routedStages(
-  deps: Pick<CoreDeps, 'slack' | 'caches' | 'db'>,
+  deps: Pick<CoreDeps, 'slack' | 'caches' | 'db' | 'away'>,
   route: Route,
   requesterId: string,
   now: Date,

@@ -99,6 +99,8 @@ export const REQUEST_SELECT = {
   notifyLaterIds: true,
   notifyLaterAt: true,
   notifiedLaterAt: true,
+  mcpClientName: true,
+  mcpClientVersion: true,
   createdAt: true,
   updatedAt: true,
   votes: {
@@ -196,7 +198,7 @@ export async function insertRequest(tx: Tx, row: RequestRow, events: InitialAudi
         rule_id, rule_name, channel_id, approver_ids, required_approvals, require_reason, grant_seconds,
         thread_replied_at, expires_at, decided_at, decided_by, decision_reason, grant_expires_at,
         grant_id, grant_kid, grant_token, workflow, stage_approvers, break_glass_reason, routing_notes,
-        approvers_notify_at, created_at, updated_at)
+        approvers_notify_at, mcp_client_name, mcp_client_version, created_at, updated_at)
       VALUES (
         ${row.id}::uuid, ${row.status}::request_status, ${row.version}, ${row.source}::request_source,
         ${row.action}, ${row.resource}, ${row.environment}, ${row.risk}::risk, ${row.reason},
@@ -210,7 +212,7 @@ export async function insertRequest(tx: Tx, row: RequestRow, events: InitialAudi
         ${row.grantId}, ${row.grantKid}, ${row.grantToken}, ${JSON.stringify(row.workflow)}::jsonb,
         ${row.stageApprovers === null ? null : JSON.stringify(row.stageApprovers)}::jsonb, ${row.breakGlassReason},
         ${row.routingNotes === null ? null : JSON.stringify(row.routingNotes)}::jsonb, ${row.approversNotifyAt}::timestamptz,
-        ${row.createdAt}::timestamptz, ${row.updatedAt}::timestamptz)
+        ${row.mcpClientName}, ${row.mcpClientVersion}, ${row.createdAt}::timestamptz, ${row.updatedAt}::timestamptz)
       RETURNING id)
     INSERT INTO audit_events (request_id, type, actor_type, actor_id, details, prev_hash, hash, created_at)
     SELECT request.id, e.type, e.actor_type, e.actor_id, e.details, e.prev_hash, e.hash, e.created_at

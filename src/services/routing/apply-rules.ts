@@ -3,19 +3,9 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Tx } from '../types.ts';
 import { toRuleDocument, ZRuleDocument } from './rule-document.ts';
+import { RULE_SELECT, type RuleRow, toRule } from './rule-row.ts';
 import type { TRuleInput } from './rule-schema.ts';
-import {
-  changing,
-  listRules,
-  lockRuleOrder,
-  ORDER_TX,
-  RULE_SELECT,
-  type RuleDeps,
-  type RuleRow,
-  ruleData,
-  ruleSnapshot,
-  toRule,
-} from './rules-store.ts';
+import { changing, listRules, lockRuleOrder, ORDER_TX, type RuleDeps, ruleData, ruleSnapshot } from './rules-store.ts';
 
 /** What marks a rule applied from a rules file (`routing_rules.managed_by`). */
 export const MANAGED_BY_FILE = 'file';

@@ -1,4 +1,3 @@
-import { listAway } from '../away/away-store.ts';
 import type { CoreDeps } from '../ports.ts';
 
 /** One routed approver who was away when the request was routed, and who (if anyone) was asked instead. */
@@ -78,17 +77,17 @@ export function skipAwayApprovers(
   };
 }
 
-/** Who of `userIds` is away at `now`, with their delegates' own statuses (whether they can stand in). */
-async function awayStatuses(
-  deps: Pick<CoreDeps, 'db'>,
+/** Who of `userIds` is away at `now`, with their delegates' own statuses (whether they can stand in). No I/O (away-now.ts). */
+function awayStatuses(
+  deps: Pick<CoreDeps, 'away'>,
   userIds: readonly string[],
   now: Date,
-): Promise<Map<string, { until: Date; delegateId: string | null }>> {
+): Map<string, { until: Date; delegateId: string | null }> {
   if (userIds.length === 0) return new Map();
-  const rows = await listAway(deps.db, now, [...new Set(userIds)]);
+  const rows = deps.away.statusesOf(userIds, now);
   if (rows.length === 0) return new Map();
   const delegateIds = rows.flatMap((row) => (row.delegateId === null ? [] : [row.delegateId]));
-  const delegatesAway = delegateIds.length === 0 ? [] : await listAway(deps.db, now, delegateIds);
+  const delegatesAway = delegateIds.length === 0 ? [] : deps.away.statusesOf(delegateIds, now);
   return new Map(
     [...rows, ...delegatesAway].map((row) => [row.slackUserId, { until: row.awayUntil, delegateId: row.delegateId }]),
   );
@@ -100,11 +99,11 @@ async function awayStatuses(
  * any list of approvers (a rule's, an escalation level's; a chain's stages use {@link routeStagesAroundAway}).
  */
 export async function routeAroundAway(
-  deps: Pick<CoreDeps, 'db'>,
+  deps: Pick<CoreDeps, 'away'>,
   approverIds: readonly string[],
   options: { requesterId: string; requiredApprovals: number; now: Date },
 ): Promise<AwayRouting> {
-  const away = await awayStatuses(deps, approverIds, options.now);
+  const away = awayStatuses(deps, approverIds, options.now);
   if (away.size === 0) return { approverIds: [...approverIds], notes: null };
   return skipAwayApprovers(approverIds, away, options);
 }
@@ -151,11 +150,11 @@ export function skipAwayInStages(
 
 /** A chain's stages (approvers expanded) routed around whoever is away now: {@link skipAwayInStages}. */
 export async function routeStagesAroundAway(
-  deps: Pick<CoreDeps, 'db'>,
+  deps: Pick<CoreDeps, 'away'>,
   stages: readonly { approverIds: readonly string[]; requiredApprovals: number }[],
   options: { requesterId: string; now: Date },
 ): Promise<{ stageApprovers: string[][]; notes: RoutingNotes | null }> {
-  const away = await awayStatuses(
+  const away = awayStatuses(
     deps,
     stages.flatMap((stage) => stage.approverIds),
     options.now,
@@ -171,7 +170,7 @@ export async function routeStagesAroundAway(
 export async function routeRequestAroundAway<
   R extends { approverIds: string[]; requiredApprovals: number; outcome: string },
 >(
-  deps: Pick<CoreDeps, 'db'>,
+  deps: Pick<CoreDeps, 'away'>,
   route: R,
   requesterId: string,
   now: Date,

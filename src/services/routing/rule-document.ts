@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { FieldError } from '../../errors.ts';
 import type { CoreDeps } from '../ports.ts';
 import { checkInput, fieldErrors } from '../requests/input.ts';
+import { ruleProblems } from './rule-problems.ts';
 import {
-  ruleProblems,
   type TRuleInput,
   ZBreakGlass,
   ZEscalationLevel,

@@ -1,60 +1,12 @@
 import type { Actor } from '../../domain/actor.ts';
-import type { TimeCondition } from '../../domain/policy.ts';
 import { isUuid } from '../../domain/uuid.ts';
 import { AppError } from '../../errors.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import type { Tx } from '../types.ts';
-import { type TRuleInput, type Workflow, workflowOf } from './rule-schema.ts';
-
-export const RULE_SELECT = {
-  id: true,
-  name: true,
-  priority: true,
-  enabled: true,
-  actionPatterns: true,
-  resourcePatterns: true,
-  environments: true,
-  minRisk: true,
-  timeCondition: true,
-  outcome: true,
-  denyMessage: true,
-  channelId: true,
-  approvers: true,
-  requiredApprovals: true,
-  ttlSeconds: true,
-  grantSeconds: true,
-  requireReason: true,
-  stages: true,
-  reminder: true,
-  escalation: true,
-  breakGlass: true,
-  needsInfo: true,
-  managedBy: true,
-  updatedAt: true,
-} satisfies Prisma.RoutingRuleSelect;
-
-type StoredRule = Prisma.RoutingRuleGetPayload<{ select: typeof RULE_SELECT }>;
-
-export type RuleRow = Omit<StoredRule, 'timeCondition' | keyof Workflow> &
-  Workflow & {
-    timeCondition: TimeCondition | null;
-  };
-
-export function toRule(row: StoredRule): RuleRow {
-  return {
-    ...row,
-    timeCondition: (row.timeCondition as TimeCondition | null) ?? null,
-    ...workflowOf({
-      stages: row.stages,
-      reminder: row.reminder,
-      escalation: row.escalation,
-      breakGlass: row.breakGlass,
-      needsInfo: row.needsInfo,
-    }),
-  };
-}
+import { RULE_SELECT, type RuleRow, toRule } from './rule-row.ts';
+import type { TRuleInput } from './rule-schema.ts';
 
 export type RuleDeps = Pick<CoreDeps, 'db' | 'caches'>;
 
@@ -152,6 +104,18 @@ export async function lockRuleOrder(tx: Tx): Promise<void> {
  */
 export const ORDER_TX = { maxWait: 10_000, timeout: 15_000 };
 
+/**
+ * Locks one rule's row for a change and reads it: a rule deleted meanwhile is `not_found`, and one
+ * managed as code is refused when the caller asks (`refuseManaged`).
+ */
+async function lockRule(tx: Tx, id: string, options: EditOptions): Promise<RuleRow> {
+  await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
+  const rule = await getRule(tx, id);
+  if (rule === null) throw new AppError('not_found', 'this rule no longer exists');
+  refuseIfManaged(rule, options);
+  return rule;
+}
+
 /** Adds a rule at the end of the list; audited with its content. */
 export async function createRule(
   deps: RuleDeps,
@@ -195,10 +159,7 @@ export async function updateRule(
   return changing(
     deps,
     deps.db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
-      const before = await getRule(tx, id);
-      if (before === null) throw new AppError('not_found', 'this rule no longer exists');
-      refuseIfManaged(before, options);
+      const before = await lockRule(tx, id, options);
       if (expectedUpdatedAt && before.updatedAt.toISOString() !== expectedUpdatedAt) {
         throw new AppError(
           'conflict',
@@ -221,10 +182,7 @@ export async function deleteRule(deps: RuleDeps, actor: Actor, id: string, optio
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
-      const before = await getRule(tx, id);
-      if (before === null) throw new AppError('not_found', 'this rule no longer exists');
-      refuseIfManaged(before, options);
+      const before = await lockRule(tx, id, options);
       await tx.routingRule.delete({ where: { id } });
       await recordAudit(tx, { type: 'rule.deleted', actor, details: { before: ruleSnapshot(before), after: null } });
     }),
@@ -241,10 +199,7 @@ export async function setRuleEnabled(
   await changing(
     deps,
     deps.db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM routing_rules WHERE id = ${id}::uuid FOR UPDATE`;
-      const before = await getRule(tx, id);
-      if (before === null) throw new AppError('not_found', 'this rule no longer exists');
-      refuseIfManaged(before, options);
+      const before = await lockRule(tx, id, options);
       await tx.routingRule.update({ where: { id }, data: { enabled } });
       await recordAudit(tx, {
         type: enabled ? 'rule.enabled' : 'rule.disabled',

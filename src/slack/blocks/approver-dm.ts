@@ -1,7 +1,7 @@
 import type { RequestRow } from '../../services/requests/store.ts';
 import { slackDate } from './kit/date.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
-import { messageLink } from './notifications.ts';
+import { messageLink } from './kit/links.ts';
 
 /**
  * The DM an approver gets for a new request (APPROVER_DMS): what is asked, by whom, and a link to

@@ -6,8 +6,8 @@ import { ACTION_IDS } from '../ids.ts';
 import { slackDate } from './kit/date.ts';
 import { button, confirm } from './kit/elements.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
+import { messageLink } from './kit/links.ts';
 import { context, section } from './kit/text.ts';
-import { messageLink } from './notifications.ts';
 
 const VERDICT_LABEL = {
   acceptable: ':white_check_mark: *Acceptable*',

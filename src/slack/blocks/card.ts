@@ -57,6 +57,13 @@ function contextBlocks(fields: Record<string, unknown>): KnownBlock[] {
   return blocks;
 }
 
+/** ` via Claude Code 1.0.3` for a request an agent made through /mcp (its client's own name, escaped); else nothing. */
+function viaMcpClient(request: RequestRow): string {
+  if (request.mcpClientName === null) return '';
+  const client = `${request.mcpClientName} ${request.mcpClientVersion ?? ''}`.trim();
+  return ` via ${truncate(escapeMrkdwn(client), 120)}`;
+}
+
 /**
  * The one-line decision: on the decided card, in its thread, and in the requester's DM. It says how
  * the request was decided — an approval stays "Approved" after its grant was executed, revoked or
@@ -150,7 +157,9 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
   blocks.push(...breakGlassBlocks(request));
   blocks.push(...routingNoteBlocks(request));
   const rule = request.ruleName === null ? 'default route' : `rule “${escapeMrkdwn(request.ruleName)}”`;
-  blocks.push(context(`Requested ${slackDate(request.createdAt)} · ${rule} · ID \`${request.id}\``));
+  blocks.push(
+    context(`Requested ${slackDate(request.createdAt)}${viaMcpClient(request)} · ${rule} · ID \`${request.id}\``),
+  );
   const text = truncate(
     `${title} on ${request.resource} by ${escapeRequester(request.requesterSlackId)} — ${request.status}`,
     LIMITS.sectionText,

@@ -4,11 +4,11 @@ import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS, CALLBACK_IDS } from '../ids.ts';
 import { describeActorKey } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
+import { formatDuration } from './kit/duration.ts';
 import { button, confirm } from './kit/elements.ts';
 import { option, select, textInput } from './kit/inputs.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
 import { context, plain, section } from './kit/text.ts';
-import { formatDuration } from './stats-modal.ts';
 import { workflowRef } from './workflow-ref.ts';
 
 type Extension = RequestRow['extensions'][number];

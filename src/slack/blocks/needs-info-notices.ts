@@ -2,11 +2,11 @@ import type { KnownBlock } from '@slack/types';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { ACTION_IDS } from '../ids.ts';
 import { slackDate } from './kit/date.ts';
+import { formatDuration } from './kit/duration.ts';
 import { button } from './kit/elements.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
+import { messageLink } from './kit/links.ts';
 import { section } from './kit/text.ts';
-import { messageLink } from './notifications.ts';
-import { formatDuration } from './stats-modal.ts';
 import { workflowRef } from './workflow-ref.ts';
 
 type Question = RequestRow['questions'][number];

@@ -7,12 +7,8 @@ import { describeActorKey } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { offersGrant, showGrantButton } from './kit/grant.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
+import { messageLink } from './kit/links.ts';
 import { section } from './kit/text.ts';
-
-/** A link that opens a message (the card) in Slack. */
-export function messageLink(channel: string, ts: string): string {
-  return `https://slack.com/archives/${channel}/p${ts.replace('.', '')}`;
-}
 
 /**
  * What a DM to the requester is about: the request is waiting, its card failed, how it was decided,

@@ -1,10 +1,10 @@
 import type { ModalView } from '@slack/types';
 import { CALLBACK_IDS } from '../ids.ts';
 import { slackDate } from './kit/date.ts';
+import { formatDuration } from './kit/duration.ts';
 import { textInput } from './kit/inputs.ts';
 import { escapeMrkdwn, truncate } from './kit/limits.ts';
 import { context, plain, section } from './kit/text.ts';
-import { formatDuration } from './stats-modal.ts';
 
 /** The block (and action) id of the question and of the answer inputs. */
 export const QUESTION_FIELD = 'question';

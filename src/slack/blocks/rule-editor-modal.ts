@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import type { RuleRow } from '../../services/routing/rule-row.ts';
 import { NO_WORKFLOW, ruleWorkflow, type TRuleInput, type Workflow } from '../../services/routing/rule-schema.ts';
-import type { RuleRow } from '../../services/routing/rules-store.ts';
 import { CALLBACK_IDS } from '../ids.ts';
 import { fieldOf, input, numberInput, option, select, textInput, type ViewValues } from './kit/inputs.ts';
 import { riskOptions } from './kit/risk.ts';

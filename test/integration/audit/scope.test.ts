@@ -74,13 +74,18 @@ describe('API key scope', () => {
   });
 
   it('follows SERVICE_API_KEYS at the next start: a scope taken away or granted is applied', async () => {
-    await syncConfiguredKeys(t.app.db, [
+    // What a start does: sync the keys, then reload every instance's copy of them (app.ts).
+    const restart = async (keys: Parameters<typeof syncConfiguredKeys>[1]) => {
+      await syncConfiguredKeys(t.app.db, keys);
+      await t.app.deps.apiKeys.changed();
+    };
+    await restart([
       { name: 'ci', secret: API_KEY, scope: 'admin' },
       { name: 'auditor', secret: ADMIN_KEY, scope: 'request' },
     ]);
     expect((await api(t, 'GET', '/audit/verify')).status).toBe(200);
     expect((await api(t, 'GET', '/audit/verify', { key: ADMIN_KEY })).status).toBe(403);
-    await syncConfiguredKeys(t.app.db, [
+    await restart([
       { name: 'ci', secret: API_KEY, scope: 'request' },
       { name: 'auditor', secret: ADMIN_KEY, scope: 'admin' },
     ]);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../../src/platform/data-dir-lock.ts';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '../../../src/platform/migrate.ts';
-import { query, useTestDatabase } from '../../support/database.ts';
+import { createMigratedTestDatabase, query, useTestDatabase } from '../../support/database.ts';
 import { ROOT } from '../../support/process.ts';
 
 /**
@@ -64,6 +64,22 @@ describe('migration runner', () => {
       'SELECT count(*) FROM "_prisma_migrations"',
     )) as [{ count: string }];
     expect(Number(count)).toBe(again.alreadyApplied.length);
+  });
+
+  it('copies of the run’s template (the test apps’ databases) have every migration applied, each its own', async () => {
+    const migrations = await readMigrations();
+    const [a, b] = await Promise.all([createMigratedTestDatabase(), createMigratedTestDatabase()]);
+    try {
+      for (const copy of [a, b]) {
+        const result = await migrate({ url: copy.url });
+        expect(result).toEqual({ applied: [], alreadyApplied: migrations.map((m) => m.name) });
+      }
+      // Separate databases: what one test writes in its copy is not in another's.
+      await query(a.url, 'CREATE TABLE only_in_a (id int)');
+      expect(await query(b.url, "SELECT to_regclass('only_in_a') AS found")).toEqual([{ found: null }]);
+    } finally {
+      await Promise.all([a.drop(), b.drop()]);
+    }
   });
 
   it('applies each migration exactly once when several instances start together', async () => {

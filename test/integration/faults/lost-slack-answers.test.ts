@@ -79,6 +79,27 @@ describe('card posting when Slack answers are lost', () => {
     }
   });
 
+  it('adopts the card of a post whose answer and then whose job were lost, when the reconciler queues it again', async () => {
+    t.slack.failNext('chat.postMessage', { dropAnswer: true }, 1, isCard);
+    const request = await createViaApi(t);
+    await eventually(() => cardsFor(t, request.id).length === 1, 5000, 'lost post reached Slack');
+    // The job waits out its backoff before retrying; then Redis loses it (a flush, a failover).
+    const job = await eventually(
+      async () => {
+        const queued = await t.app.jobs.queue('cards').getJob(`card-post-${request.id}`);
+        return queued !== undefined && (await queued.getState()) === 'delayed' ? queued : undefined;
+      },
+      5000,
+      'post waiting to retry',
+    );
+    await job.remove();
+    // The job the reconciler queues again starts as a first attempt: it must still look before posting.
+    const later = { ...t.app.deps, now: () => new Date(Date.now() + 60_000) };
+    expect((await reconcileNow(later)).reposted).toBeGreaterThanOrEqual(1);
+    const ts = await postedRow(t, request.id);
+    expect(cardsFor(t, request.id).map((c) => c.ts)).toEqual([ts]);
+  });
+
   it('re-renders an adopted card from the reconciler when its update job was lost', async () => {
     t.slack.failNext('chat.postMessage', { dropAnswer: true }, 1, isCard);
     const request = await createViaApi(t);

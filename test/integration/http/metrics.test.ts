@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../../src/jobs/queues.ts';
+import { METRIC_PREFIX } from '../../../src/platform/metrics.ts';
 import { CallbackReceiver } from '../../support/callback-receiver.ts';
 import {
   APPROVER_A,
@@ -121,6 +123,24 @@ describe('GET /metrics (METRICS_TOKEN unset)', () => {
     // Node's default process metrics.
     expect(metrics.family('process_cpu_user_seconds_total').type).toBe('COUNTER');
     expect(metrics.family('nodejs_heap_size_used_bytes').type).toBe('GAUGE');
+  });
+
+  it('docs/reference/metrics.md lists every metric the app serves, with its type, and no other', async () => {
+    const doc = await readFile(new URL('../../../docs/reference/metrics.md', import.meta.url), 'utf8');
+    // The table's rows: | `name` | type … | labels |
+    const rows = new Map(
+      [...doc.matchAll(/^\| `([a-z_*]+)` +\| ([a-z]*)[^|]*\|/gm)].map(([, name = '', type = '']) => [name, type]),
+    );
+    const served = t.app.deps.metrics.registry.getMetricsAsArray();
+    const ours = served.filter((metric) => metric.name.startsWith(METRIC_PREFIX));
+    expect([...rows.keys()].filter((name) => name.startsWith(METRIC_PREFIX)).sort()).toEqual(
+      ours.map((metric) => metric.name).sort(),
+    );
+    for (const metric of ours) expect(rows.get(metric.name), metric.name).toBe(metric.type);
+    // Node's default metrics are one row of wildcards, and every other metric served is one of them.
+    expect(doc).toMatch(/^\| `process_\*`, `nodejs_\*` +\|/m);
+    const others = served.filter((metric) => !metric.name.startsWith(METRIC_PREFIX)).map((metric) => metric.name);
+    expect(others.filter((name) => !/^(process|nodejs)_/.test(name))).toEqual([]);
   });
 });
 

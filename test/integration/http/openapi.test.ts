@@ -34,6 +34,11 @@ const UNDOCUMENTED = new Set([
   'POST /slack/events',
   'POST /integrations/terraform/run-task',
   'POST /integrations/github/webhook',
+  // MCP's Streamable HTTP transport: one JSON-RPC endpoint that the MCP specification describes, and
+  // its tools describe themselves in tools/list (docs/guides/mcp-server.md).
+  'POST /mcp/',
+  'GET /mcp/',
+  'DELETE /mcp/',
 ]);
 
 /** The parts of an Express 5 router layer (router 2.x) the route walk reads. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
-import { messageLink } from '../../../src/slack/blocks/notifications.ts';
+import { messageLink } from '../../../src/slack/blocks/kit/links.ts';
 import {
   APPROVER_A,
   APPROVER_B,

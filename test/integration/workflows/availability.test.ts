@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { QUEUES } from '../../../src/jobs/queues.ts';
 import type { TestApp } from '../../support/harness.ts';
 import {
   APPROVER_A,
@@ -14,6 +15,7 @@ import {
   REQUESTER,
   startLifecycleApp,
   waitForCard,
+  waitForQueueIdle,
 } from '../../support/lifecycle.ts';
 import { PrivateRedis } from '../../support/private-redis.ts';
 import type { SlackCall } from '../../support/slack-double.ts';
@@ -103,8 +105,9 @@ describe('availability-aware approver DMs', () => {
     await click(t, APPROVER_B, 'approve_request', request.id);
     await eventually(async () => (await get(request.id)).status === 'approved');
     expect((await get(request.id)).decision?.by).toBe(APPROVER_B);
-    // The later DM is cancelled with the decision.
-    await new Promise((resolve) => setTimeout(resolve, LATER_SECONDS * 1000 + 1000));
+    // The later DM is cancelled with the decision: once the notify queue, which holds the later-DM timer and
+    // the DMs it sends, has nothing left waiting, delayed or running, no DM to the approver went out.
+    await waitForQueueIdle(t.app.jobs.queue(QUEUES.notify), LATER_SECONDS * 1000 + 10_000);
     expect(dmCallTo(APPROVER_B, request.id)).toBeUndefined();
   });
 

@@ -31,6 +31,8 @@ describe('out of office and delegation', () => {
   });
   beforeEach(async () => {
     await query(t.database.url, 'DELETE FROM away_statuses');
+    // Written behind the service's back: tell it, as set-away and clear-away do.
+    await t.app.deps.away.changed();
     for (const rule of await listRules(t.app.db)) await deleteRule(t.app.deps, { type: 'system' }, rule.id);
   });
 
@@ -159,6 +161,7 @@ describe('out of office and delegation', () => {
 
     // With one approver present, the away ones are skipped and nobody is delegated to.
     await query(t.database.url, 'DELETE FROM away_statuses WHERE slack_user_id = $1', [GROUP_MEMBER]);
+    await t.app.deps.away.changed();
     const second = await createViaApi(t);
     const approvers = (await get(second.id)).route.approvers;
     expect(approvers).toEqual([GROUP_MEMBER]);
@@ -197,6 +200,7 @@ describe('out of office and delegation', () => {
     await t.app.db.awayStatus.create({
       data: { slackUserId: APPROVER_A, awayUntil: new Date(Date.now() - 1000), delegateId: OUTSIDER },
     });
+    await t.app.deps.away.changed();
     const request = await createViaApi(t);
     expect((await get(request.id)).route.approvers.sort()).toEqual([APPROVER_A, APPROVER_B, GROUP_MEMBER].sort());
     expect(await cardText(request.id)).not.toContain('is away');

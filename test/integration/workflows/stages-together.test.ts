@@ -78,6 +78,8 @@ describe('workflows on multi-stage chains', () => {
   });
   beforeEach(async () => {
     await query(t.database.url, 'DELETE FROM away_statuses');
+    // Written behind the service's back: tell it, as set-away and clear-away do.
+    await t.app.deps.away.changed();
     for (const rule of await listRules(t.app.db)) await deleteRule(t.app.deps, SYSTEM, rule.id);
   });
 

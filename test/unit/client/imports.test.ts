@@ -35,7 +35,10 @@ describe('greenlight/client dependencies', () => {
   it('the client loads only fetch, jose, standardwebhooks, node: built-ins and pure files', () => {
     const { files, packages } = closure(path.join(SRC, 'client/index.ts'));
     expect(packages.filter((name) => !name.startsWith('node:') && !ALLOWED_PACKAGES.has(name))).toEqual([]);
-    expect(files.filter((file) => !file.startsWith('client/')).sort()).toEqual(['domain/params-hash.ts']);
+    expect(files.filter((file) => !file.startsWith('client/')).sort()).toEqual([
+      'domain/grant-claims.ts',
+      'domain/params-hash.ts',
+    ]);
   });
 
   it('the CLI is built on the client alone (and the spinner, yaml for rules files, the MCP SDK for mcp-proxy)', () => {
@@ -45,7 +48,9 @@ describe('greenlight/client dependencies', () => {
       packages.filter((name) => !name.startsWith('node:') && !ALLOWED_PACKAGES.has(name) && !mcp(name)).sort(),
     ).toEqual(['nanospinner', 'yaml']);
     expect(
-      files.filter((file) => !file.startsWith('client/') && !file.startsWith('cli/') && !file.startsWith('mcp/proxy/')),
-    ).toEqual(['domain/params-hash.ts']);
+      files
+        .filter((file) => !file.startsWith('client/') && !file.startsWith('cli/') && !file.startsWith('mcp/proxy/'))
+        .sort(),
+    ).toEqual(['domain/grant-claims.ts', 'domain/params-hash.ts']);
   });
 });

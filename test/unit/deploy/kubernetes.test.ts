@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, type IContainer, type ISecret, Secret, Service } from 'kubernetes-models/v1';
@@ -238,6 +239,20 @@ describe('deploy/kubernetes', () => {
     ]) {
       expect(inSecret, name).toContain(name);
     }
+  });
+
+  it('docs/guides/deployment.md describes every manifest of the folder and every key of the example Secret', () => {
+    const guide = readFileSync(new URL('../../../docs/guides/deployment.md', import.meta.url), 'utf8');
+    const section = guide.slice(guide.indexOf('### Kubernetes'), guide.indexOf('### Horizontal scaling'));
+    // The table's first cells: | `deployment-web.yaml` | … and | `pdb-web.yaml`, `pdb-worker.yaml` | …
+    const described = [...section.matchAll(/^\| ([^|]+)\|/gm)].flatMap(([, cell = '']) =>
+      [...cell.matchAll(/`([a-z.-]+\.yaml)`/g)].map(([, file]) => file),
+    );
+    expect(described.sort()).toEqual(manifestFiles().filter((file) => file !== 'kustomization.yaml'));
+    const start = section.indexOf('Create the Secret');
+    const step = section.slice(start, section.indexOf('Use `secret.example.yaml`', start));
+    const named = [...step.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map(([, name]) => name);
+    expect(named.sort()).toEqual(Object.keys(exampleSecret().stringData ?? {}).sort());
   });
 
   it('boots config-wise with the ConfigMap and a filled-in Secret, for each role', () => {

@@ -74,7 +74,7 @@ describe('glob matching agrees with picomatch', () => {
     );
   });
 
-  it('on the globs the README and the tests show', () => {
+  it('on the globs the documentation and the tests show', () => {
     const cases: Array<[string, string, boolean]> = [
       ['db.*', 'db.drop_table', true],
       // Found by the property test (seed -551415334): picomatch matches an input spelled as the glob.

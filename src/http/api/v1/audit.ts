@@ -7,6 +7,8 @@ import { type AuditVerifyReport, verifyAuditTrail } from '../../../services/audi
 import type { CoreDeps } from '../../../services/ports.ts';
 import { parseExportQuery } from './audit-query.ts';
 import { clientOf } from './auth.ts';
+import { API_V1, route } from './operation.ts';
+import { AUDIT_OPERATIONS } from './operations/audit.ts';
 
 /** Writes one chunk, waiting while the client's buffer is full; false once the client has gone. */
 async function send(res: Response, text: string): Promise<boolean> {
@@ -37,7 +39,7 @@ export function auditRoutes(deps: CoreDeps): Router {
   const router = Router();
   let running: Promise<AuditVerifyReport> | null = null;
 
-  router.get('/audit/verify', async (req, res) => {
+  route(router, API_V1, AUDIT_OPERATIONS.verifyAudit, async (req, res) => {
     const client = clientOf(req);
     running ??= verifyAuditTrail(deps.db).finally(() => {
       running = null;
@@ -60,7 +62,7 @@ export function auditRoutes(deps: CoreDeps): Router {
     res.set('cache-control', 'no-store').json(report);
   });
 
-  router.get('/audit', async (req, res) => {
+  route(router, API_V1, AUDIT_OPERATIONS.exportAudit, async (req, res) => {
     const client = clientOf(req);
     const actor: Actor = { type: 'service', id: client.name, clientId: client.id };
     const { range, format } = parseExportQuery(req.query as Record<string, unknown>, deps.now());

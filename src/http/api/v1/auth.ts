@@ -28,8 +28,9 @@ function truncate(text: string, chars: number): string {
  * hash is an active key's (KnownApiKeys, in memory) goes straight to its own budget: other
  * requests' failures never refuse it, however many came from its address. Any other request is
  * first refused 429 while its address is shut out for failing too often (no key lookup, no audit
- * row), then counts against its key's budget (its address's without a key). PostgreSQL decides in
- * the end, on every request, so a revoked key is refused at once. A refused key is answered 401,
+ * row), then counts against its key's budget (its address's without a key). The key is then
+ * authenticated against the same copy (a key it does not hold is looked up in PostgreSQL), which a
+ * revocation reloads on every instance (known-keys.ts). A refused key is answered 401,
  * and audited at most once a minute per address (see RefusalTally).
  */
 export function requireApiKey(deps: Pick<CoreDeps, 'db' | 'now' | 'apiKeys'>, limits: ClientLimits): RequestHandler {

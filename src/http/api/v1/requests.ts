@@ -3,20 +3,20 @@ import type { z } from 'zod';
 import type { ClientActor } from '../../../domain/actor.ts';
 import { hashJson } from '../../../domain/params-hash.ts';
 import { AppError } from '../../../errors.ts';
-import { auditRefusedRead } from '../../../services/audit/refused-read.ts';
-import { acceptCallbackUrl } from '../../../services/callbacks/accept.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { cancelRequest } from '../../../services/requests/cancel.ts';
-import { createRequest } from '../../../services/requests/create.ts';
+import { createForClient } from '../../../services/requests/create-for-client.ts';
 import { executeRequest } from '../../../services/requests/execute.ts';
+import { readOwnRequest, waitWhilePending } from '../../../services/requests/follow.ts';
 import { checkInput } from '../../../services/requests/input.ts';
 import { reportResult } from '../../../services/requests/report-result.ts';
 import { requestExtension } from '../../../services/requests/request-extension.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
-import { getAuditTrail, getRequest, type RequestRow } from '../../../services/requests/store.ts';
-import { lookupSlackUser } from '../../../services/slack-users.ts';
+import { getAuditTrail, type RequestRow } from '../../../services/requests/store.ts';
+import { toRequestJson } from '../../../services/requests/wire/request-json.ts';
 import { clientOf } from './auth.ts';
-import { toRequestJson } from './request-json.ts';
+import { API_V1, type Operation, route } from './operation.ts';
+import { REQUEST_OPERATIONS } from './operations/requests.ts';
 import {
   createRequestSchema,
   MAX_WAIT_SECONDS,
@@ -29,41 +29,6 @@ import {
 } from './schemas.ts';
 
 const WAIT = /^\d{1,2}$/;
-
-/** Resolves who the request is for: a Slack user id checked with users.info, or an e-mail looked up in Slack. */
-async function resolveRequester(
-  deps: CoreDeps,
-  requester: { slackUserId?: string | undefined; email?: string | undefined },
-): Promise<{ slackUserId: string; email: string | null }> {
-  try {
-    if (requester.slackUserId !== undefined) {
-      const user = await lookupSlackUser(deps, { id: requester.slackUserId });
-      if (user.deleted)
-        throw new AppError('unprocessable', `requester ${requester.slackUserId} is deactivated in Slack`);
-      return { slackUserId: requester.slackUserId, email: user.email };
-    }
-    const email = requester.email as string;
-    const user = await lookupSlackUser(deps, { email });
-    if (user.deleted) throw new AppError('unprocessable', `requester ${email} is deactivated in Slack`);
-    return { slackUserId: user.id, email };
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    const code = (error as { data?: { error?: string } }).data?.error;
-    if (code === 'user_not_found' || code === 'users_not_found') {
-      const who = requester.slackUserId ?? requester.email;
-      throw new AppError('unprocessable', `requester ${who} was not found in this Slack workspace`, [
-        {
-          path: requester.slackUserId ? 'requester.slackUserId' : 'requester.email',
-          message: 'is not a member of this Slack workspace',
-        },
-      ]);
-    }
-    throw new AppError(
-      'slack_unavailable',
-      'could not reach Slack to resolve the requester; retry with the same Idempotency-Key',
-    );
-  }
-}
 
 /**
  * `?wait=`: whole seconds written as plain decimal digits, 0 to 60 (`Number()` would also take
@@ -108,7 +73,7 @@ export function requestRoutes(deps: CoreDeps): Router {
   };
   const json = express.json({ limit: '64kb', type: () => true });
 
-  router.post('/requests', requireJson, json, async (req, res) => {
+  route(router, API_V1, REQUEST_OPERATIONS.createRequest, requireJson, json, async (req, res) => {
     const client = clientOf(req);
     const idempotencyKey = req.get('idempotency-key');
     if (idempotencyKey !== undefined && !ZIdempotencyKey.safeParse(idempotencyKey).success) {
@@ -117,94 +82,64 @@ export function requestRoutes(deps: CoreDeps): Router {
       ]);
     }
     const body = parseBody(schema, req.body);
-    // Refused before anything else is looked up: a callback that could never be signed or sent.
-    if (body.callbackUrl !== undefined) await acceptCallbackUrl(deps, client.id, body.callbackUrl);
-    const requester = await resolveRequester(deps, body.requester);
-    const { request, replayed } = await createRequest(
-      deps,
-      {
-        action: body.action,
-        resource: body.resource,
-        reason: body.reason,
-        requesterSlackId: requester.slackUserId,
-        requesterEmail: requester.email,
-        environment: body.environment ?? null,
-        risk: body.risk,
-        context: body.context,
-        ...(body.ttlSeconds === undefined ? {} : { ttlSeconds: body.ttlSeconds }),
-        callbackUrl: body.callbackUrl ?? null,
-        breakGlass: body.breakGlass === true ? { reason: body.breakGlassReason as string } : null,
-      },
-      {
-        actor: { type: 'service', id: client.name, clientId: client.id },
-        ...(idempotencyKey === undefined ? {} : { idempotency: { key: idempotencyKey, bodyHash: hashJson(req.body) } }),
-      },
-    );
+    const { request, replayed } = await createForClient(deps, body, {
+      actor: { type: 'service', id: client.name, clientId: client.id },
+      ...(idempotencyKey === undefined ? {} : { idempotency: { key: idempotencyKey, bodyHash: hashJson(req.body) } }),
+    });
     if (replayed) res.setHeader('idempotent-replayed', 'true');
     res.status(201).location(`/api/v1/requests/${request.id}`).json(toRequestJson(request));
   });
 
-  router.get('/requests/:id', async (req, res) => {
+  route(router, API_V1, REQUEST_OPERATIONS.getRequest, async (req, res) => {
     const client = clientOf(req);
     const id = String(req.params.id);
     const waitSeconds = parseWait(req.query.wait);
-    // Ownership never changes, so someone else's request is audited on the first read only.
-    const load = async (first = false) => {
-      const request = await getRequest(deps.db, id);
-      if (request !== null && request.apiClientId !== client.id && first) {
-        await auditRefusedRead(deps, id, { type: 'service', id: client.name, clientId: client.id });
-      }
-      if (request === null || request.apiClientId !== client.id) throw new AppError('not_found', `no request ${id}`);
-      return request;
-    };
-    let request = await load(true);
-    if (request.status === 'pending' && waitSeconds > 0) {
+    const actor: ClientActor = { type: 'service', id: client.name, clientId: client.id };
+    let request = await readOwnRequest(deps, id, actor, true);
+    if (waitSeconds > 0) {
       const abort = new AbortController();
       res.on('close', () => abort.abort());
-      const deadline = Date.now() + waitSeconds * 1000;
-      // Subscribe first, then re-read, so a decision between the two reads is never missed.
-      while (request.status === 'pending' && Date.now() < deadline && !abort.signal.aborted) {
-        const changed = deps.changes.waitForChange(id, deadline - Date.now(), abort.signal);
-        request = await load();
-        if (request.status !== 'pending') break;
-        if (!(await changed)) break;
-        request = await load();
-      }
+      const read = () => readOwnRequest(deps, id, actor, false);
+      request = await waitWhilePending(deps, request, read, {
+        until: Date.now() + waitSeconds * 1000,
+        signal: abort.signal,
+      });
     }
     res.json(toRequestJson(request, await getAuditTrail(deps.db, id)));
   });
 
   /**
-   * `POST /requests/:id/<verb>`: the body checked against `schema` (`optionalBody`: no body is `{}`), the
-   * use case run on behalf of the calling client, the request answered as it now stands.
+   * `POST /requests/:id/<verb>` as `op` declares it: the body checked against `schema` (a body the
+   * declaration does not require may be left out: it is `{}`), the use case run on behalf of the
+   * calling client, the request answered as it now stands.
    */
   const change = <T>(
-    verb: string,
+    op: Operation,
     schema: z.ZodType<T>,
-    optionalBody: boolean,
     run: (input: { requestId: string; actor: ClientActor; body: T }) => Promise<RequestRow>,
   ) => {
+    const optionalBody = op.body?.required !== true;
     const checks = optionalBody ? [json] : [requireJson, json];
-    router.post(`/requests/:id/${verb}`, ...checks, async (req: Request, res: Response) => {
+    route(router, API_V1, op, ...checks, async (req: Request, res: Response) => {
       const client = clientOf(req);
       const body = parseBody(schema, optionalBody ? (req.body ?? {}) : req.body);
       const actor: ClientActor = { type: 'service', id: client.name, clientId: client.id };
       res.json(toRequestJson(await run({ requestId: String(req.params.id), actor, body })));
     });
   };
-  change('cancel', ZCancelBody, true, ({ requestId, actor, body }) =>
+  change(REQUEST_OPERATIONS.cancelRequest, ZCancelBody, ({ requestId, actor, body }) =>
     cancelRequest(deps, { requestId, actor, reason: body.reason || null }),
   );
-  change('execute', ZExecuteBody, false, ({ requestId, actor, body }) =>
+  change(REQUEST_OPERATIONS.executeRequest, ZExecuteBody, ({ requestId, actor, body }) =>
     executeRequest(deps, { requestId, actor, token: body.grant }),
   );
-  change('revoke', ZRevokeBody, true, ({ requestId, actor, body }) =>
+  change(REQUEST_OPERATIONS.revokeGrant, ZRevokeBody, ({ requestId, actor, body }) =>
     revokeGrant(deps, { requestId, actor, reason: body.reason || null }),
   );
-  change('extend', ZExtendBody, false, ({ requestId, actor, body }) =>
+  change(REQUEST_OPERATIONS.requestExtension, ZExtendBody, ({ requestId, actor, body }) =>
     requestExtension(deps, { requestId, actor, seconds: body.seconds, reason: body.reason }),
   );
-  change('result', ZResultBody, false, ({ requestId, actor, body }) =>
+  change(REQUEST_OPERATIONS.reportResult, ZResultBody, ({ requestId, actor, body }) =>
     reportResult(deps, { requestId, actor, result: body }),
   );
 

@@ -11,16 +11,12 @@ import type { CoreDeps } from '../../../services/ports.ts';
 import { fieldErrors } from '../../../services/requests/input.ts';
 import { applyRulesFile, diffRulesFile } from '../../../services/routing/apply-rules-file.ts';
 import { checkRuleDocument, toRuleDocument } from '../../../services/routing/rule-document.ts';
+import type { RuleRow } from '../../../services/routing/rule-row.ts';
 import type { TRuleInput } from '../../../services/routing/rule-schema.ts';
-import {
-  createRule,
-  deleteRule,
-  getRule,
-  listRules,
-  type RuleRow,
-  updateRule,
-} from '../../../services/routing/rules-store.ts';
+import { createRule, deleteRule, getRule, listRules, updateRule } from '../../../services/routing/rules-store.ts';
 import { clientOf } from './auth.ts';
+import { API_V1, route } from './operation.ts';
+import { RULE_OPERATIONS } from './operations/rules.ts';
 import { type RuleJson, ZRulesEnvelope } from './schemas.ts';
 
 /** Rules files can be long: more room than a request body's 64 kB. */
@@ -103,11 +99,11 @@ export function ruleRoutes(deps: CoreDeps): Router {
     return checked.input;
   };
 
-  router.get('/rules', async (_req, res) => {
+  route(router, API_V1, RULE_OPERATIONS.listRules, async (_req, res) => {
     res.json(await rulesFileJson(deps));
   });
 
-  router.post('/rules', requireJson, json, async (req, res) => {
+  route(router, API_V1, RULE_OPERATIONS.createRule, requireJson, json, async (req, res) => {
     if (isObject(req.body) && req.body.priority !== undefined) {
       throw refused('the rule is invalid', [{ path: 'priority', message: UNORDERED }]);
     }
@@ -118,7 +114,7 @@ export function ruleRoutes(deps: CoreDeps): Router {
       .json(await ruleJson(deps, rule.id));
   });
 
-  router.patch('/rules/:id', requireJson, json, async (req, res) => {
+  route(router, API_V1, RULE_OPERATIONS.updateRule, requireJson, json, async (req, res) => {
     const id = String(req.params.id);
     if (!isObject(req.body)) throw refused('the patch is invalid', [{ path: '(body)', message: 'must be an object' }]);
     const current = await ruleJson(deps, id);
@@ -132,14 +128,14 @@ export function ruleRoutes(deps: CoreDeps): Router {
     res.json(await ruleJson(deps, id));
   });
 
-  router.delete('/rules/:id', async (req, res) => {
+  route(router, API_V1, RULE_OPERATIONS.deleteRule, async (req, res) => {
     const id = String(req.params.id);
     if ((await getRule(deps.db, id)) === null) throw new AppError('not_found', `no rule ${id}`);
     await deleteRule(deps, actorOf(req), id);
     res.status(204).end();
   });
 
-  router.put('/rules', requireJson, json, async (req, res) => {
+  route(router, API_V1, RULE_OPERATIONS.replaceRules, requireJson, json, async (req, res) => {
     const dryRun = parseDryRun(req.query.dryRun);
     const parsed = ZRulesEnvelope.safeParse(req.body);
     if (!parsed.success) throw refused('the rules are invalid', fieldErrors(parsed.error).map(bracketRules));

@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
-import { AppError } from '../../../errors.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { BREAK_GLASS_VERDICTS, reviewBreakGlass } from '../../../services/requests/break-glass-review.ts';
 import { ZReason } from '../../../services/requests/input.ts';
@@ -10,6 +9,7 @@ import { publishHome } from '../../home-publisher.ts';
 import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
 import { explainReview } from '../break-glass-feedback.ts';
 import { STALE_TEXT } from '../stale.ts';
+import { runBeforeClosing } from './view-submit.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().optional() });
 const ZVerdict = z.enum(BREAK_GLASS_VERDICTS);
@@ -38,24 +38,11 @@ export function breakGlassReviewSubmitCallback(deps: CoreDeps) {
     }
     const errors = (text: string) => ack({ response_action: 'errors', errors: { [BREAK_GLASS_FIELDS.note]: text } });
     const userId = input.user.id;
-    let result: Awaited<ReturnType<typeof reviewBreakGlass>>;
-    try {
-      result = await reviewBreakGlass(deps, {
-        requestId: metadata.requestId,
-        userId,
-        verdict: verdict.data,
-        note: note.data,
-      });
-    } catch (error) {
-      await errors(
-        error instanceof AppError
-          ? `Not recorded: ${error.message}.`
-          : 'Not recorded: something failed on our side. Please submit again.',
-      );
-      if (!(error instanceof AppError)) throw error;
-      return;
-    }
-    const problem = explainReview(result);
+    const result = await runBeforeClosing(errors, 'Not recorded', () =>
+      reviewBreakGlass(deps, { requestId: metadata.requestId, userId, verdict: verdict.data, note: note.data }),
+    );
+    if (!result.ok) return;
+    const problem = explainReview(result.value);
     if (problem !== null) {
       await errors(problem);
       return;

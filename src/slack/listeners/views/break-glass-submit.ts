@@ -1,15 +1,14 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
-import { AppError } from '../../../errors.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { breakGlass } from '../../../services/requests/break-glass.ts';
 import { ZReason } from '../../../services/requests/input.ts';
 import { BREAK_GLASS_FIELDS } from '../../blocks/break-glass-modals.ts';
 import { fieldOf } from '../../blocks/kit/inputs.ts';
 import { publishHome } from '../../home-publisher.ts';
-import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
+import type { TViewSubmission } from '../../payloads.ts';
 import { explainBreakGlass } from '../break-glass-feedback.ts';
-import { STALE_TEXT } from '../stale.ts';
+import { formMetadata, runBeforeClosing } from './view-submit.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().optional() });
 
@@ -30,25 +29,14 @@ export function breakGlassSubmitCallback(deps: CoreDeps) {
       await errors(`The justification ${reason.error.issues[0]?.message ?? 'is not valid'}.`);
       return;
     }
-    const metadata = parseMetadata(ZMetadata, input.view.private_metadata);
-    if (metadata === null) {
-      await errors(STALE_TEXT.form);
-      return;
-    }
+    const metadata = await formMetadata(errors, ZMetadata, input);
+    if (metadata === null) return;
     const userId = input.user.id;
-    let result: Awaited<ReturnType<typeof breakGlass>>;
-    try {
-      result = await breakGlass(deps, { requestId: metadata.requestId, userId, reason: reason.data });
-    } catch (error) {
-      await errors(
-        error instanceof AppError
-          ? `Not approved: ${error.message}.`
-          : 'Not approved: something failed on our side. Please submit again.',
-      );
-      if (!(error instanceof AppError)) throw error;
-      return;
-    }
-    const problem = explainBreakGlass(result);
+    const result = await runBeforeClosing(errors, 'Not approved', () =>
+      breakGlass(deps, { requestId: metadata.requestId, userId, reason: reason.data }),
+    );
+    if (!result.ok) return;
+    const problem = explainBreakGlass(result.value);
     if (problem !== null) {
       await errors(problem);
       return;

@@ -4,9 +4,9 @@ import type { CoreDeps } from '../../../services/ports.ts';
 import { askQuestion, ZQuestionText } from '../../../services/requests/ask-question.ts';
 import { fieldOf } from '../../blocks/kit/inputs.ts';
 import { QUESTION_FIELD } from '../../blocks/question-modal.ts';
-import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
+import type { TViewSubmission } from '../../payloads.ts';
 import { ASK_REFUSED } from '../actions/ask-question.ts';
-import { STALE_TEXT } from '../stale.ts';
+import { formMetadata, runBeforeClosing } from './view-submit.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), questionId: z.uuid() });
 
@@ -24,18 +24,16 @@ export function questionModalSubmitCallback(deps: CoreDeps) {
       await errors(`The question ${question.error.issues[0]?.message ?? 'is not valid'}.`);
       return;
     }
-    const metadata = parseMetadata(ZMetadata, input.view.private_metadata);
-    if (metadata === null) {
-      await errors(STALE_TEXT.form);
-      return;
-    }
-    let result: Awaited<ReturnType<typeof askQuestion>>;
-    try {
-      result = await askQuestion(deps, { ...metadata, userId: input.user.id, question: question.data });
-    } catch (error) {
-      await errors('Not asked: something failed on our side. Please submit again.');
-      throw error;
-    }
+    const metadata = await formMetadata(errors, ZMetadata, input);
+    if (metadata === null) return;
+    const asked = await runBeforeClosing(
+      errors,
+      'Not asked',
+      () => askQuestion(deps, { ...metadata, userId: input.user.id, question: question.data }),
+      'unexpected',
+    );
+    if (!asked.ok) return;
+    const result = asked.value;
     if (result.kind === 'not_found') {
       await errors(ASK_REFUSED.not_found);
       return;

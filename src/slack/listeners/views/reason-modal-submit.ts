@@ -1,16 +1,15 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
-import { AppError } from '../../../errors.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
-import { type DecideResult, recordDecision } from '../../../services/requests/decide.ts';
+import { recordDecision } from '../../../services/requests/decide.ts';
 import { ZReason } from '../../../services/requests/input.ts';
 import { refuseUnknownRequest } from '../../../services/requests/unknown-request.ts';
 import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
 import { publishHome } from '../../home-publisher.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
-import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
+import type { TViewSubmission } from '../../payloads.ts';
 import { explainDecision } from '../feedback.ts';
-import { STALE_TEXT } from '../stale.ts';
+import { formMetadata, runBeforeClosing } from './view-submit.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().optional() });
 
@@ -25,39 +24,21 @@ export function reasonModalSubmitCallback(deps: CoreDeps) {
     input: TViewSubmission,
   ) => {
     const decision = input.view.callback_id === CALLBACK_IDS.approveModal ? 'approve' : 'deny';
+    const errors = (text: string) => ack({ response_action: 'errors', errors: { [REASON_FIELDS.reason]: text } });
     const reason = ZReason.safeParse(input.values[REASON_FIELDS.reason]?.[REASON_FIELDS.reason]?.value ?? '');
     if (!reason.success) {
-      await ack({
-        response_action: 'errors',
-        errors: { [REASON_FIELDS.reason]: `A reason is required to ${decision}.` },
-      });
+      await errors(`A reason is required to ${decision}.`);
       return;
     }
-    const metadata = parseMetadata(ZMetadata, input.view.private_metadata);
-    if (metadata === null) {
-      await ack({ response_action: 'errors', errors: { [REASON_FIELDS.reason]: STALE_TEXT.form } });
-      return;
-    }
+    const metadata = await formMetadata(errors, ZMetadata, input);
+    if (metadata === null) return;
     const userId = input.user.id;
-    let result: DecideResult;
-    let announce: () => Promise<void>;
-    try {
-      ({ result, announce } = await recordDecision(deps, {
-        requestId: metadata.requestId,
-        userId,
-        decision,
-        reason: reason.data,
-      }));
-    } catch (error) {
-      // Busy or unreachable: the form stays open with what was typed, and says nothing was recorded.
-      const text =
-        error instanceof AppError
-          ? `Not recorded: ${error.message}.`
-          : 'Not recorded: something failed on our side. Please submit again.';
-      await ack({ response_action: 'errors', errors: { [REASON_FIELDS.reason]: text } });
-      if (!(error instanceof AppError)) throw error;
-      return;
-    }
+    // Busy or unreachable: the form stays open with what was typed, and says nothing was recorded.
+    const recorded = await runBeforeClosing(errors, 'Not recorded', () =>
+      recordDecision(deps, { requestId: metadata.requestId, userId, decision, reason: reason.data }),
+    );
+    if (!recorded.ok) return;
+    const { result, announce } = recorded.value;
     if (result.kind === 'not_found')
       await refuseUnknownRequest(deps, { userId, requestId: metadata.requestId, decision });
     const problem = result.kind === 'recorded' ? null : explainDecision(result, decision);

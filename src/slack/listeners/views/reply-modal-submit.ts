@@ -5,9 +5,9 @@ import { answerQuestion } from '../../../services/requests/answer-question.ts';
 import { ZQuestionText } from '../../../services/requests/ask-question.ts';
 import { fieldOf } from '../../blocks/kit/inputs.ts';
 import { ANSWER_FIELD } from '../../blocks/question-modal.ts';
-import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
+import type { TViewSubmission } from '../../payloads.ts';
 import { REPLY_REFUSED } from '../actions/reply-question.ts';
-import { STALE_TEXT } from '../stale.ts';
+import { formMetadata, runBeforeClosing } from './view-submit.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), questionId: z.uuid() });
 
@@ -24,18 +24,16 @@ export function replyModalSubmitCallback(deps: CoreDeps) {
       await errors(`The answer ${answer.error.issues[0]?.message ?? 'is not valid'}.`);
       return;
     }
-    const metadata = parseMetadata(ZMetadata, input.view.private_metadata);
-    if (metadata === null) {
-      await errors(STALE_TEXT.form);
-      return;
-    }
-    let result: Awaited<ReturnType<typeof answerQuestion>>;
-    try {
-      result = await answerQuestion(deps, { ...metadata, userId: input.user.id, answer: answer.data });
-    } catch (error) {
-      await errors('Not sent: something failed on our side. Please submit again.');
-      throw error;
-    }
+    const metadata = await formMetadata(errors, ZMetadata, input);
+    if (metadata === null) return;
+    const answered = await runBeforeClosing(
+      errors,
+      'Not sent',
+      () => answerQuestion(deps, { ...metadata, userId: input.user.id, answer: answer.data }),
+      'unexpected',
+    );
+    if (!answered.ok) return;
+    const result = answered.value;
     if (result.kind === 'not_found' || result.kind === 'refused') {
       await errors(REPLY_REFUSED[result.kind === 'refused' ? result.reason : 'not_found']);
       return;

@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
-import { AppError } from '../../../errors.ts';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { ZReason } from '../../../services/requests/input.ts';
 import { revokeGrant } from '../../../services/requests/revoke.ts';
@@ -8,9 +7,9 @@ import { getRequest } from '../../../services/requests/store.ts';
 import { refuseUnknownRequest } from '../../../services/requests/unknown-request.ts';
 import { REASON_FIELDS } from '../../blocks/reason-modal.ts';
 import { publishHome } from '../../home-publisher.ts';
-import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
+import type { TViewSubmission } from '../../payloads.ts';
 import { explainRevokeRefusal } from '../feedback.ts';
-import { STALE_TEXT } from '../stale.ts';
+import { formMetadata, runBeforeClosing } from './view-submit.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().optional() });
 
@@ -32,25 +31,20 @@ export function revokeModalSubmitCallback(deps: CoreDeps) {
       await errors(`The reason ${reason.error.issues[0]?.message ?? 'is not valid'}.`);
       return;
     }
-    const metadata = parseMetadata(ZMetadata, input.view.private_metadata);
-    if (metadata === null) {
-      await errors(STALE_TEXT.form);
-      return;
-    }
+    const metadata = await formMetadata(errors, ZMetadata, input);
+    if (metadata === null) return;
     const userId = input.user.id;
     const { requestId } = metadata;
-    try {
-      await revokeGrant(deps, { requestId, actor: { type: 'user', id: userId }, reason: reason?.data ?? null });
-    } catch (error) {
-      if (!(error instanceof AppError)) {
-        // Busy or unreachable: the form stays open with what was typed, and says nothing changed.
-        await errors('Not revoked: something failed on our side. Please submit again.');
-        throw error;
-      }
-      if (error.code === 'not_found') await refuseUnknownRequest(deps, { userId, requestId, decision: 'revoke' });
-      await errors(explainRevokeRefusal(error, await getRequest(deps.db, requestId)));
-      return;
-    }
+    const revoked = await runBeforeClosing(
+      errors,
+      'Not revoked',
+      () => revokeGrant(deps, { requestId, actor: { type: 'user', id: userId }, reason: reason?.data ?? null }),
+      async (error) => {
+        if (error.code === 'not_found') await refuseUnknownRequest(deps, { userId, requestId, decision: 'revoke' });
+        return explainRevokeRefusal(error, await getRequest(deps.db, requestId));
+      },
+    );
+    if (!revoked.ok) return;
     await ack();
     // Opened from App Home (no channel): the revoked access leaves the user's list.
     if (metadata.channelId === undefined) await publishHome(deps, client, userId);

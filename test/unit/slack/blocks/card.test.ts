@@ -24,6 +24,15 @@ describe('approval card', () => {
     expect(text).not.toContain('<!channel>');
   });
 
+  it('names the MCP client an agent asked through, escaped, on the context line; nothing for other requests', () => {
+    const lastLine = (request: RequestRow) => JSON.stringify(buildCard(request).blocks.at(-1));
+    expect(lastLine(row({ mcpClientName: 'Claude Code', mcpClientVersion: '1.0.3' }))).toContain(
+      ' via Claude Code 1.0.3 · ',
+    );
+    expect(lastLine(row({ mcpClientName: '<!here> bot', mcpClientVersion: '2' }))).toContain('via &lt;!here&gt; bot 2');
+    expect(lastLine(row())).not.toContain(' via ');
+  });
+
   it('shows the risk with its coloured dot', () => {
     expect(JSON.stringify(buildCard(row({ risk: 'high' })).blocks)).toContain(':large_orange_circle: High');
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HomeData } from '../../../../src/services/home/home-data.ts';
 import type { RequestRow } from '../../../../src/services/requests/store.ts';
+import type { RuleRow } from '../../../../src/services/routing/rule-row.ts';
 import { NO_WORKFLOW } from '../../../../src/services/routing/rule-schema.ts';
-import type { RuleRow } from '../../../../src/services/routing/rules-store.ts';
 import { buildHomeView, describeRule } from '../../../../src/slack/blocks/home-view.ts';
 import { validateView } from '../../../support/block-kit.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { RuleRow } from '../../../../src/services/routing/rule-row.ts';
 import { NO_WORKFLOW } from '../../../../src/services/routing/rule-schema.ts';
-import type { RuleRow } from '../../../../src/services/routing/rules-store.ts';
 import {
   buildRuleEditorModal,
   FIELD_BLOCK,

@@ -1,12 +1,8 @@
 import type { SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import type { WindowStats } from '../../../../src/services/stats/approval-stats.ts';
-import {
-  buildStatsModal,
-  formatDuration,
-  formatShare,
-  windowBlocks,
-} from '../../../../src/slack/blocks/stats-modal.ts';
+import type { WindowStats } from '../../../../src/services/stats/window-stats.ts';
+import { formatDuration } from '../../../../src/slack/blocks/kit/duration.ts';
+import { buildStatsModal, formatShare, windowBlocks } from '../../../../src/slack/blocks/stats-modal.ts';
 import { validateView } from '../../../support/block-kit.ts';
 
 const to = new Date('2026-11-23T12:00:00Z');

@@ -1,6 +1,6 @@
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import { slackStartupError } from '../../../src/slack/startup-errors.ts';
+import { slackStartupError } from '../../../src/slack/connect-errors.ts';
 
 const bot = { method: 'auth.test', token: 'SLACK_BOT_TOKEN', apiUrl: 'https://slack.example/api/' } as const;
 const app = {

@@ -1,4 +1,4 @@
-import { networkReason, SettingError } from '../platform/startup-errors.ts';
+import { networkReason, SettingError } from '../platform/setting-error.ts';
 
 /** Slack error codes that mean the token itself is wrong, revoked, or not allowed to do this. */
 const TOKEN_ERRORS = new Set([

@@ -1,7 +1,7 @@
 import { actingFor, parseActorKey } from '../../../domain/actor.ts';
-import { requestStageProgress, stageStatus } from '../../../services/requests/stages.ts';
-import type { AuditRow, RequestRow } from '../../../services/requests/store.ts';
-import type { RequestJson } from './schemas.ts';
+import { requestStageProgress, stageStatus } from '../stages.ts';
+import type { AuditRow, RequestRow } from '../store.ts';
+import type { RequestJson } from './request-schema.ts';
 
 /** A JSON column the validators only ever let an object into (a request's context, an audit event's details). */
 function storedObject<T extends object>(value: unknown): T {

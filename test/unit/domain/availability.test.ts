@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inDoNotDisturb } from '../../../../src/services/availability/availability.ts';
+import { inDoNotDisturb } from '../../../src/domain/availability.ts';
 
 const NOW = new Date('2026-12-04T22:30:00Z');
 const s = (iso: string) => Date.parse(iso) / 1000;

@@ -3,7 +3,7 @@ import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
 import type { RequestRow } from '../../services/requests/store.ts';
 import { slackDate } from './kit/date.ts';
 import { escapeMrkdwn, LIMITS, truncate } from './kit/limits.ts';
-import { messageLink } from './notifications.ts';
+import { messageLink } from './kit/links.ts';
 
 type Notified = Pick<
   RequestRow,
