@@ -17,6 +17,8 @@
  *      (bench/grants.ts).
  *   9. MCP — request_approval answered by an auto-approve rule, round trip p50/p99 over one /mcp
  *      session, beside the same request through POST /api/v1/requests (bench/mcp.ts).
+ *   10. mcp-proxy — an auto-approved tool call through `greenlight mcp-proxy` against the same call
+ *      made directly: p50/p99 of each and what the proxy adds (bench/mcp-proxy.ts).
  * Prints a table and a JSON line. It is a script, not a test: it asserts nothing.
  */
 import { spawn } from 'node:child_process';
@@ -33,6 +35,7 @@ import { type SlackCall, SlackDouble } from '../test/support/slack-double.ts';
 import { SlackSender } from '../test/support/slack-requests.ts';
 import { measureGrants } from './grants.ts';
 import { measureMcp } from './mcp.ts';
+import { measureMcpProxy } from './mcp-proxy.ts';
 import { type Summary, summary } from './summary.ts';
 
 const CHANNEL = 'C0BENCH001';
@@ -550,7 +553,12 @@ async function main(): Promise<void> {
   console.log('\nMCP: request_approval a rule approves at once (one session, back to back)');
   console.log(line('request_approval over /mcp', mcp.mcpAutoApproved));
   console.log(line('the same request, POST /api/v1/requests', mcp.restAutoApproved));
-  console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios, grants, mcp })}`);
+  const mcpProxy = await measureMcpProxy();
+  console.log(`\nmcp-proxy: read_text_file of server-filesystem, auto-approved (${mcpProxy.calls} calls, sequential)`);
+  console.log(`${'direct: p50 / p99'.padEnd(44)} ${mcpProxy.direct.p50} / ${mcpProxy.direct.p99} ms`);
+  console.log(`${'through the proxy: p50 / p99'.padEnd(44)} ${mcpProxy.proxied.p50} / ${mcpProxy.proxied.p99} ms`);
+  console.log(`${'added by the proxy: p50 / p99'.padEnd(44)} ${mcpProxy.added.p50} / ${mcpProxy.added.p99} ms`);
+  console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios, grants, mcp, mcpProxy })}`);
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,9 @@
  * verify the grant offline and check signed webhooks. Depends on fetch, jose and standardwebhooks
  * only, never on the server.
  */
+
+/** SHA-256 of a JSON value's canonical form (keys sorted): how `mcp.arguments_sha256` binds a tool call's arguments. */
+export { hashJson } from '../domain/params-hash.ts';
 export {
   type ClientOptions,
   type CreatedRequest,
@@ -23,3 +26,4 @@ export {
   verifyGrantSignature,
 } from './verify-grant.ts';
 export { type HeaderSource, verifyWebhook, WebhookSignatureError } from './verify-webhook.ts';
+export { type Withdrawal, withdrawRequest } from './withdraw.ts';

@@ -3,6 +3,10 @@ export const COMMAND_REQUEST_ACTION = '/request-action';
 
 export const ACTION_IDS = {
   approve: 'approve_request',
+  /** "Approve this tool for 15 minutes": on the card of an MCP tool call (greenlight mcp-proxy). */
+  approveForWhile: 'approve_request_for_while',
+  /** Revoke a standing approval ("approve for a while"), in App Home. */
+  standingRevoke: 'home_standing_revoke',
   deny: 'deny_request',
   cancel: 'home_cancel_request',
   page: 'home_page',

@@ -201,3 +201,16 @@ export async function click(
     block_id: 'decision',
   });
 }
+
+/** Denies as an approver does: Deny on the card, then the reason modal submitted with `reason`. */
+export async function denyWithReason(t: AppUnderTest, user: string, requestId: string, reason: string): Promise<void> {
+  await click(t, user, 'deny_request', requestId);
+  const opened = await t.slack.waitForCall('views.open', (c) => JSON.stringify(c.args.view).includes(requestId));
+  const submitted = await t.sender.viewSubmission({
+    user_id: user,
+    callback_id: 'deny_reason_modal',
+    private_metadata: (opened.args.view as { private_metadata: string }).private_metadata,
+    values: { reason: { reason: { type: 'plain_text_input', value: reason } } },
+  });
+  if (submitted.status !== 200) throw new Error(`the deny reason modal answered ${submitted.status}`);
+}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { audit } from './commands/audit.ts';
+import { mcpProxy } from './commands/mcp-proxy.ts';
 import { rules } from './commands/rules.ts';
 import { run } from './commands/run.ts';
 import { status } from './commands/status.ts';
@@ -19,6 +20,7 @@ Commands:
   verify   check a grant token offline
   audit    audit verify: check the service's audit trail (admin keys)
   rules    rules export | rules apply <file> [--dry-run]: routing rules as code (admin keys)
+  mcp-proxy  gate an MCP server's tool calls: greenlight mcp-proxy --name NAME -- <server command>
 
 Settings (flags win over the environment):
   GREENLIGHT_URL         --url        the Greenlight service, e.g. https://greenlight.example.com
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   verify,
   audit,
   rules,
+  'mcp-proxy': mcpProxy,
 };
 
 /** The package version, read from package.json next to src/ or dist/. */

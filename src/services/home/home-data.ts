@@ -5,6 +5,7 @@ import type { CoreDeps } from '../ports.ts';
 import { REQUEST_SELECT, type RequestRow } from '../requests/store/reads.ts';
 import type { RuleRow } from '../routing/rule-row.ts';
 import { listRules } from '../routing/rules-store.ts';
+import { listActiveStandingApprovals, type StandingApproval } from '../standing/standing-approvals.ts';
 import { listAwaiting } from './awaiting.ts';
 import { listUnreviewedBreakGlass } from './break-glass-uses.ts';
 import { HOME_PAGE_SIZE, type HomePages, type HomeSection } from './home-pages.ts';
@@ -33,6 +34,8 @@ export interface HomeData {
   awayList?: AwayRow[];
   /** GitHub login → Slack user links (admins). */
   identities?: Page<IdentityLinkSummary>;
+  /** Standing approvals ("approve this tool for 15 minutes") in force that this user gave (all, for admins). */
+  standing?: StandingApproval[];
 }
 
 function paged<T>(rows: T[], page: number, size: number): Page<T> {
@@ -55,7 +58,8 @@ export async function loadHome(
     skip: page(section) * HOME_PAGE_SIZE[section],
     take: HOME_PAGE_SIZE[section] + 1,
   });
-  const [mine, awaiting, grants, votes, away] = await Promise.all([
+  const admin = isAdmin(deps, userId);
+  const [mine, awaiting, grants, votes, away, standing] = await Promise.all([
     deps.db.approvalRequest.findMany({
       where: { requesterSlackId: userId, status: 'pending' },
       orderBy: { expiresAt: 'asc' },
@@ -78,10 +82,11 @@ export async function loadHome(
       ...window('decisions'),
     }),
     getAway(deps.db, userId, now),
+    listActiveStandingApprovals(deps, userId, admin, 5),
   ]);
   const data: HomeData = {
     userId,
-    isAdmin: isAdmin(deps, userId),
+    isAdmin: admin,
     mine: paged(mine, page('mine'), HOME_PAGE_SIZE.mine),
     awaiting: paged(awaiting, page('awaiting'), HOME_PAGE_SIZE.awaiting),
     grants: paged(grants, page('grants'), HOME_PAGE_SIZE.grants),
@@ -91,6 +96,7 @@ export async function loadHome(
       HOME_PAGE_SIZE.decisions,
     ),
     away,
+    standing,
   };
   if (data.isAdmin) {
     const [rules, keys, breakGlass, awayList, identities] = await Promise.all([

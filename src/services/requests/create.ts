@@ -9,6 +9,7 @@ import { issueGrantFor, SLACK_AUDIENCE } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
 import { routeRequestAroundAway } from '../routing/away-routing.ts';
 import { type Route, resolveRoute } from '../routing/route.ts';
+import { findCoveringApproval, standingScopeOf } from '../standing/standing-approvals.ts';
 import { assertBreakGlassAllowed, breakGlassAtCreation } from './break-glass.ts';
 import { type IdempotencyKey, type Replay, withIdempotency } from './idempotency.ts';
 import { routedStages } from './stages.ts';
@@ -94,6 +95,18 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       );
     }
     if (input.breakGlass) assertBreakGlassAllowed(route);
+    // An MCP tool call an approver approved "for a while" is approved again at once (one more read, mcp.* only).
+    const scope =
+      route.outcome === 'require_approval' && chain === null && !input.breakGlass && apiClientId !== null
+        ? standingScopeOf({
+            apiClientId,
+            requesterSlackId: input.requesterSlackId,
+            ...subject,
+            context: input.context,
+            requiredApprovals,
+          })
+        : null;
+    const covering = scope === null ? null : await findCoveringApproval(deps.db, scope, approverIds, now);
     const id = input.id ?? randomUUID();
     const ttlSeconds = timeToDecide(route, input.ttlSeconds, deps.config.DEFAULT_TTL_SECONDS);
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
@@ -199,6 +212,23 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       // Like a rule's decision, the card shows the break-glass approval from the start.
       created = { ...row, ...columns, version: 1, threadRepliedAt: now };
       auditEvents.push(...events);
+    } else if (covering !== null) {
+      const change = {
+        at: now,
+        actor: { type: 'user', id: covering.approvedBy } as const,
+        reason: `covered by a standing approval until ${covering.expiresAt.toISOString()}`,
+        grant: await issueGrantFor(deps, deps.db, row, now, audience),
+      };
+      created = { ...row, ...transitionColumns(row, 'approved', change), version: 1, threadRepliedAt: now };
+      auditEvents.push(transitionEvent(row, 'approved', change), {
+        type: 'standing_approval.covered',
+        actor: change.actor,
+        details: {
+          standingApprovalId: covering.id,
+          givenOn: covering.requestId,
+          expiresAt: covering.expiresAt.toISOString(),
+        },
+      });
     } else if (route.outcome !== 'require_approval') {
       const to = route.outcome === 'auto_approve' ? 'approved' : 'denied';
       const change = {

@@ -2,6 +2,7 @@ import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import { decidedStatus } from '../../domain/request-status.ts';
 import { requesterMention } from '../../domain/requester.ts';
 import type { RequestRow } from '../../services/requests/store/reads.ts';
+import { STANDING_APPROVAL_SECONDS, standingScopeOf } from '../../services/standing/standing-approvals.ts';
 import { ACTION_IDS } from '../ids.ts';
 import { breakGlassBlocks } from './card-break-glass.ts';
 import { escalationBlocks } from './card-escalation.ts';
@@ -130,7 +131,20 @@ export function buildCard(request: RequestRow): { text: string; blocks: KnownBlo
     blocks.push({
       type: 'actions',
       block_id: 'decision',
-      elements: [approve, button('Deny', ACTION_IDS.deny, request.id, 'danger')],
+      elements: [
+        approve,
+        // An MCP tool call may be approved for a while: later identical calls run at once (standing-approvals.ts).
+        ...(standingScopeOf(request) === null
+          ? []
+          : [
+              button(
+                `Approve this tool for ${STANDING_APPROVAL_SECONDS / 60} minutes`,
+                ACTION_IDS.approveForWhile,
+                request.id,
+              ),
+            ]),
+        button('Deny', ACTION_IDS.deny, request.id, 'danger'),
+      ],
     });
   } else {
     const grant = grantStatusLine(request);

@@ -10,6 +10,7 @@ import type { RuleRow } from '../../services/routing/rule-row.ts';
 import { ACTION_IDS, COMMAND_REQUEST_ACTION } from '../ids.ts';
 import { awayAdminBlocks, awayBlocks } from './home-away.ts';
 import { unreviewedBreakGlassBlocks } from './home-break-glass.ts';
+import { standingApprovalBlocks } from './home-standing.ts';
 import { describeDecider } from './kit/actor.ts';
 import { slackDate } from './kit/date.ts';
 import { button, confirm } from './kit/elements.ts';
@@ -228,7 +229,7 @@ export function buildHomeView(data: HomeData, pages: HomePages = {}): HomeView {
   }
   blocks.push(...pager(pages, 'mine', data.mine));
 
-  blocks.push(...activeAccess(data, pages));
+  blocks.push(...activeAccess(data, pages), ...standingApprovalBlocks(data.standing));
 
   blocks.push(header('Your recent decisions'));
   if (data.decisions.items.length === 0) blocks.push(section('_No decisions yet._'));

@@ -14,6 +14,7 @@ import {
   api,
   click,
   createViaApi,
+  denyWithReason,
   eventually,
   REQUESTER,
   startLifecycleApp,
@@ -89,18 +90,7 @@ describe('the greenlight CLI process', () => {
     '--',
     ...command,
   ];
-  /** Denies as an approver does: Deny on the card, then the reason modal. */
-  const deny = async (id: string, reason: string) => {
-    await click(t, APPROVER_A, 'deny_request', id);
-    const opened = await t.slack.waitForCall('views.open', (c) => JSON.stringify(c.args.view).includes(id));
-    const submitted = await t.sender.viewSubmission({
-      user_id: APPROVER_A,
-      callback_id: 'deny_reason_modal',
-      private_metadata: (opened.args.view as { private_metadata: string }).private_metadata,
-      values: { reason: { reason: { type: 'plain_text_input', value: reason } } },
-    });
-    expect(submitted.status).toBe(200);
-  };
+  const deny = (id: string, reason: string) => denyWithReason(t, APPROVER_A, id, reason);
   /** The request a run asked for, once it waits on it (its first progress line). */
   const waiting = async (run: CliRun) =>
     (await run.waitForStderr(/waiting for approval of ([0-9a-f-]{36})/))[1] as string;

@@ -41,15 +41,16 @@ describe('greenlight/client dependencies', () => {
     ]);
   });
 
-  it('the CLI is built on the client alone (and the spinner, and yaml for rules files)', () => {
+  it('the CLI is built on the client alone (and the spinner, yaml for rules files, the MCP SDK for mcp-proxy)', () => {
     const { files, packages } = closure(path.join(SRC, 'cli/greenlight.ts'));
-    expect(packages.filter((name) => !name.startsWith('node:') && !ALLOWED_PACKAGES.has(name)).sort()).toEqual([
-      'nanospinner',
-      'yaml',
-    ]);
-    expect(files.filter((file) => !file.startsWith('client/') && !file.startsWith('cli/')).sort()).toEqual([
-      'domain/grant-claims.ts',
-      'domain/params-hash.ts',
-    ]);
+    const mcp = (name: string) => name.startsWith('@modelcontextprotocol/sdk/');
+    expect(
+      packages.filter((name) => !name.startsWith('node:') && !ALLOWED_PACKAGES.has(name) && !mcp(name)).sort(),
+    ).toEqual(['nanospinner', 'yaml']);
+    expect(
+      files
+        .filter((file) => !file.startsWith('client/') && !file.startsWith('cli/') && !file.startsWith('mcp/proxy/'))
+        .sort(),
+    ).toEqual(['domain/grant-claims.ts', 'domain/params-hash.ts']);
   });
 });

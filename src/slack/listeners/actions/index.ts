@@ -5,6 +5,7 @@ import { type TBlockActions, validated, ZBlockActions } from '../../payloads.ts'
 import type { IdMatcher } from '../fallbacks.ts';
 import { staleButton } from '../stale.ts';
 import { adminActionCallbacks } from './admin-actions.ts';
+import { approveForWhileCallback } from './approve-for-while.ts';
 import { approveRequestCallback } from './approve-request.ts';
 import { askQuestionCallback } from './ask-question.ts';
 import { awayClearCallback } from './away-clear.ts';
@@ -13,7 +14,7 @@ import { breakGlassCallback } from './break-glass.ts';
 import { breakGlassReviewCallback } from './break-glass-review.ts';
 import { decideExtensionCallback } from './decide-extension.ts';
 import { denyRequestCallback } from './deny-request.ts';
-import { homeCancelCallback, homePageCallback } from './home-actions.ts';
+import { homeCancelCallback, homePageCallback, homeStandingRevokeCallback } from './home-actions.ts';
 import { replyQuestionCallback } from './reply-question.ts';
 import { requestExtensionCallback } from './request-extension.ts';
 import { revokeGrantCallback } from './revoke-grant.ts';
@@ -28,8 +29,10 @@ type Callback = (
 export function register(app: App, deps: CoreDeps): IdMatcher[] {
   const listeners: Array<[IdMatcher, Callback]> = [
     [ACTION_IDS.approve, approveRequestCallback(deps)],
+    [ACTION_IDS.approveForWhile, approveForWhileCallback(deps)],
     [ACTION_IDS.deny, denyRequestCallback(deps)],
     [ACTION_IDS.cancel, homeCancelCallback(deps)],
+    [ACTION_IDS.standingRevoke, homeStandingRevokeCallback(deps)],
     [ACTION_IDS.revokeGrant, revokeGrantCallback(deps)],
     [ACTION_IDS.showGrant, showGrantCallback(deps)],
     // Needs info and Extend.
