@@ -21,7 +21,8 @@
  * PostgreSQL pool waits during the burst (from its /metrics). `BENCH_VARIANTS` compares settings in
  * the same run, alternating: `name:KEY=value,KEY=value;name2:…` (an empty list after the colon is the
  * defaults), each run `BENCH_ROUNDS` times (default 1); `BENCH_MAIN=path/main.js` in a variant runs
- * that build instead of dist/ (the code before a change). See docs/benchmarks-acks.md.
+ * that build instead of dist/ (the code before a change), `BENCH_CPU_PROF=dir` profiles the service
+ * (node --cpu-prof). See docs/benchmarks-acks.md.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -248,7 +249,12 @@ async function measure(
 ): Promise<Record<string, unknown> & { burst?: unknown }> {
   // BENCH_MAIN in a variant runs another build's main.js (the code before a change, copied aside)
   // in its place: node runs the first script named and ignores the harness's dist/main.js after it.
-  const { BENCH_MAIN: benchMain, ...settings } = variant;
+  // BENCH_CPU_PROF=dir in a variant profiles the service (node --cpu-prof), written there when it exits.
+  const { BENCH_MAIN: benchMain, BENCH_CPU_PROF: cpuProf, ...settings } = variant;
+  const nodeArgs = [
+    ...(cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`]),
+    ...(benchMain === undefined ? [] : [benchMain]),
+  ];
   const slack = await SlackDouble.start();
   slack.addChannel(CHANNEL);
   slack.addUser({ id: REQUESTER, name: 'requester' });
@@ -288,7 +294,7 @@ async function measure(
           await runService({ ...env, ROLE: 'web' }),
           await runService({ ...env, ROLE: 'worker', PORT: String(await freePort()) }),
         ]
-      : [await runService({ ...env, ROLE: 'all' }, benchMain === undefined ? [] : [benchMain])];
+      : [await runService({ ...env, ROLE: 'all' }, nodeArgs)];
   const sender = new SlackSender(base, SIGNING_SECRET);
 
   // Which card belongs to which request, and when Slack saw each card call.
