@@ -20,6 +20,14 @@
  *   10. mcp-proxy — an auto-approved tool call through `greenlight mcp-proxy` against the same call
  *      made directly: p50/p99 of each and what the proxy adds (bench/mcp-proxy.ts).
  * Prints a table and a JSON line. It is a script, not a test: it asserts nothing.
+ *
+ * `BENCH_ONLY=acks` measures only what Slack's three seconds depend on, in one process: the 50
+ * approvers' clicks (2) and the click burst with intake (6), plus the service's event-loop delay and
+ * PostgreSQL pool waits during the burst (from its /metrics). `BENCH_VARIANTS` compares settings in
+ * the same run, alternating: `name:KEY=value,KEY=value;name2:…` (an empty list after the colon is the
+ * defaults), each run `BENCH_ROUNDS` times (default 1); `BENCH_MAIN=path/main.js` in a variant runs
+ * that build instead of dist/ (the code before a change), `BENCH_CPU_PROF=dir` profiles the service
+ * (node --cpu-prof). See docs/benchmarks-acks.md.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -93,6 +101,8 @@ async function intakeWithBurst(target: BurstTarget, seconds: number, burst: bool
   await sleep(1000);
   const intake: Array<Promise<number>> = [];
   const acks: number[] = [];
+  let unanswered = 0;
+  let intakeFailed = 0;
   let clicks: Promise<unknown> = Promise.resolve();
   const t0 = performance.now();
   for (let i = 0; i < 100 * seconds; i += 1) {
@@ -103,15 +113,20 @@ async function intakeWithBurst(target: BurstTarget, seconds: number, burst: bool
         cards.flatMap((card) =>
           APPROVERS.slice(0, BURST_CLICKERS).map(async (user) => {
             const started = performance.now();
-            const res = await target.sender.blockAction({
-              user_id: user,
-              action_id: 'approve_request',
-              value: card.id,
-              channel_id: CHANNEL,
-              message_ts: card.ts,
-            });
-            await res.arrayBuffer();
-            acks.push(performance.now() - started);
+            try {
+              const res = await target.sender.blockAction({
+                user_id: user,
+                action_id: 'approve_request',
+                value: card.id,
+                channel_id: CHANNEL,
+                message_ts: card.ts,
+              });
+              await res.arrayBuffer();
+              acks.push(performance.now() - started);
+            } catch {
+              // The connection broke before an answer: Slack would show the approver an error.
+              unanswered += 1;
+            }
           }),
         ),
       );
@@ -119,12 +134,18 @@ async function intakeWithBurst(target: BurstTarget, seconds: number, burst: bool
     intake.push(
       (async () => {
         const started = performance.now();
-        await target.create();
+        try {
+          await target.create();
+        } catch {
+          // Not even connected in time (the service's accept queue full): counted, not measured.
+          intakeFailed += 1;
+          return Number.NaN;
+        }
         return performance.now() - started;
       })(),
     );
   }
-  const intakeMs = await Promise.all(intake);
+  const intakeMs = (await Promise.all(intake)).filter((ms) => !Number.isNaN(ms));
   await clicks;
   let lost = 0;
   if (burst) {
@@ -134,7 +155,7 @@ async function intakeWithBurst(target: BurstTarget, seconds: number, burst: bool
     for (let i = 0; i < 100 && (await target.recorded(ids)) < sent; i += 1) await sleep(200);
     lost = sent - (await target.recorded(ids));
   }
-  return { intake: summary(intakeMs), acks: summary(acks), lost };
+  return { intake: summary(intakeMs), intakeFailed, acks: summary(acks), unanswered, lost };
 }
 
 /** The bare Bolt app of bench/bare-app.ts under the same webhook and burst load. */
@@ -201,7 +222,43 @@ async function startReceiver() {
   };
 }
 
-async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: unknown }> {
+/** The service's event-loop delay (prom-client resets it at each scrape) and pool waits, from /metrics. */
+async function scrapeService(base: string): Promise<{
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  poolWaits: Record<string, { count: number; sumMs: number }>;
+}> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000;
+  const poolWaits: Record<string, { count: number; sumMs: number }> = {};
+  for (const match of text.matchAll(/^greenlight_db_pool_wait_seconds_(count|sum)\{pool="(\w+)"\} (\S+)$/gm)) {
+    const [, kind, pool, n] = match as unknown as [string, string, string, string];
+    poolWaits[pool] ??= { count: 0, sumMs: 0 };
+    if (kind === 'count') poolWaits[pool].count = Number(n);
+    else poolWaits[pool].sumMs = Math.round(Number(n) * 1000);
+  }
+  return {
+    eventLoopP99Ms: value('nodejs_eventloop_lag_p99_seconds'),
+    eventLoopMaxMs: value('nodejs_eventloop_lag_max_seconds'),
+    poolWaits,
+  };
+}
+
+/** `BENCH_ONLY=acks`: only the ack measurements (see the top of this file). */
+const ACKS_ONLY = process.env.BENCH_ONLY === 'acks';
+
+async function measure(
+  mode: Mode,
+  variant: Record<string, string> = {},
+): Promise<Record<string, unknown> & { burst?: unknown }> {
+  // BENCH_MAIN in a variant runs another build's main.js (the code before a change, copied aside)
+  // in its place: node runs the first script named and ignores the harness's dist/main.js after it.
+  // BENCH_CPU_PROF=dir in a variant profiles the service (node --cpu-prof), written there when it exits.
+  const { BENCH_MAIN: benchMain, BENCH_CPU_PROF: cpuProf, ...settings } = variant;
+  const nodeArgs = [
+    ...(cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`]),
+    ...(benchMain === undefined ? [] : [benchMain]),
+  ];
   const slack = await SlackDouble.start();
   slack.addChannel(CHANNEL);
   slack.addUser({ id: REQUESTER, name: 'requester' });
@@ -233,6 +290,7 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
     // The web and worker processes must share it.
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ...settings,
   };
   const services =
     mode === 'web + worker processes'
@@ -240,7 +298,7 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
           await runService({ ...env, ROLE: 'web' }),
           await runService({ ...env, ROLE: 'worker', PORT: String(await freePort()) }),
         ]
-      : [await runService({ ...env, ROLE: 'all' })];
+      : [await runService({ ...env, ROLE: 'all' }, nodeArgs)];
   const sender = new SlackSender(base, SIGNING_SECRET);
 
   // Which card belongs to which request, and when Slack saw each card call.
@@ -287,6 +345,70 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
   try {
     await waitForStatus(`${base}/readyz`, 200, 30_000);
     for (let i = 0; i < 50; i += 1) await create(); // warm-up
+
+    const ackDistinct: number[] = [];
+    const ackSame: number[] = [];
+    const clickAs = async (user: string, id: string, into: number[]) => {
+      const started = performance.now();
+      const res = await sender.blockAction({
+        user_id: user,
+        action_id: 'approve_request',
+        value: id,
+        channel_id: CHANNEL,
+        message_ts: cardTs.get(id) ?? '1.000001',
+      });
+      await res.arrayBuffer();
+      into.push(performance.now() - started);
+    };
+    // 2. Click-to-ack: 50 approvers click at once, 6 rounds on distinct requests, 2 on one request.
+    const clickRounds = async (targets: string[]) => {
+      for (let round = 0; round < 6; round += 1) {
+        await Promise.all(APPROVERS.map((user, i) => clickAs(user, targets[round * 50 + i] as string, ackDistinct)));
+        await sleep(300);
+      }
+      for (let round = 0; round < 2; round += 1) {
+        const { id } = await create();
+        await Promise.all(APPROVERS.map((user) => clickAs(user, id, ackSame)));
+        await sleep(300);
+      }
+    };
+    // 6. Click burst with webhook intake running (one-process layout only: that is what the bare app is).
+    const burstTarget: BurstTarget = {
+      base,
+      sender,
+      async create() {
+        const { id } = await create();
+        while (!cardTs.has(id)) await sleep(20);
+        return { id, ts: cardTs.get(id) as string };
+      },
+      async recorded(ids) {
+        let count = 0;
+        for (const id of ids) {
+          const res = await fetch(`${base}/api/v1/requests/${id}`, { headers: { authorization: `Bearer ${KEY}` } });
+          const json = (await res.json()) as { audit: Array<{ type: string }> };
+          count += json.audit.filter((e) => /^(vote\.recorded|decision\.(late|refused))$/.test(e.type)).length;
+        }
+        return count;
+      },
+    };
+
+    if (ACKS_ONLY) {
+      const made = await openLoop(100, 3, () => create());
+      while (made.some((r) => !cardTs.has(r.id))) await sleep(50);
+      await clickRounds(made.map((r) => r.id));
+      await sleep(2000);
+      await scrapeService(base); // resets the event-loop histogram: what follows is the burst's
+      const burst = await intakeWithBurst(burstTarget, 5, true);
+      const service = await scrapeService(base);
+      return {
+        mode,
+        variant,
+        burst,
+        clickToAck50Distinct: { ...summary(ackDistinct), unit: 'ms' },
+        clickToAck50SameRequest: { ...summary(ackSame), unit: 'ms' },
+        serviceDuringBurst: service,
+      };
+    }
 
     // 1a. Fixed rate: 100 requests/s for 10 s.
     const fixedResults = await openLoop(100, 10, () => create());
@@ -342,31 +464,7 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
       [floodFrom],
     );
 
-    // 2. Click-to-ack: 50 approvers click at once, 6 rounds on distinct requests, 2 on one request.
-    const targets = fixedResults.slice(0, 300).map((r) => r.id);
-    const ackDistinct: number[] = [];
-    const ackSame: number[] = [];
-    const clickAs = async (user: string, id: string, into: number[]) => {
-      const started = performance.now();
-      const res = await sender.blockAction({
-        user_id: user,
-        action_id: 'approve_request',
-        value: id,
-        channel_id: CHANNEL,
-        message_ts: cardTs.get(id) ?? '1.000001',
-      });
-      await res.arrayBuffer();
-      into.push(performance.now() - started);
-    };
-    for (let round = 0; round < 6; round += 1) {
-      await Promise.all(APPROVERS.map((user, i) => clickAs(user, targets[round * 50 + i] as string, ackDistinct)));
-      await sleep(300);
-    }
-    for (let round = 0; round < 2; round += 1) {
-      const { id } = await create();
-      await Promise.all(APPROVERS.map((user) => clickAs(user, id, ackSame)));
-      await sleep(300);
-    }
+    await clickRounds(fixedResults.slice(0, 300).map((r) => r.id));
 
     // 7. Callback latency: 100 requests with a callbackUrl decided at once, decision → receiver.
     const decided = await Promise.all(Array.from({ length: 100 }, () => create(3600, `${receiver.url}/hook`)));
@@ -406,28 +504,7 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
     let burst: Awaited<ReturnType<typeof intakeWithBurst>> | undefined;
     if (mode === 'one process (ROLE=all)') {
       await sleep(2000);
-      burst = await intakeWithBurst(
-        {
-          base,
-          sender,
-          async create() {
-            const { id } = await create();
-            while (!cardTs.has(id)) await sleep(20);
-            return { id, ts: cardTs.get(id) as string };
-          },
-          async recorded(ids) {
-            let count = 0;
-            for (const id of ids) {
-              const res = await fetch(`${base}/api/v1/requests/${id}`, { headers: { authorization: `Bearer ${KEY}` } });
-              const json = (await res.json()) as { audit: Array<{ type: string }> };
-              count += json.audit.filter((e) => /^(vote\.recorded|decision\.(late|refused))$/.test(e.type)).length;
-            }
-            return count;
-          },
-        },
-        5,
-        true,
-      );
+      burst = await intakeWithBurst(burstTarget, 5, true);
     }
 
     const results = {
@@ -482,11 +559,64 @@ async function measure(mode: Mode): Promise<Record<string, unknown> & { burst?: 
   }
 }
 
+/** `BENCH_VARIANTS` parsed: `name:KEY=value,KEY=value;…` (see the top of this file). */
+function variants(spec: string): Array<{ name: string; env: Record<string, string> }> {
+  return spec
+    .split(';')
+    .filter((part) => part.trim() !== '')
+    .map((part) => {
+      const [name, settings = ''] = part.split(':') as [string, string?];
+      const env = Object.fromEntries(
+        settings
+          .split(',')
+          .filter((pair) => pair.includes('='))
+          .map((pair) => pair.split('=', 2) as [string, string]),
+      );
+      return { name: name.trim(), env };
+    });
+}
+
+/** `BENCH_ONLY=acks`: the ack figures of each variant, alternating, `BENCH_ROUNDS` times. */
+async function measureAcks(): Promise<void> {
+  const list = variants(process.env.BENCH_VARIANTS ?? 'defaults:');
+  const rounds = Number(process.env.BENCH_ROUNDS ?? '1');
+  const rows: unknown[] = [];
+  const line = (name: string, s: { n: number; p50: number; p99: number; max: number }) =>
+    `  ${name.padEnd(42)} n=${String(s.n).padStart(4)}  p50=${String(s.p50).padStart(7)} ms  p99=${String(s.p99).padStart(7)} ms  max=${String(s.max).padStart(7)} ms`;
+  for (let round = 0; round < rounds; round += 1) {
+    for (const { name, env } of list) {
+      const result = (await measure('one process (ROLE=all)', env)) as {
+        burst: Awaited<ReturnType<typeof intakeWithBurst>>;
+        clickToAck50Distinct: Summary;
+        clickToAck50SameRequest: Summary;
+        serviceDuringBurst: Awaited<ReturnType<typeof scrapeService>>;
+      };
+      console.log(`\nround ${round + 1}, ${name} ${JSON.stringify(env)}`);
+      console.log(line('click → ack, 50 approvers, distinct requests', result.clickToAck50Distinct));
+      console.log(line('click → ack, 50 approvers, same request', result.clickToAck50SameRequest));
+      console.log(line(`click burst ${BURST_CARDS}×${BURST_CLICKERS}: click → ack`, result.burst.acks));
+      console.log(line('webhook intake at 100 req/s during the burst', result.burst.intake));
+      console.log(`  ${'intake requests that failed'.padEnd(42)} ${result.burst.intakeFailed}`);
+      console.log(
+        `  ${'click burst: unanswered, lost clicks'.padEnd(42)} ${result.burst.unanswered}, ${result.burst.lost} of ${BURST_CARDS * BURST_CLICKERS}`,
+      );
+      const service = result.serviceDuringBurst;
+      console.log(
+        `  ${'during the burst: event-loop delay'.padEnd(42)} p99=${service.eventLoopP99Ms.toFixed(1)} ms  max=${service.eventLoopMaxMs.toFixed(1)} ms`,
+      );
+      console.log(`  ${'pool waits since start (count, total)'.padEnd(42)} ${JSON.stringify(service.poolWaits)}`);
+      rows.push({ round: round + 1, variant: name, ...result });
+    }
+  }
+  console.log(`\n${JSON.stringify(rows)}`);
+}
+
 async function main(): Promise<void> {
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   console.log(
     `Greenlight benchmark — ${machine}; PostgreSQL, Redis, the Slack double and this client share the machine.`,
   );
+  if (ACKS_ONLY) return measureAcks();
   const single = await measure('one process (ROLE=all)');
   const split = await measure('web + worker processes');
   const bare = await measureBare();

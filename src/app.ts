@@ -134,11 +134,26 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
       'database migrations up to date',
     );
 
+    // Built before the metrics (whose gauges read PostgreSQL), so pool waits reach them through this.
+    let observePoolWait: (pool: 'http' | 'jobs', seconds: number) => void = () => {};
     const db = createDb({
       url: databaseUrl,
       poolSize: config.DATABASE_URL === undefined ? 4 : config.DATABASE_POOL_SIZE,
+      onConnectionWait: (seconds) => observePoolWait('http', seconds),
     });
     closer.add(() => db.$disconnect());
+    // One process serving HTTP and running the queues: the workers get a pool of their own, of the
+    // same size, so a click never waits for a connection behind jobs (docs/benchmarks-acks.md). The
+    // embedded PGlite serves one session at a time whatever the pools, so it keeps one.
+    const jobsDb =
+      config.ROLE === 'all' && config.DATABASE_URL !== undefined
+        ? createDb({
+            url: databaseUrl,
+            poolSize: config.DATABASE_POOL_SIZE,
+            onConnectionWait: (seconds) => observePoolWait('jobs', seconds),
+          })
+        : db;
+    if (jobsDb !== db) closer.add(() => jobsDb.$disconnect());
 
     // REDIS_URL unset: 127.0.0.1:6379 if a Redis answers there, else a private redis-server under DATA_DIR.
     const redis = await resolveRedis({
@@ -160,6 +175,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     // The queue-depth gauges read the runtime's queues when scraped, so `jobs` exists by then.
     const metrics = createMetrics({ db, logger, now, queues: () => Object.values(QUEUES).map((q) => jobs.queue(q)) });
     closer.add(async () => metrics.registry.clear());
+    observePoolWait = (pool, seconds) => metrics.dbPoolWait.observe({ pool }, seconds);
     const jobs = createJobRuntime<JobDeps>({
       producer,
       prefix: config.QUEUE_PREFIX,
@@ -277,7 +293,7 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     if (config.ROLE !== 'web') {
       // Notifications yield to cards and timers: a burst of outcomes updates every card first.
       // Jobs call Slack without in-process retries (see SlackApp.jobClient).
-      const jobDeps: JobDeps = { ...deps, slack: slack.jobClient };
+      const jobDeps: JobDeps = { ...deps, db: jobsDb, slack: slack.jobClient };
       jobs.startWorkers(workerConnection, jobDeps, {
         [QUEUES.timers]: config.WORKER_CONCURRENCY,
         [QUEUES.cards]: config.WORKER_CONCURRENCY,

@@ -13,6 +13,8 @@ const DECISION_BUCKETS = [5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 1
 const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 /** HTTP answers, Slack interactions and callback attempts: milliseconds to the 10 s attempt timeout. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** A free connection is handed over in microseconds; milliseconds mean every one was busy. */
+const POOL_WAIT_BUCKETS = [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** How long a scrape may reuse the pending-requests count, so frequent scrapes cost one COUNT. */
 const PENDING_CACHE_MS = 5000;
@@ -53,6 +55,8 @@ export interface Metrics {
   callbackDuration: Histogram<'outcome'>;
   /** HTTP answers by method, route template (never the raw path) and status. */
   httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** How long each checkout of a PostgreSQL connection waited, by pool (`http`, `jobs`; see createDb). */
+  dbPoolWait: Histogram<'pool'>;
 }
 
 /**
@@ -178,6 +182,13 @@ export function createMetrics(sources: MetricSources): Metrics {
       help: 'HTTP answers, by method, route template (unmatched for unknown paths) and status.',
       labelNames: ['method', 'route', 'status'] as const,
       buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    dbPoolWait: new Histogram({
+      name: name('db_pool_wait_seconds'),
+      help: 'Seconds each checkout of a PostgreSQL connection waited for one, by pool (http: HTTP and Slack interactions; jobs: queue workers).',
+      labelNames: ['pool'] as const,
+      buckets: POOL_WAIT_BUCKETS,
       registers,
     }),
   };

@@ -120,6 +120,11 @@ describe('GET /metrics (METRICS_TOKEN unset)', () => {
     expect(routes.filter((route) => /[0-9a-f]{8}-[0-9a-f]{4}/.test(route))).toEqual([]);
     expect(metrics.value('greenlight_slack_interaction_duration_seconds_count', { type: 'block_actions' })).toBe(1);
 
+    // One process, two pools: the API and the click check out of `http`, the queue workers out of `jobs`.
+    expect(metrics.family('greenlight_db_pool_wait_seconds').type).toBe('HISTOGRAM');
+    expect(metrics.value('greenlight_db_pool_wait_seconds_count', { pool: 'http' })).toBeGreaterThan(0);
+    expect(metrics.value('greenlight_db_pool_wait_seconds_count', { pool: 'jobs' })).toBeGreaterThan(0);
+
     // Node's default process metrics.
     expect(metrics.family('process_cpu_user_seconds_total').type).toBe('COUNTER');
     expect(metrics.family('nodejs_heap_size_used_bytes').type).toBe('GAUGE');
