@@ -8,7 +8,7 @@ import type { CoreDeps } from '../services/ports.ts';
 import { NO_WORKFLOW, type TRuleInput } from '../services/routing/rule-schema.ts';
 import { createRule } from '../services/routing/rules-store.ts';
 import type { Tx } from '../services/types.ts';
-import { APPROVALS_CHANNEL, DEMO_ADMINS, DEMO_GROUP, SECURITY_CHANNEL } from './slack-api/workspace.ts';
+import { APPROVALS_CHANNEL, DEMO_ADMINS, DEMO_GROUP, DEMO_PEOPLE, SECURITY_CHANNEL } from './slack-api/workspace.ts';
 
 /** The file under DATA_DIR that keeps the demo API key, so a restart can still show it. */
 const KEY_FILE = 'playground-demo-key';
@@ -106,9 +106,19 @@ async function holdsData(tx: Tx): Promise<boolean> {
   return row?.used === true;
 }
 
-/** Whether the Playground seeded this database (its marker event is in the audit trail). */
+/**
+ * Whether the Playground seeded this database (its marker event is in the audit trail) and only the
+ * Playground has used it since: a person who is not one of the demo people in the audit trail means a
+ * real workspace has served it (the Playground's page acts only as demo people), and its data is real.
+ */
 async function seededByPlayground(tx: Tx): Promise<boolean> {
-  return (await tx.auditEvent.count({ where: { type: PLAYGROUND_SEEDED, requestId: null } })) > 0;
+  const marked = await tx.auditEvent.count({ where: { type: PLAYGROUND_SEEDED, requestId: null } });
+  if (marked === 0) return false;
+  const real = await tx.auditEvent.findFirst({
+    where: { actorType: 'user', actorId: { notIn: DEMO_PEOPLE.map((person) => person.id) } },
+    select: { id: true },
+  });
+  return real === null;
 }
 
 /** Why the Playground will not serve a database it did not make: it authenticates nobody and makes its demo people admins. */

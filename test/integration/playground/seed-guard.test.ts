@@ -55,6 +55,21 @@ describe('the Playground seeds and resets only a database it made', () => {
     expect(await t.app.deps.db.auditEvent.count({ where: { type: PLAYGROUND_SEEDED } })).toBe(1);
   });
 
+  it('refuses a database it seeded once that a real workspace has used since, and Reset wipes nothing', async () => {
+    // The Playground ran first by mistake; then the Slack settings were set and people used it.
+    await seedDemo(t.app.deps, dataDir);
+    await createRequest(
+      t.app.deps,
+      { ...VALID_BODY, risk: 'high', requesterSlackId: REQUESTER, requesterEmail: null, context: {} },
+      { actor: { type: 'user', id: REQUESTER } },
+    );
+    const before = await counts();
+
+    await expect(seedDemo(t.app.deps, dataDir)).rejects.toThrow(FOREIGN_DATABASE);
+    await expect(resetDemo(t.app.deps, dataDir)).rejects.toThrow(/not seeded by the Playground/);
+    expect(await counts()).toEqual(before);
+  });
+
   it('refuses a database with requests and their audit trail but no rules and no admin keys, and Reset wipes nothing', async () => {
     // A deployment on the default route with SERVICE_API_KEYS only, whose Slack settings went missing.
     await createViaApi(t);
