@@ -33,6 +33,16 @@ export function isLoopbackHost(host: string): boolean {
   return address.range() === 'loopback';
 }
 
+const LOOPBACK_NAMES = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+
+/**
+ * Whether an HTTP request's Host header names this machine by a loopback name: a page elsewhere
+ * that resolves its own name to 127.0.0.1 (DNS rebinding) sends its own name, and is refused.
+ */
+export function addressedToLoopback(hostHeader: string | undefined): boolean {
+  return LOOPBACK_NAMES.test(hostHeader ?? '');
+}
+
 /**
  * The problem with starting the Playground under this environment, or undefined: an explicit
  * non-loopback HOST without Slack settings is a deployment that forgot its tokens, and must never

@@ -83,13 +83,20 @@ export function mcpRoutes(deps: CoreDeps, limits: ClientLimits): { router: Route
     return session;
   };
 
+  /**
+   * Sessions being opened, by API client: an `initialize` counts from its check, not only once its
+   * session exists, so concurrent ones cannot all pass the limits before any of them is recorded.
+   */
+  const opening = new Map<string, number>();
+
   const open = async (req: Request, res: Response) => {
-    if (sessions.size >= MAX_SESSIONS) {
+    const pending = [...opening.values()].reduce((sum, count) => sum + count, 0);
+    if (sessions.size + pending >= MAX_SESSIONS) {
       rpcError(res, 503, -32000, 'Too many open MCP sessions on this instance; retry later');
       return;
     }
     const client = clientOf(req);
-    let held = 0;
+    let held = opening.get(client.id) ?? 0;
     for (const session of sessions.values()) if (session.clientId === client.id) held++;
     if (held >= MAX_SESSIONS_PER_CLIENT) {
       rpcError(
@@ -100,11 +107,22 @@ export function mcpRoutes(deps: CoreDeps, limits: ClientLimits): { router: Route
       );
       return;
     }
+    // Counted as opening until its session is recorded (or the initialize fails), once.
+    opening.set(client.id, (opening.get(client.id) ?? 0) + 1);
+    let counted = true;
+    const release = () => {
+      if (!counted) return;
+      counted = false;
+      const left = (opening.get(client.id) ?? 1) - 1;
+      if (left > 0) opening.set(client.id, left);
+      else opening.delete(client.id);
+    };
     const server = new McpServer({ name: 'greenlight', version: '0.1.0' });
     registerApprovalTools(server, deps, () => recordableClientInfo(server.server.getClientVersion()));
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
+        release();
         const session = { transport, server, clientId: client.id, open: 0, lastActive: Date.now() };
         sessions.set(id, session);
         track(session, res);
@@ -113,8 +131,12 @@ export function mcpRoutes(deps: CoreDeps, limits: ClientLimits): { router: Route
     transport.onclose = () => {
       if (transport.sessionId !== undefined) sessions.delete(transport.sessionId);
     };
-    await server.connect(transport);
-    await transport.handleRequest(withAuth(req), res, req.body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(withAuth(req), res, req.body);
+    } finally {
+      release();
+    }
   };
 
   router.post('/', async (req, res) => {

@@ -12,6 +12,11 @@ export interface SharedSnapshot<T> {
   /** The value as last loaded. No I/O. */
   current(): T;
   /**
+   * False from a failed load until the next one succeeds: `current()` may then miss a change that was
+   * announced (or made here) since, however long PostgreSQL keeps failing. No I/O.
+   */
+  upToDate(): boolean;
+  /**
    * Reloads this instance's copy and tells every other instance to reload theirs. Never throws
    * (the refresh covers what it could not do).
    */
@@ -47,11 +52,14 @@ export async function createSharedSnapshot<T>(options: SharedSnapshotOptions<T>)
   let value = options.initial;
   let running: Promise<void> | undefined;
   let dirty = false;
+  let upToDate = true;
 
   const loadOnce = async () => {
     try {
       value = await options.load();
+      upToDate = true;
     } catch (error) {
+      upToDate = false;
       logger.warn({ err: error, snapshot: name }, 'reloading a shared snapshot failed; keeping the last one');
     }
   };
@@ -85,6 +93,7 @@ export async function createSharedSnapshot<T>(options: SharedSnapshotOptions<T>)
 
   return {
     current: () => value,
+    upToDate: () => upToDate,
     async changed() {
       await reload();
       await publisher.publish(channel, 'changed').catch((error: unknown) => {

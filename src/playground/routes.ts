@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { addressedToLoopback, isLoopbackHost } from '../config/playground.ts';
 import { type BoltEndpoint, interact } from './interactions.ts';
 import { renderPage } from './page.ts';
 import { ZInteraction } from './payloads.ts';
@@ -28,15 +29,28 @@ export interface PlaygroundRouteDeps {
   reset(): Promise<void>;
 }
 
-const LOOPBACK_NAMES = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+/** Headers a reverse proxy adds: their presence means the request came from elsewhere through it. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'] as const;
 
 /**
- * Answers only requests addressed to a loopback name: the Playground listens on loopback, and a
- * page elsewhere that resolves its own name to 127.0.0.1 (DNS rebinding) must not drive it.
+ * Answers only requests from this machine addressed to a loopback name: the Playground listens on
+ * loopback, and a page elsewhere that resolves its own name to 127.0.0.1 (DNS rebinding) must not
+ * drive it. The peer must be a loopback address too, and no proxy may have forwarded the request: a
+ * reverse proxy on this machine (nginx's `proxy_pass http://127.0.0.1:3000` sends `Host: 127.0.0.1:3000`
+ * by default) would otherwise serve the Playground, its demo key and its admin screens to anyone.
  */
-function loopbackOnly(req: Request, res: Response, next: NextFunction): void {
-  if (LOOPBACK_NAMES.test(req.headers.host ?? '')) next();
-  else res.status(403).json({ error: 'forbidden', message: 'the Playground answers on localhost only' });
+export function loopbackOnly(req: Request, res: Response, next: NextFunction): void {
+  const peer = req.socket.remoteAddress;
+  const local =
+    addressedToLoopback(req.headers.host) &&
+    peer !== undefined &&
+    isLoopbackHost(peer) &&
+    PROXY_HEADERS.every((name) => req.headers[name] === undefined);
+  if (local) next();
+  else
+    res
+      .status(403)
+      .json({ error: 'forbidden', message: 'the Playground answers on localhost only, not through a proxy' });
 }
 
 /** A state change from the browser must be JSON: a cross-site form cannot send it without a CORS preflight. */

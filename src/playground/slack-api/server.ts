@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { addressedToLoopback } from '../../config/playground.ts';
 import type { BlockKitChecks } from './checks.ts';
 import { SlackApiError } from './errors.ts';
 import { FILES_PATH, PlaygroundFiles, UPLOAD_PATH } from './files-api.ts';
@@ -51,6 +52,12 @@ export async function startSlackStandIn(checks: BlockKitChecks, store = new Play
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Only the app and the page on this machine: a page elsewhere rebinding its name to 127.0.0.1
+    // must not read the shared files (their links carry no token, like Slack's) or call the API.
+    if (!addressedToLoopback(req.headers.host)) {
+      answer(res, 403, { ok: false, error: 'forbidden' });
+      return;
+    }
     const path = (req.url ?? '').split('?')[0] ?? '';
     const body = await readBody(req);
     if (path.startsWith(UPLOAD_PATH)) {

@@ -9,6 +9,8 @@ import { createSharedSnapshot, type SnapshotWiring } from '../../platform/shared
  */
 export const KNOWN_KEYS_REFRESH_MS = 10_000;
 
+const NO_KEYS: ReadonlyMap<string, KnownApiClient> = new Map();
+
 /** An active API client as every instance holds it, by its key's hash. */
 export interface KnownApiClient {
   id: string;
@@ -31,7 +33,9 @@ export interface KnownApiClient {
  * presented that this copy does not hold is looked up in PostgreSQL (created on another instance a
  * moment ago). So a revoked key is refused at once where it was revoked, on the others as soon as
  * the notification arrives, and — should it be lost (a Redis outage) or the row be changed behind
- * the service's back — within the refresh ({@link KNOWN_KEYS_REFRESH_MS}) at worst.
+ * the service's back — within the refresh ({@link KNOWN_KEYS_REFRESH_MS}) at worst. While a reload
+ * fails, the copy answers nothing and every key is looked up in PostgreSQL (where a revoked one is
+ * refused), so a failed reload never stretches that bound.
  */
 export interface KnownApiKeys {
   /** True when `keyHash` (hex SHA-256, as stored) was an active key's at the last load. No I/O. */
@@ -74,9 +78,12 @@ export async function createKnownApiKeys(options: KnownApiKeysOptions): Promise<
     ...wiring,
     refreshMs: refreshMs ?? KNOWN_KEYS_REFRESH_MS,
   });
+  // After a failed load the copy may still hold a key revoked since (here or elsewhere): until a load
+  // succeeds, no key is taken from it, so each is looked up in PostgreSQL and a revoked one is refused.
+  const held = (): ReadonlyMap<string, KnownApiClient> => (snapshot.upToDate() ? snapshot.current() : NO_KEYS);
   return {
-    recognises: (keyHash) => snapshot.current().has(keyHash),
-    clientOf: (keyHash) => snapshot.current().get(keyHash),
+    recognises: (keyHash) => held().has(keyHash),
+    clientOf: (keyHash) => held().get(keyHash),
     forget(keyHash) {
       snapshot.current().delete(keyHash);
     },

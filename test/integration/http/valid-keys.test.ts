@@ -116,20 +116,24 @@ describe('KnownApiKeys without notifications', () => {
     t = undefined;
   });
 
-  it('picks up a key written behind its back within its refresh', async () => {
-    t = await startLifecycleApp();
+  /** A copy of the keys of `app`'s database on a channel nobody publishes on: only its refresh tells it. */
+  const silentKnownKeys = async (app: TestApp, refreshMs: number) => {
     const publisher = new Redis(REDIS_URL);
     const subscriber = new Redis(REDIS_URL);
     connections.push(publisher, subscriber);
-    const known = await createKnownApiKeys({
-      db: t.app.db,
+    return createKnownApiKeys({
+      db: app.app.db,
       publisher,
       subscriber,
-      // A channel nobody publishes on: only the refresh can tell it.
-      prefix: `${t.config.QUEUE_PREFIX}:silent`,
+      prefix: `${app.config.QUEUE_PREFIX}:silent`,
       logger: createLogger('silent'),
-      refreshMs: 200,
+      refreshMs,
     });
+  };
+
+  it('picks up a key written behind its back within its refresh', async () => {
+    t = await startLifecycleApp();
+    const known = await silentKnownKeys(t, 200);
     try {
       await known.changed();
       expect(known.recognises(hashSecret(API_KEY))).toBe(true);
@@ -144,6 +148,41 @@ describe('KnownApiKeys without notifications', () => {
       await eventually(() => !known.recognises(hashSecret(secret)), 2000, 'refreshed after revoke');
       expect(known.clientOf(hashSecret(secret))).toBeUndefined();
     } finally {
+      await known.close();
+    }
+  });
+
+  it('takes no key from its copy while a reload fails, so a key revoked meanwhile is not accepted from it', async () => {
+    t = await startLifecycleApp();
+    const app = t;
+    const known = await silentKnownKeys(app, 60_000);
+    const { client, secret } = await createApiClient(app.app.deps, ADMIN, 'soon-revoked');
+    let broken = false;
+    const breakTable = async (on: boolean) => {
+      // A load that fails at once (the column it selects is gone), as when PostgreSQL refuses it.
+      await app.app.db.$executeRawUnsafe(
+        on
+          ? 'ALTER TABLE api_clients RENAME COLUMN scope TO scope_unreadable'
+          : 'ALTER TABLE api_clients RENAME COLUMN scope_unreadable TO scope',
+      );
+      broken = on;
+    };
+    try {
+      await known.changed();
+      expect(known.clientOf(hashSecret(secret))).toMatchObject({ id: client.id });
+      // Revoked (as revokeApiClient writes it), and the reload that revocation announces fails.
+      await app.app.db.apiClient.update({ where: { id: client.id }, data: { revokedAt: new Date() } });
+      await breakTable(true);
+      await known.changed();
+      expect(known.recognises(hashSecret(secret))).toBe(false);
+      expect(known.clientOf(hashSecret(secret))).toBeUndefined();
+      // Once a load succeeds again, the copy serves again (without the revoked key).
+      await breakTable(false);
+      await known.changed();
+      expect(known.recognises(hashSecret(API_KEY))).toBe(true);
+      expect(known.recognises(hashSecret(secret))).toBe(false);
+    } finally {
+      if (broken) await breakTable(false);
       await known.close();
     }
   });

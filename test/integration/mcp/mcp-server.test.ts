@@ -10,6 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyGrant } from '../../../src/client/index.ts';
 import type { TApprovalAnswer } from '../../../src/mcp/answer.ts';
 import { MAX_SESSIONS_PER_CLIENT } from '../../../src/mcp/routes.ts';
+import { createApiClient } from '../../../src/services/api-keys/api-keys.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
 import { query } from '../../support/database.ts';
 import {
@@ -349,6 +350,19 @@ describe('Greenlight as an MCP server (/mcp)', () => {
     const mine = await initialize(API_KEY);
     expect(mine.status).toBe(200);
     await mine.arrayBuffer();
+  });
+
+  it('the bound holds for initializes sent all at once (each counts from its check, not once its session exists)', async () => {
+    const { secret } = await createApiClient(t.app.deps, { type: 'user', id: 'U0ADMIN001' }, 'mcp-burst');
+    const burst = await Promise.all(
+      Array.from({ length: MAX_SESSIONS_PER_CLIENT + 20 }, async () => {
+        const res = await postMcp(t, initializeMessage(), { key: secret });
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
+    expect(burst.filter((status) => status === 200).length).toBe(MAX_SESSIONS_PER_CLIENT);
+    expect(burst.filter((status) => status === 429).length).toBe(20);
   });
 
   it('the requester named for the agent is the requester on the card', async () => {

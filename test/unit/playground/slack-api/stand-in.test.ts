@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { interact } from '../../../../src/playground/interactions.ts';
@@ -140,6 +141,25 @@ describe('the Playground stand-in for Slack’s Web API', () => {
     expect(link).toBeDefined();
     const download = await fetch(link as string);
     expect(await download.text()).toBe('id,action\n1,deploy\n');
+    // A page elsewhere whose name resolves to 127.0.0.1 (DNS rebinding) sends its own name: refused.
+    const url = new URL(link as string);
+    const rebound = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      // node:http sends the Host header it is given (fetch sends its own).
+      request(
+        { host: url.hostname, port: url.port, path: url.pathname, headers: { host: `attacker.example:${url.port}` } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk) => {
+            body += String(chunk);
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      )
+        .on('error', reject)
+        .end();
+    });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).not.toContain('deploy');
   });
 
   it('lets the browser act only as a demo person, on what that person sees', async () => {
