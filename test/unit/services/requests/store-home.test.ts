@@ -23,14 +23,6 @@ const QUERIES = [
 const NOT_MOVED_YET = new Set([
   'jobs/definitions/approver-dm.ts',
   'jobs/definitions/notify-approvers.ts',
-  'platform/metrics.ts',
-  'services/audit/verify.ts',
-  'services/grants/keys.ts',
-  'services/home/awaiting.ts',
-  'services/home/break-glass-uses.ts',
-  'services/home/home-data.ts',
-  'services/requests/idempotency.ts',
-  'services/stats/approval-stats.ts',
 ]);
 
 function sourceFiles(dir: string): string[] {
