@@ -1,4 +1,5 @@
 import type { RequestRow } from '../services/requests/store/reads.ts';
+import { owedBreakGlassAnnouncements, owedStageNotices } from '../services/requests/store/reconcile-queries.ts';
 import { announceBreakGlass } from './definitions/announce-break-glass.ts';
 import { stageNotice } from './definitions/stage-notice.ts';
 import { JOB_IDS } from './job-ids.ts';
@@ -41,15 +42,8 @@ export async function enqueueChainNotices(deps: Pick<JobDeps, 'jobs'>, requests:
  */
 export async function repairChainNotices(deps: JobDeps, settled: Date, limit: number): Promise<number> {
   const [stages, glass] = await Promise.all([
-    deps.db.$queryRaw<Array<{ id: string; stage: number }>>`
-      SELECT id::text AS id, current_stage AS stage FROM approval_requests
-       WHERE status = 'pending' AND current_stage > stage_noticed AND message_ts IS NOT NULL
-         AND slack_error IS NULL AND updated_at <= ${settled}
-       ORDER BY id LIMIT ${limit}`,
-    deps.db.$queryRaw<Array<{ id: string }>>`
-      SELECT id::text AS id FROM approval_requests
-       WHERE break_glass_reason IS NOT NULL AND break_glass_announced_at IS NULL AND decided_at <= ${settled}
-       ORDER BY id LIMIT ${limit}`,
+    owedStageNotices(deps.db, settled, limit),
+    owedBreakGlassAnnouncements(deps.db, settled, limit),
   ]);
   let queued = 0;
   for (const { id, stage } of stages) {

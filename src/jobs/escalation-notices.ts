@@ -1,6 +1,7 @@
 import { owedEscalationNotices } from '../services/requests/escalation-notices.ts';
 import type { RequestRow } from '../services/requests/store/reads.ts';
 import { getRequests } from '../services/requests/store/reads.ts';
+import { owedEscalationNoticeIds } from '../services/requests/store/reconcile-queries.ts';
 import { escalationNotice } from './definitions/escalation-notice.ts';
 import { JOB_IDS } from './job-ids.ts';
 import type { JobDeps } from './queues.ts';
@@ -30,17 +31,7 @@ export async function enqueueEscalationNotices(
  * or never queued — are queued again. Returns how many.
  */
 export async function repairEscalationNotices(deps: JobDeps, settled: Date, limit: number): Promise<number> {
-  const rows = await deps.db.$queryRaw<Array<{ id: string }>>`
-    SELECT r.id::text AS id FROM approval_requests r
-     WHERE r.status = 'pending' AND jsonb_typeof(r.escalations) = 'array'
-       AND EXISTS (
-         SELECT 1 FROM jsonb_array_elements(r.escalations) e
-          WHERE jsonb_typeof(e -> 'notified') = 'array' AND (e ->> 'at')::timestamptz <= ${settled}
-            AND (EXISTS (SELECT 1 FROM jsonb_array_elements(e -> 'approvers') a
-                          WHERE NOT (e -> 'notified') @> jsonb_build_array(a))
-                 OR (jsonb_typeof(e -> 'channelId') = 'string'
-                     AND NOT (e -> 'notified') @> jsonb_build_array(e -> 'channelId'))))
-     ORDER BY r.id LIMIT ${limit}`;
+  const rows = await owedEscalationNoticeIds(deps.db, settled, limit);
   let queued = 0;
   for (const request of await getRequests(
     deps.db,

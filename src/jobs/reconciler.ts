@@ -1,7 +1,13 @@
-import { GRANT_END_STATUSES } from '../domain/request-status.ts';
 import { CALLBACK_STATUSES, type CallbackStatus } from '../services/callbacks/events.ts';
 import { RETRY_WINDOW_MS } from '../services/callbacks/schedule.ts';
 import { expireDue } from '../services/requests/expire.ts';
+import {
+  lostCallbackPage,
+  lostGithubReportPage,
+  owedOutcomeNoticePage,
+  staleCardPage,
+  unpostedCardPage,
+} from '../services/requests/store/reconcile-queries.ts';
 import { repairChainNotices } from './chain-notices.ts';
 import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
@@ -19,8 +25,6 @@ import { requeueWorkflowNotices } from './workflow-repair.ts';
 const BATCH = 500;
 /** At most this many pages of each kind per run; the next run carries on. */
 const MAX_PAGES = 20;
-
-const after = (cursor: string | undefined) => (cursor === undefined ? {} : { id: { gt: cursor } });
 
 /**
  * Walks rows page by page in id order, so rows whose jobs are still waiting never hide the rest
@@ -81,13 +85,7 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
 
   let reposted = 0;
   await eachPage(
-    (cursor) =>
-      deps.db.approvalRequest.findMany({
-        where: { messageTs: null, slackError: null, createdAt: { lte: settled }, ...after(cursor) },
-        select: { id: true },
-        orderBy: { id: 'asc' },
-        take: BATCH,
-      }),
+    (cursor) => unpostedCardPage(deps.db, settled, { cursor, take: BATCH }),
     async ({ id }) => {
       if (await requeue(deps, postCard, { requestId: id, recheck: true }, JOB_IDS.postCard(id))) reposted += 1;
     },
@@ -95,46 +93,15 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
   // Cards showing an older version than their row — or none recorded (an adopted card) — re-rendered.
   let refreshed = 0;
   await eachPage(
-    (cursor) => deps.db.$queryRaw<Array<{ id: string; version: number }>>`
-      SELECT id::text AS id, version FROM approval_requests
-       WHERE message_ts IS NOT NULL AND slack_error IS NULL
-         AND (card_version IS NULL OR card_version < version) AND updated_at <= ${settled}
-         AND id > ${cursor ?? '00000000-0000-0000-0000-000000000000'}::uuid
-       ORDER BY id LIMIT ${BATCH}`,
+    (cursor) => staleCardPage(deps.db, settled, { cursor, take: BATCH }),
     async ({ id, version }) => {
       if (await requeue(deps, updateCard, { requestId: id }, JOB_IDS.updateCard(id, version))) refreshed += 1;
     },
   );
   // Outcome notices never sent: the decision's, and after an approval the grant end's (notices.ts).
   let renotified = 0;
-  const cardShown = { messageTs: { not: null }, slackError: null };
-  const ended = { status: { in: [...GRANT_END_STATUSES] } };
-  const endedBefore = { OR: [{ executedAt: { lte: settled } }, { grantEndedAt: { lte: settled } }] };
   await eachPage(
-    (cursor) =>
-      deps.db.approvalRequest.findMany({
-        where: {
-          OR: [
-            { status: { not: 'pending' }, decidedAt: { lte: settled }, outcomeDmAt: null },
-            { status: { not: 'pending' }, decidedAt: { lte: settled }, threadRepliedAt: null, ...cardShown },
-            { status: { in: ['revoked', 'lapsed'] }, ...endedBefore, grantEndDmAt: null },
-            { ...ended, ...endedBefore, grantEndRepliedAt: null, ...cardShown },
-          ],
-          ...after(cursor),
-        },
-        select: {
-          id: true,
-          status: true,
-          slackError: true,
-          messageTs: true,
-          threadRepliedAt: true,
-          outcomeDmAt: true,
-          grantEndRepliedAt: true,
-          grantEndDmAt: true,
-        },
-        orderBy: { id: 'asc' },
-        take: BATCH,
-      }),
+    (cursor) => owedOutcomeNoticePage(deps.db, settled, { cursor, take: BATCH }),
     async (request) => {
       // A card never posted gets its replies once it is (the reposted card's next repair).
       const notices = dueNotices(request).filter((notice) => notice.place === 'dm' || request.messageTs !== null);
@@ -167,18 +134,8 @@ async function requeueLostCallbacks(deps: JobDeps, now: Date, settled: Date): Pr
   const since = new Date(now.getTime() - RETRY_WINDOW_MS);
   let recalled = 0;
   await eachPage(
-    (cursor) => deps.db.$queryRaw<Array<{ id: string; status: CallbackStatus }>>`
-      SELECT r.id::text AS id, r.status::text AS status FROM approval_requests r
-       WHERE r.callback_url IS NOT NULL AND r.callbacks_stopped_at IS NULL AND r.api_client_id IS NOT NULL
-         AND r.status::text = ANY(${[...CALLBACK_STATUSES]}::text[])
-         AND COALESCE(r.grant_ended_at, r.executed_at, r.decided_at) BETWEEN ${since} AND ${settled}
-         AND r.id > ${cursor ?? '00000000-0000-0000-0000-000000000000'}::uuid
-         AND NOT EXISTS (
-           SELECT 1 FROM audit_events e
-            WHERE e.request_id = r.id AND e.details->>'event' = 'request.' || r.status::text
-              AND (e.type IN ('callback.delivered', 'callback.skipped')
-                   OR (e.type = 'callback.failed' AND e.details->>'final' = 'true')))
-       ORDER BY r.id LIMIT ${BATCH}`,
+    (cursor) =>
+      lostCallbackPage<CallbackStatus>(deps.db, CALLBACK_STATUSES, { since, settled }, { cursor, take: BATCH }),
     async ({ id, status }) => {
       const jobId = JOB_IDS.callback(id, status);
       if (await requeue(deps, deliverCallbackJob, { requestId: id, status }, jobId)) recalled += 1;
@@ -196,18 +153,7 @@ async function requeueLostGithubReports(deps: JobDeps, now: Date, settled: Date)
   const since = new Date(now.getTime() - RETRY_WINDOW_MS);
   let recalled = 0;
   await eachPage(
-    (cursor) => deps.db.$queryRaw<Array<{ id: string; kind: 'waiting' | 'decision' }>>`
-      SELECT r.id::text AS id, CASE WHEN r.status = 'pending' THEN 'waiting' ELSE 'decision' END AS kind
-        FROM approval_requests r JOIN github_deployments g ON g.request_id = r.id
-       WHERE g.reported_state IS NULL
-         AND ((r.status = 'pending' AND g.status_reported_at IS NULL AND g.created_at <= ${settled})
-              OR (r.status <> 'pending' AND r.decided_at BETWEEN ${since} AND ${settled}))
-         AND r.id > ${cursor ?? '00000000-0000-0000-0000-000000000000'}::uuid
-         AND NOT EXISTS (
-           SELECT 1 FROM audit_events e
-            WHERE e.request_id = r.id AND e.type = 'github.report_failed' AND e.details->>'final' = 'true'
-              AND e.details->>'kind' = CASE WHEN r.status = 'pending' THEN 'waiting' ELSE 'decision' END)
-       ORDER BY r.id LIMIT ${BATCH}`,
+    (cursor) => lostGithubReportPage(deps.db, { since, settled }, { cursor, take: BATCH }),
     async ({ id, kind }) => {
       if (await requeue(deps, reportGithub, { requestId: id, kind }, JOB_IDS.githubReport(id, kind))) recalled += 1;
     },

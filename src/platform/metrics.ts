@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { countPending } from '../services/requests/store/reads.ts';
 import type { Db } from './db.ts';
 import { withTimeout } from './timeout.ts';
 
@@ -207,11 +208,7 @@ function pendingReader(sources: MetricSources): () => Promise<PendingSnapshot | 
   let cached: { at: number; value: Promise<PendingSnapshot | null> } | undefined;
   const read = async (): Promise<PendingSnapshot | null> => {
     try {
-      const [row] = await withTimeout(
-        sources.db.$queryRaw<Array<{ count: number; oldest: Date | null }>>`
-          SELECT count(*)::int AS count, min(created_at) AS oldest FROM approval_requests WHERE status = 'pending'`,
-        SOURCE_TIMEOUT_MS,
-      );
+      const [row] = await withTimeout(countPending(sources.db), SOURCE_TIMEOUT_MS);
       return { count: row?.count ?? 0, oldest: row?.oldest ?? null };
     } catch (error) {
       sources.logger.debug({ err: error }, 'metrics: pending requests not counted');

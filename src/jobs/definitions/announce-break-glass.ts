@@ -1,4 +1,5 @@
 import { breakGlassChannel } from '../../services/requests/break-glass.ts';
+import { markBreakGlassAnnounced } from '../../services/requests/store/announcement-marks.ts';
 import { breakGlassAnnouncement } from '../../slack/blocks/card-break-glass.ts';
 import { CardNotPostedError, loadForJob } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
@@ -24,10 +25,7 @@ export const announceBreakGlass = defineJob<TRequestRef, JobDeps>({
     if (request === null) return;
     if (request.messageTs === null && request.slackError === null) throw new CardNotPostedError(requestId);
     const done = async () => {
-      await deps.db.approvalRequest.updateMany({
-        where: { id: requestId, breakGlassAnnouncedAt: null },
-        data: { breakGlassAnnouncedAt: deps.now() },
-      });
+      await markBreakGlassAnnounced(deps.db, requestId, deps.now());
     };
     const channel = breakGlassChannel(request);
     await unlessPermanent(

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { isSlackRequester } from '../../domain/requester.ts';
+import { getRequestVersion, recordCardPosted } from '../../services/requests/store/card-posts.ts';
 import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { inCardTurn } from '../card-turns.ts';
 import { cardMetadata, findPostedCards, sendCard } from '../cards.ts';
@@ -72,18 +73,14 @@ async function postOnce(
   // An adopted card shows whatever version it was posted with: record none, so it is re-rendered.
   const adopted = earlier.length > 0;
   // Recording the card answers the request's version now, in the same round trip.
-  const recorded = await deps.db.$queryRaw<Array<{ version: number }>>`
-      UPDATE approval_requests SET message_ts = ${ts}, card_version = ${adopted ? null : request.version}::int
-       WHERE id = ${requestId}::uuid AND message_ts IS NULL
-      RETURNING version`;
+  const recorded = await recordCardPosted(deps.db, requestId, ts, adopted ? null : request.version);
   // The requester gets a confirmation with a link: the person who asked in Slack, or the one an API
   // client or integration named (told the service acted in their name; an unlinked GitHub login has
   // no Slack user, and send-dm settles that DM unsent). The service itself has its API response.
   // Its link points at the card just recorded.
-  if (recorded.length > 0) await confirmToRequester(deps, { ...request, messageTs: ts });
+  if (recorded !== null) await confirmToRequester(deps, { ...request, messageTs: ts });
   // Decided while the card was being posted, or adopted: the card must show the row as it is now.
-  const current =
-    recorded[0] ?? (await deps.db.approvalRequest.findUnique({ where: { id: requestId }, select: { version: true } }));
+  const current = recorded ?? (await getRequestVersion(deps.db, requestId));
   if (current !== null && (adopted || current.version !== request.version)) {
     // Replaces a failed job of the same id (e.g. one that gave up waiting for this post): a plain
     // enqueue would be dropped, and an adopted card would keep whatever it showed.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requestStageProgress } from '../../services/requests/stages.ts';
+import { markStageNoticed } from '../../services/requests/store/announcement-marks.ts';
 import { stageStartedText } from '../../slack/blocks/card-stages.ts';
 import { cardGuard, loadForJob, postedTs } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
@@ -32,10 +33,7 @@ export const stageNotice = defineJob<z.infer<typeof ZStageNotice>, JobDeps>({
     if (progress === null) return;
     const ts = postedTs(request);
     const done = async () => {
-      await deps.db.approvalRequest.updateMany({
-        where: { id: requestId, stageNoticed: { lt: stage } },
-        data: { stageNoticed: stage },
-      });
+      await markStageNoticed(deps.db, requestId, stage);
     };
     const text = stageStartedText(progress, stage, request.requesterSlackId);
     await replyInThreadOnce(deps.slack, job, token, { channel: request.channelId, ts, text }, done);

@@ -1,3 +1,4 @@
+import { requestsWithoutEvents } from '../requests/store/reads.ts';
 import type { Tx } from '../types.ts';
 import { type ChainBreak, ChainCursor, type ChainedEvent } from './chain-check.ts';
 
@@ -141,16 +142,7 @@ export async function verifyAuditTrail(db: Tx, options: VerifyOptions = {}): Pro
   // Every request is created together with its first event; one with none has lost its whole chain.
   // NOT EXISTS probes the (request_id, id) index once per request, in primary-key pages.
   for (let after: string | null = null; ; ) {
-    const page: Array<{ id: string }> =
-      after === null
-        ? await db.$queryRaw`
-            SELECT r.id::text AS id FROM approval_requests r
-             WHERE NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.request_id = r.id)
-             ORDER BY r.id LIMIT ${pageSize}`
-        : await db.$queryRaw`
-            SELECT r.id::text AS id FROM approval_requests r
-             WHERE r.id > ${after}::uuid AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.request_id = r.id)
-             ORDER BY r.id LIMIT ${pageSize}`;
+    const page = await requestsWithoutEvents(db, after, pageSize);
     for (const { id } of page) {
       builder.report.chainsChecked += 1;
       builder.add({

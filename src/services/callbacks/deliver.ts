@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from '../requests/locking.ts';
+import { stopCallbacks } from '../requests/store/changes.ts';
 import { getRequest } from '../requests/store/reads.ts';
 import { SYSTEM } from '../requests/transition.ts';
 import { toRequestJson } from '../requests/wire/request-json.ts';
@@ -158,12 +159,7 @@ async function record(
 ): Promise<void> {
   const locked = await withLockedRequest(deps, requestId, async (tx, current, now) => {
     if (current === null) return null;
-    if (stop) {
-      await tx.approvalRequest.updateMany({
-        where: { id: requestId, callbacksStoppedAt: null },
-        data: { callbacksStoppedAt: now },
-      });
-    }
+    if (stop) await stopCallbacks(tx, requestId, now);
     await recordAudit(tx, { requestId, type, actor: SYSTEM, details });
     return current;
   });

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Db } from '../../platform/db.ts';
+import { publishedGrantKeys } from '../requests/store/reads.ts';
 import type { SecretBox } from './secret-box.ts';
 
 /** How long an instance signs with the key it read before looking again (rotation elsewhere, the age limit). */
@@ -119,11 +120,7 @@ export function createGrantKeys(deps: { db: Db; box: SecretBox; rotationDays: nu
     async jwks() {
       const now = deps.now();
       const graceSince = new Date(now.getTime() - RETIRED_GRACE_MS);
-      const rows = await deps.db.$queryRaw<Array<{ public_jwk: PublicJwk }>>`
-        SELECT k.public_jwk FROM grant_keys k
-         WHERE k.retired_at IS NULL OR k.retired_at > ${graceSince}
-            OR EXISTS (SELECT 1 FROM approval_requests r WHERE r.grant_kid = k.kid AND r.grant_expires_at > ${now})
-         ORDER BY k.created_at DESC`;
+      const rows = await publishedGrantKeys<PublicJwk>(deps.db, graceSince, now);
       return { keys: rows.map((row) => row.public_jwk) };
     },
     async rotate() {

@@ -2,12 +2,16 @@ import { type ApiClientSummary, listApiClients } from '../api-keys/api-keys.ts';
 import { type AwayRow, getAway, listAway } from '../away/away-store.ts';
 import { type IdentityLinkSummary, listIdentities } from '../identities/identities.ts';
 import type { CoreDeps } from '../ports.ts';
+import {
+  listAwaiting,
+  listPendingOf,
+  listRevocableGrants,
+  listUnreviewedBreakGlass,
+} from '../requests/store/home-lists.ts';
 import { REQUEST_SELECT, type RequestRow } from '../requests/store/reads.ts';
 import type { RuleRow } from '../routing/rule-row.ts';
 import { listRules } from '../routing/rules-store.ts';
 import { listActiveStandingApprovals, type StandingApproval } from '../standing/standing-approvals.ts';
-import { listAwaiting } from './awaiting.ts';
-import { listUnreviewedBreakGlass } from './break-glass-uses.ts';
 import { HOME_PAGE_SIZE, type HomePages, type HomeSection } from './home-pages.ts';
 
 export interface Page<T> {
@@ -60,21 +64,10 @@ export async function loadHome(
   });
   const admin = isAdmin(deps, userId);
   const [mine, awaiting, grants, votes, away, standing] = await Promise.all([
-    deps.db.approvalRequest.findMany({
-      where: { requesterSlackId: userId, status: 'pending' },
-      orderBy: { expiresAt: 'asc' },
-      select: REQUEST_SELECT,
-      ...window('mine'),
-    }),
+    listPendingOf(deps.db, userId, window('mine')),
     // With stages, only while the user's stage decides (awaiting.ts).
     listAwaiting(deps.db, userId, window('awaiting')),
-    deps.db.approvalRequest.findMany({
-      // Who may revoke, as revoke.ts `mayRevoke` judges a person.
-      where: { status: 'approved', OR: [{ requesterSlackId: userId }, { approverIds: { has: userId } }] },
-      orderBy: [{ grantExpiresAt: 'asc' }, { id: 'asc' }],
-      select: REQUEST_SELECT,
-      ...window('grants'),
-    }),
+    listRevocableGrants(deps.db, userId, window('grants')),
     deps.db.vote.findMany({
       where: { voterId: userId },
       orderBy: { createdAt: 'desc' },

@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
+import { bumpRequestVersion } from './store/changes.ts';
 import { getRequest, type RequestRow } from './store/reads.ts';
 
 export type AnswerResult =
@@ -44,7 +45,7 @@ export async function answerQuestion(
       where: { id: question.id, answeredAt: null },
       data: { answer: input.answer, answeredAt: now },
     });
-    await tx.approvalRequest.update({ where: { id: request.id }, data: { version: { increment: 1 } } });
+    await bumpRequestVersion(tx, request.id);
     await recordAudit(tx, {
       requestId: request.id,
       type: 'question.answered',

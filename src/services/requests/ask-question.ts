@@ -6,6 +6,7 @@ import type { CoreDeps } from '../ports.ts';
 import { workflowOf } from '../routing/rule-schema.ts';
 import { storable } from './input.ts';
 import { withLockedRequest } from './locking.ts';
+import { extendPendingDeadline } from './store/changes.ts';
 import { getRequest, type RequestRow } from './store/reads.ts';
 
 /** A question (or its answer): 1–2000 characters of storable text. */
@@ -64,11 +65,8 @@ export async function askQuestion(
     });
     // The same conditional write every change uses: still pending, deadline not yet passed (lockCurrent
     // settled an overdue one). The version moves so the card re-renders with the question and new deadline.
-    const { count } = await tx.approvalRequest.updateMany({
-      where: { id: request.id, status: 'pending', expiresAt: { gt: now, equals: request.expiresAt } },
-      data: { expiresAt, version: { increment: 1 } },
-    });
-    if (count !== 1) throw new Error(`request ${request.id} changed concurrently (asking a question)`);
+    const extended = await extendPendingDeadline(tx, request.id, { current: request.expiresAt, now, next: expiresAt });
+    if (!extended) throw new Error(`request ${request.id} changed concurrently (asking a question)`);
     await recordAudit(tx, {
       requestId: request.id,
       type: 'question.asked',

@@ -2,6 +2,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
+import { recordBreakGlassReview } from './store/changes.ts';
 import type { RequestRow } from './store/reads.ts';
 
 export const BREAK_GLASS_VERDICTS = ['acceptable', 'not_acceptable'] as const;
@@ -56,10 +57,7 @@ export async function reviewBreakGlass(
       breakGlassReviewedBy: input.userId,
       breakGlassReviewedAt: now,
     };
-    await tx.approvalRequest.updateMany({
-      where: { id: request.id, breakGlassReviewedAt: null },
-      data: { ...columns, version: { increment: 1 } },
-    });
+    await recordBreakGlassReview(tx, request.id, columns);
     await recordAudit(tx, {
       requestId: request.id,
       type: 'break_glass.reviewed',

@@ -7,6 +7,7 @@ import type { CoreDeps } from '../ports.ts';
 import type { Route } from '../routing/route.ts';
 import { workflowOf } from '../routing/rule-schema.ts';
 import { withLockedRequest } from './locking.ts';
+import { setBreakGlassReason } from './store/changes.ts';
 import type { RequestRow } from './store/reads.ts';
 import { type TransitionChange, transition, transitionColumns, transitionEvent } from './transition.ts';
 
@@ -150,10 +151,7 @@ export async function breakGlass(
     expiredNow = locked.expiredNow;
     const refusal = await screen(tx, request, input.userId);
     if (refusal !== null) return refusal;
-    await tx.approvalRequest.updateMany({
-      where: { id: request.id, status: 'pending' },
-      data: { breakGlassReason: input.reason },
-    });
+    await setBreakGlassReason(tx, request.id, input.reason);
     const marked = { ...request, breakGlassReason: input.reason };
     const requester: GlassBreaker = { type: 'user', id: request.requesterSlackId };
     const change = breakGlassChange(requester, input.reason, now, await issueGrantFor(deps, tx, marked, now));

@@ -6,6 +6,7 @@ import type { CoreDeps } from '../ports.ts';
 import type { Recorded } from './decide.ts';
 import { withLockedRequest } from './locking.ts';
 import { grantLifetimeEnd } from './request-extension.ts';
+import { bumpRequestVersion, replaceGrant } from './store/changes.ts';
 import { getRequest, type RequestRow } from './store/reads.ts';
 
 export type ExtensionDecision = 'approve' | 'deny';
@@ -75,7 +76,7 @@ export async function recordExtensionDecision(
           where: { id: extension.id },
           data: { status: 'denied', decidedBy: input.userId, decidedAt: now },
         });
-        await tx.approvalRequest.update({ where: { id: request.id }, data: { version: { increment: 1 } } });
+        await bumpRequestVersion(tx, request.id);
         await recordAudit(tx, {
           requestId: request.id,
           type: 'extension.denied',
@@ -90,17 +91,8 @@ export async function recordExtensionDecision(
         const cap = grantLifetimeEnd(request);
         const expiresAt = wanted.getTime() > cap.getTime() ? cap : wanted;
         const grant = await issueGrantFor(deps, tx, request, now, undefined, expiresAt);
-        const { count } = await tx.approvalRequest.updateMany({
-          where: { id: request.id, status: 'approved', grantId: request.grantId, grantExpiresAt: { gt: now } },
-          data: {
-            grantExpiresAt: grant.expiresAt,
-            grantId: grant.id,
-            grantKid: grant.kid,
-            grantToken: grant.token,
-            version: { increment: 1 },
-          },
-        });
-        if (count !== 1) throw new Error(`request ${request.id} changed concurrently (extending its grant)`);
+        const replaced = await replaceGrant(tx, request.id, { grantId: request.grantId, now }, grant);
+        if (!replaced) throw new Error(`request ${request.id} changed concurrently (extending its grant)`);
         await tx.grantExtension.update({
           where: { id: extension.id },
           data: { status: 'approved', decidedBy: input.userId, decidedAt: now, grantExpiresAt: grant.expiresAt },

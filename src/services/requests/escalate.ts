@@ -7,6 +7,7 @@ import { routeAroundAway } from '../routing/away-routing.ts';
 import { workflowOf } from '../routing/rule-schema.ts';
 import { withLockedRequest } from './locking.ts';
 import { requestStageProgress } from './stages.ts';
+import { recordEscalation } from './store/changes.ts';
 import { getRequest, type RequestRow } from './store/reads.ts';
 import { SYSTEM } from './transition.ts';
 
@@ -106,17 +107,12 @@ export async function escalate(deps: CoreDeps, requestId: string, index: number)
       notified: [],
     };
     const escalations = [...escalationsOf(request.escalations), record];
-    const { count } = await tx.approvalRequest.updateMany({
-      where: { id: request.id, status: 'pending', escalationLevel: index },
-      data: {
-        approverIds,
-        ...(stageApprovers === null ? {} : { stageApprovers }),
-        escalationLevel: index + 1,
-        escalations: escalations as Prisma.InputJsonValue,
-        version: { increment: 1 },
-      },
+    const escalated = await recordEscalation(tx, request.id, index, {
+      approverIds,
+      stageApprovers,
+      escalations: escalations as Prisma.InputJsonValue,
     });
-    if (count !== 1) throw new Error(`request ${request.id} changed concurrently (escalation ${index + 1})`);
+    if (!escalated) throw new Error(`request ${request.id} changed concurrently (escalation ${index + 1})`);
     await recordAudit(tx, {
       requestId: request.id,
       type: 'request.escalated',

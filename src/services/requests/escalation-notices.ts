@@ -1,5 +1,6 @@
 import type { CoreDeps } from '../ports.ts';
 import { type EscalationRecord, escalationsOf } from './escalate.ts';
+import { appendEscalationNotified } from './store/announcement-marks.ts';
 import type { RequestRow } from './store/reads.ts';
 
 /** One notice an escalation level owes: a DM to a person it added, or (no user) the post in its channel. */
@@ -56,14 +57,5 @@ export async function markEscalationNotified(
   const record = records[index];
   const key = record === undefined ? null : noticeKey(record, userId);
   if (key === null) return;
-  await deps.db.$executeRaw`
-    UPDATE approval_requests
-       SET escalations = jsonb_set(
-             escalations,
-             ARRAY[${String(index)}, 'notified']::text[],
-             (escalations -> ${index}::int -> 'notified') || jsonb_build_array(${key}::text))
-     WHERE id = ${request.id}::uuid
-       AND (escalations -> ${index}::int ->> 'level')::int = ${level}::int
-       AND jsonb_typeof(escalations -> ${index}::int -> 'notified') = 'array'
-       AND NOT (escalations -> ${index}::int -> 'notified') @> jsonb_build_array(${key}::text)`;
+  await appendEscalationNotified(deps.db, request.id, { index, level }, key);
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.ts';
 import type { Tx } from '../types.ts';
-import { isUniqueViolation } from './store/intake.ts';
-import { REQUEST_SELECT, type RequestRow } from './store/reads.ts';
+import { findByIdempotencyKey, isUniqueViolation } from './store/intake.ts';
+import type { RequestRow } from './store/reads.ts';
 
 /** An API client's Idempotency-Key and the hash of the body it came with. */
 export interface IdempotencyKey {
@@ -42,10 +42,7 @@ export async function withIdempotency(
 }
 
 async function replayOf(tx: Tx, { clientId, key, bodyHash }: IdempotencyKey): Promise<Replay | null> {
-  const existing = await tx.approvalRequest.findUnique({
-    where: { apiClientId_idempotencyKey: { apiClientId: clientId, idempotencyKey: key } },
-    select: REQUEST_SELECT,
-  });
+  const existing = await findByIdempotencyKey(tx, clientId, key);
   if (existing === null) return null;
   if (existing.idempotencyHash !== bodyHash) {
     throw new AppError('conflict', 'this Idempotency-Key was already used with a different request body');

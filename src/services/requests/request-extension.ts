@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { CoreDeps } from '../ports.ts';
 import { ZReason } from './input.ts';
 import { withLockedRequest } from './locking.ts';
+import { bumpRequestVersion } from './store/changes.ts';
 import { getRequest, isRequestId, type RequestRow } from './store/reads.ts';
 
 /** The longest a grant may live from its approval, however often it is extended (30 days). */
@@ -125,7 +126,7 @@ export async function requestExtension(
       select: { id: true },
     });
     // The card shows the extension waiting: a new version re-renders it.
-    await tx.approvalRequest.update({ where: { id: request.id }, data: { version: { increment: 1 } } });
+    await bumpRequestVersion(tx, request.id);
     await recordAudit(tx, {
       requestId: request.id,
       type: 'extension.requested',

@@ -1,11 +1,7 @@
-import { Prisma } from '../../generated/prisma/client.ts';
 import type { CoreDeps } from '../ports.ts';
+import { busiestApprovers, requestSummary, slowestRules, topActions } from '../requests/store/stats-queries.ts';
 import type { Tx } from '../types.ts';
 import { STATS_TOP, STATS_WINDOWS, type StatsWindow, type WindowStats } from './window-stats.ts';
-
-/** Only approve/deny by approvers: a status reached by vote, decided by a user (not `rule:…`). */
-const BY_APPROVERS = Prisma.raw(`status IN ('approved', 'denied', 'executed', 'revoked', 'lapsed')
-  AND decided_at IS NOT NULL AND decided_by IS NOT NULL AND decided_by NOT LIKE 'rule:%'`);
 
 const seconds = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
@@ -16,54 +12,10 @@ const seconds = (value: number | string | null): number | null => (value === nul
 export async function computeWindowStats(db: Tx, days: StatsWindow, to: Date): Promise<WindowStats> {
   const from = new Date(to.getTime() - days * 24 * 3600 * 1000);
   const [summaryRows, actionRows, ruleRows, approverRows, auditRows] = await Promise.all([
-    db.$queryRaw<
-      Array<{
-        requests: number;
-        approved: number;
-        denied: number;
-        expired: number;
-        cancelled: number;
-        pending: number;
-        auto_decided: number;
-        card_failures: number;
-        decided: number;
-        median: number | null;
-        p90: number | null;
-      }>
-    >`SELECT count(*)::int AS requests,
-              count(*) FILTER (WHERE status IN ('approved', 'executed', 'revoked', 'lapsed'))::int AS approved,
-              count(*) FILTER (WHERE status = 'denied')::int AS denied,
-              count(*) FILTER (WHERE status = 'expired')::int AS expired,
-              count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
-              count(*) FILTER (WHERE status = 'pending')::int AS pending,
-              count(*) FILTER (WHERE decided_by LIKE 'rule:%')::int AS auto_decided,
-              count(*) FILTER (WHERE slack_error IS NOT NULL)::int AS card_failures,
-              count(*) FILTER (WHERE ${BY_APPROVERS})::int AS decided,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at))
-                FILTER (WHERE ${BY_APPROVERS}) AS median,
-              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at))
-                FILTER (WHERE ${BY_APPROVERS}) AS p90
-         FROM approval_requests WHERE created_at >= ${from} AND created_at < ${to}`,
-    db.$queryRaw<
-      Array<{ action: string; requests: number }>
-    >`SELECT action, count(*)::int AS requests FROM approval_requests
-        WHERE created_at >= ${from} AND created_at < ${to}
-        GROUP BY action ORDER BY requests DESC, action LIMIT ${STATS_TOP}`,
-    db.$queryRaw<
-      Array<{ rule: string | null; decided: number; median: number; p90: number }>
-    >`SELECT rule_name AS rule, count(*)::int AS decided,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at)) AS median,
-              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at)) AS p90
-         FROM approval_requests WHERE created_at >= ${from} AND created_at < ${to} AND ${BY_APPROVERS}
-        GROUP BY rule_name ORDER BY median DESC, rule_name NULLS LAST LIMIT ${STATS_TOP}`,
-    db.$queryRaw<
-      Array<{ user_id: string; votes: number; approvals: number; median: number | null }>
-    >`SELECT v.voter_id AS user_id, count(*)::int AS votes,
-              count(*) FILTER (WHERE v.decision = 'approve')::int AS approvals,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM v.created_at - r.created_at)) AS median
-         FROM votes v JOIN approval_requests r ON r.id = v.request_id
-        WHERE v.created_at >= ${from} AND v.created_at < ${to}
-        GROUP BY v.voter_id ORDER BY votes DESC, v.voter_id LIMIT ${STATS_TOP}`,
+    requestSummary(db, from, to),
+    topActions(db, from, to, STATS_TOP),
+    slowestRules(db, from, to, STATS_TOP),
+    busiestApprovers(db, from, to, STATS_TOP),
     db.$queryRaw<
       Array<{ executions: number; executions_failed: number; delivered: number; failed: number }>
     >`SELECT count(*) FILTER (WHERE type = 'execution.reported')::int AS executions,

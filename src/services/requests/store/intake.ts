@@ -1,7 +1,7 @@
 import { Prisma } from '../../../generated/prisma/client.ts';
 import { auditRowsJson, type ChainedAuditRow } from '../../audit/audit.ts';
 import type { Tx } from '../../types.ts';
-import type { RequestRow } from './reads.ts';
+import { REQUEST_SELECT, type RequestRow } from './reads.ts';
 
 /** The first audit events of a new request, chained (see audit.ts `initialAuditEvents`). */
 export type InitialAuditRow = ChainedAuditRow;
@@ -53,4 +53,15 @@ export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
   if (error.code === 'P2002') return true;
   return error.code === 'P2010' && /23505|unique/i.test(`${JSON.stringify(error.meta ?? {})} ${error.message}`);
+}
+
+/**
+ * The request an API client created with Idempotency-Key `key`, if any: a repeat answers it instead
+ * of creating another (services/requests/idempotency.ts).
+ */
+export function findByIdempotencyKey(tx: Tx, clientId: string, key: string): Promise<RequestRow | null> {
+  return tx.approvalRequest.findUnique({
+    where: { apiClientId_idempotencyKey: { apiClientId: clientId, idempotencyKey: key } },
+    select: REQUEST_SELECT,
+  });
 }

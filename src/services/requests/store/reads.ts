@@ -152,3 +152,38 @@ export function getRequestClocks(tx: Tx, id: string) {
     select: { status: true, expiresAt: true, grantExpiresAt: true, notifyLaterAt: true },
   });
 }
+
+/** How many requests are pending, and since when the oldest (the metrics' gauges). */
+export function countPending(tx: Tx) {
+  return tx.$queryRaw<Array<{ count: number; oldest: Date | null }>>`
+          SELECT count(*)::int AS count, min(created_at) AS oldest FROM approval_requests WHERE status = 'pending'`;
+}
+
+/**
+ * A page (after `after`, in id order) of the requests with no audit event at all: every request is
+ * created with its first event, so one with none has lost its whole chain (services/audit/verify.ts).
+ * NOT EXISTS probes the (request_id, id) index once per request.
+ */
+export function requestsWithoutEvents(tx: Tx, after: string | null, pageSize: number): Promise<Array<{ id: string }>> {
+  return after === null
+    ? tx.$queryRaw`
+            SELECT r.id::text AS id FROM approval_requests r
+             WHERE NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.request_id = r.id)
+             ORDER BY r.id LIMIT ${pageSize}`
+    : tx.$queryRaw`
+            SELECT r.id::text AS id FROM approval_requests r
+             WHERE r.id > ${after}::uuid AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.request_id = r.id)
+             ORDER BY r.id LIMIT ${pageSize}`;
+}
+
+/**
+ * The public keys the JWKS publishes (services/grants/keys.ts): current ones, those retired since
+ * `graceSince`, and any that signed a grant still unexpired at `now` — which only the requests know.
+ */
+export function publishedGrantKeys<Jwk>(tx: Tx, graceSince: Date, now: Date) {
+  return tx.$queryRaw<Array<{ public_jwk: Jwk }>>`
+        SELECT k.public_jwk FROM grant_keys k
+         WHERE k.retired_at IS NULL OR k.retired_at > ${graceSince}
+            OR EXISTS (SELECT 1 FROM approval_requests r WHERE r.grant_kid = k.kid AND r.grant_expires_at > ${now})
+         ORDER BY k.created_at DESC`;
+}
