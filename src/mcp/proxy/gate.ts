@@ -83,7 +83,8 @@ export async function gateToolCall(deps: GateDeps, call: GatedCall): Promise<Gat
       jwksUrl: deps.jwksUrl,
       expect: {
         action: body.action,
-        resource: body.resource,
+        // A rule with `resourceFrom` may have named the resource from the arguments: the request says which.
+        resource: request.resource,
         environment: body.environment ?? null,
         params: body.context,
         requestId: request.id,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, actingFor } from '../../domain/actor.ts';
 import type { ContextValue } from '../../domain/params-hash.ts';
 import { hashParameters } from '../../domain/params-hash.ts';
+import type { PolicyInput } from '../../domain/policy.ts';
 import type { Risk } from '../../domain/request-status.ts';
 import { AppError } from '../../errors.ts';
 import { type AuditInput, initialAuditEvents } from '../audit/audit.ts';
@@ -32,6 +33,8 @@ export interface NewRequest {
   id?: string;
   /** Break-glass (break-glass.ts): the requester approves at once, with this justification, where the rule allows it. */
   breakGlass?: { reason: string } | null;
+  /** The MCP tool call the request stands for (the API's `mcp` field): routing matches rules on it. */
+  mcp?: PolicyInput['mcp'];
   /** The MCP client that asked through /mcp, as it named itself in `initialize`; shown on the card. */
   mcpClient?: { name: string; version: string } | null;
 }
@@ -74,8 +77,10 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
   const apiClientId = actor.type === 'service' && source === 'api' ? (actor.clientId ?? null) : null;
   const result = await withIdempotency(deps.db, idempotency, async () => {
     const now = deps.now();
-    const subject = { action: input.action, resource: input.resource, environment: input.environment ?? null };
-    const resolved = await resolveRoute(deps, { ...subject, risk: input.risk, at: now });
+    const asked = { action: input.action, resource: input.resource, environment: input.environment ?? null };
+    const resolved = await resolveRoute(deps, { ...asked, risk: input.risk, at: now, mcp: input.mcp ?? null });
+    // A rule with `resourceFrom` names the resource from the tool call's arguments: the request, its grant and its card use it.
+    const subject = { ...asked, resource: resolved.resource };
     // Away approvers are skipped for their delegates before the quorum check (away-routing.ts); with
     // stages, stage by stage (the rule's flat approvers are not used then).
     const chain = await routedStages(deps, resolved, input.requesterSlackId, now);
