@@ -176,6 +176,11 @@ export interface CreateRequestInput {
   breakGlass?: boolean;
   /** Why it is an emergency; required with `breakGlass: true`. */
   breakGlassReason?: string;
+  /**
+   * Spend the grant at once when the request is approved as it is created (an auto-approve rule, a
+   * standing approval): the answer is `executed` with the spent grant to verify, and no execute call follows.
+   */
+  executeOnApproval?: boolean;
   /** The MCP tool call this request stands for (`greenlight mcp-proxy` sends it): rules match on its annotations. */
   mcp?: {
     server: string;

@@ -145,6 +145,8 @@ export function requestFor(
     risk: riskOf(tool),
     ...(settings.environment === undefined ? {} : { environment: settings.environment }),
     context,
+    // An automatic approval is spent in the same call: the proxy forwards after one round trip.
+    executeOnApproval: true,
     // The arguments go along for rules with `resourceFrom` (the service reads them for routing, never stores them).
     mcp: { ...mcp, arguments: args },
   };

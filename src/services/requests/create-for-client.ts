@@ -86,6 +86,7 @@ export async function createForClient(
       ...(body.ttlSeconds === undefined ? {} : { ttlSeconds: body.ttlSeconds }),
       callbackUrl: body.callbackUrl ?? null,
       breakGlass: body.breakGlass === true ? { reason: body.breakGlassReason as string } : null,
+      executeOnApproval: body.executeOnApproval === true,
       ...extra,
     },
     origin,

@@ -33,6 +33,11 @@ export interface NewRequest {
   id?: string;
   /** Break-glass (break-glass.ts): the requester approves at once, with this justification, where the rule allows it. */
   breakGlass?: { reason: string } | null;
+  /**
+   * Spend the grant at once when the request is approved as it is created (a rule's auto-approval, a
+   * standing approval): the row is written `executed`, its audit events with it, in the same insert.
+   */
+  executeOnApproval?: boolean;
   /** The MCP tool call the request stands for (the API's `mcp` field): routing matches rules on it. */
   mcp?: PolicyInput['mcp'];
   /** The MCP client that asked through /mcp, as it named itself in `initialize`; shown on the card. */
@@ -249,6 +254,14 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       // The card shows an automatic decision from the start: no thread reply is due.
       created = { ...row, ...transitionColumns(row, to, change), version: 1, threadRepliedAt: now };
       auditEvents.push(transitionEvent(row, to, change));
+    }
+    // Asked to spend the grant when approved at once: approved and executed in the one insert, both
+    // audited (an API client acting for the requester), so the caller acts after ONE round trip.
+    if (input.executeOnApproval && created.status === 'approved' && !input.breakGlass) {
+      const spent = { at: now, actor };
+      const approved = created;
+      created = { ...approved, ...transitionColumns(approved, 'executed', spent), version: approved.version + 1 };
+      auditEvents.push(transitionEvent(approved, 'executed', spent));
     }
     // One statement: the request and its first audit events commit together.
     await insertRequest(deps.db, created, initialAuditEvents(id, auditEvents, now));

@@ -283,6 +283,10 @@ export function createRequestSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'M
           'Why this is an emergency; required with `breakGlass: true` (the `reason` says why the action is needed).',
       }),
       mcp: ZMcpCall.optional(),
+      executeOnApproval: z.boolean({ error: 'must be true or false' }).optional().meta({
+        description:
+          'When the request is approved as it is created (an auto_approve rule, a standing approval), spend its grant at once: the answer is `executed`, with the spent `grant` to verify before acting, and no execute call is needed. A request that waits for people is unaffected.',
+      }),
     })
     .strict()
     .superRefine((body, ctx) => {

@@ -164,6 +164,45 @@ describe('greenlight mcp-proxy', () => {
     expect(request).toMatchObject({ status: 'executed', action: 'mcp.fs.read_text_file', resource: file('notes.txt') });
     expect(request.risk).toBe('low');
     expect(request.decision).toMatchObject({ by: 'rule:Other file tools' });
+    // One create call approved and spent it (executeOnApproval): no separate execute, both audited in order.
+    const trail = await t.app.db.auditEvent.findMany({
+      where: { requestId: id as string },
+      orderBy: { id: 'asc' },
+      select: { type: true },
+    });
+    expect(trail.map((event) => event.type).slice(0, 3)).toEqual([
+      'request.created',
+      'request.auto_approved',
+      'request.executed',
+    ]);
+    expect(trail.filter((event) => event.type.startsWith('execute.'))).toEqual([]);
+  });
+
+  it('executeOnApproval: an automatic approval is answered executed with its spent grant; a held request is unaffected', async () => {
+    const settings = { server: 'fs', requester: { slackUserId: REQUESTER } };
+    const args = { path: file('once.txt') };
+    const body = requestFor(settings, { name: 'read_text_file', annotations: { readOnlyHint: true } }, args, null);
+    const created = await api<Request & { version: number }>(t, 'POST', '/requests', { body });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'executed', resource: args.path });
+    const token = created.body.grant?.token as string;
+    const jwksUrl = `${t.baseUrl}/.well-known/jwks.json`;
+    const expected = { action: body.action, resource: args.path, environment: null, params: body.context };
+    await expect(verifyGrant(token, { jwksUrl, expect: expected })).resolves.toMatchObject({ sub: created.body.id });
+    // Only the create answer carries the spent grant, and it cannot be spent again.
+    expect((await get(created.body.id)).grant).toBeNull();
+    const again = await api<{ error: { code: string } }>(t, 'POST', `/requests/${created.body.id}/execute`, {
+      body: { grant: token },
+    });
+    expect([again.status, again.body.error.code]).toEqual([409, 'already_executed']);
+    // Without the flag the automatic path is as before: approved, its grant to spend.
+    const { executeOnApproval: _flag, ...plain } = body;
+    expect((await api<Request>(t, 'POST', '/requests', { body: plain })).body.status).toBe('approved');
+    // A call that waits for people is created pending, flag or not.
+    const write = requestFor(settings, { name: 'write_file', annotations: { destructiveHint: true } }, args, null);
+    const pending = await api<Request>(t, 'POST', '/requests', { body: write });
+    expect(pending.body).toMatchObject({ status: 'pending', grant: null });
+    await deny(pending.body.id, 'not now');
   });
 
   it('holds a write, shows its arguments on the card, and writes only after Approve', async () => {
@@ -269,7 +308,7 @@ describe('greenlight mcp-proxy', () => {
     // The same action and risk: only the annotations differ (a silent tool counts as destructive).
     const ran = await api<Request>(t, 'POST', '/requests', { body: { ...readOnly, risk: 'high' } });
     const asked = await api<Request>(t, 'POST', '/requests', { body: { ...silent, risk: 'high' } });
-    expect(ran.body).toMatchObject({ status: 'approved', resource: args.path });
+    expect(ran.body).toMatchObject({ status: 'executed', resource: args.path });
     expect(asked.body).toMatchObject({ status: 'pending', resource: args.path });
     expect(asked.body.context).toMatchObject({
       'mcp.tool': 'made_up_tool',
