@@ -3,15 +3,18 @@
  * of `@modelcontextprotocol/server-filesystem`, made by the MCP SDK's own Client directly and through
  * the built proxy (`node dist/cli/greenlight.js mcp-proxy`), against a Greenlight in this process
  * (real PostgreSQL and Redis, the Slack double) with an auto-approve rule. Each proxied call is one
- * request created (auto-approved), its grant verified offline and spent, then the call forwarded.
+ * request created, auto-approved and its grant spent in that one call (`executeOnApproval`), the
+ * spent grant verified offline, then the call forwarded. The automatic path is also timed at the API
+ * both ways in the same run: create then execute (two calls) against one create that executes.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { requestFor } from '../src/mcp/proxy/tool-call.ts';
 import { createRule } from '../src/services/routing/rules-store.ts';
-import { startLifecycleApp } from '../test/support/lifecycle.ts';
+import { API_KEY, REQUESTER, startLifecycleApp } from '../test/support/lifecycle.ts';
 import { FILESYSTEM_SERVER, proxyTransport } from '../test/support/mcp-proxy.ts';
 import { ruleInput } from '../test/support/rules.ts';
 
@@ -40,7 +43,44 @@ async function timeCalls(transport: StdioClientTransport, file: string): Promise
   }
 }
 
+/**
+ * The proxy's automatic path at the API, both ways in this run: create (auto-approved) then execute
+ * (two calls, as before `executeOnApproval`), against one create that approves and executes at once.
+ */
+async function timeAutomaticPath(baseUrl: string, file: string) {
+  const post = async (url: string, body: unknown) => {
+    const res = await fetch(`${baseUrl}${url}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as { id: string; status: string; grant: { token: string } | null };
+    if (res.status >= 300) throw new Error(`POST ${url}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const tool = { name: 'read_text_file', annotations: { readOnlyHint: true } };
+  const body = requestFor({ server: 'fs', requester: { slackUserId: REQUESTER } }, tool, { path: file }, null);
+  const { executeOnApproval: _flag, ...twoCallBody } = body;
+  const twoCalls: number[] = [];
+  const oneCall: number[] = [];
+  // Interleaved, so both ways see the same load.
+  for (let i = 0; i < WARMUP + CALLS; i += 1) {
+    let t0 = performance.now();
+    const created = await post('/api/v1/requests', twoCallBody);
+    const executed = await post(`/api/v1/requests/${created.id}/execute`, { grant: created.grant?.token });
+    if (executed.status !== 'executed') throw new Error('the two-call path did not execute');
+    if (i >= WARMUP) twoCalls.push(performance.now() - t0);
+    t0 = performance.now();
+    const once = await post('/api/v1/requests', body);
+    if (once.status !== 'executed') throw new Error('the one-call path did not execute');
+    if (i >= WARMUP) oneCall.push(performance.now() - t0);
+  }
+  return { twoCalls: twoCalls.sort((a, b) => a - b), oneCall: oneCall.sort((a, b) => a - b) };
+}
+
 export interface McpProxyBench {
+  /** The automatic path at the API: create + execute (two calls) against create with executeOnApproval (one). */
+  automaticPath: { twoCalls: { p50: number; p99: number }; oneCall: { p50: number; p99: number } };
   calls: number;
   direct: { p50: number; p99: number };
   proxied: { p50: number; p99: number };
@@ -52,7 +92,8 @@ export interface McpProxyBench {
 /** Measures an auto-approved proxied call against the same call made directly (see the file's comment). */
 export async function measureMcpProxy(): Promise<McpProxyBench> {
   const dir = await mkdtemp(path.join(tmpdir(), 'greenlight-bench-mcp-'));
-  const t = await startLifecycleApp({ LOG_LEVEL: 'warn' });
+  // No rate limit: the bench makes more requests a minute than one API key may by default.
+  const t = await startLifecycleApp({ LOG_LEVEL: 'warn', RATE_LIMIT_REQUESTS_PER_MINUTE: '0' });
   try {
     await createRule(
       t.app.deps,
@@ -76,11 +117,13 @@ export async function measureMcpProxy(): Promise<McpProxyBench> {
       proxyTransport(t.baseUrl, ['--name', 'fs', '--', process.execPath, FILESYSTEM_SERVER, dir]),
       file,
     );
+    const automatic = await timeAutomaticPath(t.baseUrl, file);
     const round = (n: number) => Math.round(n * 10) / 10;
     const at = (sorted: number[]) => ({ p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) });
     const d = at(direct);
     const p = at(proxied);
     return {
+      automaticPath: { twoCalls: at(automatic.twoCalls), oneCall: at(automatic.oneCall) },
       calls: CALLS,
       direct: d,
       proxied: p,

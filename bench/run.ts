@@ -688,6 +688,9 @@ async function main(): Promise<void> {
   console.log(`${'direct: p50 / p99'.padEnd(44)} ${mcpProxy.direct.p50} / ${mcpProxy.direct.p99} ms`);
   console.log(`${'through the proxy: p50 / p99'.padEnd(44)} ${mcpProxy.proxied.p50} / ${mcpProxy.proxied.p99} ms`);
   console.log(`${'added by the proxy: p50 / p99'.padEnd(44)} ${mcpProxy.added.p50} / ${mcpProxy.added.p99} ms`);
+  const { twoCalls, oneCall } = mcpProxy.automaticPath;
+  console.log(`${'automatic path, create + execute: p50 / p99'.padEnd(44)} ${twoCalls.p50} / ${twoCalls.p99} ms`);
+  console.log(`${'automatic path, executeOnApproval: p50 / p99'.padEnd(44)} ${oneCall.p50} / ${oneCall.p99} ms`);
   console.log(`\n${JSON.stringify({ machine, results: [single, split], bare, ratios, grants, mcp, mcpProxy })}`);
 }
 

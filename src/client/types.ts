@@ -176,6 +176,26 @@ export interface CreateRequestInput {
   breakGlass?: boolean;
   /** Why it is an emergency; required with `breakGlass: true`. */
   breakGlassReason?: string;
+  /**
+   * Spend the grant at once when the request is approved as it is created (an auto-approve rule, a
+   * standing approval): the answer is `executed` with the spent grant to verify, and no execute call follows.
+   */
+  executeOnApproval?: boolean;
+  /** The MCP tool call this request stands for (`greenlight mcp-proxy` sends it): rules match on its annotations. */
+  mcp?: {
+    server: string;
+    tool: string;
+    annotations?: {
+      readOnlyHint?: boolean | undefined;
+      destructiveHint?: boolean | undefined;
+      idempotentHint?: boolean | undefined;
+      openWorldHint?: boolean | undefined;
+    };
+    /** SHA-256 (hex) of the arguments' canonical JSON. */
+    argumentsSha256: string;
+    /** The arguments, for rules that take the resource from them; not stored. */
+    arguments?: Record<string, unknown>;
+  };
 }
 
 /** What the caller reports about a command it ran under a grant (`POST /requests/:id/result`). */

@@ -1,4 +1,5 @@
 import { type CompiledGlob, compileGlob } from './glob.ts';
+import { hintsLine, hintsMatch, type McpHints, valueAt } from './mcp-hints.ts';
 import { RISKS, type Risk } from './request-status.ts';
 
 export { globProblem } from './glob.ts';
@@ -23,6 +24,10 @@ export interface RuleLike {
   environments: string[];
   minRisk: Risk | null;
   timeCondition: TimeCondition | null;
+  /** MCP tool hints the call's tool must have (missing ones take the specification's defaults); null: any request. */
+  annotations?: McpHints | null | undefined;
+  /** An argument path (`arguments.repo`) whose value is the resource this rule matches and routes with. */
+  resourceFrom?: string | null | undefined;
 }
 
 export interface PolicyInput {
@@ -31,6 +36,18 @@ export interface PolicyInput {
   environment: string | null;
   risk: Risk;
   at: Date;
+  /** The MCP tool call the request stands for: its tool's hints, and its arguments when sent. */
+  mcp?: { annotations: McpHints; arguments?: Record<string, unknown> | undefined } | null | undefined;
+}
+
+/**
+ * The resource a rule sees: the value at its `resourceFrom` path in the call's arguments, when the
+ * request carries arguments and the path holds a scalar; else the request's own resource.
+ */
+export function resourceFor(rule: Pick<RuleLike, 'resourceFrom'>, input: PolicyInput): string {
+  const args = input.mcp?.arguments;
+  if (!rule.resourceFrom || args === undefined) return input.resource;
+  return valueAt(args, rule.resourceFrom) ?? input.resource;
 }
 
 export interface RuleVerdict<R extends RuleLike> {
@@ -181,7 +198,7 @@ export function evaluateRule<R extends RuleLike>(
     );
   };
   if (!globs('action', input.action, matchers.actions, rule.actionPatterns)) return verdict();
-  if (!globs('resource', input.resource, matchers.resources, rule.resourcePatterns)) return verdict();
+  if (!globs('resource', resourceFor(rule, input), matchers.resources, rule.resourcePatterns)) return verdict();
   if (rule.environments.length > 0) {
     const env = input.environment ?? '';
     const ok = rule.environments.some((e) => e.toLowerCase() === env.toLowerCase());
@@ -204,6 +221,23 @@ export function evaluateRule<R extends RuleLike>(
         ok,
         () => `risk ${input.risk} ≥ ${minRisk}`,
         () => `risk ${input.risk} < ${minRisk}`,
+      )
+    )
+      return verdict();
+  }
+  if (rule.annotations) {
+    const wanted = rule.annotations;
+    const declared = input.mcp?.annotations;
+    const ok = declared !== undefined && hintsMatch(wanted, declared);
+    const want = () => hintsLine(wanted) ?? '(none)';
+    if (
+      !check(
+        ok,
+        () => `tool hints ${hintsLine(declared ?? {}) ?? '(none declared)'} give ${want()}`,
+        () =>
+          declared === undefined
+            ? `not an MCP tool call, so not ${want()}`
+            : `tool hints ${hintsLine(declared) ?? '(none declared)'} do not give ${want()}`,
       )
     )
       return verdict();

@@ -41,8 +41,9 @@ const POLL_SECONDS = 20;
  * Asks Greenlight whether a tool call may run and, once approved, spends its grant: creates the
  * request (`mcp.<server>.<tool>`, arguments bound in the context), waits for the decision when it
  * is held, verifies the grant offline for exactly these arguments (`params_hash` over the context,
- * which carries the arguments' hash) and executes it once. Only then may the caller forward the
- * call. A refusal of any kind is a verdict with a text for the model; a call cancelled by the agent
+ * which carries the arguments' hash) and executes it once — or, when a rule or a standing approval
+ * approved it at once, finds it already executed by the create call itself (`executeOnApproval`) and
+ * only verifies the spent grant. Only then may the caller forward the call. A refusal of any kind is a verdict with a text for the model; a call cancelled by the agent
  * withdraws its request and rethrows the abort.
  */
 export async function gateToolCall(deps: GateDeps, call: GatedCall): Promise<GateVerdict> {
@@ -69,7 +70,9 @@ export async function gateToolCall(deps: GateDeps, call: GatedCall): Promise<Gat
       throw error;
     }
   }
-  const refused = refusalText(request, call.tool.name);
+  // Approved and spent as it was created (executeOnApproval): verified below, not executed again.
+  const spentAtOnce = request.status === 'executed' && request.grant != null;
+  const refused = spentAtOnce ? null : refusalText(request, call.tool.name);
   if (refused !== null) {
     deps.log(`${body.action}: not run, request ${request.id} is ${request.status}`);
     return { allowed: false, request, text: refused };
@@ -83,16 +86,19 @@ export async function gateToolCall(deps: GateDeps, call: GatedCall): Promise<Gat
       jwksUrl: deps.jwksUrl,
       expect: {
         action: body.action,
-        resource: body.resource,
+        // A rule with `resourceFrom` may have named the resource from the arguments: the request says which.
+        resource: request.resource,
         environment: body.environment ?? null,
         params: body.context,
         requestId: request.id,
       },
     });
   } catch (error) {
-    await withdraw(deps, request.id, 'the grant failed verification in greenlight mcp-proxy');
+    // A grant spent at creation cannot be withdrawn: the call is simply not forwarded.
+    if (!spentAtOnce) await withdraw(deps, request.id, 'the grant failed verification in greenlight mcp-proxy');
     throw error;
   }
+  if (spentAtOnce) return { allowed: true, request };
   try {
     request = await deps.client.execute(request.id, token);
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { ContextValue, CreateRequestInput, RequestJson, Risk } from '../../client/index.ts';
-import { hashJson } from '../../domain/params-hash.ts';
+import { argumentsSha256, type McpCall, mcpContextEntries, valueAt } from '../../domain/mcp-hints.ts';
 
 /** What the proxy knows of a downstream tool: its `tools/list` entry, as the server sent it. */
 export interface ToolInfo {
@@ -99,24 +99,6 @@ export function showArguments(args: Record<string, unknown>): string {
   return `${pretty.slice(0, MAX_SHOWN)}\n… (cut: ${pretty.length} characters in all)`;
 }
 
-/** The value at a dot path inside the arguments (`path`, `repo.name`), when it is a non-empty scalar. */
-export function valueAt(args: Record<string, unknown>, path: string): string | null {
-  let at: unknown = args;
-  for (const part of path.replace(/^arguments\./, '').split('.')) {
-    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, part)) return null;
-    at = (at as Record<string, unknown>)[part];
-  }
-  if (typeof at === 'string' && at.trim() !== '') return at.trim().slice(0, 500);
-  if (typeof at === 'number' || typeof at === 'boolean') return String(at);
-  return null;
-}
-
-/** The annotations as one compact line for the card (`readOnlyHint=false destructiveHint=true`), or null. */
-function annotationLine(tool: ToolInfo): string | null {
-  const hints = Object.entries(tool.annotations ?? {}).filter(([key, value]) => key !== 'title' && value !== undefined);
-  return hints.length === 0 ? null : hints.map(([key, value]) => `${key}=${String(value)}`).join(' ');
-}
-
 /**
  * The request a tool call is asked as. Its context shows the tool, its description, annotations and
  * arguments, and binds the exact arguments through `mcp.arguments_sha256` (SHA-256 of their
@@ -128,19 +110,28 @@ export function requestFor(
   tool: ToolInfo,
   args: Record<string, unknown>,
   agent: string | null,
-): CreateRequestInput & { context: Record<string, ContextValue> } {
-  const context: Record<string, ContextValue> = {
-    'mcp.server': settings.server,
-    'mcp.tool': tool.name,
+): CreateRequestInput & { context: Record<string, ContextValue>; mcp: McpCall } {
+  const hints = tool.annotations ?? {};
+  const mcp: McpCall = {
+    server: settings.server,
+    tool: tool.name,
+    annotations: {
+      readOnlyHint: hints.readOnlyHint,
+      destructiveHint: hints.destructiveHint,
+      idempotentHint: hints.idempotentHint,
+      openWorldHint: hints.openWorldHint,
+    },
+    argumentsSha256: argumentsSha256(args),
   };
+  // The service writes the same mcp.* entries from the `mcp` field; the proxy needs them to verify the grant.
+  const { 'mcp.arguments_sha256': sha, ...named } = mcpContextEntries(mcp);
+  const context: Record<string, ContextValue> = { ...named };
   const description = tool.description ?? tool.annotations?.title ?? tool.title;
   if (description !== undefined && description.trim() !== '') {
     context['mcp.description'] = shorten(description.trim(), 400);
   }
-  const annotations = annotationLine(tool);
-  if (annotations !== null) context['mcp.annotations'] = annotations;
   context['mcp.arguments'] = showArguments(args);
-  context['mcp.arguments_sha256'] = hashJson(args);
+  context['mcp.arguments_sha256'] = sha as string;
   if (agent !== null) context['mcp.agent'] = agent.slice(0, 200);
   const resource =
     (settings.resourceFrom === undefined ? null : valueAt(args, settings.resourceFrom)) ??
@@ -154,6 +145,10 @@ export function requestFor(
     risk: riskOf(tool),
     ...(settings.environment === undefined ? {} : { environment: settings.environment }),
     context,
+    // An automatic approval is spent in the same call: the proxy forwards after one round trip.
+    executeOnApproval: true,
+    // The arguments go along for rules with `resourceFrom` (the service reads them for routing, never stores them).
+    mcp: { ...mcp, arguments: args },
   };
 }
 

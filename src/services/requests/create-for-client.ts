@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ClientActor } from '../../domain/actor.ts';
+import { mcpContextEntries } from '../../domain/mcp-hints.ts';
 import { AppError } from '../../errors.ts';
 import { acceptCallbackUrl } from '../callbacks/accept.ts';
 import type { CoreDeps } from '../ports.ts';
@@ -72,10 +73,20 @@ export async function createForClient(
       requesterEmail: requester.email,
       environment: body.environment ?? null,
       risk: body.risk,
-      context: body.context,
+      // The mcp.* entries are written from the `mcp` field (the schema refused differing ones).
+      context: body.mcp === undefined ? body.context : { ...body.context, ...mcpContextEntries(body.mcp) },
+      ...(body.mcp === undefined
+        ? {}
+        : {
+            mcp: {
+              annotations: body.mcp.annotations,
+              ...(body.mcp.arguments === undefined ? {} : { arguments: body.mcp.arguments }),
+            },
+          }),
       ...(body.ttlSeconds === undefined ? {} : { ttlSeconds: body.ttlSeconds }),
       callbackUrl: body.callbackUrl ?? null,
       breakGlass: body.breakGlass === true ? { reason: body.breakGlassReason as string } : null,
+      executeOnApproval: body.executeOnApproval === true,
       ...extra,
     },
     origin,

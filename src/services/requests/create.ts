@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, actingFor } from '../../domain/actor.ts';
 import type { ContextValue } from '../../domain/params-hash.ts';
 import { hashParameters } from '../../domain/params-hash.ts';
+import type { PolicyInput } from '../../domain/policy.ts';
 import type { Risk } from '../../domain/request-status.ts';
 import { AppError } from '../../errors.ts';
 import { type AuditInput, initialAuditEvents } from '../audit/audit.ts';
@@ -32,6 +33,13 @@ export interface NewRequest {
   id?: string;
   /** Break-glass (break-glass.ts): the requester approves at once, with this justification, where the rule allows it. */
   breakGlass?: { reason: string } | null;
+  /**
+   * Spend the grant at once when the request is approved as it is created (a rule's auto-approval, a
+   * standing approval): the row is written `executed`, its audit events with it, in the same insert.
+   */
+  executeOnApproval?: boolean;
+  /** The MCP tool call the request stands for (the API's `mcp` field): routing matches rules on it. */
+  mcp?: PolicyInput['mcp'];
   /** The MCP client that asked through /mcp, as it named itself in `initialize`; shown on the card. */
   mcpClient?: { name: string; version: string } | null;
 }
@@ -74,8 +82,10 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
   const apiClientId = actor.type === 'service' && source === 'api' ? (actor.clientId ?? null) : null;
   const result = await withIdempotency(deps.db, idempotency, async () => {
     const now = deps.now();
-    const subject = { action: input.action, resource: input.resource, environment: input.environment ?? null };
-    const resolved = await resolveRoute(deps, { ...subject, risk: input.risk, at: now });
+    const asked = { action: input.action, resource: input.resource, environment: input.environment ?? null };
+    const resolved = await resolveRoute(deps, { ...asked, risk: input.risk, at: now, mcp: input.mcp ?? null });
+    // A rule with `resourceFrom` names the resource from the tool call's arguments: the request, its grant and its card use it.
+    const subject = { ...asked, resource: resolved.resource };
     // Away approvers are skipped for their delegates before the quorum check (away-routing.ts); with
     // stages, stage by stage (the rule's flat approvers are not used then).
     const chain = await routedStages(deps, resolved, input.requesterSlackId, now);
@@ -244,6 +254,14 @@ export async function createRequest(deps: CoreDeps, input: NewRequest, origin: R
       // The card shows an automatic decision from the start: no thread reply is due.
       created = { ...row, ...transitionColumns(row, to, change), version: 1, threadRepliedAt: now };
       auditEvents.push(transitionEvent(row, to, change));
+    }
+    // Asked to spend the grant when approved at once: approved and executed in the one insert, both
+    // audited (an API client acting for the requester), so the caller acts after ONE round trip.
+    if (input.executeOnApproval && created.status === 'approved' && !input.breakGlass) {
+      const spent = { at: now, actor };
+      const approved = created;
+      created = { ...approved, ...transitionColumns(approved, 'executed', spent), version: approved.version + 1 };
+      auditEvents.push(transitionEvent(approved, 'executed', spent));
     }
     // One statement: the request and its first audit events commit together.
     await insertRequest(deps.db, created, initialAuditEvents(id, auditEvents, now));

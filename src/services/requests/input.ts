@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { TConfig } from '../../config/index.ts';
+import { argumentsSha256, mcpContextEntries } from '../../domain/mcp-hints.ts';
+import { canonicalJson } from '../../domain/params-hash.ts';
 import { RISKS } from '../../domain/request-status.ts';
 import { isStorableText, NOT_STORABLE, replaceUnstorable, unstorablePaths } from '../../domain/storable-text.ts';
 import type { FieldError } from '../../errors.ts';
@@ -175,6 +177,69 @@ export function ttlSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'MAX_TTL_SEC
     .meta({ description: 'Seconds the approvers have to decide (a matching rule may allow less).' });
 }
 
+const ZHint = z.boolean({ error: 'must be true or false' }).optional();
+
+/** A tool's behaviour hints as MCP declares them; rules match on them (`match.annotations`). */
+export const ZMcpHints = z
+  .object(
+    {
+      readOnlyHint: ZHint,
+      destructiveHint: ZHint,
+      idempotentHint: ZHint,
+      openWorldHint: ZHint,
+    },
+    { error: 'must be an object of hints' },
+  )
+  .strict();
+
+/** The most argument JSON a request carries for `resourceFrom` rules (canonical form, in characters). */
+const MAX_ARGUMENTS_JSON = 65_536;
+
+/**
+ * The `mcp` field of a create body: the MCP tool call the request stands for. Routing matches rules
+ * on its annotations and takes a rule's `resourceFrom` value from its arguments; the service writes
+ * `mcp.server`, `mcp.tool`, `mcp.annotations` and `mcp.arguments_sha256` into the context, so the
+ * grant binds them. The arguments themselves are only read for routing, never stored.
+ */
+export const ZMcpCall = z
+  .object(
+    {
+      server: storable(z.string({ error: 'is required' }))
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -')
+        .meta({ description: "The tool server's name (`greenlight mcp-proxy --name`).", examples: ['github'] }),
+      tool: storable(z.string({ error: 'is required' }))
+        .min(1, 'is required')
+        .max(200, 'must be at most 200 characters')
+        .meta({ description: 'The tool as the server lists it.', examples: ['delete_file'] }),
+      annotations: ZMcpHints.default({}).meta({
+        description: "The tool's declared hints; missing ones take the MCP specification's defaults when rules match.",
+      }),
+      argumentsSha256: z
+        .string({ error: 'is required' })
+        .regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex')
+        .meta({ description: "SHA-256 of the arguments' canonical JSON (keys sorted): the grant binds it." }),
+      arguments: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }).optional().meta({
+        description:
+          "The call's arguments, for rules that take the resource from them (`match.resourceFrom`). Checked against `argumentsSha256`; not stored.",
+      }),
+    },
+    { error: 'must be an object: { server, tool, annotations, argumentsSha256 }' },
+  )
+  .strict()
+  .superRefine((call, ctx) => {
+    if (call.arguments === undefined) return;
+    if (canonicalJson(call.arguments).length > MAX_ARGUMENTS_JSON) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['arguments'],
+        message: `must be at most ${MAX_ARGUMENTS_JSON} characters of JSON`,
+      });
+    } else if (argumentsSha256(call.arguments) !== call.argumentsSha256) {
+      ctx.addIssue({ code: 'custom', path: ['argumentsSha256'], message: 'is not the SHA-256 of these arguments' });
+    }
+  })
+  .meta({ description: 'The MCP tool call this request stands for (sent by `greenlight mcp-proxy`).' });
+
 /** The body of `POST /api/v1/requests`. Unknown fields are refused, so typos do not pass silently. */
 export function createRequestSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'MAX_TTL_SECONDS'>) {
   return z
@@ -217,9 +282,27 @@ export function createRequestSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'M
         description:
           'Why this is an emergency; required with `breakGlass: true` (the `reason` says why the action is needed).',
       }),
+      mcp: ZMcpCall.optional(),
+      executeOnApproval: z.boolean({ error: 'must be true or false' }).optional().meta({
+        description:
+          'When the request is approved as it is created (an auto_approve rule, a standing approval), spend its grant at once: the answer is `executed`, with the spent `grant` to verify before acting, and no execute call is needed. A request that waits for people is unaffected.',
+      }),
     })
     .strict()
     .superRefine((body, ctx) => {
+      if (body.mcp !== undefined) {
+        // The context's mcp.* entries are the service's to write from this field: a different value is refused.
+        for (const [key, value] of Object.entries(mcpContextEntries(body.mcp))) {
+          const given = body.context[key];
+          if (given !== undefined && given !== value) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['context', key],
+              message: `must be ${JSON.stringify(value)} (from mcp) or left out`,
+            });
+          }
+        }
+      }
       if (body.breakGlass === true && body.breakGlassReason === undefined) {
         ctx.addIssue({ code: 'custom', path: ['breakGlassReason'], message: 'is required with breakGlass: true' });
       }

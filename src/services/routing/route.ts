@@ -1,4 +1,4 @@
-import { matchRules, type PolicyInput } from '../../domain/policy.ts';
+import { matchRules, type PolicyInput, resourceFor } from '../../domain/policy.ts';
 import { AppError } from '../../errors.ts';
 import type { CoreDeps } from '../ports.ts';
 import { expandApprovers } from './approvers.ts';
@@ -21,6 +21,8 @@ export interface Route {
   denyMessage: string | null;
   /** The rule's stages, reminder, escalation, break-glass and needs-info settings (none for the default route). */
   workflow: Workflow;
+  /** The resource routing matched: the rule's `resourceFrom` value from the call's arguments, else the request's. */
+  resource: string;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function resolveRoute(
       outcome: rule.outcome,
       denyMessage: rule.denyMessage,
       workflow: ruleWorkflow(rule),
+      resource: resourceFor(rule, input),
     };
   }
   if (config.APPROVAL_CHANNEL === undefined || config.APPROVERS.length === 0) {
@@ -72,6 +75,7 @@ export async function resolveRoute(
     outcome: 'require_approval',
     denyMessage: null,
     workflow: NO_WORKFLOW,
+    resource: input.resource,
   };
 }
 

@@ -47,6 +47,18 @@ const ZMatch = z
     environments: RULE.environments.default([]).meta({ description: 'Empty: any environment.' }),
     minRisk: RULE.minRisk.default(null),
     time: ZTime.nullable().default(null),
+    annotations: RULE.annotations.unwrap().default(null).meta({
+      description:
+        "MCP tool calls only: hints the tool must have, e.g. { destructiveHint: true } (hints a tool leaves out take the MCP specification's defaults).",
+    }),
+    resourceFrom: RULE.resourceFrom
+      .unwrap()
+      .default(null)
+      .meta({
+        description:
+          'MCP tool calls only: the argument whose value is the resource (`arguments.repo`), matched by `resources` and bound into the grant; a call without it keeps its own resource.',
+        examples: ['arguments.repo'],
+      }),
   })
   .meta({ description: 'When the rule applies: every condition given must hold.' });
 
@@ -128,6 +140,8 @@ export function toRuleInput(doc: TRuleDocument): TRuleInput {
     environments: match.environments,
     minRisk: match.minRisk,
     timeCondition: match.time,
+    annotations: match.annotations,
+    resourceFrom: match.resourceFrom,
     outcome: doc.outcome,
     denyMessage: doc.denyMessage,
     channelId: doc.channel,
@@ -168,6 +182,8 @@ export function toRuleDocument(rule: TRuleInput): RuleDocument {
       ...(rule.environments.length > 0 ? { environments: rule.environments } : {}),
       ...(rule.minRisk === null ? {} : { minRisk: rule.minRisk }),
       ...(rule.timeCondition === null ? {} : { time: { ...rule.timeCondition } }),
+      ...(rule.annotations ? { annotations: { ...rule.annotations } } : {}),
+      ...(rule.resourceFrom ? { resourceFrom: rule.resourceFrom } : {}),
     },
     outcome: rule.outcome,
   };
@@ -209,6 +225,8 @@ const TO_PUBLIC: Record<string, string[]> = {
   environments: ['match', 'environments'],
   minRisk: ['match', 'minRisk'],
   timeCondition: ['match', 'time'],
+  annotations: ['match', 'annotations'],
+  resourceFrom: ['match', 'resourceFrom'],
   channelId: ['channel'],
 };
 

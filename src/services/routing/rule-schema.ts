@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { ARGUMENT_PATH } from '../../domain/mcp-hints.ts';
 import { RISKS } from '../../domain/request-status.ts';
-import { storable } from '../requests/input.ts';
+import { storable, ZMcpHints } from '../requests/input.ts';
 
 export const OUTCOMES = ['require_approval', 'auto_approve', 'auto_deny'] as const;
 /** What a matching rule does with a request (not to be confused with a request's status). */
@@ -118,6 +119,20 @@ export const ZRuleInput = z.object({
     .max(30 * 86400)
     .nullable(),
   requireReason: z.boolean(),
+  /**
+   * MCP tool hints the call's tool must have (`{ destructiveHint: true }`); a request that is not an
+   * MCP tool call never matches. Optional: an editor that does not show it leaves the stored value.
+   */
+  annotations: ZMcpHints.refine((hints) => Object.values(hints).some((v) => v !== undefined), {
+    error: 'name at least one hint, e.g. { destructiveHint: true }',
+  })
+    .nullable()
+    .optional(),
+  /** An argument path whose value becomes the resource (`arguments.repo`); optional like `annotations`. */
+  resourceFrom: storable(z.string())
+    .regex(ARGUMENT_PATH, 'must be an argument path like arguments.repo or arguments.file.path')
+    .nullable()
+    .optional(),
   ...ZWorkflow.shape,
 });
 export type TRuleInput = z.infer<typeof ZRuleInput>;

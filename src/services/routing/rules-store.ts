@@ -63,6 +63,8 @@ export function ruleData(input: TRuleInput) {
   return {
     ...input,
     timeCondition: json(input.timeCondition),
+    // Left out (undefined): an editor that does not show it keeps the stored value.
+    annotations: input.annotations === undefined ? undefined : json(input.annotations),
     stages: json(input.stages),
     reminder: json(input.reminder),
     escalation: input.escalation as Prisma.InputJsonValue,

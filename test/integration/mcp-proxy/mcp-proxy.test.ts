@@ -67,7 +67,9 @@ describe('greenlight mcp-proxy', () => {
         name: 'Destructive file tools',
         actionPatterns: ['mcp.fs.*'],
         resourcePatterns: ['**'],
-        minRisk: 'high',
+        // Keyed on the tool's annotations, the resource taken from the call's `path` by the service.
+        annotations: { destructiveHint: true },
+        resourceFrom: 'arguments.path',
         channelId: CHANNEL,
         approvers: [APPROVER_A],
         requiredApprovals: 1,
@@ -80,6 +82,7 @@ describe('greenlight mcp-proxy', () => {
         name: 'Other file tools',
         actionPatterns: ['mcp.fs.*'],
         resourcePatterns: ['**'],
+        resourceFrom: 'arguments.path',
         outcome: 'auto_approve',
         channelId: null,
         approvers: [],
@@ -87,7 +90,7 @@ describe('greenlight mcp-proxy', () => {
     );
     const transport = proxyTransport(
       t.baseUrl,
-      ['--name', 'fs', '--resource-from', 'path', '--', process.execPath, FILESYSTEM_SERVER, dir],
+      ['--name', 'fs', '--', process.execPath, FILESYSTEM_SERVER, dir],
       'pipe',
     );
     (transport.stderr as Readable | null)?.on('data', (chunk: Buffer) => {
@@ -161,6 +164,45 @@ describe('greenlight mcp-proxy', () => {
     expect(request).toMatchObject({ status: 'executed', action: 'mcp.fs.read_text_file', resource: file('notes.txt') });
     expect(request.risk).toBe('low');
     expect(request.decision).toMatchObject({ by: 'rule:Other file tools' });
+    // One create call approved and spent it (executeOnApproval): no separate execute, both audited in order.
+    const trail = await t.app.db.auditEvent.findMany({
+      where: { requestId: id as string },
+      orderBy: { id: 'asc' },
+      select: { type: true },
+    });
+    expect(trail.map((event) => event.type).slice(0, 3)).toEqual([
+      'request.created',
+      'request.auto_approved',
+      'request.executed',
+    ]);
+    expect(trail.filter((event) => event.type.startsWith('execute.'))).toEqual([]);
+  });
+
+  it('executeOnApproval: an automatic approval is answered executed with its spent grant; a held request is unaffected', async () => {
+    const settings = { server: 'fs', requester: { slackUserId: REQUESTER } };
+    const args = { path: file('once.txt') };
+    const body = requestFor(settings, { name: 'read_text_file', annotations: { readOnlyHint: true } }, args, null);
+    const created = await api<Request & { version: number }>(t, 'POST', '/requests', { body });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'executed', resource: args.path });
+    const token = created.body.grant?.token as string;
+    const jwksUrl = `${t.baseUrl}/.well-known/jwks.json`;
+    const expected = { action: body.action, resource: args.path, environment: null, params: body.context };
+    await expect(verifyGrant(token, { jwksUrl, expect: expected })).resolves.toMatchObject({ sub: created.body.id });
+    // Only the create answer carries the spent grant, and it cannot be spent again.
+    expect((await get(created.body.id)).grant).toBeNull();
+    const again = await api<{ error: { code: string } }>(t, 'POST', `/requests/${created.body.id}/execute`, {
+      body: { grant: token },
+    });
+    expect([again.status, again.body.error.code]).toEqual([409, 'already_executed']);
+    // Without the flag the automatic path is as before: approved, its grant to spend.
+    const { executeOnApproval: _flag, ...plain } = body;
+    expect((await api<Request>(t, 'POST', '/requests', { body: plain })).body.status).toBe('approved');
+    // A call that waits for people is created pending, flag or not.
+    const write = requestFor(settings, { name: 'write_file', annotations: { destructiveHint: true } }, args, null);
+    const pending = await api<Request>(t, 'POST', '/requests', { body: write });
+    expect(pending.body).toMatchObject({ status: 'pending', grant: null });
+    await deny(pending.body.id, 'not now');
   });
 
   it('holds a write, shows its arguments on the card, and writes only after Approve', async () => {
@@ -242,7 +284,8 @@ describe('greenlight mcp-proxy', () => {
     const jwksUrl = `${t.baseUrl}/.well-known/jwks.json`;
     const expectFor = (content: string, password = 'pw-1') => {
       const body = requestFor(settings, tool, { path: target, content, password }, null);
-      return { action: body.action, resource: body.resource, environment: null, params: body.context };
+      // The rule named the resource from the path argument: the request says which.
+      return { action: body.action, resource: created.body.resource, environment: null, params: body.context };
     };
     await expect(verifyGrant(token, { jwksUrl, expect: expectFor('v2') })).resolves.toMatchObject({
       sub: created.body.id,
@@ -253,6 +296,37 @@ describe('greenlight mcp-proxy', () => {
       expect((refused as GrantVerificationError).claim).toBe('params_hash');
     }
     expect(expectFor('v2', 'pw-2').params['mcp.arguments']).toBe(expectFor('v2').params['mcp.arguments']);
+    expect(created.body.resource).toBe(target);
+  });
+
+  it('routes on the mcp field: annotations pick the rule, a bad hash or a contradicting context is a 400 and creates nothing', async () => {
+    const settings = { server: 'fs', requester: { slackUserId: REQUESTER } };
+    const args = { path: file('routed.txt') };
+    const readOnly = requestFor(settings, { name: 'read_text_file', annotations: { readOnlyHint: true } }, args, null);
+    const silent = requestFor(settings, { name: 'made_up_tool' }, args, null);
+    const before = await requestCount();
+    // The same action and risk: only the annotations differ (a silent tool counts as destructive).
+    const ran = await api<Request>(t, 'POST', '/requests', { body: { ...readOnly, risk: 'high' } });
+    const asked = await api<Request>(t, 'POST', '/requests', { body: { ...silent, risk: 'high' } });
+    expect(ran.body).toMatchObject({ status: 'executed', resource: args.path });
+    expect(asked.body).toMatchObject({ status: 'pending', resource: args.path });
+    expect(asked.body.context).toMatchObject({
+      'mcp.tool': 'made_up_tool',
+      'mcp.arguments_sha256': silent.mcp.argumentsSha256,
+    });
+    expect(asked.body.context).not.toHaveProperty('mcp.annotations');
+    await deny(asked.body.id, 'not this one');
+
+    const tampered = await api<{ error: { details?: Array<{ path: string }> } }>(t, 'POST', '/requests', {
+      body: { ...silent, mcp: { ...silent.mcp, arguments: { path: file('other.txt') } } },
+    });
+    const contradicting = await api<{ error: { details?: Array<{ path: string }> } }>(t, 'POST', '/requests', {
+      body: { ...silent, context: { ...silent.context, 'mcp.tool': 'read_text_file' } },
+    });
+    expect([tampered.status, contradicting.status]).toEqual([400, 400]);
+    expect(JSON.stringify(tampered.body)).toContain('mcp.argumentsSha256');
+    expect(JSON.stringify(contradicting.body)).toContain('context.mcp.tool');
+    expect(await requestCount()).toBe(before + 2);
   });
 
   it('“Approve this tool for 15 minutes” covers the next identical call, not another one, and not once revoked in App Home', async () => {

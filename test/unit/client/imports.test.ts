@@ -41,7 +41,7 @@ describe('greenlight/client dependencies', () => {
     ]);
   });
 
-  it('the CLI is built on the client alone (and the spinner, yaml for rules files, the MCP SDK for mcp-proxy)', () => {
+  it('the CLI is built on the client alone (and the spinner, yaml for rules files, the MCP SDK and the pure MCP hints for mcp-proxy)', () => {
     const { files, packages } = closure(path.join(SRC, 'cli/greenlight.ts'));
     const mcp = (name: string) => name.startsWith('@modelcontextprotocol/sdk/');
     expect(
@@ -51,6 +51,6 @@ describe('greenlight/client dependencies', () => {
       files
         .filter((file) => !file.startsWith('client/') && !file.startsWith('cli/') && !file.startsWith('mcp/proxy/'))
         .sort(),
-    ).toEqual(['domain/grant-claims.ts', 'domain/params-hash.ts']);
+    ).toEqual(['domain/grant-claims.ts', 'domain/mcp-hints.ts', 'domain/params-hash.ts']);
   });
 });

@@ -8,6 +8,7 @@ import {
   localTime,
   matchRules,
   type RuleLike,
+  resourceFor,
   type TimeCondition,
   timeConditionProblems,
 } from '../../../src/domain/policy.ts';
@@ -189,5 +190,42 @@ describe('hostile globs (issue 21)', () => {
     // Before the fix 250 dashes took about 6 s and 500 far longer.
     expect(ms).toBeLessThan(5);
     expect(matchRules([prod], { ...input, resource: 'eu-west-db-1-blue-prod' }).match).not.toBeNull();
+  });
+});
+
+describe('rules on MCP tool annotations and argument resources', () => {
+  const call = (annotations: Record<string, boolean>, args: Record<string, unknown> = {}) => ({
+    ...input,
+    action: 'mcp.github.delete_repository',
+    resource: 'github',
+    mcp: { annotations, arguments: args },
+  });
+  const destructive = rule({ actionPatterns: ['mcp.github.*'], annotations: { destructiveHint: true } });
+
+  it('matches a tool with the hint, and one silent about it (the specification’s default is destructive)', () => {
+    expect(evaluateRule(destructive, call({ destructiveHint: true })).matched).toBe(true);
+    expect(evaluateRule(destructive, call({})).matched).toBe(true);
+    expect(evaluateRule(destructive, call({ destructiveHint: false })).matched).toBe(false);
+    // destructiveHint means nothing for a read-only tool (the specification): it is not destructive.
+    expect(evaluateRule(destructive, call({ readOnlyHint: true })).matched).toBe(false);
+    expect(evaluateRule(destructive, call({ readOnlyHint: true, destructiveHint: true })).matched).toBe(false);
+    const readOnly = rule({ annotations: { readOnlyHint: true } });
+    expect(evaluateRule(readOnly, call({})).matched).toBe(false);
+    expect(evaluateRule(readOnly, call({ readOnlyHint: true })).matched).toBe(true);
+  });
+
+  it('never matches a request that is not an MCP tool call, and says why', () => {
+    const verdict = evaluateRule(destructive, { ...input, action: 'mcp.github.x' });
+    expect(verdict.matched).toBe(false);
+    expect(verdict.reasons.at(-1)).toBe('✗ not an MCP tool call, so not destructiveHint=true');
+  });
+
+  it('matches its resource globs against the argument it names, falling back to the request’s resource', () => {
+    const repo = rule({ resourceFrom: 'arguments.repo', resourcePatterns: ['acme/*'] });
+    expect(resourceFor(repo, call({}, { repo: 'acme/api' }))).toBe('acme/api');
+    expect(evaluateRule(repo, call({}, { repo: 'acme/api' })).matched).toBe(true);
+    expect(evaluateRule(repo, call({}, { repo: 'other/api' })).matched).toBe(false);
+    expect(resourceFor(repo, call({}, { owner: 'acme' }))).toBe('github');
+    expect(resourceFor(rule(), call({}, { repo: 'acme/api' }))).toBe('github');
   });
 });

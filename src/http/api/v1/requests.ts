@@ -31,6 +31,18 @@ import {
 const WAIT = /^\d{1,2}$/;
 
 /**
+ * The create answer. A request executed as it was created (`executeOnApproval`) carries its spent
+ * grant, only here, so the caller verifies it offline before acting; every later read shows none.
+ */
+function toCreatedJson(request: RequestRow, executeOnApproval: boolean | undefined) {
+  const json = toRequestJson(request);
+  const { status, grantToken, grantExpiresAt } = request;
+  if (executeOnApproval !== true || status !== 'executed' || grantToken === null || grantExpiresAt === null)
+    return json;
+  return { ...json, grant: { token: grantToken, expiresAt: grantExpiresAt.toISOString() } };
+}
+
+/**
  * `?wait=`: whole seconds written as plain decimal digits, 0 to 60 (`Number()` would also take
  * `0x2`, `+2`, `1e1` and `" 2"`); absent means 0. A repeated parameter is refused, not guessed at.
  */
@@ -87,7 +99,7 @@ export function requestRoutes(deps: CoreDeps): Router {
       ...(idempotencyKey === undefined ? {} : { idempotency: { key: idempotencyKey, bodyHash: hashJson(req.body) } }),
     });
     if (replayed) res.setHeader('idempotent-replayed', 'true');
-    res.status(201).location(`/api/v1/requests/${request.id}`).json(toRequestJson(request));
+    res.status(201).location(`/api/v1/requests/${request.id}`).json(toCreatedJson(request, body.executeOnApproval));
   });
 
   route(router, API_V1, REQUEST_OPERATIONS.getRequest, async (req, res) => {

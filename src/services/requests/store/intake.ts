@@ -20,7 +20,7 @@ export async function insertRequest(tx: Tx, row: RequestRow, events: InitialAudi
         id, status, version, source, action, resource, environment, risk, reason, context, params_hash,
         requester_slack_id, requester_email, api_client_id, idempotency_key, idempotency_hash, callback_url,
         rule_id, rule_name, channel_id, approver_ids, required_approvals, require_reason, grant_seconds,
-        thread_replied_at, expires_at, decided_at, decided_by, decision_reason, grant_expires_at,
+        thread_replied_at, expires_at, decided_at, decided_by, decision_reason, grant_expires_at, executed_at,
         grant_id, grant_kid, grant_token, workflow, stage_approvers, break_glass_reason, routing_notes,
         approvers_notify_at, mcp_client_name, mcp_client_version, created_at, updated_at)
       VALUES (
@@ -32,7 +32,7 @@ export async function insertRequest(tx: Tx, row: RequestRow, events: InitialAudi
         ${row.ruleId}::uuid, ${row.ruleName}, ${row.channelId}, ${row.approverIds}::text[], ${row.requiredApprovals},
         ${row.requireReason}, ${row.grantSeconds}::int,
         ${row.threadRepliedAt}::timestamptz, ${row.expiresAt}::timestamptz, ${row.decidedAt}::timestamptz,
-        ${row.decidedBy}, ${row.decisionReason}, ${row.grantExpiresAt}::timestamptz,
+        ${row.decidedBy}, ${row.decisionReason}, ${row.grantExpiresAt}::timestamptz, ${row.executedAt}::timestamptz,
         ${row.grantId}, ${row.grantKid}, ${row.grantToken}, ${JSON.stringify(row.workflow)}::jsonb,
         ${row.stageApprovers === null ? null : JSON.stringify(row.stageApprovers)}::jsonb, ${row.breakGlassReason},
         ${row.routingNotes === null ? null : JSON.stringify(row.routingNotes)}::jsonb, ${row.approversNotifyAt}::timestamptz,

@@ -181,7 +181,10 @@ export const ZRequestJson = z
         expiresAt: ZInstant,
       })
       .nullable()
-      .meta({ description: 'Present only while the request is approved and the grant can be spent.' }),
+      .meta({
+        description:
+          'Present only while the request is approved and the grant can be spent, and in the create answer of a request executed at once (`executeOnApproval`): the spent grant, to verify before acting.',
+      }),
     votes: z.array(ZVote),
     needsInfo: ZQuestion.nullable().meta({
       description:

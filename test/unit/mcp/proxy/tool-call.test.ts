@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestJson } from '../../../../src/client/index.ts';
+import { valueAt } from '../../../../src/domain/mcp-hints.ts';
 import { hashJson } from '../../../../src/domain/params-hash.ts';
 import {
   actionOf,
@@ -9,7 +10,6 @@ import {
   requestFor,
   riskOf,
   showArguments,
-  valueAt,
 } from '../../../../src/mcp/proxy/tool-call.ts';
 
 const SETTINGS = { server: 'github', requester: { slackUserId: 'U0REQUEST1' } } as const;
@@ -128,12 +128,20 @@ describe('requestFor', () => {
       'mcp.server': 'github',
       'mcp.tool': 'delete_repo',
       'mcp.description': 'Deletes a repository',
-      'mcp.annotations': 'destructiveHint=true readOnlyHint=false',
+      'mcp.annotations': 'readOnlyHint=false destructiveHint=true',
       'mcp.arguments_sha256': hashJson(args),
       'mcp.agent': 'claude-code 1.2.0',
     });
     expect(body.context['mcp.arguments']).not.toContain('ghp_secret');
     expect(body.reason).toContain('claude-code 1.2.0');
+    // The typed field the service routes with: the same hash, the declared hints, and the arguments for resourceFrom rules.
+    expect(body.mcp).toEqual({
+      server: 'github',
+      tool: 'delete_repo',
+      annotations: { readOnlyHint: false, destructiveHint: true },
+      argumentsSha256: hashJson(args),
+      arguments: args,
+    });
   });
 
   it('binds arguments one byte apart, and key order not at all', () => {

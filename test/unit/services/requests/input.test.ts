@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hashJson } from '../../../../src/domain/params-hash.ts';
 import { isStorableText } from '../../../../src/domain/storable-text.ts';
 import { createRequestSchema, fieldErrors, ZCancelBody } from '../../../../src/services/requests/input.ts';
 
@@ -106,5 +107,38 @@ describe('ZCancelBody', () => {
     ]) {
       expect(ZCancelBody.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
+  });
+});
+
+describe('createRequestSchema: the mcp field', () => {
+  const args = { repo: 'acme/api', force: true };
+  const MCP = {
+    server: 'github',
+    tool: 'delete_repository',
+    annotations: { destructiveHint: true },
+    argumentsSha256: hashJson(args),
+    arguments: args,
+  };
+
+  it('accepts a tool call whose hash is its arguments’ hash, with or without the arguments', () => {
+    expect(errorsOf({ ...VALID, mcp: MCP })).toEqual([]);
+    const { arguments: _left, ...withoutArguments } = MCP;
+    expect(errorsOf({ ...VALID, mcp: withoutArguments })).toEqual([]);
+    expect(errorsOf({ ...VALID, mcp: MCP, context: { 'mcp.tool': 'delete_repository' } })).toEqual([]);
+  });
+
+  it('names every bad field: hash, server, hints, unknown keys, and a context that contradicts it', () => {
+    expect(errorsOf({ ...VALID, mcp: { ...MCP, arguments: { ...args, force: false } } })).toEqual([
+      { path: 'mcp.argumentsSha256', message: 'is not the SHA-256 of these arguments' },
+    ]);
+    expect(
+      errorsOf({
+        ...VALID,
+        mcp: { ...MCP, server: 'git hub', annotations: { destructiveHint: 'yes', sneaky: true }, extra: 1 },
+      }).map((e) => e.path),
+    ).toEqual(['mcp.server', 'mcp.annotations.destructiveHint', 'mcp.annotations.sneaky', 'mcp.extra']);
+    expect(errorsOf({ ...VALID, mcp: MCP, context: { 'mcp.tool': 'get_issue' } })).toEqual([
+      { path: 'context.mcp.tool', message: 'must be "delete_repository" (from mcp) or left out' },
+    ]);
   });
 });
