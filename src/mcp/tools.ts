@@ -10,7 +10,7 @@ import { cancelRequest } from '../services/requests/cancel.ts';
 import { createForClient } from '../services/requests/create-for-client.ts';
 import { executeRequest } from '../services/requests/execute.ts';
 import { readOwnRequest, waitWhilePending } from '../services/requests/follow.ts';
-import { checkInput, createRequestSchema, ZCancelBody, ZContext, ZExecuteBody } from '../services/requests/input.ts';
+import { agentRequestSchema, checkInput, ZCancelBody, ZContext, ZExecuteBody } from '../services/requests/input.ts';
 import type { RequestRow } from '../services/requests/store/reads.ts';
 import { approvalAnswer, toolAnswer, toolRefusal, ZApprovalAnswer } from './answer.ts';
 
@@ -99,7 +99,7 @@ async function waitForDecision(
  * fail the schema are refused by the SDK before any of this runs.
  */
 export function registerApprovalTools(server: McpServer, deps: CoreDeps, clientInfo: () => McpClientInfo): void {
-  const createSchema = createRequestSchema(deps.config);
+  const createSchema = agentRequestSchema(deps.config);
   const answer = async (request: RequestRow) => toolAnswer(await approvalAnswer(deps, request));
   /** Runs a tool body for a caller whose key has `scope`; refusals become tool errors. */
   const run =

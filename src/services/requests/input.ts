@@ -240,76 +240,92 @@ export const ZMcpCall = z
   })
   .meta({ description: 'The MCP tool call this request stands for (sent by `greenlight mcp-proxy`).' });
 
+/** The fields of `POST /api/v1/requests`, before the checks that span fields. */
+function createRequestFields(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'MAX_TTL_SECONDS'>) {
+  return z.object({
+    action: ZAction,
+    resource: ZResource,
+    reason: ZReason,
+    requester: z
+      .object(
+        {
+          slackUserId: storable(z.string())
+            .regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id like U0123ABCD')
+            .optional(),
+          email: storable(z.email('must be an e-mail address')).max(254).optional(),
+        },
+        { error: 'is required: { "slackUserId": "U…" } or { "email": "…" }' },
+      )
+      .strict()
+      .refine((r) => (r.slackUserId === undefined) !== (r.email === undefined), {
+        message: 'must give exactly one of slackUserId or email',
+      })
+      // The refinement above in JSON Schema terms, for the OpenAPI document.
+      .meta({
+        description: 'Who the action is for: their Slack user id, or an e-mail address looked up in Slack.',
+        oneOf: [{ required: ['slackUserId'] }, { required: ['email'] }],
+      }),
+    environment: ZEnvironment.optional(),
+    risk: ZRisk.default('medium'),
+    context: ZContext.default({}),
+    ttlSeconds: ttlSchema(config).optional(),
+    callbackUrl: storable(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
+      .max(2048, 'must be at most 2048 characters')
+      .optional()
+      .meta({ description: 'Where to POST signed callbacks about this request (see the requestChanged webhook).' }),
+    breakGlass: z.boolean({ error: 'must be true or false' }).optional().meta({
+      description:
+        'Break-glass: the requester approves their own request at once, in an emergency. Only where the matching rule allows it (else 400 on this field); needs `breakGlassReason`. Announced, flagged in the audit trail and reviewed afterwards.',
+    }),
+    breakGlassReason: ZReason.optional().meta({
+      description:
+        'Why this is an emergency; required with `breakGlass: true` (the `reason` says why the action is needed).',
+    }),
+    mcp: ZMcpCall.optional(),
+    executeOnApproval: z.boolean({ error: 'must be true or false' }).optional().meta({
+      description:
+        'When the request is approved as it is created (an auto_approve rule, a standing approval), spend its grant at once: the answer is `executed`, with the spent `grant` to verify before acting, and no execute call is needed. A request that waits for people is unaffected.',
+    }),
+  });
+}
+
+type TCreateFields = z.infer<ReturnType<typeof createRequestFields>>;
+
+/** The checks that span fields, for both forms of the body. */
+function checkAcrossFields(body: Omit<TCreateFields, 'executeOnApproval'>, ctx: z.RefinementCtx): void {
+  if (body.mcp !== undefined) {
+    // The context's mcp.* entries are the service's to write from this field: a different value is refused.
+    for (const [key, value] of Object.entries(mcpContextEntries(body.mcp))) {
+      const given = body.context[key];
+      if (given !== undefined && given !== value) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['context', key],
+          message: `must be ${JSON.stringify(value)} (from mcp) or left out`,
+        });
+      }
+    }
+  }
+  if (body.breakGlass === true && body.breakGlassReason === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['breakGlassReason'], message: 'is required with breakGlass: true' });
+  }
+  if (body.breakGlass !== true && body.breakGlassReason !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['breakGlassReason'], message: 'is only given with breakGlass: true' });
+  }
+}
+
 /** The body of `POST /api/v1/requests`. Unknown fields are refused, so typos do not pass silently. */
 export function createRequestSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'MAX_TTL_SECONDS'>) {
-  return z
-    .object({
-      action: ZAction,
-      resource: ZResource,
-      reason: ZReason,
-      requester: z
-        .object(
-          {
-            slackUserId: storable(z.string())
-              .regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id like U0123ABCD')
-              .optional(),
-            email: storable(z.email('must be an e-mail address')).max(254).optional(),
-          },
-          { error: 'is required: { "slackUserId": "U…" } or { "email": "…" }' },
-        )
-        .strict()
-        .refine((r) => (r.slackUserId === undefined) !== (r.email === undefined), {
-          message: 'must give exactly one of slackUserId or email',
-        })
-        // The refinement above in JSON Schema terms, for the OpenAPI document.
-        .meta({
-          description: 'Who the action is for: their Slack user id, or an e-mail address looked up in Slack.',
-          oneOf: [{ required: ['slackUserId'] }, { required: ['email'] }],
-        }),
-      environment: ZEnvironment.optional(),
-      risk: ZRisk.default('medium'),
-      context: ZContext.default({}),
-      ttlSeconds: ttlSchema(config).optional(),
-      callbackUrl: storable(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
-        .max(2048, 'must be at most 2048 characters')
-        .optional()
-        .meta({ description: 'Where to POST signed callbacks about this request (see the requestChanged webhook).' }),
-      breakGlass: z.boolean({ error: 'must be true or false' }).optional().meta({
-        description:
-          'Break-glass: the requester approves their own request at once, in an emergency. Only where the matching rule allows it (else 400 on this field); needs `breakGlassReason`. Announced, flagged in the audit trail and reviewed afterwards.',
-      }),
-      breakGlassReason: ZReason.optional().meta({
-        description:
-          'Why this is an emergency; required with `breakGlass: true` (the `reason` says why the action is needed).',
-      }),
-      mcp: ZMcpCall.optional(),
-      executeOnApproval: z.boolean({ error: 'must be true or false' }).optional().meta({
-        description:
-          'When the request is approved as it is created (an auto_approve rule, a standing approval), spend its grant at once: the answer is `executed`, with the spent `grant` to verify before acting, and no execute call is needed. A request that waits for people is unaffected.',
-      }),
-    })
-    .strict()
-    .superRefine((body, ctx) => {
-      if (body.mcp !== undefined) {
-        // The context's mcp.* entries are the service's to write from this field: a different value is refused.
-        for (const [key, value] of Object.entries(mcpContextEntries(body.mcp))) {
-          const given = body.context[key];
-          if (given !== undefined && given !== value) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['context', key],
-              message: `must be ${JSON.stringify(value)} (from mcp) or left out`,
-            });
-          }
-        }
-      }
-      if (body.breakGlass === true && body.breakGlassReason === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['breakGlassReason'], message: 'is required with breakGlass: true' });
-      }
-      if (body.breakGlass !== true && body.breakGlassReason !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['breakGlassReason'], message: 'is only given with breakGlass: true' });
-      }
-    });
+  return createRequestFields(config).strict().superRefine(checkAcrossFields);
+}
+
+/**
+ * The same body for the MCP tool request_approval, without `executeOnApproval`: an agent spends its
+ * grant with execute_grant, which answers the grant it spent; a request executed at creation would
+ * answer `executed` with no grant to verify.
+ */
+export function agentRequestSchema(config: Pick<TConfig, 'MIN_TTL_SECONDS' | 'MAX_TTL_SECONDS'>) {
+  return createRequestFields(config).omit({ executeOnApproval: true }).strict().superRefine(checkAcrossFields);
 }
 
 /** zod issues as `{ path, message }` pairs, one per invalid field. */

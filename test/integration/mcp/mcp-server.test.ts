@@ -293,6 +293,8 @@ describe('Greenlight as an MCP server (/mcp)', () => {
       ['request_approval', { ...ARGS, approver: 'me' }, /approver/],
       ['request_approval', { ...ARGS, reason: 'nul \u0000 inside' }, /reason/],
       ['request_approval', { ...ARGS, requester: { slackUserId: 'U0NOBODY99' } }, /requester/],
+      // The REST create's executeOnApproval is not offered: an agent spends its grant with execute_grant.
+      ['request_approval', { ...ARGS, executeOnApproval: true }, /executeOnApproval/],
       ['get_approval', { request_id: 'not-a-uuid' }, /request_id/],
       ['no_such_tool', {}, /no_such_tool/],
     ];
