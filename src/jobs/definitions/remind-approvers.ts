@@ -1,6 +1,6 @@
 import { markReminderSlot } from '../../services/requests/store/marks.ts';
 import { reminderText, waitingApprovers } from '../../slack/blocks/timer-notices.ts';
-import { cardGuard, loadForJob, postedTs } from '../guards.ts';
+import { cardGuard, loadRequestUnlessSkipped, postedTs } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob, delayUntil } from '../runtime.ts';
@@ -21,7 +21,7 @@ export const remindApprovers = defineJob<TTimerStep, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   async handle({ requestId, step }, deps, job, token) {
-    const request = await loadForJob(
+    const request = await loadRequestUnlessSkipped(
       deps,
       requestId,
       (r) =>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requestStageProgress } from '../../services/requests/stages.ts';
 import { stageStartedText } from '../../slack/blocks/card-stages.ts';
-import { cardGuard, loadForJob, postedTs } from '../guards.ts';
+import { cardGuard, loadRequestUnlessSkipped, postedTs } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
 import { replyInThreadOnce } from '../slack-errors.ts';
@@ -20,7 +20,7 @@ export const stageNotice = defineJob<z.infer<typeof ZStageNotice>, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
   async handle({ requestId, stage }, deps, job, token) {
-    const request = await loadForJob(
+    const request = await loadRequestUnlessSkipped(
       deps,
       requestId,
       (r) =>

@@ -1,7 +1,7 @@
 import { markExpiryWarned } from '../../services/requests/store/marks.ts';
 import { expiryWarningText } from '../../slack/blocks/timer-notices.ts';
 import { sendDirectMessage } from '../direct-message.ts';
-import { loadForJob } from '../guards.ts';
+import { loadRequestUnlessSkipped } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob, delayUntil } from '../runtime.ts';
 import { unlessPermanent } from '../slack-errors.ts';
@@ -20,7 +20,9 @@ export const warnExpiry = defineJob<TRequestRef, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   async handle({ requestId }, deps, job, token) {
-    const request = await loadForJob(deps, requestId, (r) => (expiryWarningDue(r) === null ? 'no warning due' : null));
+    const request = await loadRequestUnlessSkipped(deps, requestId, (r) =>
+      expiryWarningDue(r) === null ? 'no warning due' : null,
+    );
     if (request === null) return; // decided, or warned already
     const due = expiryWarningDue(request) as Date;
     if (due.getTime() > deps.now().getTime() && token !== undefined) {

@@ -7,7 +7,7 @@ import {
   questionDm,
   questionThreadText,
 } from '../../slack/blocks/needs-info-notices.ts';
-import { loadForJob, postedTs } from '../guards.ts';
+import { loadRequestUnlessSkipped, postedTs } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
 import { callSlack, unlessPermanent } from '../slack-errors.ts';
@@ -49,7 +49,7 @@ export const workflowNotice = defineJob<z.infer<typeof ZWorkflowNotice>, JobDeps
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
   async handle({ kind, requestId, id }, deps, job, token) {
-    const request = await loadForJob(deps, requestId, () => null);
+    const request = await loadRequestUnlessSkipped(deps, requestId, () => null);
     if (request === null) return;
     const dmChannel = async (user: string) => {
       const cached = deps.caches.dmChannels.get(user);
