@@ -9,7 +9,7 @@ export type Skip = string;
  * or cannot be done any more) or null to go on. A request that no longer exists is always skipped.
  * Jobs are at-least-once, so every handler starts here and stays idempotent.
  */
-export async function loadForJob(
+export async function loadRequestUnlessSkipped(
   deps: Pick<JobDeps, 'db'>,
   requestId: string,
   guard: (request: RequestRow) => Skip | null,
@@ -18,6 +18,13 @@ export async function loadForJob(
   if (request === null || guard(request) !== null) return null;
   return request;
 }
+
+/**
+ * @deprecated The old name of {@link loadRequestUnlessSkipped}: it said for whom, not what. Kept only
+ * while the card, thread-reply and DM jobs are being rewritten elsewhere; they switch to the new name
+ * when that lands, and this alias goes.
+ */
+export const loadForJob = loadRequestUnlessSkipped;
 
 /** Card work stops for good once Slack refused the card permanently. */
 export function cardGuard(request: RequestRow): Skip | null {

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './exit-codes.ts';
+import type { Io } from './io.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -32,6 +33,31 @@ export function parseFlags(args: string[], options: Options): ParsedArgs {
     positionals,
     rest: terminator === undefined ? null : args.slice(terminator.index + 1),
   };
+}
+
+/** The flags of every command that calls the service: where it is, the API key, and help. */
+export const SERVICE_FLAGS = {
+  url: { type: 'string' },
+  'api-key': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * A command's arguments: its flags, and its words (the positionals, then everything after `--`).
+ * Null when `--help` was asked for: `usage` is written and the command has nothing else to do.
+ */
+export function parseCommand(
+  args: string[],
+  options: Options,
+  usage: string,
+  io: Io,
+): { values: ParsedArgs['values']; words: string[] } | null {
+  const { values, positionals, rest } = parseFlags(args, options);
+  if (values.help === true) {
+    io.stdout.write(usage);
+    return null;
+  }
+  return { values, words: [...positionals, ...(rest ?? [])] };
 }
 
 /** A string flag's value (the last one when given more than once), or undefined. */

@@ -1,7 +1,7 @@
 import { breakGlassChannel } from '../../services/requests/break-glass.ts';
 import { markBreakGlassAnnounced } from '../../services/requests/store/announcement-marks.ts';
 import { breakGlassAnnouncement } from '../../slack/blocks/card-break-glass.ts';
-import { CardNotPostedError, loadForJob } from '../guards.ts';
+import { CardNotPostedError, loadRequestUnlessSkipped } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
 import { callSlack, unlessPermanent } from '../slack-errors.ts';
@@ -19,7 +19,7 @@ export const announceBreakGlass = defineJob<TRequestRef, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
   async handle({ requestId }, deps, job, token) {
-    const request = await loadForJob(deps, requestId, (r) =>
+    const request = await loadRequestUnlessSkipped(deps, requestId, (r) =>
       r.breakGlassReason === null ? 'no break-glass' : r.breakGlassAnnouncedAt !== null ? 'announced' : null,
     );
     if (request === null) return;

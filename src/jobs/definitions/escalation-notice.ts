@@ -3,7 +3,7 @@ import { escalationsOf } from '../../services/requests/escalate.ts';
 import { isNotified, markEscalationNotified } from '../../services/requests/escalation-notices.ts';
 import { escalatedChannelText, escalatedDmText } from '../../slack/blocks/timer-notices.ts';
 import { sendDirectMessage } from '../direct-message.ts';
-import { loadForJob } from '../guards.ts';
+import { loadRequestUnlessSkipped } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
 import { callSlack, unlessPermanent } from '../slack-errors.ts';
@@ -35,7 +35,7 @@ export const escalationNotice = defineJob<z.infer<typeof ZEscalationNotice>, Job
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   async handle({ requestId, level, userId }, deps, job, token) {
-    const request = await loadForJob(deps, requestId, (r) => (r.status === 'pending' ? null : 'decided'));
+    const request = await loadRequestUnlessSkipped(deps, requestId, (r) => (r.status === 'pending' ? null : 'decided'));
     const record = escalationsOf(request?.escalations).find((r) => r.level === level);
     if (request === null || record === undefined || isNotified(record, userId)) return;
     const done = () => markEscalationNotified(deps, request, level, userId);

@@ -3,7 +3,7 @@ import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
 import { markNotifiedLater } from '../../services/requests/store/marks.ts';
 import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { getRequestClocks } from '../../services/requests/store/reads.ts';
-import { loadForJob, type Skip } from '../guards.ts';
+import { loadRequestUnlessSkipped, type Skip } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob, delayUntil } from '../runtime.ts';
@@ -43,7 +43,7 @@ export const notifyLater = defineJob<TRequestRef, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   async handle({ requestId }, deps, job, token) {
-    const request = await loadForJob(deps, requestId, (r): Skip | null => {
+    const request = await loadRequestUnlessSkipped(deps, requestId, (r): Skip | null => {
       if (r.status !== 'pending') return 'decided';
       return r.notifyLaterAt === null || r.notifiedLaterAt !== null ? 'nothing owed' : null;
     });

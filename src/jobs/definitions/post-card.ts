@@ -5,7 +5,7 @@ import { getRequestVersion, recordCardPosted } from '../../services/requests/sto
 import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { inCardTurn } from '../card-turns.ts';
 import { cardMetadata, findPostedCards, sendCard } from '../cards.ts';
-import { cardGuard, loadForJob } from '../guards.ts';
+import { cardGuard, loadRequestUnlessSkipped } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { requeue } from '../requeue.ts';
@@ -50,7 +50,11 @@ async function postOnce(
   requestId: string,
   first: boolean,
 ): Promise<void> {
-  const request = await loadForJob(deps, requestId, (r) => cardGuard(r) ?? (r.messageTs === null ? null : 'posted'));
+  const request = await loadRequestUnlessSkipped(
+    deps,
+    requestId,
+    (r) => cardGuard(r) ?? (r.messageTs === null ? null : 'posted'),
+  );
   if (request === null) return;
   const earlier = first ? [] : await findPostedCards(deps, job, token, request);
   let ts = earlier[0];

@@ -1,12 +1,19 @@
 import { markReminderSlot } from '../../services/requests/store/marks.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { reminderText, waitingApprovers } from '../../slack/blocks/timer-notices.ts';
-import { cardGuard, loadForJob, postedTs } from '../guards.ts';
+import { cardGuard, loadRequestUnlessSkipped, postedTs, type Skip } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob, delayUntil } from '../runtime.ts';
 import { replyInThreadOnce } from '../slack-errors.ts';
 import { latestDueSlot, reminderDue } from '../workflow-due.ts';
 import { type TTimerStep, ZTimerStep } from './payloads.ts';
+
+/** Slot `step` is done once a reminder went out for it (or a later one), or nothing is due any more. */
+function slotSkip(request: RequestRow, step: number): Skip | null {
+  if (request.lastReminderSlot >= step) return 'reminded';
+  return reminderDue(request, step) === null ? 'no reminder due' : null;
+}
 
 /**
  * Reminder slot `step` of a pending request: a reply in the card's thread mentioning the approvers
@@ -21,13 +28,7 @@ export const remindApprovers = defineJob<TTimerStep, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   async handle({ requestId, step }, deps, job, token) {
-    const request = await loadForJob(
-      deps,
-      requestId,
-      (r) =>
-        cardGuard(r) ??
-        (r.lastReminderSlot >= step ? 'reminded' : reminderDue(r, step) === null ? 'no reminder due' : null),
-    );
+    const request = await loadRequestUnlessSkipped(deps, requestId, (r) => cardGuard(r) ?? slotSkip(r, step));
     if (request === null) return; // decided, reminded already, or nothing due any more
     const due = reminderDue(request, step) as Date;
     if (due.getTime() > deps.now().getTime() && token !== undefined) {

@@ -1,13 +1,20 @@
 import { z } from 'zod';
 import { requestStageProgress } from '../../services/requests/stages.ts';
 import { markStageNoticed } from '../../services/requests/store/announcement-marks.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { stageStartedText } from '../../slack/blocks/card-stages.ts';
-import { cardGuard, loadForJob, postedTs } from '../guards.ts';
+import { cardGuard, loadRequestUnlessSkipped, postedTs, type Skip } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
 import { replyInThreadOnce } from '../slack-errors.ts';
 
 const ZStageNotice = z.object({ requestId: z.string().uuid(), stage: z.number().int().min(1).max(20) }).strict();
+
+/** Stage `stage`'s notice is owed only while the request is pending, that stage decides, and none went out. */
+function stageSkip(request: RequestRow, stage: number): Skip | null {
+  if (request.status !== 'pending') return 'decided';
+  return request.currentStage !== stage || request.stageNoticed >= stage ? 'not due' : null;
+}
 
 /**
  * Multi-stage chains: when a stage reaches its quorum and the next one starts, a reply in the card's
@@ -21,13 +28,7 @@ export const stageNotice = defineJob<z.infer<typeof ZStageNotice>, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
   async handle({ requestId, stage }, deps, job, token) {
-    const request = await loadForJob(
-      deps,
-      requestId,
-      (r) =>
-        cardGuard(r) ??
-        (r.status !== 'pending' ? 'decided' : r.currentStage !== stage || r.stageNoticed >= stage ? 'not due' : null),
-    );
+    const request = await loadRequestUnlessSkipped(deps, requestId, (r) => cardGuard(r) ?? stageSkip(r, stage));
     if (request === null) return;
     const progress = requestStageProgress(request);
     if (progress === null) return;

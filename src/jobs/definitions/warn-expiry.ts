@@ -1,12 +1,17 @@
 import { markExpiryWarned } from '../../services/requests/store/marks.ts';
+import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { expiryWarningText } from '../../slack/blocks/timer-notices.ts';
 import { sendDirectMessage } from '../direct-message.ts';
-import { loadForJob } from '../guards.ts';
+import { loadRequestUnlessSkipped, type Skip } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob, delayUntil } from '../runtime.ts';
 import { unlessPermanent } from '../slack-errors.ts';
 import { expiryWarningDue } from '../workflow-due.ts';
 import { type TRequestRef, ZRequestRef } from './payloads.ts';
+
+/** The guard: nothing to do once no warning is due (decided, warned already). */
+const noWarningDue = (request: RequestRow): Skip | null =>
+  expiryWarningDue(request) === null ? 'no warning due' : null;
 
 /**
  * Warns the requester by DM that their request is about to expire (at 80 % of its time to decide),
@@ -20,7 +25,7 @@ export const warnExpiry = defineJob<TRequestRef, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   async handle({ requestId }, deps, job, token) {
-    const request = await loadForJob(deps, requestId, (r) => (expiryWarningDue(r) === null ? 'no warning due' : null));
+    const request = await loadRequestUnlessSkipped(deps, requestId, noWarningDue);
     if (request === null) return; // decided, or warned already
     const due = expiryWarningDue(request) as Date;
     if (due.getTime() > deps.now().getTime() && token !== undefined) {

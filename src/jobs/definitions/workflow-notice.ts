@@ -7,7 +7,7 @@ import {
   questionDm,
   questionThreadText,
 } from '../../slack/blocks/needs-info-notices.ts';
-import { loadForJob, postedTs } from '../guards.ts';
+import { loadRequestUnlessSkipped, postedTs } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
 import { callSlack, unlessPermanent } from '../slack-errors.ts';
@@ -49,7 +49,7 @@ export const workflowNotice = defineJob<z.infer<typeof ZWorkflowNotice>, JobDeps
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
   async handle({ kind, requestId, id }, deps, job, token) {
-    const request = await loadForJob(deps, requestId, () => null);
+    const request = await loadRequestUnlessSkipped(deps, requestId, () => null);
     if (request === null) return;
     const dmChannel = async (user: string) => {
       const cached = deps.caches.dmChannels.get(user);
@@ -80,38 +80,30 @@ export const workflowNotice = defineJob<z.infer<typeof ZWorkflowNotice>, JobDeps
       if (question === undefined) return;
       const mark = (field: 'askedThreadAt' | 'askedDmAt' | 'answeredThreadAt' | 'answeredDmAt') => () =>
         deps.db.requestQuestion.updateMany({ where: { id, [field]: null }, data: { [field]: now() } });
-      if (kind === 'question_asked') {
-        await part(
-          question.askedDmAt !== null,
-          async () => {
-            const channel = await dmChannel(request.requesterSlackId);
-            await post({ channel, ...questionDm(request, question) });
-          },
-          mark('askedDmAt'),
-        );
-        await part(
-          question.askedThreadAt !== null || cardFailed,
-          () => post({ ...thread(), text: questionThreadText(request, question) }),
-          mark('askedThreadAt'),
-        );
-        if (cardFailed) await mark('askedThreadAt')();
-        return;
-      }
-      if (question.answeredAt === null) return;
+      // Asked: a DM to the requester and a thread reply; answered: a DM to the asker and a thread reply.
+      const asked = kind === 'question_asked';
+      if (!asked && question.answeredAt === null) return;
+      const [dmField, threadField] = asked
+        ? (['askedDmAt', 'askedThreadAt'] as const)
+        : (['answeredDmAt', 'answeredThreadAt'] as const);
+      const { to, ...dm } = asked
+        ? { to: request.requesterSlackId, ...questionDm(request, question) }
+        : { to: question.asker, text: answerDmText(request, question) };
+      const threadText = asked ? questionThreadText(request, question) : answerThreadText(request, question);
       await part(
-        question.answeredDmAt !== null,
+        question[dmField] !== null,
         async () => {
-          const channel = await dmChannel(question.asker);
-          await post({ channel, text: answerDmText(request, question) });
+          const channel = await dmChannel(to);
+          await post({ channel, ...dm });
         },
-        mark('answeredDmAt'),
+        mark(dmField),
       );
       await part(
-        question.answeredThreadAt !== null || cardFailed,
-        () => post({ ...thread(), text: answerThreadText(request, question) }),
-        mark('answeredThreadAt'),
+        question[threadField] !== null || cardFailed,
+        () => post({ ...thread(), text: threadText }),
+        mark(threadField),
       );
-      if (cardFailed) await mark('answeredThreadAt')();
+      if (cardFailed) await mark(threadField)();
       return;
     }
 

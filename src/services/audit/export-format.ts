@@ -40,18 +40,11 @@ export const EXPORT_COLUMNS = [
   'createdAt',
 ] as const satisfies ReadonlyArray<keyof ExportRow>;
 
-/** The export row of a stored event. */
-export function toExportRow(event: {
-  id: bigint;
-  requestId: string | null;
-  type: string;
-  actorType: string;
-  actorId: string | null;
-  details: unknown;
-  prevHash: string | null;
-  hash: string | null;
-  createdAt: Date;
-}): ExportRow {
+/** An audit event as stored: the export row's fields, with the id and the time not yet written out. */
+export type StoredExportEvent = Omit<ExportRow, 'id' | 'createdAt'> & { id: bigint; createdAt: Date };
+
+/** The export row of a stored event (exactly its columns: the stored row may carry more). */
+export function toExportRow(event: StoredExportEvent): ExportRow {
   return {
     id: event.id.toString(),
     requestId: event.requestId,

@@ -7,30 +7,21 @@ import { getRequest } from '../requests/store/reads.ts';
 import { SYSTEM } from '../requests/transition.ts';
 import { toRequestJson } from '../requests/wire/request-json.ts';
 import { type CallbackStatus, callbackEventType, callbackMessageId, changedAt, wantsCallbacks } from './events.ts';
-import type { CallbackTiming } from './schedule.ts';
+import { type CallbackTiming, DELIVERY_DONE, type DeliveryOutcome, type RetriedAttempt } from './schedule.ts';
 import { callbackSecretFor } from './secrets.ts';
-import { postPinned, type SendResult } from './send.ts';
+import { type SendResult, sendPinned } from './send.ts';
 import { vetCallbackUrl } from './ssrf.ts';
 
 /** The User-Agent of every callback, so receivers can tell them apart in their logs. */
 export const CALLBACK_USER_AGENT = 'Greenlight-Webhooks/1';
 
 /** One attempt at one delivery: which request, the status change it reports, and where it stands. */
-export interface DeliveryAttempt {
+export interface DeliveryAttempt extends RetriedAttempt {
   requestId: string;
   status: CallbackStatus;
-  /** 1 for the first attempt. */
-  attempt: number;
-  /** No retry follows this attempt, whatever happens. */
-  last: boolean;
 }
 
-/** Whether the delivery is over (delivered, stopped, refused, skipped) or should be tried again. */
-export type DeliveryOutcome = { done: true } | { done: false; why: string };
-
 type DeliverDeps = CoreDeps & { callbackTiming: CallbackTiming };
-
-const DONE: DeliveryOutcome = { done: true };
 
 /** How an attempt ended, as greenlight_callback_deliveries_total counts it. */
 type CountedOutcome = 'delivered' | 'failed' | 'gone' | 'blocked' | 'skipped';
@@ -53,8 +44,8 @@ export async function deliverCallback(deps: DeliverDeps, input: DeliveryAttempt)
   const { requestId, status, attempt } = input;
   const event = callbackEventType(status);
   const request = await getRequest(deps.db, requestId);
-  if (request === null || request.callbackUrl === null || !wantsCallbacks(request)) return DONE;
-  if (await alreadyDelivered(deps, requestId, event)) return DONE;
+  if (request === null || request.callbackUrl === null || !wantsCallbacks(request)) return DELIVERY_DONE;
+  if (await alreadyDelivered(deps, requestId, event)) return DELIVERY_DONE;
 
   const secret = await callbackSecretFor(deps, request.apiClientId);
   if (secret === null) {
@@ -64,7 +55,7 @@ export async function deliverCallback(deps: DeliverDeps, input: DeliveryAttempt)
     );
     await record(deps, requestId, 'callback.skipped', { event, reason: 'no_signing_secret' });
     count(deps, 'skipped', true);
-    return DONE;
+    return DELIVERY_DONE;
   }
 
   const vetted = await vetCallbackUrl(request.callbackUrl, {
@@ -83,7 +74,7 @@ export async function deliverCallback(deps: DeliverDeps, input: DeliveryAttempt)
       ...(retry ? {} : { final: true }),
     });
     count(deps, vetted.reason === 'unresolvable' ? 'failed' : 'blocked', !retry);
-    return retry ? { done: false, why: vetted.message } : DONE;
+    return retry ? { done: false, why: vetted.message } : DELIVERY_DONE;
   }
 
   const sentAt = deps.now();
@@ -101,7 +92,14 @@ export async function deliverCallback(deps: DeliverDeps, input: DeliveryAttempt)
     'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
     'webhook-signature': new Webhook(secret).sign(messageId, sentAt, payload),
   };
-  const result = await postPinned(vetted.url, vetted.addresses, headers, payload, deps.callbackTiming.attemptTimeoutMs);
+  const result = await sendPinned(
+    'POST',
+    vetted.url,
+    vetted.addresses,
+    headers,
+    payload,
+    deps.callbackTiming.attemptTimeoutMs,
+  );
   return recordAttempt(deps, input, event, result);
 }
 
@@ -132,7 +130,7 @@ async function recordAttempt(
     gone,
   );
   count(deps, delivered ? 'delivered' : gone ? 'gone' : 'failed', done, result.durationMs);
-  if (done) return DONE;
+  if (done) return DELIVERY_DONE;
   return { done: false, why: 'error' in result ? result.error : `receiver answered ${status}` };
 }
 

@@ -11,6 +11,23 @@ export interface CallbackTiming {
   attemptTimeoutMs: number;
 }
 
+/**
+ * Where one attempt of a retried delivery (a callback, a Terraform result, a GitHub report) stands,
+ * as the job running it knows it.
+ */
+export interface RetriedAttempt {
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** No retry follows this attempt, whatever happens. */
+  last: boolean;
+}
+
+/** Whether a delivery is over (delivered, stopped, refused, skipped) or should be tried again, and why. */
+export type DeliveryOutcome = { done: true } | { done: false; why: string };
+
+/** The outcome of a delivery that is over. */
+export const DELIVERY_DONE: DeliveryOutcome = { done: true };
+
 /** 10 s, 20 s, 40 s … doubling to one hour, then hourly; each attempt bounded to 10 s. */
 export const DEFAULT_CALLBACK_TIMING: CallbackTiming = {
   retryBaseMs: 10_000,

@@ -32,21 +32,11 @@ function pinnedLookup(addresses: ReadonlyArray<{ address: string; family: 4 | 6 
 }
 
 /**
- * POSTs `body` to `url`, connecting only to `addresses`, within `timeoutMs` (connect to status line).
- * No redirect is followed (a 3xx is just a status), no connection is reused, and the response body is
- * not read: the status is the answer.
+ * Sends `body` to `url` with `method` (callbacks are POSTed, Terraform task results PATCHed),
+ * connecting only to `addresses`, within `timeoutMs` (connect to status line). No redirect is
+ * followed (a 3xx is just a status), no connection is reused, and the response body is not read:
+ * the status is the answer.
  */
-export function postPinned(
-  url: URL,
-  addresses: ReadonlyArray<{ address: string; family: 4 | 6 }>,
-  headers: Record<string, string>,
-  body: string,
-  timeoutMs: number,
-): Promise<SendResult> {
-  return sendPinned('POST', url, addresses, headers, body, timeoutMs);
-}
-
-/** {@link postPinned} with another method (Terraform task results are PATCHed). */
 export function sendPinned(
   method: 'POST' | 'PATCH',
   url: URL,

@@ -1,5 +1,6 @@
 import { parseActorKey } from '../../domain/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { DELIVERY_DONE, type DeliveryOutcome, type RetriedAttempt } from '../callbacks/schedule.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from '../requests/locking.ts';
 import { getRequest, type RequestRow } from '../requests/store/reads.ts';
@@ -10,9 +11,6 @@ import { type GithubApp, githubApp } from './app-client.ts';
 /** What is reported: where the request waits (a status report, no state), or the decision. */
 export type ReportKind = 'waiting' | 'decision';
 
-export type ReportOutcome = { done: true } | { done: false; why: string };
-
-const DONE: ReportOutcome = { done: true };
 /** GitHub refuses longer review comments. */
 const MAX_COMMENT = 1000;
 
@@ -114,21 +112,21 @@ function retryable(status: number | null): boolean {
  */
 export async function reportToGithub(
   deps: CoreDeps,
-  input: { requestId: string; kind: ReportKind; attempt: number; last: boolean },
-): Promise<ReportOutcome> {
+  input: RetriedAttempt & { requestId: string; kind: ReportKind },
+): Promise<DeliveryOutcome> {
   const { requestId, kind } = input;
   const request = await getRequest(deps.db, requestId);
-  if (request === null || request.source !== 'github') return DONE;
+  if (request === null || request.source !== 'github') return DELIVERY_DONE;
   const link = await deps.db.githubDeployment.findUnique({ where: { requestId } });
-  if (link === null) return input.last ? DONE : { done: false, why: 'the deployment is not linked yet' };
-  if (link.reportedState !== null) return DONE;
-  if (kind === 'waiting' && (link.statusReportedAt !== null || request.status !== 'pending')) return DONE;
-  if (kind === 'decision' && request.status === 'pending') return DONE;
+  if (link === null) return input.last ? DELIVERY_DONE : { done: false, why: 'the deployment is not linked yet' };
+  if (link.reportedState !== null) return DELIVERY_DONE;
+  if (kind === 'waiting' && (link.statusReportedAt !== null || request.status !== 'pending')) return DELIVERY_DONE;
+  if (kind === 'decision' && request.status === 'pending') return DELIVERY_DONE;
   const state = kind === 'decision' ? reviewState(request.status) : undefined;
   const app = githubApp(deps.config);
   if (app === null) {
     await record(deps, requestId, 'github.report_failed', { kind, reason: 'not_configured', final: true });
-    return DONE;
+    return DELIVERY_DONE;
   }
   const comment = await reportComment(deps, request, kind);
   const started = Date.now();
@@ -165,7 +163,7 @@ export async function reportToGithub(
         : { reportedState: state, reportedAt: deps.now() }
       : null,
   );
-  if (ok || !retry) return DONE;
+  if (ok || !retry) return DELIVERY_DONE;
   return { done: false, why: error ?? `GitHub answered ${status}` };
 }
 

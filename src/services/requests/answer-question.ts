@@ -1,4 +1,5 @@
 import { recordAudit } from '../audit/audit.ts';
+import { auditRefusal } from '../audit/refusal.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
 import { bumpRequestVersion } from './store/changes.ts';
@@ -32,12 +33,8 @@ export async function answerQuestion(
     const reason =
       input.userId !== request.requesterSlackId ? 'not_requester' : request.status !== 'pending' ? 'not_pending' : null;
     if (reason !== null) {
-      await recordAudit(tx, {
-        requestId: request.id,
-        type: 'question.refused',
-        actor,
-        details: { reason, questionId: question.id, status: request.status },
-      });
+      const details = { questionId: question.id, status: request.status };
+      await auditRefusal(tx, { requestId: request.id, type: 'question.refused', actor, reason, details });
       return { kind: 'refused', reason, request };
     }
     if (question.answeredAt !== null) return { kind: 'repeated', request };

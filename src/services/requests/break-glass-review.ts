@@ -1,5 +1,6 @@
 import type { Actor } from '../../domain/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { auditRefusal } from '../audit/refusal.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
 import { recordBreakGlassReview } from './store/changes.ts';
@@ -42,12 +43,7 @@ export async function reviewBreakGlass(
     lapsedNow = locked.expiredNow;
     const refusal = reviewRefusal(request, input.userId);
     if (refusal !== null) {
-      await recordAudit(tx, {
-        requestId: request.id,
-        type: 'break_glass.review_refused',
-        actor,
-        details: { reason: refusal },
-      });
+      await auditRefusal(tx, { requestId: request.id, type: 'break_glass.review_refused', actor, reason: refusal });
       return { kind: 'refused', request, reason: refusal };
     }
     if (input.verdict === undefined) return { kind: 'reviewed', request };

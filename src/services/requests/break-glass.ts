@@ -1,7 +1,8 @@
 import { type Actor, actingFor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import { type AuditInput, recordAudit } from '../audit/audit.ts';
+import type { AuditInput } from '../audit/audit.ts';
+import { auditRefusal } from '../audit/refusal.ts';
 import { issueGrantFor } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
 import type { Route } from '../routing/route.ts';
@@ -112,12 +113,8 @@ async function screen(
           ? 'not_allowed'
           : null;
   if (refusal === null) return null;
-  await recordAudit(tx, {
-    requestId: request.id,
-    type: 'break_glass.refused',
-    actor,
-    details: { reason: refusal, status: request.status },
-  });
+  const details = { status: request.status };
+  await auditRefusal(tx, { requestId: request.id, type: 'break_glass.refused', actor, reason: refusal, details });
   return refusal === 'late' ? { kind: 'late', request } : { kind: 'refused', request, reason: refusal };
 }
 

@@ -1,6 +1,6 @@
 import type { UserOrClientActor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { auditRefusal } from '../audit/refusal.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
 import { isRequestId, type RequestRow } from './store/reads.ts';
@@ -26,16 +26,12 @@ export async function cancelRequest(
     expiredNow = locked.expiredNow;
     const { request } = locked;
     if (!owns(actor, request)) {
-      await recordAudit(tx, { requestId: request.id, type: 'cancel.refused', actor, details: { reason: 'not_owner' } });
+      await auditRefusal(tx, { requestId: request.id, type: 'cancel.refused', actor, reason: 'not_owner' });
       return { kind: 'not_found' as const };
     }
     if (request.status !== 'pending') {
-      await recordAudit(tx, {
-        requestId: request.id,
-        type: 'cancel.refused',
-        actor,
-        details: { reason: 'not_pending', status: request.status },
-      });
+      const details = { status: request.status };
+      await auditRefusal(tx, { requestId: request.id, type: 'cancel.refused', actor, reason: 'not_pending', details });
       return { kind: 'late' as const, request };
     }
     const cancelled = await transition(tx, request, 'cancelled', { at: now, actor, reason: input.reason ?? null });

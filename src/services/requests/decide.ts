@@ -2,6 +2,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { checkEligibility, checkStageEligibility, stageProgress, tally } from '../../domain/decision.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { type AuditInput, recordAudit } from '../audit/audit.ts';
+import { auditRefusal } from '../audit/refusal.ts';
 import { issueGrantFor } from '../grants/for-request.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
@@ -210,11 +211,12 @@ async function screen(
           : null;
   }
   if (reason === null) return null;
-  await recordAudit(tx, {
+  await auditRefusal(tx, {
     requestId: request.id,
     type: 'decision.refused',
     actor,
-    details: { decision: input.decision, reason, ...(refusedStage === undefined ? {} : { stage: refusedStage }) },
+    reason,
+    details: { decision: input.decision, ...(refusedStage === undefined ? {} : { stage: refusedStage }) },
   });
   return { kind: 'refused', request, reason, ...(refusedStage === undefined ? {} : { stage: refusedStage }) };
 }

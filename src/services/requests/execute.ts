@@ -1,6 +1,6 @@
 import type { ClientActor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { auditRefusal } from '../audit/refusal.ts';
 import { type GrantClaims, InvalidGrantError } from '../grants/grants.ts';
 import type { CoreDeps } from '../ports.ts';
 import { withLockedRequest } from './locking.ts';
@@ -40,14 +40,20 @@ export async function executeRequest(
   const result = await withLockedRequest(deps, requestId, async (tx, locked, now) => {
     if (locked === null || locked.request.apiClientId !== actor.clientId) {
       if (locked !== null) {
-        await recordAudit(tx, { requestId, type: 'execute.refused', actor, details: { reason: 'not_owner' } });
+        await auditRefusal(tx, { requestId, type: 'execute.refused', actor, reason: 'not_owner' });
       }
       return { kind: 'not_found' as const };
     }
     changed = locked.expiredNow;
     const { request } = locked;
     const refuse = async (reason: string) => {
-      await recordAudit(tx, { requestId, type: 'execute.refused', actor, details: { reason, status: request.status } });
+      await auditRefusal(tx, {
+        requestId,
+        type: 'execute.refused',
+        actor,
+        reason,
+        details: { status: request.status },
+      });
       return { kind: 'refused' as const, reason, request };
     };
     const isThisGrant = claims !== undefined && claims.sub === request.id && claims.jti === request.grantId;

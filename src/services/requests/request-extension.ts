@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actingFor, actorKey, type UserOrClientActor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { auditRefusal } from '../audit/refusal.ts';
 import type { CoreDeps } from '../ports.ts';
 import { ZReason } from './input.ts';
 import { withLockedRequest } from './locking.ts';
@@ -107,12 +108,8 @@ export async function requestExtension(
             ? 'too_long'
             : null;
     if (reason !== null) {
-      await recordAudit(tx, {
-        requestId: request.id,
-        type: 'extension.refused',
-        actor,
-        details: { reason, status: request.status, seconds: input.seconds },
-      });
+      const details = { status: request.status, seconds: input.seconds };
+      await auditRefusal(tx, { requestId: request.id, type: 'extension.refused', actor, reason, details });
       return { kind: 'refused', reason, request };
     }
     const extension = await tx.grantExtension.create({

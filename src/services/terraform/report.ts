@@ -1,5 +1,10 @@
 import { recordAudit } from '../audit/audit.ts';
-import type { CallbackTiming } from '../callbacks/schedule.ts';
+import {
+  type CallbackTiming,
+  DELIVERY_DONE,
+  type DeliveryOutcome,
+  type RetriedAttempt,
+} from '../callbacks/schedule.ts';
 import { type SendResult, sendPinned } from '../callbacks/send.ts';
 import { vetCallbackUrl } from '../callbacks/ssrf.ts';
 import type { CoreDeps } from '../ports.ts';
@@ -16,20 +21,12 @@ export type ReportPhase = (typeof REPORT_PHASES)[number];
 export const TERRAFORM_USER_AGENT = 'Greenlight-RunTask/1';
 
 /** One attempt at reporting one run task's result. */
-export interface ReportAttempt {
+export interface ReportAttempt extends RetriedAttempt {
   requestId: string;
   phase: ReportPhase;
-  /** 1 for the first attempt. */
-  attempt: number;
-  /** No retry follows this attempt, whatever happens. */
-  last: boolean;
 }
 
-export type ReportOutcome = { done: true } | { done: false; why: string };
-
 type ReportDeps = CoreDeps & { callbackTiming: CallbackTiming };
-
-const DONE: ReportOutcome = { done: true };
 
 /**
  * PATCHes a run task's result to its `task_result_callback_url`, with the run's access token (opened
@@ -40,21 +37,21 @@ const DONE: ReportOutcome = { done: true };
  * caller. Every attempt is audited as `terraform.reported` (on the request, or in the global stream
  * for a run no request was made for); the token never is.
  */
-export async function reportRunTask(deps: ReportDeps, input: ReportAttempt): Promise<ReportOutcome> {
+export async function reportRunTask(deps: ReportDeps, input: ReportAttempt): Promise<DeliveryOutcome> {
   const task = await deps.db.terraformRunTask.findUnique({ where: { requestId: input.requestId } });
-  if (task === null) return DONE;
+  if (task === null) return DELIVERY_DONE;
   let result: TaskResult | null;
   let onRequest = false;
   if (task.failure !== null) {
     result = input.phase === 'final' ? refusedResult(task.failure) : null;
   } else {
     const request = await getRequest(deps.db, input.requestId);
-    if (request === null) return DONE;
+    if (request === null) return DELIVERY_DONE;
     onRequest = true;
     result = input.phase === 'running' ? runningResult(request) : finalResult(request);
   }
   if (result === null || (await finalReported(deps, onRequest ? input.requestId : null, task.taskResultId)))
-    return DONE;
+    return DELIVERY_DONE;
 
   const audit = (details: Record<string, unknown>) =>
     record(deps, onRequest ? input.requestId : null, {
@@ -69,7 +66,7 @@ export async function reportRunTask(deps: ReportDeps, input: ReportAttempt): Pro
   if (!vetted.ok) {
     const retry = vetted.reason === 'unresolvable' && !input.last;
     await audit({ status: null, error: vetted.message, ...(retry ? {} : { final: true }) });
-    return retry ? { done: false, why: vetted.message } : DONE;
+    return retry ? { done: false, why: vetted.message } : DELIVERY_DONE;
   }
   const body = JSON.stringify({ data: { type: 'task-results', attributes: result } });
   const headers = {
@@ -96,7 +93,7 @@ export async function reportRunTask(deps: ReportDeps, input: ReportAttempt): Pro
     ...(accepted ? { accepted: true } : {}),
     ...(!accepted && done ? { final: true } : {}),
   });
-  if (done) return DONE;
+  if (done) return DELIVERY_DONE;
   return { done: false, why: 'error' in sent ? sent.error : `HCP Terraform answered ${status}` };
 }
 

@@ -1,6 +1,6 @@
 import type { ContextValue } from '../../domain/params-hash.ts';
-import type { Risk } from '../../domain/request-status.ts';
 import { clipText } from '../../domain/storable-text.ts';
+import type { NewRequest } from '../requests/create.ts';
 import type { TRunTaskRun } from './payload.ts';
 
 /**
@@ -18,14 +18,9 @@ export function environmentOf(workspace: string, pattern: RegExp): string | null
 }
 
 /** What a gated run asks for, minus who asks: the request's action, resource, environment, risk, reason and context. */
-export interface RunTaskSubject {
-  action: string;
-  resource: string;
+export type RunTaskSubject = Pick<NewRequest, 'action' | 'resource' | 'risk' | 'reason' | 'context'> & {
   environment: string | null;
-  risk: Risk;
-  reason: string;
-  context: Record<string, ContextValue>;
-}
+};
 
 /**
  * A run task request as a Greenlight request: action `terraform.<stage>`, resource

@@ -439,7 +439,12 @@ describe('GitHub deployment protection rules', () => {
 
   it('a report GitHub fails is retried with backoff, each attempt audited', async () => {
     const { input, payload } = newRun({ environment: 'flaky' });
-    github.failNext(/^POST \/repos\/acme\/shop\/actions\/runs\/\d+\/deployment_protection_rule$/, 502, 2);
+    // This run's POSTs only: an earlier test's report still being retried must not use up a failure.
+    github.failNext(
+      new RegExp(`^POST /repos/acme/shop/actions/runs/${input.runId}/deployment_protection_rule$`),
+      502,
+      2,
+    );
     const { body } = await deliver(payload);
     const requestId = body.requestId as string;
     await eventually(() => reviewsOf(input.runId).length === 1, 8000, 'status report after retries');

@@ -51,6 +51,9 @@ describe('greenlight usage', () => {
     ['a bad --idempotency-key', ['run', ...GOOD, '--idempotency-key', 'has space', '--', 'true']],
     ['status without an id', ['status']],
     ['status with two ids', ['status', 'a', 'b']],
+    ['status with a second id after --', ['status', 'a', '--', 'b']],
+    ['rules export with a file', ['rules', 'export', 'rules.yml']],
+    ['audit without verify', ['audit']],
     ['wait with a bad --wait', ['wait', 'a', '--wait', '-1']],
     ['verify without a token', ['verify']],
   ])('%s exits 64 with a greenlight: message on stderr', async (_what, argv) => {
@@ -86,12 +89,17 @@ describe('greenlight usage', () => {
     expect(err).toContain('command not found (nothing was asked)');
   });
 
-  it.each([['--help'], ['run', '--help'], ['wait', '-h'], ['status', '--help'], ['verify', '--help']])(
-    '%s prints usage on stdout and exits 0',
-    async (...argv) => {
-      const { code, out } = await cli(argv);
-      expect(code).toBe(0);
-      expect(out).toMatch(/^Usage: greenlight/);
-    },
-  );
+  it.each([
+    ['--help'],
+    ['run', '--help'],
+    ['wait', '-h'],
+    ['status', '--help'],
+    ['verify', '--help'],
+    ['audit', '--help'],
+    ['rules', '-h'],
+  ])('%s prints usage on stdout and exits 0', async (...argv) => {
+    const { code, out } = await cli(argv);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Usage: greenlight/);
+  });
 });

@@ -1,4 +1,4 @@
-import { parseFlags } from '../args.ts';
+import { parseCommand, SERVICE_FLAGS } from '../args.ts';
 import { describeAuditReport } from '../audit-report.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
@@ -23,21 +23,13 @@ Options:
   -h, --help      this help
 `;
 
-const OPTIONS = {
-  json: { type: 'boolean' },
-  url: { type: 'string' },
-  'api-key': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const OPTIONS = { json: { type: 'boolean' }, ...SERVICE_FLAGS } as const;
 
 /** `greenlight audit verify`: see {@link AUDIT_USAGE}. */
 export async function audit(args: string[], io: Io): Promise<number> {
-  const { values, positionals, rest } = parseFlags(args, OPTIONS);
-  if (values.help === true) {
-    io.stdout.write(AUDIT_USAGE);
-    return EXIT.ok;
-  }
-  const words = [...positionals, ...(rest ?? [])];
+  const parsed = parseCommand(args, OPTIONS, AUDIT_USAGE, io);
+  if (parsed === null) return EXIT.ok;
+  const { values, words } = parsed;
   if (words.length !== 1 || words[0] !== 'verify') {
     throw new UsageError('the audit command has one subcommand: greenlight audit verify');
   }

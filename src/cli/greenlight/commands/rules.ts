@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { GreenlightError } from '../../../client/index.ts';
-import { parseFlags } from '../args.ts';
+import { parseCommand, SERVICE_FLAGS } from '../args.ts';
 import { CliExit, EXIT, UsageError } from '../exit-codes.ts';
 import { type Io, say } from '../io.ts';
 import { describeRulesDiff } from '../rules-diff.ts';
@@ -38,31 +38,24 @@ Options:
   -h, --help      this help
 `;
 
-const OPTIONS = {
-  'dry-run': { type: 'boolean' },
-  url: { type: 'string' },
-  'api-key': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const OPTIONS = { 'dry-run': { type: 'boolean' }, ...SERVICE_FLAGS } as const;
 
 /** `greenlight rules export|apply`: see {@link RULES_USAGE}. */
 export async function rules(args: string[], io: Io): Promise<number> {
-  const { values, positionals, rest } = parseFlags(args, OPTIONS);
-  if (values.help === true) {
-    io.stdout.write(RULES_USAGE);
-    return EXIT.ok;
-  }
-  const [subcommand, ...words] = [...positionals, ...(rest ?? [])];
+  const command = parseCommand(args, OPTIONS, RULES_USAGE, io);
+  if (command === null) return EXIT.ok;
+  const { values } = command;
+  const [subcommand, ...files] = command.words;
   if (subcommand === 'export') {
-    if (words.length > 0 || values['dry-run'] === true)
+    if (files.length > 0 || values['dry-run'] === true)
       throw new UsageError('rules export takes no file and no --dry-run');
     const { client } = clientFor(values, io);
     io.stdout.write(rulesFileText(await client.exportRules()));
     return EXIT.ok;
   }
   if (subcommand !== 'apply') throw new UsageError('the rules command has two subcommands: export and apply <file>');
-  if (words.length !== 1) throw new UsageError('rules apply needs exactly one file: greenlight rules apply rules.yml');
-  const fileName = words[0] as string;
+  if (files.length !== 1) throw new UsageError('rules apply needs exactly one file: greenlight rules apply rules.yml');
+  const fileName = files[0] as string;
   const { client } = clientFor(values, io);
   let text: string;
   try {

@@ -1,5 +1,5 @@
 import type { RequestJson } from '../../../client/index.ts';
-import { parseFlags } from '../args.ts';
+import { parseCommand, SERVICE_FLAGS } from '../args.ts';
 import { UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import { describeActor } from '../outcome.ts';
@@ -19,12 +19,7 @@ Options:
   -h, --help      this help
 `;
 
-const OPTIONS = {
-  json: { type: 'boolean' },
-  url: { type: 'string' },
-  'api-key': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const OPTIONS = { json: { type: 'boolean' }, ...SERVICE_FLAGS } as const;
 
 /** A request as a few aligned lines for people. */
 export function summary(request: RequestJson): string {
@@ -67,15 +62,12 @@ export function summary(request: RequestJson): string {
 
 /** `greenlight status`: see {@link STATUS_USAGE}. */
 export async function status(args: string[], io: Io): Promise<number> {
-  const { values, positionals, rest } = parseFlags(args, OPTIONS);
-  if (values.help === true) {
-    io.stdout.write(STATUS_USAGE);
-    return 0;
-  }
-  const ids = [...positionals, ...(rest ?? [])];
-  if (ids.length !== 1) throw new UsageError('give exactly one request id: greenlight status <id>');
+  const parsed = parseCommand(args, OPTIONS, STATUS_USAGE, io);
+  if (parsed === null) return 0;
+  const { values, words } = parsed;
+  if (words.length !== 1) throw new UsageError('give exactly one request id: greenlight status <id>');
   const { client } = clientFor(values, io);
-  const request = await client.get(ids[0] as string);
+  const request = await client.get(words[0] as string);
   io.stdout.write(values.json === true ? `${JSON.stringify(request, null, 2)}\n` : `${summary(request)}\n`);
   return 0;
 }

@@ -1,5 +1,5 @@
 import { checkGrantClaims, GrantVerificationError, verifyGrantSignature } from '../../../client/index.ts';
-import { parseFlags, stringFlag } from '../args.ts';
+import { parseCommand, stringFlag } from '../args.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import { type Io, say } from '../io.ts';
 import { jwksUrlOf, serviceUrl } from '../settings.ts';
@@ -33,12 +33,9 @@ const OPTIONS = {
 
 /** `greenlight verify`: see {@link VERIFY_USAGE}. */
 export async function verify(args: string[], io: Io): Promise<number> {
-  const { values, positionals, rest } = parseFlags(args, OPTIONS);
-  if (values.help === true) {
-    io.stdout.write(VERIFY_USAGE);
-    return EXIT.ok;
-  }
-  const given = [...positionals, ...(rest ?? [])];
+  const parsed = parseCommand(args, OPTIONS, VERIFY_USAGE, io);
+  if (parsed === null) return EXIT.ok;
+  const { values, words: given } = parsed;
   if (given.length > 1) throw new UsageError('give one token: greenlight verify <token>');
   const token = given[0] === undefined || given[0] === '-' ? io.env.GREENLIGHT_GRANT : given[0];
   if (token === undefined || token.trim() === '') {

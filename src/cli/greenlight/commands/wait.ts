@@ -1,5 +1,5 @@
 import { checkGrantClaims, verifyGrantSignature } from '../../../client/index.ts';
-import { parseFlags, stringFlag } from '../args.ts';
+import { parseCommand, SERVICE_FLAGS, stringFlag } from '../args.ts';
 import { awaitDecision } from '../await-decision.ts';
 import { parseDuration } from '../duration.ts';
 import { CliExit, EXIT, UsageError } from '../exit-codes.ts';
@@ -25,23 +25,15 @@ grant does not verify; 75 expired, cancelled, revoked, lapsed or already execute
 124 --wait ran out; 130 Ctrl-C.
 `;
 
-const OPTIONS = {
-  wait: { type: 'string' },
-  url: { type: 'string' },
-  'api-key': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const OPTIONS = { wait: { type: 'string' }, ...SERVICE_FLAGS } as const;
 
 /** `greenlight wait`: see {@link WAIT_USAGE}. */
 export async function wait(args: string[], io: Io): Promise<number> {
-  const { values, positionals, rest } = parseFlags(args, OPTIONS);
-  if (values.help === true) {
-    io.stdout.write(WAIT_USAGE);
-    return EXIT.ok;
-  }
-  const ids = [...positionals, ...(rest ?? [])];
-  if (ids.length !== 1) throw new UsageError('give exactly one request id: greenlight wait <id>');
-  const id = ids[0] as string;
+  const parsed = parseCommand(args, OPTIONS, WAIT_USAGE, io);
+  if (parsed === null) return EXIT.ok;
+  const { values, words } = parsed;
+  if (words.length !== 1) throw new UsageError('give exactly one request id: greenlight wait <id>');
+  const id = words[0] as string;
   const waitFlag = stringFlag(values, 'wait');
   const waitSeconds = waitFlag === undefined ? null : parseDuration('wait', waitFlag);
   const { client, url } = clientFor(values, io);

@@ -9,7 +9,7 @@ import { publishHome } from '../../home-publisher.ts';
 import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
 import { explainReview } from '../break-glass-feedback.ts';
 import { STALE_TEXT } from '../stale.ts';
-import { runBeforeClosing } from './view-submit.ts';
+import { runBeforeClosing, textProblem } from './view-submit.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().optional() });
 const ZVerdict = z.enum(BREAK_GLASS_VERDICTS);
@@ -28,8 +28,7 @@ export function breakGlassReviewSubmitCallback(deps: CoreDeps) {
     const note = ZReason.safeParse(fieldOf(input.values, BREAK_GLASS_FIELDS.note)?.value ?? '');
     const fieldErrors: Record<string, string> = {};
     if (!verdict.success) fieldErrors[BREAK_GLASS_FIELDS.verdict] = 'Pick a verdict: acceptable or not acceptable.';
-    if (!note.success)
-      fieldErrors[BREAK_GLASS_FIELDS.note] = `The note ${note.error.issues[0]?.message ?? 'is not valid'}.`;
+    if (!note.success) fieldErrors[BREAK_GLASS_FIELDS.note] = textProblem('The note', note.error);
     const metadata = parseMetadata(ZMetadata, input.view.private_metadata);
     if (metadata === null) fieldErrors[BREAK_GLASS_FIELDS.note] = STALE_TEXT.form;
     if (!verdict.success || !note.success || metadata === null) {

@@ -4,11 +4,10 @@ import type { CoreDeps } from '../../../services/ports.ts';
 import { breakGlass } from '../../../services/requests/break-glass.ts';
 import { ZReason } from '../../../services/requests/input.ts';
 import { BREAK_GLASS_FIELDS } from '../../blocks/break-glass-modals.ts';
-import { fieldOf } from '../../blocks/kit/inputs.ts';
 import { publishHome } from '../../home-publisher.ts';
 import type { TViewSubmission } from '../../payloads.ts';
 import { explainBreakGlass } from '../break-glass-feedback.ts';
-import { formMetadata, runBeforeClosing } from './view-submit.ts';
+import { formMetadata, formText, runBeforeClosing } from './view-submit.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().optional() });
 
@@ -24,16 +23,13 @@ export function breakGlassSubmitCallback(deps: CoreDeps) {
   ) => {
     const field = BREAK_GLASS_FIELDS.reason;
     const errors = (text: string) => ack({ response_action: 'errors', errors: { [field]: text } });
-    const reason = ZReason.safeParse(fieldOf(input.values, field)?.value ?? '');
-    if (!reason.success) {
-      await errors(`The justification ${reason.error.issues[0]?.message ?? 'is not valid'}.`);
-      return;
-    }
+    const reason = await formText(errors, ZReason, input, field, 'The justification');
+    if (reason === null) return;
     const metadata = await formMetadata(errors, ZMetadata, input);
     if (metadata === null) return;
     const userId = input.user.id;
     const result = await runBeforeClosing(errors, 'Not approved', () =>
-      breakGlass(deps, { requestId: metadata.requestId, userId, reason: reason.data }),
+      breakGlass(deps, { requestId: metadata.requestId, userId, reason }),
     );
     if (!result.ok) return;
     const problem = explainBreakGlass(result.value);

@@ -2,11 +2,10 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { z } from 'zod';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { askQuestion, ZQuestionText } from '../../../services/requests/ask-question.ts';
-import { fieldOf } from '../../blocks/kit/inputs.ts';
 import { QUESTION_FIELD } from '../../blocks/question-modal.ts';
 import type { TViewSubmission } from '../../payloads.ts';
 import { ASK_REFUSED } from '../actions/ask-question.ts';
-import { formMetadata, runBeforeClosing } from './view-submit.ts';
+import { formMetadata, formText, runBeforeClosing } from './view-submit.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), questionId: z.uuid() });
 
@@ -19,17 +18,14 @@ const ZMetadata = z.object({ requestId: z.string(), questionId: z.uuid() });
 export function questionModalSubmitCallback(deps: CoreDeps) {
   return async ({ ack }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>, input: TViewSubmission) => {
     const errors = (text: string) => ack({ response_action: 'errors', errors: { [QUESTION_FIELD]: text } });
-    const question = ZQuestionText.safeParse(fieldOf(input.values, QUESTION_FIELD)?.value ?? '');
-    if (!question.success) {
-      await errors(`The question ${question.error.issues[0]?.message ?? 'is not valid'}.`);
-      return;
-    }
+    const question = await formText(errors, ZQuestionText, input, QUESTION_FIELD, 'The question');
+    if (question === null) return;
     const metadata = await formMetadata(errors, ZMetadata, input);
     if (metadata === null) return;
     const asked = await runBeforeClosing(
       errors,
       'Not asked',
-      () => askQuestion(deps, { ...metadata, userId: input.user.id, question: question.data }),
+      () => askQuestion(deps, { ...metadata, userId: input.user.id, question }),
       'unexpected',
     );
     if (!asked.ok) return;

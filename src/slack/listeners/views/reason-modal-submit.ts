@@ -9,7 +9,7 @@ import { publishHome } from '../../home-publisher.ts';
 import { CALLBACK_IDS } from '../../ids.ts';
 import type { TViewSubmission } from '../../payloads.ts';
 import { explainDecision } from '../feedback.ts';
-import { formMetadata, runBeforeClosing } from './view-submit.ts';
+import { formMetadata, formText, runBeforeClosing } from './view-submit.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), channelId: z.string().optional() });
 
@@ -25,17 +25,15 @@ export function reasonModalSubmitCallback(deps: CoreDeps) {
   ) => {
     const decision = input.view.callback_id === CALLBACK_IDS.approveModal ? 'approve' : 'deny';
     const errors = (text: string) => ack({ response_action: 'errors', errors: { [REASON_FIELDS.reason]: text } });
-    const reason = ZReason.safeParse(input.values[REASON_FIELDS.reason]?.[REASON_FIELDS.reason]?.value ?? '');
-    if (!reason.success) {
-      await errors(`A reason is required to ${decision}.`);
-      return;
-    }
+    const required = `A reason is required to ${decision}.`;
+    const reason = await formText(errors, ZReason, input, REASON_FIELDS.reason, 'The reason', required);
+    if (reason === null) return;
     const metadata = await formMetadata(errors, ZMetadata, input);
     if (metadata === null) return;
     const userId = input.user.id;
     // Busy or unreachable: the form stays open with what was typed, and says nothing was recorded.
     const recorded = await runBeforeClosing(errors, 'Not recorded', () =>
-      recordDecision(deps, { requestId: metadata.requestId, userId, decision, reason: reason.data }),
+      recordDecision(deps, { requestId: metadata.requestId, userId, decision, reason }),
     );
     if (!recorded.ok) return;
     const { result, announce } = recorded.value;

@@ -3,11 +3,10 @@ import { z } from 'zod';
 import type { CoreDeps } from '../../../services/ports.ts';
 import { answerQuestion } from '../../../services/requests/answer-question.ts';
 import { ZQuestionText } from '../../../services/requests/ask-question.ts';
-import { fieldOf } from '../../blocks/kit/inputs.ts';
 import { ANSWER_FIELD } from '../../blocks/question-modal.ts';
 import type { TViewSubmission } from '../../payloads.ts';
 import { REPLY_REFUSED } from '../actions/reply-question.ts';
-import { formMetadata, runBeforeClosing } from './view-submit.ts';
+import { formMetadata, formText, runBeforeClosing } from './view-submit.ts';
 
 const ZMetadata = z.object({ requestId: z.string(), questionId: z.uuid() });
 
@@ -19,17 +18,14 @@ const ZMetadata = z.object({ requestId: z.string(), questionId: z.uuid() });
 export function replyModalSubmitCallback(deps: CoreDeps) {
   return async ({ ack }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>, input: TViewSubmission) => {
     const errors = (text: string) => ack({ response_action: 'errors', errors: { [ANSWER_FIELD]: text } });
-    const answer = ZQuestionText.safeParse(fieldOf(input.values, ANSWER_FIELD)?.value ?? '');
-    if (!answer.success) {
-      await errors(`The answer ${answer.error.issues[0]?.message ?? 'is not valid'}.`);
-      return;
-    }
+    const answer = await formText(errors, ZQuestionText, input, ANSWER_FIELD, 'The answer');
+    if (answer === null) return;
     const metadata = await formMetadata(errors, ZMetadata, input);
     if (metadata === null) return;
     const answered = await runBeforeClosing(
       errors,
       'Not sent',
-      () => answerQuestion(deps, { ...metadata, userId: input.user.id, answer: answer.data }),
+      () => answerQuestion(deps, { ...metadata, userId: input.user.id, answer }),
       'unexpected',
     );
     if (!answered.ok) return;

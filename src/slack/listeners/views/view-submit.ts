@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../../../errors.ts';
+import { fieldOf } from '../../blocks/kit/inputs.ts';
 import { parseMetadata, type TViewSubmission } from '../../payloads.ts';
 import { STALE_TEXT } from '../stale.ts';
 
@@ -18,6 +19,30 @@ export async function formMetadata<M>(
   const metadata = parseMetadata(schema, input.view.private_metadata);
   if (metadata === null) await errors(STALE_TEXT.form);
   return metadata;
+}
+
+/** What an inline error says of typed text its schema refused: `The question must be …`. */
+export function textProblem(subject: string, error: z.ZodError): string {
+  return `${subject} ${error.issues[0]?.message ?? 'is not valid'}.`;
+}
+
+/**
+ * The text typed in the form's input `field` (blank when left empty), parsed with `schema`; null once
+ * the form has been told inline what is wrong with it: `problem` when given, else
+ * `${subject} <the schema's first problem>.`
+ */
+export async function formText<T extends string>(
+  errors: InlineError,
+  schema: z.ZodType<T>,
+  input: TViewSubmission,
+  field: string,
+  subject: string,
+  problem?: string,
+): Promise<T | null> {
+  const parsed = schema.safeParse(fieldOf(input.values, field)?.value ?? '');
+  if (parsed.success) return parsed.data;
+  await errors(problem ?? textProblem(subject, parsed.error));
+  return null;
 }
 
 /**
