@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchChromium } from '../../support/chromium.ts';
 import { freePort, ROOT, type RunningService, waitForStatus } from '../../support/process.ts';
-import { REDIS_URL } from '../../support/run.ts';
+import { REDIS_URL, uniquePrefix } from '../../support/run.ts';
 import { useServiceProcesses } from '../../support/service-processes.ts';
 
 /** Where the tests' screenshots go (git-ignored); three of them are kept as docs/images/playground-*.png. */
@@ -19,6 +19,8 @@ export interface PlaygroundUnderTest {
   service: RunningService;
   base: string;
   apiKey: string;
+  /** The service's BullMQ queue prefix (in the shared Redis; its keys are removed after each test). */
+  queuePrefix: string;
   browser: Browser;
   /** A new page in its own browser context, as `person`, at `at` (a channel or DM id, or `home`), live. */
   open(person: string, at?: string): Promise<Page>;
@@ -46,8 +48,10 @@ export function usePlayground(): { start(): Promise<PlaygroundUnderTest> } {
       if (b === undefined) throw new Error('no browser');
       const database = await services.database();
       const port = await freePort();
+      const queuePrefix = uniquePrefix();
       const service = await services.run({
         HOST: '',
+        QUEUE_PREFIX: queuePrefix,
         DATABASE_URL: database.url,
         REDIS_URL,
         PORT: String(port),
@@ -60,6 +64,7 @@ export function usePlayground(): { start(): Promise<PlaygroundUnderTest> } {
         service,
         base,
         apiKey: line.replace('demo API key ', ''),
+        queuePrefix,
         browser: b,
         async open(person, at = 'C0APPROVAL') {
           const context = await b.newContext({ viewport: { width: 1400, height: 900 } });
