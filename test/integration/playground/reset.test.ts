@@ -32,7 +32,7 @@ it('Reset clears the demo (requests, messages, their timers in Redis, the old ke
       dialog.accept().catch(() => {});
     });
     await ana.getByRole('button', { name: 'Reset demo' }).click();
-    await ana.locator('#pg-messages').getByText('No messages yet.').waitFor();
+    await ana.locator('#pg-messages').getByText('No requests yet.', { exact: false }).waitFor();
     await pg.shot(ana, 'reset');
     // The request is gone, and so is every job queued for it; the reconciler keeps its schedule.
     expect(await timers.getJobState(`expire-${id}`)).toBe('unknown');
