@@ -56,7 +56,11 @@ async function main(): Promise<void> {
     );
     const server = await app.listen(config.PORT, config.HOST);
     const address = server.address();
-    logger.info({ port: typeof address === 'object' && address ? address.port : config.PORT }, 'greenlight listening');
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    logger.info({ port }, 'greenlight listening');
+    // The last line a newcomer sees after `npm start`: where to go now that the page answers.
+    if (playground !== undefined)
+      logger.info(`Playground ready: open http://localhost:${port}/playground in your browser`);
   } catch (error) {
     logger.fatal({ err: error }, `startup failed: ${error instanceof Error ? error.message : String(error)}`);
     await app?.close().catch(() => {});

@@ -83,6 +83,9 @@ export function playgroundEnv(env: TEnv, slack: PlaygroundSlack): TEnv {
     APPROVAL_CHANNEL: slack.approvalChannel,
     APPROVERS: slack.approvers.join(','),
     ADMIN_USER_IDS: slack.admins.join(','),
+    // On unless set: the Away and Do not disturb toggles show their effect as approver DMs (sent to
+    // available approvers first, the others later), which a real workspace opts into.
+    APPROVER_DMS: isSet(env.APPROVER_DMS) ? env.APPROVER_DMS : 'true',
   };
 }
 

@@ -36,7 +36,7 @@ export async function startPlayground(): Promise<Playground> {
       admins: DEMO_ADMINS,
     },
     hooks({ port, dataDir, logger }) {
-      let seedDeps: Parameters<typeof seedDemo>[0] | undefined;
+      let seedDeps: Parameters<typeof resetDemo>[0] | undefined;
       return {
         async seed(deps) {
           seedDeps = deps;

@@ -70,6 +70,16 @@ export function renderPage(facts: PageFacts): string {
     </form>
   </main>
   <aside id="pg-thread" class="pg-thread"${screen.thread === '' ? ' hidden' : ''}>${screen.thread}</aside>
+  <aside class="pg-side" aria-label="Guide and service">
+  <details class="pg-guide" open>
+    <summary>Your first approval, in a minute</summary>
+    <ol>
+      <li>As <strong>Rita (requester)</strong>, press <strong>Send request</strong> below: a service asks to deploy <code>prod-web</code>, and the approval card appears in <strong># approvals</strong>.</li>
+      <li>Switch <strong>You are</strong> (at the top) to <strong>Ana (approver)</strong> and press <strong>Approve</strong> on the card: it is updated in place.</li>
+      <li>Switch back to <strong>Rita</strong> and open <strong>Direct messages → Greenlight</strong>: her request was approved.</li>
+    </ol>
+    <p>Then: <strong>Deny</strong> asks for a reason; <code>/request-action</code> in the message box opens the request form; <code>db.drop_table</code> on <code>prod-customers</code> needs two approvals; as <strong>Sam (admin)</strong>, <strong>Greenlight — Home</strong> edits the rules.</p>
+  </details>
   <section class="pg-service" aria-labelledby="pg-service-title">
     <h2 id="pg-service-title">Service</h2>
     <p>A service asks for approval with <code>POST /api/v1/requests</code> and the demo API key.</p>
@@ -81,6 +91,7 @@ export function renderPage(facts: PageFacts): string {
     <pre id="pg-curl" class="pg-curl" aria-label="The same with curl"></pre>
     <pre id="pg-answer" class="pg-answer" aria-live="polite"></pre>
   </section>
+  </aside>
 </div>
 <div id="pg-modal" class="pg-modal-layer"${screen.modal === '' ? ' hidden' : ''}>${screen.modal}</div>
 </body>

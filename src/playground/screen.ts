@@ -2,7 +2,15 @@ import { escapeHtml } from './html.ts';
 import { SlackApiError } from './slack-api/errors.ts';
 import { type PlaygroundStore, UNINVITED_CHANNEL } from './slack-api/store.ts';
 import type { Conversation } from './slack-api/types.ts';
-import { DEMO_BOT, DEMO_CHANNELS, DEMO_PEOPLE, type DemoPerson, demoPerson } from './slack-api/workspace.ts';
+import {
+  APPROVALS_CHANNEL,
+  DEMO_BOT,
+  DEMO_CHANNELS,
+  DEMO_PEOPLE,
+  type DemoPerson,
+  demoPerson,
+  SECURITY_CHANNEL,
+} from './slack-api/workspace.ts';
 import { messageHtml, viewHtml } from './surfaces.ts';
 
 /** Where a person is looking: a channel or DM id, or `home` (Greenlight's App Home), and an open thread. */
@@ -63,6 +71,26 @@ function sidebar(store: PlaygroundStore, place: Place): string {
 <h2>Apps</h2><ul>${link('home', 'Greenlight — Home')}</ul></nav>`;
 }
 
+/** What an empty conversation says: what lands there, and how to make it happen. */
+function emptyConversation(conversation: Conversation): string {
+  let says: string;
+  if (conversation.dmWith !== undefined) {
+    says =
+      'No messages yet. Greenlight writes here about your requests (sent, approved, denied) and what waits for you.';
+  } else if (conversation.id === APPROVALS_CHANNEL.id) {
+    says =
+      'No requests yet. Approval cards appear here: press <strong>Send request</strong> in the Service panel, or type <code>/request-action deploy prod-api</code> below.';
+  } else if (conversation.id === SECURITY_CHANNEL.id) {
+    says =
+      'No messages yet. Break-glass approvals are announced here: request <code>data.export</code> and press <strong>Break glass</strong> on its card.';
+  } else if (conversation.id === UNINVITED_CHANNEL.id) {
+    says = `Greenlight was never invited to #${escapeHtml(conversation.name)}: a card routed here fails with <code>not_in_channel</code>, as in Slack.`;
+  } else {
+    says = 'No messages yet.';
+  }
+  return `<p class="pg-empty">${says}</p>`;
+}
+
 function conversationTitle(conversation: Conversation): string {
   return conversation.dmWith === undefined ? `# ${conversation.name}` : 'Greenlight (direct message)';
 }
@@ -104,7 +132,7 @@ export function buildScreen(store: PlaygroundStore, place: Place): Screen {
         .filter((e) => e.user === person.id && e.channel === conversation.id && e.thread_ts === undefined)
         .map((e) => ({ ts: e.ts, html: messageArticle(store, { ...e, user: DEMO_BOT.userId }, { ephemeral: true }) })),
     ].sort((a, b) => Number(a.ts) - Number(b.ts));
-    main = entries.length === 0 ? '<p class="pg-empty">No messages yet.</p>' : entries.map((e) => e.html).join('\n');
+    main = entries.length === 0 ? emptyConversation(conversation) : entries.map((e) => e.html).join('\n');
     if (place.thread !== undefined) {
       const parent = store.messages.get(`${conversation.id}/${place.thread}`);
       if (parent !== undefined) {

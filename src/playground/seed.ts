@@ -1,6 +1,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { JobType } from 'bullmq';
 import type { Actor } from '../domain/actor.ts';
+import { QUEUES } from '../jobs/queues.ts';
+import type { JobRuntime } from '../jobs/runtime.ts';
 import { createApiClient } from '../services/api-keys/api-keys.ts';
 import { recordAudit } from '../services/audit/audit.ts';
 import { clearCaches } from '../services/caches.ts';
@@ -159,15 +162,36 @@ export async function seedDemo(
   return { secret, seeded: true };
 }
 
+/** The states of a job not started yet. */
+const NOT_STARTED: JobType[] = ['waiting', 'delayed', 'prioritized', 'waiting-children'];
+
+/**
+ * Removes every job not started yet from the app's queues, but the ones a job scheduler made (the
+ * reconciler's next run): after Reset each was owed to a request that no longer exists (its
+ * deadline, reminders, grant lapse, a card, a DM, a callback). A job that started meanwhile is
+ * locked and stays; it finds no request and does nothing. Returns how many were removed.
+ */
+export async function removeQueuedJobs(jobs: Pick<JobRuntime, 'queue'>): Promise<number> {
+  let removed = 0;
+  for (const name of Object.values(QUEUES)) {
+    const queue = jobs.queue(name);
+    for (const job of await queue.getJobs(NOT_STARTED)) {
+      if (job.id === undefined || job.repeatJobKey !== undefined) continue;
+      removed += await queue.remove(job.id);
+    }
+  }
+  return removed;
+}
+
 /**
  * Reset: empties every table of a database the Playground seeded (requests, votes, rules, API
- * clients, the audit trail) but the migrations' bookkeeping and the grant signing keys, then seeds
- * it again. The audit trail is append-only at the database (a trigger refuses TRUNCATE); the
+ * clients, the audit trail) but the migrations' bookkeeping and the grant signing keys, removes the
+ * jobs queued for what it deleted, then seeds it again. The audit trail is append-only at the database (a trigger refuses TRUNCATE); the
  * trigger is disabled for this one transaction only, by the owner of the table, only here, and only
  * after the same transaction found the Playground's marker (any other database is refused).
  */
 export async function resetDemo(
-  deps: Pick<CoreDeps, 'db' | 'box' | 'apiKeys' | 'caches'>,
+  deps: Pick<CoreDeps, 'db' | 'box' | 'apiKeys' | 'caches'> & { jobs: Pick<JobRuntime, 'queue'> },
   dataDir: string,
 ): Promise<DemoKey> {
   await deps.db.$transaction(async (tx) => {
@@ -179,6 +203,7 @@ export async function resetDemo(
     await tx.$executeRawUnsafe(`TRUNCATE ${list} CASCADE`);
     await tx.$executeRawUnsafe('ALTER TABLE "audit_events" ENABLE TRIGGER USER');
   });
+  await removeQueuedJobs(deps.jobs);
   await rm(path.join(dataDir, KEY_FILE), { force: true });
   clearCaches(deps.caches);
   await deps.apiKeys.changed();

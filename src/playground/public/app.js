@@ -69,6 +69,9 @@ function refresh() {
   return refreshing;
 }
 
+/** Where the keyboard was before a modal opened, to go back there when it closes. @type {HTMLElement | undefined} */
+let returnFocus;
+
 /** @param {Record<string, string>} screen */
 function apply(screen) {
   $('pg-sidebar').innerHTML = screen.sidebar;
@@ -102,8 +105,16 @@ function apply(screen) {
   if (screen.apiKey && key.value === '') key.value = screen.apiKey;
   wire();
   const now = modal.querySelector('[data-view-id]')?.getAttribute('data-view-id');
-  if (now && now !== before)
+  if (now && now !== before) {
+    // A modal opens: remember where the person was, and move them into it.
+    if (!before && document.activeElement instanceof HTMLElement) returnFocus = document.activeElement;
     /** @type {HTMLElement | null} */ (modal.querySelector('input, textarea, select, button'))?.focus();
+  } else if (!now && before) {
+    // The modal closed: back where the person was (the element, or its place if the screen replaced it).
+    const back = returnFocus?.isConnected ? returnFocus : document.getElementById(returnFocus?.id || 'pg-text');
+    (back ?? $('pg-messages')).focus();
+    returnFocus = undefined;
+  }
   document.dispatchEvent(new CustomEvent('playground:screen'));
 }
 

@@ -1,22 +1,12 @@
 import { expect, it } from 'vitest';
-import { ANA, OMAR, RITA, usePlayground } from './support.ts';
+import { ANA, OMAR, usePlayground } from './support.ts';
 
 const playground = usePlayground();
-
-/** Asks for approval as the Service panel does (the same call, made from the test). */
-async function request(base: string, apiKey: string, body: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${base}/api/v1/requests`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ requester: { slackUserId: RITA }, reason: 'needed for the demo', ...body }),
-  });
-  expect(response.status).toBe(201);
-}
 
 it('Deny asks for a reason: an empty one is refused inline under the field, a given one denies the card', async () => {
   const pg = await playground.start();
   const ana = await pg.open(ANA);
-  await request(pg.base, pg.apiKey, { action: 'deploy', resource: 'prod-db-proxy' });
+  await pg.request({ action: 'deploy', resource: 'prod-db-proxy' });
   const card = ana.locator('article.pg-msg').filter({ hasText: 'prod-db-proxy' }).first();
   await card.getByRole('button', { name: 'Deny' }).click();
   const modal = ana.locator('.pg-modal');
@@ -39,7 +29,7 @@ it('a rule needing two approvals: the first approval counts 1 of 2, the second a
   const pg = await playground.start();
   const ana = await pg.open(ANA);
   const omar = await pg.open(OMAR);
-  await request(pg.base, pg.apiKey, { action: 'db.drop_table', resource: 'prod-customers' });
+  await pg.request({ action: 'db.drop_table', resource: 'prod-customers' });
   for (const [page, count] of [
     [ana, 'Approvals: 1 of 2'],
     [omar, 'Approved: db.drop_table'],

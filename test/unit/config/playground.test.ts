@@ -51,6 +51,11 @@ describe('the Playground settings', () => {
     expect(config.ADMIN_USER_IDS).toEqual(['U0SAM00001']);
   });
 
+  it('DMs approvers (available ones first) unless APPROVER_DMS says otherwise, so Away and DND show', () => {
+    expect(parsePlaygroundConfig({}, SLACK).APPROVER_DMS).toBe(true);
+    expect(parsePlaygroundConfig({ APPROVER_DMS: 'false' }, SLACK).APPROVER_DMS).toBe(false);
+  });
+
   it('lists the HOST problem with every other problem of the environment at once', () => {
     let error: unknown;
     try {

@@ -28,4 +28,18 @@ describe('what the page shows a person', () => {
     expect(forAna.main).not.toContain('Only for Rita');
     expect(forAna.modal).toBe('');
   });
+
+  it('says in an empty conversation what lands there and how to make it happen', () => {
+    const store = new PlaygroundStore();
+    expect(buildScreen(store, { person: rita, at: 'C0APPROVAL' }).main).toContain(
+      'press <strong>Send request</strong>',
+    );
+    expect(buildScreen(store, { person: rita, at: 'C0SECURITY' }).main).toContain('Break-glass approvals');
+    expect(buildScreen(store, { person: rita, at: 'C0GENERAL1' }).main).toContain('not_in_channel');
+    expect(buildScreen(store, { person: rita, at: store.dmWith(rita.id).id }).main).toContain(
+      'Greenlight writes here about your requests',
+    );
+    store.putMessage({ channel: 'C0APPROVAL', ts: store.nextTs(), user: DEMO_BOT.userId, text: 'A card' });
+    expect(buildScreen(store, { person: rita, at: 'C0APPROVAL' }).main).not.toContain('No requests yet');
+  });
 });
