@@ -10,10 +10,10 @@ import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reportGithub } from './definitions/report-github.ts';
 import { reportRunTaskJob } from './definitions/report-run-task.ts';
+import { sendDm } from './definitions/send-dm.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { workflowNotice } from './definitions/workflow-notice.ts';
 import { JOB_IDS } from './job-ids.ts';
-import { dueNotices, enqueueNotices } from './notices.ts';
 import type { JobDeps } from './queues.ts';
 import { syncTimers } from './timers.ts';
 
@@ -38,9 +38,18 @@ export function createEffects(
       );
     }
   };
-  // Every outcome notice the changed requests are owed and not yet sent (notices.ts decides which).
+  // An automatic decision's outcome DM (the card shows the outcome, so the thread reply is not owed);
+  // a change's notices are its follow-up job's (definitions/update-card.ts).
   const notifyOutcome = (decided: RequestRow[]) => [
-    guarded('notices', decided[0] as RequestRow, () => enqueueNotices(deps, decided.flatMap(dueNotices))),
+    guarded('notices', decided[0] as RequestRow, () =>
+      deps.jobs.enqueueBulk(
+        sendDm,
+        decided.map((r) => ({
+          payload: { requestId: r.id, kind: 'outcome' as const },
+          options: { jobId: JOB_IDS.dm(r.id, r.status) },
+        })),
+      ),
+    ),
   ];
   // A callback per status reached; its id makes a repeated effect a no-op.
   const callBack = (changed: RequestRow[]) => {
@@ -148,7 +157,6 @@ export function createEffects(
       if (owingDms.length > 0) steps.push(guarded('timers', first, () => syncTimers(deps, owingDms)));
       if (decided.length > 0) {
         steps.push(
-          ...notifyOutcome(decided),
           ...callBack(decided),
           ...reportRunTasks(decided, 'final'),
           ...reportToGithub(decided),
