@@ -10,7 +10,6 @@ import { deliverCallbackJob } from './definitions/deliver-callback.ts';
 import { postCard } from './definitions/post-card.ts';
 import { reportGithub } from './definitions/report-github.ts';
 import { reportRunTaskJob } from './definitions/report-run-task.ts';
-import { sendDm } from './definitions/send-dm.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { workflowNotice } from './definitions/workflow-notice.ts';
 import { JOB_IDS } from './job-ids.ts';
@@ -38,19 +37,6 @@ export function createEffects(
       );
     }
   };
-  // An automatic decision's outcome DM (the card shows the outcome, so the thread reply is not owed);
-  // a change's notices are its follow-up job's (definitions/update-card.ts).
-  const notifyOutcome = (decided: RequestRow[]) => [
-    guarded('notices', decided[0] as RequestRow, () =>
-      deps.jobs.enqueueBulk(
-        sendDm,
-        decided.map((r) => ({
-          payload: { requestId: r.id, kind: 'outcome' as const },
-          options: { jobId: JOB_IDS.dm(r.id, r.status) },
-        })),
-      ),
-    ),
-  ];
   // A callback per status reached; its id makes a repeated effect a no-op.
   const callBack = (changed: RequestRow[]) => {
     const owed = changed.flatMap((r) =>
@@ -126,9 +112,9 @@ export function createEffects(
         guarded('timers', request, () => syncTimers(deps, [request], { fresh: true })),
         guarded('chain', request, () => enqueueChainNotices(deps, [request])),
       ];
-      // Decided by a rule at once: the requester hears the outcome (the card itself shows it, so no thread reply).
+      // Decided by a rule at once: the card job tells the requester the outcome in passing (post-card.ts).
       if (request.status !== 'pending') {
-        steps.push(...notifyOutcome([request]), ...callBack([request]), ...reportRunTasks([request], 'final'));
+        steps.push(...callBack([request]), ...reportRunTasks([request], 'final'));
       } else steps.push(...reportRunTasks([request], 'running'));
       await Promise.all(steps);
     },

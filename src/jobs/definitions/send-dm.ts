@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { isSlackRequester } from '../../domain/requester.ts';
 import { apiClientName } from '../../services/api-keys/client-names.ts';
-import { markNotice } from '../../services/requests/store/marks.ts';
 import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { type DmKind, dmMessage } from '../../slack/blocks/notifications.ts';
 import { openDm, type SlackCaller } from '../direct-message.ts';
-import { loadForJob, type Skip } from '../guards.ts';
+import { loadForJob } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
 import { callSlack, unlessPermanent } from '../slack-errors.ts';
@@ -13,7 +12,7 @@ import { callSlack, unlessPermanent } from '../slack-errors.ts';
 const ZDm = z
   .object({
     requestId: z.string().uuid(),
-    kind: z.enum(['submitted', 'outcome', 'card_failed'] satisfies DmKind[]),
+    kind: z.enum(['submitted', 'card_failed'] satisfies DmKind[]),
   })
   .strict();
 
@@ -45,9 +44,9 @@ export async function writeToRequester(
 }
 
 /**
- * A DM to the requester: the confirmation (`submitted`), a card Slack refused (`card_failed`), or an
- * automatic decision's outcome (`outcome`, sent once: `outcomeDmAt`). A change's outcome notices are
- * sent by the request's follow-up job (update-card.ts).
+ * A DM to the requester: the confirmation (`submitted`) when the card job could not write it in
+ * passing, or a card Slack refused (`card_failed`). Outcome notices are sent once by the request's
+ * follow-up job (update-card.ts) or, for a request decided at once, by the card job in passing.
  */
 export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
   name: 'slack.dm',
@@ -56,20 +55,9 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   async handle({ requestId, kind }, deps, job, token) {
-    const once = kind === 'outcome';
-    const request = await loadForJob(deps, requestId, (r): Skip | null =>
-      once && r.outcomeDmAt !== null ? 'sent' : null,
-    );
-    if (request === null) return;
-    const done = async () => {
-      if (once) await markNotice(deps.db, requestId, 'outcomeDmAt', deps.now());
-    };
+    const request = await loadForJob(deps, requestId, () => null);
     // An unlinked GitHub requester has no Slack user to write to: the DM is settled unsent.
-    if (!isSlackRequester(request.requesterSlackId)) {
-      await done();
-      return;
-    }
-    await unlessPermanent(() => writeToRequester(deps, request, kind, (call) => callSlack(job, token, call)), done);
-    await done();
+    if (request === null || !isSlackRequester(request.requesterSlackId)) return;
+    await unlessPermanent(() => writeToRequester(deps, request, kind, (call) => callSlack(job, token, call)));
   },
 });

@@ -57,16 +57,17 @@ const BUDGETS = {
   /**
    * A request a rule approves automatically: answered approved after the INSERT alone (its
    * `request.approved` event in the same statement); then its card (row read, ts recorded) and the
-   * requester's outcome DM, a job of its own (row read, `outcome_dm_at` marked) — scripts: the rate
-   * limit, the card and DM jobs (four each), the grant's lapse timer and its wake, the card lock.
+   * requester's outcome DM, written by the card job in passing (`outcome_dm_at` marked) — 4 (was 5:
+   * the DM was a job of its own, with its own row read). Scripts: the rate limit, the card job (four),
+   * the grant's lapse timer and its wake, the card lock (was 13 with the DM job's four).
    */
-  autoApprovedRequest: { statements: 5, scripts: 13, commands: 15 },
+  autoApprovedRequest: { statements: 4, scripts: 8, commands: 10 },
   /**
    * The MCP tool request_approval (an open /mcp session) that a rule approves automatically: the same
    * unit of work as autoApprovedRequest, reached through /mcp — the session adds no round trip, and
    * the API key is checked per HTTP request as on /api/v1. Lower both together.
    */
-  mcpAutoApprovedRequest: { statements: 5, scripts: 13, commands: 15 },
+  mcpAutoApprovedRequest: { statements: 4, scripts: 8, commands: 10 },
   /** /request-action's modal submitted → card posted: as apiRequest, without the API's rate limit. */
   slashRequest: { statements: 3, scripts: 8, commands: 10 },
   /**
