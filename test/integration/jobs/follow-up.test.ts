@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QUEUES } from '../../../src/jobs/queues.ts';
+import { createRule } from '../../../src/services/routing/rules-store.ts';
 import type { AppUnderTest } from '../../support/harness.ts';
 import {
   APPROVER_A,
@@ -14,6 +15,7 @@ import {
   waitForCard,
   waitForQueueIdle,
 } from '../../support/lifecycle.ts';
+import { sandboxAutoApproval } from '../../support/rules.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
 /** Replies posted (and answered) in a card's thread. */
@@ -72,5 +74,23 @@ describe('a decision’s follow-up job', () => {
     expect(row.slackError).toBe('message_not_found');
     expect(repliesTo(t, card.ts)).toEqual([]);
     expect(dmsTo(t, REQUESTER).length).toBeGreaterThan(dmsBefore);
+  });
+
+  it('tells the requester a decision made at once when Slack refuses its card: the DM comes from the follow-up job', async () => {
+    await createRule(t.app.deps, { type: 'user', id: 'U0ADMIN001' }, sandboxAutoApproval());
+    t.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === CHANNEL);
+    const { id, status } = await createViaApi(t, { resource: `sandbox/refused-${Date.now()}` });
+    expect(status).toBe('approved');
+    const row = await eventually(
+      async () => {
+        const r = await t.app.db.approvalRequest.findUniqueOrThrow({ where: { id } });
+        return r.outcomeDmAt !== null ? r : undefined;
+      },
+      20_000,
+      'outcome DM sent',
+    );
+    expect(row.slackError).toBe('channel_not_found');
+    expect(row.messageTs).toBeNull();
+    expect(dmsTo(t, REQUESTER).some((text) => text.includes('Approved') && text.includes('refused-'))).toBe(true);
   });
 });
