@@ -2,6 +2,23 @@ import type { Job } from 'bullmq';
 import type { JobDeps } from './queues.ts';
 import { callSlack } from './slack-errors.ts';
 
+/** How a Slack call is made: callSlack in a job of its own, or a plain call where a job writes in passing. */
+export type SlackCaller = <T>(slackCall: () => Promise<T>) => Promise<T>;
+
+/** A user's DM channel: opened once (`conversations.open`), then read from the cache. */
+export async function openDm(
+  deps: Pick<JobDeps, 'slack' | 'caches'>,
+  user: string,
+  call: SlackCaller,
+): Promise<string> {
+  const cached = deps.caches.dmChannels.get(user);
+  if (cached !== undefined) return cached;
+  const opened = await call(() => deps.slack.conversations.open({ users: user }));
+  const channel = opened.channel?.id as string;
+  deps.caches.dmChannels.set(user, channel);
+  return channel;
+}
+
 /**
  * Sends `text` to a user's DM from a job: opens (or reuses, cached) the DM channel, then posts.
  * Rate limits and permanent errors behave as in callSlack.
@@ -13,12 +30,7 @@ export async function sendDirectMessage(
   user: string,
   text: string,
 ): Promise<void> {
-  let channel = deps.caches.dmChannels.get(user);
-  if (channel === undefined) {
-    const opened = await callSlack(job, token, () => deps.slack.conversations.open({ users: user }));
-    channel = opened.channel?.id as string;
-    deps.caches.dmChannels.set(user, channel);
-  }
-  const to = channel;
-  await callSlack(job, token, () => deps.slack.chat.postMessage({ channel: to, text }));
+  const call: SlackCaller = (slackCall) => callSlack(job, token, slackCall);
+  const channel = await openDm(deps, user, call);
+  await call(() => deps.slack.chat.postMessage({ channel, text }));
 }

@@ -13,7 +13,6 @@ import { reportRunTaskJob } from './definitions/report-run-task.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { workflowNotice } from './definitions/workflow-notice.ts';
 import { JOB_IDS } from './job-ids.ts';
-import { dueNotices, enqueueNotices } from './notices.ts';
 import type { JobDeps } from './queues.ts';
 import { syncTimers } from './timers.ts';
 
@@ -38,10 +37,6 @@ export function createEffects(
       );
     }
   };
-  // Every outcome notice the changed requests are owed and not yet sent (notices.ts decides which).
-  const notifyOutcome = (decided: RequestRow[]) => [
-    guarded('notices', decided[0] as RequestRow, () => enqueueNotices(deps, decided.flatMap(dueNotices))),
-  ];
   // A callback per status reached; its id makes a repeated effect a no-op.
   const callBack = (changed: RequestRow[]) => {
     const owed = changed.flatMap((r) =>
@@ -117,9 +112,9 @@ export function createEffects(
         guarded('timers', request, () => syncTimers(deps, [request], { fresh: true })),
         guarded('chain', request, () => enqueueChainNotices(deps, [request])),
       ];
-      // Decided by a rule at once: the requester hears the outcome (the card itself shows it, so no thread reply).
+      // Decided by a rule at once: the card job tells the requester the outcome in passing (post-card.ts).
       if (request.status !== 'pending') {
-        steps.push(...notifyOutcome([request]), ...callBack([request]), ...reportRunTasks([request], 'final'));
+        steps.push(...callBack([request]), ...reportRunTasks([request], 'final'));
       } else steps.push(...reportRunTasks([request], 'running'));
       await Promise.all(steps);
     },
@@ -148,7 +143,6 @@ export function createEffects(
       if (owingDms.length > 0) steps.push(guarded('timers', first, () => syncTimers(deps, owingDms)));
       if (decided.length > 0) {
         steps.push(
-          ...notifyOutcome(decided),
           ...callBack(decided),
           ...reportRunTasks(decided, 'final'),
           ...reportToGithub(decided),

@@ -19,13 +19,6 @@ export async function loadRequestUnlessSkipped(
   return request;
 }
 
-/**
- * @deprecated The old name of {@link loadRequestUnlessSkipped}: it said for whom, not what. Kept only
- * while the card, thread-reply and DM jobs are being rewritten elsewhere; they switch to the new name
- * when that lands, and this alias goes.
- */
-export const loadForJob = loadRequestUnlessSkipped;
-
 /** Card work stops for good once Slack refused the card permanently. */
 export function cardGuard(request: RequestRow): Skip | null {
   return request.slackError === null ? null : 'card failed permanently';

@@ -11,11 +11,9 @@ export const JOB_IDS = {
   lapse: (requestId: string) => `lapse-${requestId}`,
   /** Posting the request's card (once per request). */
   postCard: (requestId: string) => `card-post-${requestId}`,
-  /** Re-rendering the card for one version of the request. */
+  /** A request's follow-up for one version: its card re-rendered and the outcome notices it owes (update-card.ts). */
   updateCard: (requestId: string, version: number) => `card-update-${requestId}-v${version}`,
-  /** An outcome notice in the card's thread: the decision (by the status decided), then the grant's end (by its status). */
-  threadReply: (requestId: string, status: string) => `thread-${requestId}-${status}`,
-  /** A DM to the requester: `submitted`, `card_failed`, or an outcome notice (by status, as for thread replies). */
+  /** A DM to the requester sent by a job of its own: `submitted` (when the card job could not) or `card_failed`. */
   dm: (requestId: string, what: string) => `dm-${requestId}-${what}`,
   /** The callback reporting the request reaching `status` (one delivery, retried under this id). */
   callback: (requestId: string, status: string) => `callback-${requestId}-${status}`,

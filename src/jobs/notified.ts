@@ -1,9 +1,5 @@
-import type { Job } from 'bullmq';
 import { isGrantEnd, type RequestStatus } from '../domain/request-status.ts';
-import { markNotice } from '../services/requests/store/marks.ts';
 import type { RequestRow } from '../services/requests/store/reads.ts';
-import type { JobDeps } from './queues.ts';
-import { delayUntil } from './runtime.ts';
 
 /**
  * The outcome notices a request gets, one after the other: its decision (approved, denied, expired,
@@ -39,41 +35,4 @@ export function stagesReached(status: RequestStatus): NoticeStage[] {
  */
 export function dmFor(stage: NoticeStage, status: RequestStatus): boolean {
   return stage === 'decision' || status !== 'executed';
-}
-
-/** Thrown to retry later: a grant's-end notice waits until its decision notice is out, so they read in order. */
-export class NoticeOutOfOrderError extends Error {
-  constructor(requestId: string, place: NoticePlace) {
-    super(`request ${requestId}: the decision ${place === 'dm' ? 'DM' : 'thread reply'} has not gone out yet`);
-    this.name = 'NoticeOutOfOrderError';
-  }
-}
-
-/** How long a grant's-end notice waits before looking again whether the decision notice is out. */
-const ORDER_WAIT_MS = 1000;
-
-/**
- * Holds a grant's-end notice back while the decision notice before it is not out yet, so the thread
- * and the DMs read in order: the job moves to the delayed set for a second (using up no attempt, as
- * a rate limit does), or — without a worker token — fails to be retried with backoff.
- */
-export async function waitForDecisionNotice(
-  job: Job,
-  token: string | undefined,
-  request: RequestRow,
-  place: NoticePlace,
-  stage: NoticeStage,
-): Promise<void> {
-  if (stage !== 'grant_end' || request[NOTICE_GUARDS[place].decision] !== null) return;
-  if (token === undefined) throw new NoticeOutOfOrderError(request.id, place);
-  await delayUntil(job, token, Date.now() + ORDER_WAIT_MS);
-}
-
-/** Records that a notice went out (or was given up on), so nothing sends it again. */
-export async function markNotified(
-  deps: Pick<JobDeps, 'db' | 'now'>,
-  requestId: string,
-  field: NoticeField,
-): Promise<void> {
-  await markNotice(deps.db, requestId, field, deps.now());
 }

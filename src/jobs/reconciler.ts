@@ -15,7 +15,7 @@ import { reportGithub } from './definitions/report-github.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { repairEscalationNotices } from './escalation-notices.ts';
 import { JOB_IDS } from './job-ids.ts';
-import { dueNotices, requeueNotice } from './notices.ts';
+import { dueNotices } from './notices.ts';
 import type { JobDeps } from './queues.ts';
 import { requeueRunTaskResults } from './reconcile-run-tasks.ts';
 import { requeue } from './requeue.ts';
@@ -104,8 +104,12 @@ export async function reconcileNow(deps: JobDeps): Promise<ReconcileReport> {
     (cursor) => owedOutcomeNoticePage(deps.db, settled, { cursor, take: BATCH }),
     async (request) => {
       // A card never posted gets its replies once it is (the reposted card's next repair).
-      const notices = dueNotices(request).filter((notice) => notice.place === 'dm' || request.messageTs !== null);
-      for (const notice of notices) if (await requeueNotice(deps, notice)) renotified += 1;
+      const owed = dueNotices(request).filter((notice) => notice.place === 'dm' || request.messageTs !== null);
+      if (owed.length === 0) return;
+      // The request's follow-up job sends every notice still owed (definitions/update-card.ts).
+      const { id, version } = request;
+      if (await requeue(deps, updateCard, { requestId: id }, JOB_IDS.updateCard(id, version)))
+        renotified += owed.length;
     },
   );
   // Needs-info and extension notices (questions, answers, extension replies) never sent.

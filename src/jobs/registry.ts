@@ -14,7 +14,6 @@ import { reportGithub } from './definitions/report-github.ts';
 import { reportRunTaskJob } from './definitions/report-run-task.ts';
 import { sendDm } from './definitions/send-dm.ts';
 import { stageNotice } from './definitions/stage-notice.ts';
-import { threadReply } from './definitions/thread-reply.ts';
 import { updateCard } from './definitions/update-card.ts';
 import { warnExpiry } from './definitions/warn-expiry.ts';
 import { workflowNotice } from './definitions/workflow-notice.ts';
@@ -23,7 +22,6 @@ import { workflowNotice } from './definitions/workflow-notice.ts';
 export const JOB_DEFINITIONS = [
   postCard,
   updateCard,
-  threadReply,
   sendDm,
   expireRequest,
   lapseGrant,

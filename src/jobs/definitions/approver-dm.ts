@@ -3,10 +3,11 @@ import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
 import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { approverDmText } from '../../slack/blocks/approver-dm.ts';
 import { ZSlackId } from '../../slack/payloads.ts';
-import { CardNotPostedError, loadForJob, type Skip } from '../guards.ts';
+import { sendDirectMessage } from '../direct-message.ts';
+import { CardNotPostedError, loadRequestUnlessSkipped, type Skip } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
-import { callSlack, unlessPermanent } from '../slack-errors.ts';
+import { unlessPermanent } from '../slack-errors.ts';
 
 export const ZApproverDm = z.object({ requestId: z.string().uuid(), userId: ZSlackId }).strict();
 export type TApproverDm = z.infer<typeof ZApproverDm>;
@@ -26,7 +27,7 @@ export const approverDm = defineJob<TApproverDm, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   async handle({ requestId, userId }, deps, job, token) {
-    const request = await loadForJob(deps, requestId, (r): Skip | null => {
+    const request = await loadRequestUnlessSkipped(deps, requestId, (r): Skip | null => {
       if (r.status !== 'pending') return 'decided';
       if (!r.approverIds.includes(userId) || r.requesterSlackId === userId) return 'not an approver';
       if (r.votes.some((vote) => vote.voterId === userId)) return 'voted';
@@ -37,14 +38,7 @@ export const approverDm = defineJob<TApproverDm, JobDeps>({
     if (request.messageTs === null && request.slackError === null) throw new CardNotPostedError(requestId);
     await unlessPermanent(
       async () => {
-        let channel = deps.caches.dmChannels.get(userId);
-        if (channel === undefined) {
-          const opened = await callSlack(job, token, () => deps.slack.conversations.open({ users: userId }));
-          channel = opened.channel?.id as string;
-          deps.caches.dmChannels.set(userId, channel);
-        }
-        const to = channel;
-        await callSlack(job, token, () => deps.slack.chat.postMessage({ channel: to, text: approverDmText(request) }));
+        await sendDirectMessage(deps, job, token, userId, approverDmText(request));
         await holdLaterDmsAfterThisOne(deps, request, userId);
       },
       async (code) => {

@@ -1,6 +1,6 @@
 import { orderByAvailability } from '../../services/availability/availability.ts';
 import { requestAwaitedApprovers } from '../../services/requests/stages.ts';
-import { loadForJob, type Skip } from '../guards.ts';
+import { loadRequestUnlessSkipped, type Skip } from '../guards.ts';
 import { JOB_IDS } from '../job-ids.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
@@ -23,7 +23,7 @@ export const notifyApprovers = defineJob<TRequestRef, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   async handle({ requestId }, deps) {
-    const request = await loadForJob(deps, requestId, (r): Skip | null => {
+    const request = await loadRequestUnlessSkipped(deps, requestId, (r): Skip | null => {
       if (r.status !== 'pending') return 'decided';
       return r.approversNotifyAt === null || r.approversNotifiedAt !== null ? 'nothing owed' : null;
     });

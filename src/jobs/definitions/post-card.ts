@@ -1,7 +1,8 @@
-import type { Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { isSlackRequester } from '../../domain/requester.ts';
 import { getRequestVersion, recordCardPosted } from '../../services/requests/store/card-posts.ts';
+import { markNotice } from '../../services/requests/store/marks.ts';
 import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { inCardTurn } from '../card-turns.ts';
 import { cardMetadata, findPostedCards, sendCard } from '../cards.ts';
@@ -66,7 +67,12 @@ async function postOnce(
         blocks: card.blocks,
         metadata: cardMetadata(request),
       }),
-    );
+    ).catch(async (error: unknown) => {
+      // Refused for good (recorded by sendCard): a request decided at once still owes its outcome DM,
+      // which its follow-up job sends (it owes no card and no thread reply once the card failed).
+      if (error instanceof UnrecoverableError) await queueFollowUp(deps, request);
+      throw error;
+    });
     ts = posted.ts as string;
   } else {
     // Extra copies (several lost answers before this fix could find them) would keep live buttons.
@@ -82,7 +88,10 @@ async function postOnce(
   // client or integration named (told the service acted in their name; an unlinked GitHub login has
   // no Slack user, and send-dm settles that DM unsent). The service itself has its API response.
   // Its link points at the card just recorded.
-  if (recorded !== null) await confirmToRequester(deps, { ...request, messageTs: ts });
+  if (recorded !== null) {
+    await confirmToRequester(deps, { ...request, messageTs: ts });
+    await tellOutcomeInPassing(deps, { ...request, messageTs: ts });
+  }
   // Decided while the card was being posted, or adopted: the card must show the row as it is now.
   const current = recorded ?? (await getRequestVersion(deps.db, requestId));
   if (current !== null && (adopted || current.version !== request.version)) {
@@ -107,4 +116,29 @@ async function confirmToRequester(deps: JobDeps, request: RequestRow): Promise<v
     const requestId = request.id;
     await deps.jobs.enqueue(sendDm, { requestId, kind: 'submitted' }, { jobId: JOB_IDS.dm(requestId, 'submitted') });
   }
+}
+
+/**
+ * A request a rule decided at once: the requester's outcome DM, written in passing while this job holds
+ * the row and the card turn (the card shows the outcome, so no thread reply is owed) — a job of its own
+ * cost four queue scripts and a row read more. Slack refusing or failing it here queues the request's
+ * follow-up job (update-card.ts), which sends what the row still owes, with retries.
+ */
+async function tellOutcomeInPassing(deps: JobDeps, request: RequestRow): Promise<void> {
+  if (request.status === 'pending' || request.outcomeDmAt !== null) return;
+  try {
+    // An unlinked GitHub requester has no Slack user to write to: the DM is settled unsent.
+    if (isSlackRequester(request.requesterSlackId)) await writeToRequester(deps, request, 'outcome', (call) => call());
+  } catch (error) {
+    deps.logger.debug({ err: error, requestId: request.id }, 'outcome DM failed in passing; queued');
+    await queueFollowUp(deps, request);
+    return;
+  }
+  await markNotice(deps.db, request.id, 'outcomeDmAt', deps.now());
+}
+
+/** Queues the follow-up job of a request decided at once that still owes its outcome DM. */
+async function queueFollowUp(deps: JobDeps, request: RequestRow): Promise<void> {
+  if (request.status === 'pending' || request.outcomeDmAt !== null) return;
+  await requeue(deps, updateCard, { requestId: request.id }, JOB_IDS.updateCard(request.id, request.version));
 }

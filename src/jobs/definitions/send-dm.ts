@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { isGrantEnd } from '../../domain/request-status.ts';
 import { isSlackRequester } from '../../domain/requester.ts';
 import { apiClientName } from '../../services/api-keys/client-names.ts';
 import type { RequestRow } from '../../services/requests/store/reads.ts';
 import { type DmKind, dmMessage } from '../../slack/blocks/notifications.ts';
-import { loadForJob, type Skip } from '../guards.ts';
-import { dmFor, markNotified, NOTICE_GUARDS, type NoticeStage, waitForDecisionNotice } from '../notified.ts';
+import { openDm, type SlackCaller } from '../direct-message.ts';
+import { loadRequestUnlessSkipped } from '../guards.ts';
 import { type JobDeps, QUEUES } from '../queues.ts';
 import { defineJob } from '../runtime.ts';
 import { callSlack, unlessPermanent } from '../slack-errors.ts';
@@ -13,7 +12,7 @@ import { callSlack, unlessPermanent } from '../slack-errors.ts';
 const ZDm = z
   .object({
     requestId: z.string().uuid(),
-    kind: z.enum(['submitted', 'outcome', 'card_failed', 'grant_ended'] satisfies DmKind[]),
+    kind: z.enum(['submitted', 'card_failed'] satisfies DmKind[]),
   })
   .strict();
 
@@ -37,26 +36,17 @@ export async function writeToRequester(
   deps: Pick<JobDeps, 'db' | 'caches' | 'slack'>,
   request: RequestRow,
   kind: DmKind,
-  call: <T>(slackCall: () => Promise<T>) => Promise<T>,
+  call: SlackCaller,
 ): Promise<void> {
-  const user = request.requesterSlackId;
-  let channel = deps.caches.dmChannels.get(user);
-  if (channel === undefined) {
-    const opened = await call(() => deps.slack.conversations.open({ users: user }));
-    channel = opened.channel?.id as string;
-    deps.caches.dmChannels.set(user, channel);
-  }
-  const to = channel;
+  const channel = await openDm(deps, request.requesterSlackId, call);
   const service = kind === 'submitted' ? await madeBy(deps, request) : undefined;
-  await call(() => deps.slack.chat.postMessage({ channel: to, ...dmMessage(request, kind, service) }));
+  await call(() => deps.slack.chat.postMessage({ channel, ...dmMessage(request, kind, service) }));
 }
 
-/** The outcome notice (notified.ts) a DM kind is, if it is one: those are sent once. */
-const NOTICE_OF: Partial<Record<DmKind, NoticeStage>> = { outcome: 'decision', grant_ended: 'grant_end' };
-
 /**
- * A DM to the requester. The outcome DM (`outcomeDmAt`) and the grant-ended DM (`grantEndDmAt`,
- * revoked or lapsed; after the outcome DM) are each sent once.
+ * A DM to the requester: the confirmation (`submitted`) when the card job could not write it in
+ * passing, or a card Slack refused (`card_failed`). Outcome notices are sent once by the request's
+ * follow-up job (update-card.ts) or, for a request decided at once, by the card job in passing.
  */
 export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
   name: 'slack.dm',
@@ -65,23 +55,9 @@ export const sendDm = defineJob<z.infer<typeof ZDm>, JobDeps>({
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
   async handle({ requestId, kind }, deps, job, token) {
-    const stage = NOTICE_OF[kind];
-    const guard = stage === undefined ? undefined : NOTICE_GUARDS.dm[stage];
-    const request = await loadForJob(deps, requestId, (r): Skip | null => {
-      if (stage === 'grant_end' && !(isGrantEnd(r.status) && dmFor(stage, r.status))) return 'no grant-ended DM due';
-      return guard !== undefined && r[guard] !== null ? 'sent' : null;
-    });
-    if (request === null) return;
-    if (stage !== undefined) await waitForDecisionNotice(job, token, request, 'dm', stage);
-    const done = async () => {
-      if (guard !== undefined) await markNotified(deps, requestId, guard);
-    };
+    const request = await loadRequestUnlessSkipped(deps, requestId, () => null);
     // An unlinked GitHub requester has no Slack user to write to: the DM is settled unsent.
-    if (!isSlackRequester(request.requesterSlackId)) {
-      await done();
-      return;
-    }
-    await unlessPermanent(() => writeToRequester(deps, request, kind, (call) => callSlack(job, token, call)), done);
-    await done();
+    if (request === null || !isSlackRequester(request.requesterSlackId)) return;
+    await unlessPermanent(() => writeToRequester(deps, request, kind, (call) => callSlack(job, token, call)));
   },
 });

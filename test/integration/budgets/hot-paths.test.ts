@@ -57,29 +57,30 @@ const BUDGETS = {
   /**
    * A request a rule approves automatically: answered approved after the INSERT alone (its
    * `request.approved` event in the same statement); then its card (row read, ts recorded) and the
-   * requester's outcome DM, a job of its own (row read, `outcome_dm_at` marked) — scripts: the rate
-   * limit, the card and DM jobs (four each), the grant's lapse timer and its wake, the card lock.
+   * requester's outcome DM, written by the card job in passing (`outcome_dm_at` marked) — 4 (was 5:
+   * the DM was a job of its own, with its own row read). Scripts: the rate limit, the card job (four),
+   * the grant's lapse timer and its wake, the card lock (was 13 with the DM job's four).
    */
-  autoApprovedRequest: { statements: 5, scripts: 13, commands: 15 },
+  autoApprovedRequest: { statements: 4, scripts: 8, commands: 10 },
   /**
    * The MCP tool request_approval (an open /mcp session) that a rule approves automatically: the same
    * unit of work as autoApprovedRequest, reached through /mcp — the session adds no round trip, and
    * the API key is checked per HTTP request as on /api/v1. Lower both together.
    */
-  mcpAutoApprovedRequest: { statements: 5, scripts: 13, commands: 15 },
+  mcpAutoApprovedRequest: { statements: 4, scripts: 8, commands: 10 },
   /** /request-action's modal submitted → card posted: as apiRequest, without the API's rate limit. */
   slashRequest: { statements: 3, scripts: 8, commands: 10 },
   /**
-   * An Approve that reaches the quorum → card updated, thread reply, requester's DM. 11: the decision's
+   * An Approve that reaches the quorum → card updated, thread reply, requester's DM. 7: the decision's
    * transaction is BEGIN, the row lock (with the lock-wait bound and the audit head), the row read, ONE
-   * statement for vote + status + audit events, COMMIT; then a row read and a mark for each of the card
-   * update, the thread reply and the DM (was 16: set_config, a vote INSERT, the UPDATE, an audit head
-   * read, the api_clients name and the audit INSERT were separate). When two of the jobs read the row
-   * in the same tick, Prisma batches the reads into one and the path costs 10; the ceiling is the
-   * dearer order, so an extra statement shows here only in most runs — approveCounted, which has one
-   * job, catches it always.
+   * statement for vote + status + audit events, COMMIT; then the follow-up job (update-card.ts): ONE row
+   * read, the three Slack calls, ONE UPDATE for the card version and both notice marks (was 16, then
+   * 11 with three jobs each reading the row and writing its mark). Scripts 9: five on the queues' wait
+   * lists (the follow-up job added, fetched, finished, and the workers' fetches), the expiry and
+   * expiry-warning timers taken off, the timer worker's marker, and the release of the card lock the
+   * follow-up holds (was 17: three jobs of four scripts each).
    */
-  approveDeciding: { statements: 11, scripts: 17, commands: 20 },
+  approveDeciding: { statements: 7, scripts: 9, commands: 12 },
   /**
    * An Approve short of the quorum → card updated with the vote. 7: BEGIN, lock, read, vote + version
    * bump + audit in one statement, COMMIT; the card update's read and its card-version mark (was 11).
@@ -87,31 +88,33 @@ const BUDGETS = {
   approveCounted: { statements: 7, scripts: 6, commands: 8 },
   /**
    * The Deny modal submitted with a reason → card updated, thread reply, requester's DM. As an Approve
-   * that decides (5 in the transaction, 6 in the three jobs); the ceiling is one above the least seen,
-   * for the orders of the jobs in which one reads the row twice (was 15).
+   * that decides: 5 in the transaction, 2 in the follow-up job (was 15, then 11 with three jobs).
    */
-  denyWithReason: { statements: 11, scripts: 17, commands: 19 },
+  denyWithReason: { statements: 7, scripts: 9, commands: 11 },
   /**
    * One request's deadline passing → expired, card updated, thread reply, requester's DM. Counted from
    * three seconds before the deadline, so idle workers' polls in the wait add a script or two. 13: the
    * expiry job's row read, BEGIN, the batch UPDATE (returning the audit heads), the rows' read, the
-   * guarded audit INSERT, COMMIT; then the card update, thread reply and DM, a read and a mark each
-   * (12 when Prisma batches two of the jobs' reads; was 14: the audit head was read apart).
+   * guarded audit INSERT, COMMIT (6); then the follow-up job's read and its one UPDATE of the marks
+   * (was 14, then 13 with three jobs each reading the row and writing its mark). Scripts: 12 and 13
+   * measured (the idle workers' polls in the wait), so 13 (was 21 with three follow-up jobs).
    */
-  expiry: { statements: 13, scripts: 21, commands: 23 },
+  expiry: { statements: 9, scripts: 13, commands: 15 },
   /**
-   * POST /requests/:id/execute with the grant → executed, and the thread told. 10: the API key and the
-   * grant key reads, BEGIN, lock, read, status + audit in one statement, COMMIT; then the card update
-   * and the thread reply, a read and a mark each (was 13).
+   * POST /requests/:id/execute with the grant → executed, and the thread told. 7: the API key and the
+   * grant key reads, BEGIN, lock, read, status + audit in one statement, COMMIT; then the follow-up
+   * job's read and its one UPDATE (card version and the grant-end reply's mark) (was 13, then 10 with
+   * two jobs).
    */
-  execute: { statements: 10, scripts: 15, commands: 17 },
+  execute: { statements: 7, scripts: 10, commands: 12 },
   /**
    * An Approve that decides a request with a callback URL, until the receiver has the callback: the
-   * decision (5) and its notices (6) as above, and the callback job's row read, its "delivered yet?"
-   * audit check, the client's callback secret and its own audited change (BEGIN, lock, read, write,
-   * COMMIT) (was 25).
+   * decision (5), but counted until the callback lands, so the follow-up job's read and UPDATE (2)
+   * may fall before or after it; the callback job's row read, its "delivered yet?" audit check, the
+   * client's callback secret and its own audited change (BEGIN, lock, read, write, COMMIT)
+   * (was 25, then 19 with three follow-up jobs).
    */
-  approveWithCallback: { statements: 19, scripts: 22, commands: 25 },
+  approveWithCallback: { statements: 14, scripts: 14, commands: 17 },
   /**
    * The reconciler's pass over 1,000 healthy pending requests (cards posted, timers in place): one
    * statement a page of each kind of check (the timer kinds' owed rows, cards, notices, callbacks,

@@ -179,11 +179,12 @@ describe('expiry, Slack failures and recovery', () => {
     const resource = `prod/renotify-${randomUUID()}`;
     const request = await createViaApi(t, { resource });
     const card = await waitForCard(t, request.id);
-    const notify = t.app.jobs.queue(QUEUES.notify);
+    // The outcome notices go out in the request's follow-up job, on the cards queue.
+    const notify = t.app.jobs.queue(QUEUES.cards);
     await notify.pause();
     await click(t, APPROVER_A, 'approve_request', request.id);
     await eventually(async () => (await get(request.id)).status === 'approved');
-    await notify.obliterate({ force: true }); // the queued thread reply and DM are gone
+    await notify.obliterate({ force: true }); // the queued follow-up (card, thread reply, DM) is gone
     await notify.resume();
     await query(
       t.database.url,

@@ -56,7 +56,8 @@ describe('grants in Slack: Revoke access, Show grant, grant-end notices', () => 
       .filter((m) => m.thread_ts === ts)
       .sort((a, b) => Number(a.ts) - Number(b.ts))
       .map((m) => m.text ?? '');
-  const notify = () => t.app.jobs.queue(QUEUES.notify);
+  // Outcome notices (thread replies, requester DMs) are sent by the request's follow-up job, on the cards queue.
+  const notify = () => t.app.jobs.queue(QUEUES.cards);
 
   /** A request approved on its card by APPROVER_A, once its card offers Revoke access. */
   async function approvedRequest(overrides: Record<string, unknown> = {}) {
@@ -441,7 +442,7 @@ describe('grants in Slack: Revoke access, Show grant, grant-end notices', () => 
     await pressRevoke(APPROVER_A, id, approved.ts);
     await submitRevoke(APPROVER_A, await revokeModalFor(id, pressedAt), 'Lost in a flush');
     expect((await get(id)).status).toBe('revoked');
-    await notify().obliterate({ force: true }); // the queued thread reply and DM are gone
+    await notify().obliterate({ force: true }); // the queued follow-up (card, thread reply, DM) is gone
     await notify().resume();
     await query(
       t.database.url,

@@ -13,7 +13,7 @@ const state = (overrides: Partial<NoticeState>): NoticeState => ({
   grantEndDmAt: null,
   ...overrides,
 });
-const ids = (s: NoticeState) => dueNotices(s).map((n) => n.jobId);
+const ids = (s: NoticeState) => dueNotices(s).map((n) => `${n.place}-${n.requestId}-${n.status}`);
 
 describe('outcome notices due', () => {
   it('owes nothing while pending, and the decision reply and DM once decided', () => {

@@ -1,3 +1,4 @@
+import { Prisma } from '../../../generated/prisma/client.ts';
 import type { Tx } from '../../types.ts';
 import type { RequestRow } from './reads.ts';
 
@@ -12,12 +13,33 @@ export async function markNotice(db: Tx, requestId: string, field: NoticeMark, a
   await db.approvalRequest.updateMany({ where: { id: requestId, [field]: null }, data: { [field]: at } });
 }
 
-/** Records the version the card now shows; never moves it backwards if a newer update already landed. */
-export async function markCardVersion(db: Tx, requestId: string, version: number): Promise<void> {
-  await db.approvalRequest.updateMany({
-    where: { id: requestId, OR: [{ cardVersion: null }, { cardVersion: { lt: version } }] },
-    data: { cardVersion: version },
+const NOTICE_COLUMNS = {
+  threadRepliedAt: 'thread_replied_at',
+  outcomeDmAt: 'outcome_dm_at',
+  grantEndRepliedAt: 'grant_end_replied_at',
+  grantEndDmAt: 'grant_end_dm_at',
+} as const satisfies Record<NoticeMark, string>;
+
+/** What a request's follow-up job (jobs/definitions/update-card.ts) did: the card version it showed, the notices it settled. */
+export interface FollowUpMarks {
+  cardVersion: number | null;
+  notices: NoticeMark[];
+}
+
+/**
+ * Records a follow-up's work in one statement: the card version (never moved backwards) and each
+ * notice mark (a mark already set is left as it is). Nothing to record costs no statement.
+ */
+export async function markFollowUp(db: Tx, requestId: string, marks: FollowUpMarks, at: Date): Promise<void> {
+  const sets = marks.notices.map((field) => {
+    const column = Prisma.raw(NOTICE_COLUMNS[field]);
+    return Prisma.sql`${column} = COALESCE(${column}, ${at}::timestamptz)`;
   });
+  if (marks.cardVersion !== null)
+    sets.push(Prisma.sql`card_version = GREATEST(card_version, ${marks.cardVersion}::int)`);
+  if (sets.length === 0) return;
+  await db.$executeRaw`
+    UPDATE approval_requests SET ${Prisma.join(sets)}, updated_at = ${at}::timestamptz WHERE id = ${requestId}::uuid`;
 }
 
 /** Records that Slack refused the card for good (`code`): card work stops for this request. */

@@ -95,6 +95,7 @@ export function owedOutcomeNoticePage(db: Tx, settled: Date, page: Page) {
     },
     select: {
       id: true,
+      version: true,
       status: true,
       slackError: true,
       messageTs: true,
