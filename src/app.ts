@@ -20,7 +20,7 @@ import { JOB_DEFINITIONS } from './jobs/registry.ts';
 import { createJobRuntime, type JobRuntime } from './jobs/runtime.ts';
 import { mcpRoutes } from './mcp/routes.ts';
 import { dataDirLock } from './platform/data-dir-lock.ts';
-import { createDb, type Db, pingDb } from './platform/db.ts';
+import { createDbPools, type Db, type DbPoolName, pingDb } from './platform/db.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './platform/embedded-db.ts';
 import { resolveRedis } from './platform/embedded-redis.ts';
 import { redactUrl } from './platform/logger.ts';
@@ -135,24 +135,9 @@ export async function buildApp(config: TConfig, logger: Logger, options: BuildOp
     );
 
     // Built before the metrics (whose gauges read PostgreSQL), so pool waits reach them through this.
-    let observePoolWait: (pool: 'http' | 'jobs', seconds: number) => void = () => {};
-    const db = createDb({
-      url: databaseUrl,
-      poolSize: config.DATABASE_URL === undefined ? 4 : config.DATABASE_POOL_SIZE,
-      onConnectionWait: (seconds) => observePoolWait('http', seconds),
-    });
+    let observePoolWait: (pool: DbPoolName, seconds: number) => void = () => {};
+    const { db, jobsDb } = createDbPools(config, databaseUrl, (pool, seconds) => observePoolWait(pool, seconds));
     closer.add(() => db.$disconnect());
-    // One process serving HTTP and running the queues: the workers get a pool of their own, of the
-    // same size, so a click never waits for a connection behind jobs (docs/benchmarks-acks.md). The
-    // embedded PGlite serves one session at a time whatever the pools, so it keeps one.
-    const jobsDb =
-      config.ROLE === 'all' && config.DATABASE_URL !== undefined
-        ? createDb({
-            url: databaseUrl,
-            poolSize: config.DATABASE_POOL_SIZE,
-            onConnectionWait: (seconds) => observePoolWait('jobs', seconds),
-          })
-        : db;
     if (jobsDb !== db) closer.add(() => jobsDb.$disconnect());
 
     // REDIS_URL unset: 127.0.0.1:6379 if a Redis answers there, else a private redis-server under DATA_DIR.

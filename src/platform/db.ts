@@ -81,3 +81,34 @@ export async function pingDb(db: Db, timeoutMs = 2000): Promise<boolean> {
     return false;
   }
 }
+
+/** Which pool a connection checkout waited in: HTTP and Slack interactions, or the queue workers. */
+export type DbPoolName = 'http' | 'jobs';
+
+/**
+ * The pools an instance uses. One process serving HTTP and running the queues (`ROLE=all`) on a real
+ * PostgreSQL gives the workers a pool of their own, of the same size, so a click never waits for a
+ * connection behind jobs (docs/benchmarks-acks.md); `jobsDb` is `db` otherwise. The embedded PGlite
+ * serves one session at a time whatever the pools, so it keeps one, of 4.
+ */
+export function createDbPools(
+  config: { ROLE: 'all' | 'web' | 'worker'; DATABASE_URL?: string | undefined; DATABASE_POOL_SIZE: number },
+  url: string,
+  onConnectionWait: (pool: DbPoolName, seconds: number) => void,
+): { db: Db; jobsDb: Db } {
+  const embedded = config.DATABASE_URL === undefined;
+  const db = createDb({
+    url,
+    poolSize: embedded ? 4 : config.DATABASE_POOL_SIZE,
+    onConnectionWait: (seconds) => onConnectionWait('http', seconds),
+  });
+  const jobsDb =
+    config.ROLE === 'all' && !embedded
+      ? createDb({
+          url,
+          poolSize: config.DATABASE_POOL_SIZE,
+          onConnectionWait: (seconds) => onConnectionWait('jobs', seconds),
+        })
+      : db;
+  return { db, jobsDb };
+}
