@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { QUEUES } from '../../../src/jobs/queues.ts';
 import {
   DEMO_CLIENT_NAME,
   FOREIGN_DATABASE,
@@ -12,7 +13,7 @@ import {
 import { createApiClient } from '../../../src/services/api-keys/api-keys.ts';
 import { createRequest } from '../../../src/services/requests/create.ts';
 import { createRule } from '../../../src/services/routing/rules-store.ts';
-import { createViaApi, REQUESTER, startLifecycleApp, VALID_BODY } from '../../support/lifecycle.ts';
+import { createViaApi, REQUESTER, startLifecycleApp, VALID_BODY, waitForQueueIdle } from '../../support/lifecycle.ts';
 import { ruleInput } from '../../support/rules.ts';
 import { useTestApp } from '../../support/use-test-app.ts';
 
@@ -32,6 +33,10 @@ describe('the Playground seeds and resets only a database it made', () => {
   });
 
   const counts = async () => {
+    // What a request's jobs write after it is created (its card, DMs, callbacks) settles first: the
+    // counts are of what is stored, not of how far the jobs have got.
+    for (const queue of [QUEUES.cards, QUEUES.notify, QUEUES.callbacks])
+      await waitForQueueIdle(t.app.jobs.queue(queue));
     const { db } = t.app.deps;
     const [requests, events, rules] = await Promise.all([
       db.approvalRequest.count(),
