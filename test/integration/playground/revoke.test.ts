@@ -1,22 +1,12 @@
 import { it } from 'vitest';
-import { ANA, RITA, usePlayground } from './support.ts';
+import { ANA, usePlayground } from './support.ts';
 
 const playground = usePlayground();
 
 it('revoke access: after approval, Revoke access asks to confirm, then for a reason, and the card says revoked', async () => {
   const pg = await playground.start();
   const ana = await pg.open(ANA);
-  const response = await fetch(`${pg.base}/api/v1/requests`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${pg.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      action: 'deploy',
-      resource: 'prod-search',
-      reason: 'Reindex',
-      requester: { slackUserId: RITA },
-    }),
-  });
-  if (response.status !== 201) throw new Error(`request refused: ${response.status} ${await response.text()}`);
+  await pg.request({ action: 'deploy', resource: 'prod-search', reason: 'Reindex' });
   const card = ana.locator('article.pg-msg').filter({ hasText: 'prod-search' }).first();
   await card.getByRole('button', { name: 'Approve' }).click();
   await card.getByText('Approved: deploy').waitFor();

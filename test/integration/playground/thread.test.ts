@@ -1,22 +1,12 @@
 import { it } from 'vitest';
-import { ANA, RITA, usePlayground } from './support.ts';
+import { ANA, usePlayground } from './support.ts';
 
 const playground = usePlayground();
 
 it('a question on a card lands in its thread, opened beside the channel', async () => {
   const pg = await playground.start();
   const ana = await pg.open(ANA);
-  const response = await fetch(`${pg.base}/api/v1/requests`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${pg.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      action: 'deploy',
-      resource: 'prod-queue',
-      reason: 'Scale',
-      requester: { slackUserId: RITA },
-    }),
-  });
-  if (response.status !== 201) throw new Error(`request refused: ${response.status} ${await response.text()}`);
+  await pg.request({ action: 'deploy', resource: 'prod-queue', reason: 'Scale' });
   const card = ana.locator('#pg-messages article.pg-msg').filter({ hasText: 'prod-queue' }).first();
   await card.getByRole('button', { name: 'Ask a question' }).click();
   const modal = ana.locator('.pg-modal');
